@@ -1,0 +1,60 @@
+"""Errors that end a document's processing with a clear one-line message and a documented exit code."""
+from __future__ import annotations
+
+# Exit codes (documented in README and the output contract).
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_UNREADABLE = 3
+
+
+class PlanparseError(Exception):
+    """Base class: `kind` is a stable machine-readable tag, str(self) a one-line human message."""
+
+    kind = "error"
+    exit_code = EXIT_UNREADABLE
+
+    def __init__(self, message: str, *, path: str | None = None):
+        super().__init__(message)
+        self.path = path
+
+    def one_line(self) -> str:
+        msg = " ".join(str(self).split())
+        return f"{self.path}: {msg}" if self.path else msg
+
+
+class InputError(PlanparseError):
+    """The input cannot be read as a document (exit 3)."""
+
+    kind = "unreadable"
+
+
+class MissingFileError(InputError):
+    kind = "missing"
+
+
+class EmptyFileError(InputError):
+    kind = "empty"
+
+
+class UnknownFormatError(InputError):
+    kind = "unknown_format"
+
+
+class EncryptedError(InputError):
+    kind = "encrypted"
+
+
+class CorruptFileError(InputError):
+    kind = "corrupt"
+
+
+class NoTextLayerError(InputError):
+    kind = "no_text_layer"
+
+
+class GrammarError(PlanparseError):
+    """A grammar file is invalid (exit 2: the user's configuration is wrong, not the document)."""
+
+    kind = "grammar"
+    exit_code = EXIT_USAGE

@@ -1,0 +1,78 @@
+"""Stage 1: read a file of any supported format into a RawDocument."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..errors import EmptyFileError, InputError, MissingFileError, UnknownFormatError
+from .base import RawDocument, RawPage, RawTable
+
+__all__ = ["read", "RawDocument", "RawPage", "RawTable", "detect_format"]
+
+_SUFFIXES = {
+    ".txt": "txt", ".text": "txt",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
+}
+
+
+def detect_format(path: Path, head: bytes) -> str:
+    """Format from the file's magic bytes first, its suffix second."""
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") and path.suffix.lower() == ".docx":
+        return "docx"
+    fmt = _SUFFIXES.get(path.suffix.lower())
+    if fmt == "pdf" or fmt == "docx":
+        return fmt  # the reader reports the corruption precisely
+    if fmt:
+        return fmt
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    sniff = head[:512].lstrip().lower()
+    if sniff.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    raise UnknownFormatError(
+        f"unknown format '{path.suffix or '(no suffix)'}' (supported: .pdf .txt .docx .html)",
+        path=str(path),
+    )
+
+
+def read(path: str | Path) -> RawDocument:
+    p = Path(path)
+    if not p.exists():
+        raise MissingFileError("no such file", path=str(p))
+    if p.is_dir():
+        raise InputError("is a directory, not a document", path=str(p))
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read file ({e.strerror})", path=str(p)) from None
+    if not data.strip():
+        raise EmptyFileError("empty file", path=str(p))
+    fmt = detect_format(p, data[:1024])
+    sha = hashlib.sha256(data).hexdigest()
+    if fmt == "txt":
+        from .txt import read_txt
+
+        doc = read_txt(p, data)
+    elif fmt == "pdf":
+        from .pdf import read_pdf
+
+        doc = read_pdf(p, data)
+    elif fmt == "docx":
+        from .docx import read_docx
+
+        doc = read_docx(p, data)
+    else:
+        from .html import read_html
+
+        doc = read_html(p, data)
+    doc.sha256 = sha
+    doc.path = str(p)
+    if not any(line.strip() for page in doc.pages for line in page.lines) and not any(
+        page.tables for page in doc.pages
+    ):
+        raise EmptyFileError("no text in document", path=str(p))
+    return doc

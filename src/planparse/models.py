@@ -1,0 +1,171 @@
+"""The output contract (shared/output-contract.md) as pydantic v2 models: the source of truth in code.
+
+Field names and meanings follow the contract exactly; fields beyond it are additions, never renames.
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+Comparator = Literal[">=", "<=", "~", "="]
+Direction = Literal["decrease", "increase"]
+DeadlineKind = Literal["date", "ongoing", "asap", "recurring", "period"]
+Level = Literal["national", "provincial", "municipal", "district"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Source(_Model):
+    path: str
+    sha256: str
+    format: str
+    pages: Optional[int] = None
+    encoding: Optional[str] = Field(None, description="detected text encoding (txt input)")
+
+
+class CitedDocument(_Model):
+    title: str
+    doc_number: Optional[str] = None
+
+
+class Meta(_Model):
+    notice_title: Optional[str] = None
+    title: Optional[str] = None
+    doc_number: Optional[str] = None
+    issuer: list[str] = Field(default_factory=list)
+    issue_date: Optional[str] = Field(None, description="成文日期, ISO date")
+    recipients: list[str] = Field(default_factory=list)
+    cc: list[str] = Field(default_factory=list)
+    printed_by: Optional[str] = None
+    print_date: Optional[str] = None
+    attachments: list[str] = Field(default_factory=list)
+    cited_documents: list[CitedDocument] = Field(default_factory=list)
+    level: Optional[Level] = None
+    doc_year: Optional[int] = Field(None, description="year used to resolve relative dates (年底前)")
+
+
+class Target(_Model):
+    metric: Optional[str] = None
+    scope: Optional[str] = None
+    value: Optional[float] = None
+    value_max: Optional[float] = None
+    unit: Optional[str] = None
+    comparator: Optional[Comparator] = None
+    direction: Optional[Direction] = None
+    baseline_year: Optional[int] = None
+    target_year: Optional[int] = None
+    aspirational: bool = False
+    text: str = ""
+    span: Optional[tuple[int, int]] = Field(None, description="offsets of `text` in the normalised full text")
+    clause_id: Optional[str] = None
+    task_seq: Optional[int] = None
+    table_index: Optional[int] = Field(None, description="index into `tables` for targets read from a table cell")
+    qualitative: bool = Field(False, description="a goal stated without a number (value null)")
+
+
+class Deadline(_Model):
+    text: str
+    kind: DeadlineKind
+    date: Optional[str] = None
+    start: Optional[str] = None
+    span: Optional[tuple[int, int]] = None
+    clause_id: Optional[str] = None
+    task_seq: Optional[int] = None
+
+
+class AgencyName(_Model):
+    name: str
+    canonical: Optional[str] = None
+
+
+class Agencies(_Model):
+    lead: list[str] = Field(default_factory=list)
+    support: list[str] = Field(default_factory=list)
+    responsible: list[str] = Field(default_factory=list)
+    implementers: list[str] = Field(default_factory=list)
+    implementers_inherited: list[str] = Field(
+        default_factory=list, description="implementers carried from a standing rule (inherited: true)"
+    )
+    inherited: bool = Field(False, description="true when any name comes from a standing rule")
+    canonical: dict[str, str] = Field(
+        default_factory=dict, description="name as written -> canonical lexicon name, where known"
+    )
+    text: str = Field("", description="the annotation or cell as written")
+    span: Optional[tuple[int, int]] = None
+    clause_id: Optional[str] = None
+    task_seq: Optional[int] = None
+
+    def is_empty(self) -> bool:
+        return not (self.lead or self.support or self.responsible or self.implementers)
+
+
+class Clause(_Model):
+    id: str
+    marker: str
+    level: int
+    heading: Optional[str] = None
+    text: str
+    parent_id: Optional[str] = None
+    page: Optional[int] = None
+    span: tuple[int, int]
+    items: list[str] = Field(default_factory=list, description="一是……二是…… enumerations")
+    targets: list[Target] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)
+    agencies: list[Agencies] = Field(default_factory=list)
+
+
+class Task(_Model):
+    seq: int
+    category: Optional[str] = None
+    content: str = ""
+    measures: Optional[str] = Field(None, description="工作措施 column where the table has one")
+    deadline: Optional[Deadline] = None
+    deadline_text: Optional[str] = Field(None, description="完成时限 cell as written")
+    agencies: Optional[Agencies] = None
+    clause_id: Optional[str] = None
+    targets: list[Target] = Field(default_factory=list)
+    page: Optional[int] = None
+    table_title: Optional[str] = None
+
+
+class Table(_Model):
+    title: Optional[str] = None
+    header: list[str] = Field(default_factory=list)
+    rows: list[list[str]] = Field(default_factory=list)
+    page: Optional[int] = None
+    annex: Optional[str] = Field(None, description="the annex label the table stands under (附件1)")
+    kind: Optional[str] = Field(None, description="'targets' for a table of targets, else null")
+
+
+class Warning(_Model):
+    code: str
+    message: str
+    clause_id: Optional[str] = None
+    page: Optional[int] = None
+
+
+class Annex(_Model):
+    label: str
+    title: Optional[str] = None
+    text: str = ""
+    span: tuple[int, int]
+    page: Optional[int] = None
+
+
+class Document(_Model):
+    schema_version: str = SCHEMA_VERSION
+    source: Source
+    meta: Meta
+    clauses: list[Clause] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+    annexes: list[Annex] = Field(default_factory=list, description="annex sections (附件) after the body")
+    deadlines: list[Deadline] = Field(default_factory=list, description="every deadline, flat")
+    agencies: list[Agencies] = Field(default_factory=list, description="every agency annotation, flat")
