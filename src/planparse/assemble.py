@@ -1,0 +1,40 @@
+"""Stage 5: put the stages' results together as the contract's Document."""
+from __future__ import annotations
+
+from .extract import Extraction
+from .ingest.base import RawDocument
+from .models import Annex, Clause, Document, Source, Warning
+from .normalise import NormalText
+from .segment import Segmentation
+
+
+def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extraction) -> Document:
+    clauses = []
+    for c in seg.clauses:
+        clauses.append(
+            Clause(
+                id=c.id, marker=c.marker, level=c.level, heading=c.heading,
+                text=nt.text[c.body_start : c.end].strip(), parent_id=c.parent_id, page=c.page,
+                span=(c.start, c.end), items=c.items,
+                targets=found.targets_by_clause.get(c.id, []),
+                deadlines=found.deadlines_by_clause.get(c.id, []),
+                agencies=found.agencies_by_clause.get(c.id, []),
+            )
+        )
+    warnings = [Warning(code=code, message=msg, clause_id=cid) for code, msg, cid in seg.warnings]
+    warnings += found.warnings
+    targets = [t for c in clauses for t in c.targets] + [t for task in found.tasks for t in task.targets] + found.table_targets
+    deadlines = [d for c in clauses for d in c.deadlines] + [task.deadline for task in found.tasks if task.deadline]
+    agencies = [a for c in clauses for a in c.agencies] + [task.agencies for task in found.tasks if task.agencies]
+    return Document(
+        source=Source(path=raw.path, sha256=raw.sha256, format=raw.format, pages=raw.page_count, encoding=raw.encoding),
+        meta=found.meta,
+        clauses=clauses,
+        targets=targets,
+        tasks=found.tasks,
+        tables=found.tables,
+        warnings=warnings,
+        annexes=[Annex(label=a.label, title=a.title, text=nt.text[a.start : a.end], span=(a.start, a.end), page=a.page) for a in seg.annexes],
+        deadlines=deadlines,
+        agencies=agencies,
+    )

@@ -1,0 +1,225 @@
+"""Agencies that lead, support, are responsible for, or implement a task.
+
+Read from parenthesised annotations in the prose (`（省发展改革委、工业和信息化厅牵头，省交通运输厅配合）`)
+and from 责任分工 table cells. Names are kept as written, except that a name without a level prefix
+inherits the prefix of the nearest earlier prefixed name in the same annotation (the contract's rule).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import regex as re
+
+from ..grammar import Grammars
+from ..models import Agencies
+
+_SEPARATORS = "，,；;。"
+
+
+def split_top_level(s: str, seps: str) -> list[str]:
+    """Split on separators outside brackets (`各县（市、区）人民政府` stays one name)."""
+    out, depth, cur = [], 0, []
+    for ch in s:
+        if ch in "（(〔[【《":
+            depth += 1
+        elif ch in "）)〕]】》":
+            depth = max(0, depth - 1)
+        if ch in seps and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return [x.strip() for x in out if x.strip()]
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_word_is_place(name: str) -> bool:
+    """jieba's part-of-speech tagger knows place names (江苏, 南通): such a name has its own jurisdiction."""
+    from .jieba_setup import posseg
+
+    for w in posseg(name):
+        return w.flag == "ns" and len(w.word) >= 2
+    return False
+
+
+@dataclass
+class AgencyContext:
+    """What a document adds to the lexicon, and the standing rules in force (`以下均需…落实`)."""
+
+    known_bases: set[str] = field(default_factory=set)
+    standing_implementers: list[str] = field(default_factory=list)
+
+
+class AgencyParser:
+    def __init__(self, g: Grammars, ctx: AgencyContext | None = None):
+        self.g = g
+        self.rules = g.agencies
+        self.ctx = ctx or AgencyContext()
+        self.index = g.lexicon.index
+        roles = [(w, r.role) for r in self.rules.roles for w in r.words]
+        roles.sort(key=lambda x: len(x[0]), reverse=True)
+        self.roles = roles
+        self.prefixes = tuple(self.rules.level_prefixes)
+        self.no_inherit = tuple(self.rules.no_inherit_prefixes)
+        self.drops = sorted(self.rules.trailing_drop, key=len, reverse=True)
+
+    # -- names -------------------------------------------------------------------------------
+    def _is_base(self, name: str) -> bool:
+        return name in self.index or name in self.ctx.known_bases
+
+    def _base_suffix(self, name: str) -> str | None:
+        """The longest lexicon name that ends `name` (`江苏海事局` → `海事局`)."""
+        best = None
+        for i in range(1, len(name)):
+            tail = name[i:]
+            if self._is_base(tail):
+                best = tail
+                break
+        return best
+
+    def _clean(self, name: str) -> str:
+        name = name.strip(" 　,，、。；;:：")
+        for d in self.drops:
+            if name.endswith(d) and len(name) > len(d):
+                name = name[: -len(d)]
+                break
+        return name.strip()
+
+    def resolve_prefixes(self, names: list[str]) -> list[str]:
+        out, prefix = [], None
+        for n in names:
+            if n.startswith(self.no_inherit):
+                out.append(n)
+                continue
+            if self._is_base(n):
+                out.append(prefix + n if prefix else n)
+                continue
+            if n.startswith(self.prefixes) and len(n) > 1:
+                prefix = n[0]
+                out.append(n)
+                continue
+            suffix = self._base_suffix(n)
+            if suffix and len(n) - len(suffix) >= 2:
+                out.append(n)  # a place name before a known agency: 南通海关
+                continue
+            if _first_word_is_place(n):
+                out.append(n)
+                continue
+            out.append(prefix + n if prefix else n)
+        return out
+
+    def canonical(self, name: str) -> str | None:
+        if name in self.index:
+            c = self.index[name]
+            return c if c != name else None
+        if name[:1] in self.prefixes and name[1:] in self.index:
+            c = name[0] + self.index[name[1:]]
+            return c if c != name else None
+        suffix = self._base_suffix(name)
+        if suffix and suffix in self.index:
+            c = name[: -len(suffix)] + self.index[suffix]
+            return c if c != name else None
+        return None
+
+    # -- annotations ---------------------------------------------------------------------------
+    def _role_of(self, group: str) -> tuple[str, str] | None:
+        """(names part, role) when the group ends with a role word."""
+        g = group.rstrip("。.；;，, ")
+        for word, role in self.roles:
+            if g.endswith(word):
+                return g[: -len(word)], role
+        return None
+
+    def parse(self, text: str) -> tuple[Agencies | None, list[str]]:
+        """An annotation or 责任分工 cell → (Agencies, names of a standing rule declared in it)."""
+        standing: list[str] = []
+        body = text
+        sm = self.rules.standing_rule.compiled.search(body)
+        if sm:
+            standing = [self._clean(n) for n in split_top_level(sm.group("names"), "、")]
+            standing = [n for n in standing if n]
+            body = body[: sm.start()] + body[sm.end():]
+        groups = split_top_level(body, _SEPARATORS)
+        parsed: list[tuple[str, list[str]]] = []
+        for grp in groups:
+            hit = self._role_of(grp)
+            if hit is None:
+                if standing and not grp.strip("。 "):
+                    continue
+                return None, []  # not an annotation: some part names no role
+            names_part, role = hit
+            names = [self._clean(n) for n in split_top_level(names_part, "、")]
+            names = [n for n in names if n]
+            if not names:
+                return None, []
+            parsed.append((role, names))
+        if not parsed:
+            return None, standing
+        # Prefixes carry across the role groups of one annotation.
+        flat = [n for _, names in parsed for n in names]
+        resolved = iter(self.resolve_prefixes(flat))
+        ag = Agencies(text=text)
+        for role, names in parsed:
+            lst = getattr(ag, role)
+            for _ in names:
+                n = next(resolved)
+                if n not in lst:
+                    lst.append(n)
+        ag.canonical = {n: c for n in flat_names(ag) if (c := self.canonical(n))}
+        return ag, standing
+
+    def apply_standing(self, ag: Agencies, declared_here: bool) -> None:
+        """Names of standing rules declared earlier are implementers of this entry too."""
+        if declared_here:
+            return
+        for n in self.ctx.standing_implementers:
+            if n not in ag.implementers:
+                ag.implementers.append(n)
+            if n not in ag.implementers_inherited:
+                ag.implementers_inherited.append(n)
+            ag.inherited = True
+
+    def entry(self, text: str, *, clause_id=None, task_seq=None, span=None) -> Agencies | None:
+        ag, standing = self.parse(text)
+        if ag is None:
+            return None
+        ag.clause_id, ag.task_seq, ag.span = clause_id, task_seq, span
+        self.apply_standing(ag, declared_here=bool(standing))
+        if standing:
+            for n in standing:
+                if n not in ag.implementers:
+                    ag.implementers.append(n)
+                if n not in self.ctx.standing_implementers:
+                    self.ctx.standing_implementers.append(n)
+        return ag
+
+    def annotations_in(self, text: str, offset: int, *, clause_id=None) -> list[Agencies]:
+        out = []
+        for m in self.rules.annotation.compiled.finditer(text):
+            body = m.group("body")
+            if not self._role_of(split_top_level(body, _SEPARATORS)[-1] if split_top_level(body, _SEPARATORS) else ""):
+                if not self.rules.standing_rule.compiled.search(body):
+                    continue
+            ag = self.entry(body, clause_id=clause_id, span=(offset + m.start(), offset + m.end()))
+            if ag is not None and not ag.is_empty():
+                out.append(ag)
+        return out
+
+
+def flat_names(ag: Agencies) -> list[str]:
+    return ag.lead + ag.support + ag.responsible + ag.implementers
+
+
+def add_document_list(parser: AgencyParser, text: str) -> None:
+    """Names listed in an annex such as 省有关部门名单 extend the lexicon for this document."""
+    for n in split_top_level(text, "、，,；;。\n"):
+        n = parser._clean(n)
+        if not 1 < len(n) <= 30 or n.startswith(parser.no_inherit):
+            continue
+        base = n[1:] if n.startswith(parser.prefixes) else n
+        suffix = parser._base_suffix(base)
+        if suffix and len(base) - len(suffix) >= 2 and base not in parser.index:
+            continue  # 江苏海事局: a place-bound name, not a base to prefix
+        parser.ctx.known_bases.add(base)

@@ -1,0 +1,93 @@
+"""Time expressions: deadlines (到2025年, 2024年底前, 10月底前, 尽快, 每年, “十四五”期间) and target years."""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+
+import cn2an
+
+from ..grammar import Grammars
+from ..models import Deadline
+from .rules import TimeRule
+
+
+@dataclass
+class TimeExpr:
+    start: int
+    end: int
+    text: str
+    kind: str
+    date: str | None
+    period_start: str | None
+    year: int | None  # the year a target governed by this expression is due
+    is_deadline: bool
+    sets_target_year: bool
+
+
+def _month_end(y: int, m: int) -> str:
+    return f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+
+
+def resolve(rule: TimeRule, groups: dict, doc_year: int | None) -> tuple[str | None, str | None, int | None] | None:
+    """(date, period start, year) for a match, or None when it cannot be resolved (no document year)."""
+    r = rule.resolve
+    if r == "none":
+        return None, None, None
+    if r == "year_end":
+        y = int(groups["y"])
+        return f"{y:04d}-12-31", None, y
+    if r == "month_end":
+        y, m = int(groups["y"]), int(groups["m"])
+        if not 1 <= m <= 12:
+            return None
+        return _month_end(y, m), None, y
+    if r == "doc_year_end":
+        if doc_year is None:
+            return None
+        return f"{doc_year:04d}-12-31", None, doc_year
+    if r == "doc_month_end":
+        m = int(groups["m"])
+        if doc_year is None or not 1 <= m <= 12:
+            return None
+        return _month_end(doc_year, m), None, doc_year
+    if r == "five_year_plan":
+        n = 10 + int(cn2an.cn2an(groups["n"], "smart"))
+        if n < 6:
+            return None
+        first = 1981 + 5 * (n - 6)
+        return f"{first + 4:04d}-12-31", f"{first:04d}-01-01", first + 4
+    return None
+
+
+def find_time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell: bool = False) -> list[TimeExpr]:
+    """Every time expression in `text`, left to right, without overlaps (earlier rules win ties)."""
+    rules = list(g.deadlines.rules) + (list(g.deadlines.cell_only) if cell else [])
+    found: list[TimeExpr] = []
+    taken: list[tuple[int, int]] = []
+    for rule in rules:
+        for m in rule.compiled.finditer(text):
+            s, e = m.span()
+            # Leading whitespace/punctuation consumed by look-behinds is not part of the expression.
+            while s < e and text[s] in " ，。；：:":
+                s += 1
+            if s >= e or any(s < te and ts < e for ts, te in taken):
+                continue
+            res = resolve(rule, {k: v for k, v in m.groupdict().items() if v}, doc_year)
+            if res is None:
+                continue
+            date, start, year = res
+            taken.append((s, e))
+            found.append(TimeExpr(s, e, text[s:e], rule.kind, date, start, year, rule.deadline, rule.sets_target_year))
+    found.sort(key=lambda t: t.start)
+    return found
+
+
+def deadlines_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None, task_seq=None,
+                 cell: bool = False) -> list[Deadline]:
+    out = []
+    for t in find_time_expressions(text, g, doc_year, cell=cell):
+        if not t.is_deadline:
+            continue
+        out.append(Deadline(text=t.text, kind=t.kind, date=t.date, start=t.period_start,
+                            span=(offset + t.start, offset + t.end), clause_id=clause_id, task_seq=task_seq))
+    return out

@@ -1,0 +1,63 @@
+"""jieba, loaded once per process with a user dictionary built from the grammars.
+
+Agency names (with their level prefixes), units and the metric terms of grammars/userdict.txt are
+added so that segmentation never splits `非化石能源消费比重` or `省工业和信息化厅`.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+_lock = threading.Lock()
+_state: dict = {}
+
+
+def _words(g) -> list[tuple[str, int, str]]:
+    words: list[tuple[str, int, str]] = []
+    for line in g.userdict_lines:
+        parts = line.split()
+        word = parts[0]
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 50
+        tag = parts[2] if len(parts) > 2 else (parts[1] if len(parts) > 1 and not parts[1].isdigit() else "n")
+        words.append((word, freq, tag))
+    for form in g.lexicon.index:
+        words.append((form, 50, "nt"))
+        for p in g.agencies.level_prefixes:
+            words.append((p + form, 50, "nt"))
+    for u in g.units.units:
+        for form in [u.unit, *u.aliases]:
+            if len(form) > 1:
+                words.append((form, 20, "q"))
+    return words
+
+
+def tokenizer(g=None):
+    """A jieba Tokenizer with the grammars' words (the bundled grammars when g is None)."""
+    with _lock:
+        key = id(g)
+        tok = _state.get(key)
+        if tok is not None:
+            return tok
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        if g is None:
+            from ..grammar import load_grammars
+
+            g = load_grammars(None)
+        tok = jieba.Tokenizer()
+        for word, freq, tag in _words(g):
+            tok.add_word(word, freq, tag)
+        _state[key] = tok
+        _state[("pos", key)] = jieba.posseg.POSTokenizer(tok)
+        return tok
+
+
+def cut(text: str, g=None) -> list[str]:
+    return tokenizer(g).lcut(text, HMM=True)
+
+
+def posseg(text: str, g=None):
+    tokenizer(g)
+    return _state[("pos", id(g))].lcut(text)

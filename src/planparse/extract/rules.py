@@ -1,0 +1,187 @@
+"""Pydantic models of the extraction rule files (targets, deadlines, agencies, units, agency lexicon)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import regex as re
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from ..grammar import Example, Pattern
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!)"
+
+
+class WordClass(_Rule):
+    """A set of words that all mean one thing (a comparator, a direction, a role)."""
+
+    words: list[str]
+    value: str
+    examples: list[Example] = Field(default_factory=list)
+
+    @field_validator("words")
+    @classmethod
+    def _non_empty(cls, v: list[str]) -> list[str]:
+        if not v or any(not w.strip() for w in v):
+            raise ValueError("words must be a non-empty list of non-empty strings")
+        return v
+
+
+class Unit(_Rule):
+    unit: str  # the normalised unit written in output
+    aliases: list[str] = Field(default_factory=list)  # how documents write it (the unit itself is implied)
+    kind: str = "measure"  # measure | count | percent | ratio
+    examples: list[Example] = Field(default_factory=list)
+
+
+class UnitRules(_Rule):
+    units: list[Unit]
+    _regex: Any = PrivateAttr(None)
+    _lookup: dict = PrivateAttr(default_factory=dict)
+
+    def _build(self) -> None:
+        forms: dict[str, Unit] = {}
+        for u in self.units:
+            for form in [u.unit, *u.aliases]:
+                forms.setdefault(form, u)
+        self._lookup = forms
+        self._regex = re.compile(_alternation(list(forms)))
+
+    @property
+    def regex(self):
+        if self._regex is None:
+            self._build()
+        return self._regex
+
+    def lookup(self, written: str) -> Unit | None:
+        if self._regex is None:
+            self._build()
+        return self._lookup.get(written)
+
+
+class TargetRules(_Rule):
+    comparator_before: list[WordClass]  # 不低于 → >=
+    comparator_after: list[WordClass]  # 以上 → >=
+    direction: list[WordClass]  # 下降 → decrease
+    level_suffix: list[str]  # 下降到 / 提高至: a level, not a change
+    aspiration: list[str]  # 力争
+    distribute: list[str]  # 分别
+    value_joiners: list[str]  # 、 和 及: between distributed values
+    baseline: Pattern  # 比2020年 → 2020 (group `year`)
+    doubling: list[WordClass]  # 翻一番 → 2 倍
+    not_target_before: list[Pattern]  # text right before a number that makes it a scope (半径, 两侧)
+    not_target_after: list[Pattern]  # text right after number+unit that makes it a class boundary
+    count_verbs: list[str]  # 培育3家以上企业: a count with a verb before it is a goal
+    predicates: list[str]  # words that make a following number a stated level (达到, 控制在, 比重)
+    subject_starters: list[str]  # a comma-clause starting with these has no subject of its own (比, 占)
+    scope_pattern: Pattern  # 全省, 各设区市 … at the start of a metric phrase
+    strip_from_metric: list[Pattern]  # words removed from the metric phrase (力争, 原则上)
+    qualitative: list[Pattern] = Field(default_factory=list)  # goals without a number (总体达标)
+    chinese_number: Pattern  # 一万辆 / 三成: numbers written in Chinese
+    examples: list[Example] = Field(default_factory=list)
+
+
+class TimeRule(_Rule):
+    name: str
+    pattern: str  # may define groups y (year), m (month), n (five-year plan numeral)
+    kind: str  # date | ongoing | asap | recurring | period
+    resolve: str = "none"  # year_end | month_end | doc_year_end | doc_month_end | five_year_plan | none
+    deadline: bool = True  # false: sets a target year but is not reported as a deadline
+    sets_target_year: bool = True
+    examples: list[Example] = Field(default_factory=list)
+    _compiled: Any = PrivateAttr(None)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as e:
+            raise ValueError(f"invalid regular expression {v!r}: {e}") from None
+        return v
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        if v not in {"date", "ongoing", "asap", "recurring", "period"}:
+            raise ValueError(f"kind must be date, ongoing, asap, recurring or period, not {v!r}")
+        return v
+
+    @field_validator("resolve")
+    @classmethod
+    def _resolve(cls, v: str) -> str:
+        if v not in {"year_end", "month_end", "doc_year_end", "doc_month_end", "five_year_plan", "none"}:
+            raise ValueError(f"unknown resolve {v!r}")
+        return v
+
+    @property
+    def compiled(self):
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+
+class DeadlineRules(_Rule):
+    rules: list[TimeRule]
+    # Deadlines read from a 完成时限 cell may use these rules too (e.g. 持续推进 → ongoing).
+    cell_only: list[TimeRule] = Field(default_factory=list)
+
+
+class RoleRule(_Rule):
+    role: str  # lead | support | responsible | implementers
+    words: list[str]
+    examples: list[Example] = Field(default_factory=list)
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        if v not in {"lead", "support", "responsible", "implementers"}:
+            raise ValueError(f"role must be lead, support, responsible or implementers, not {v!r}")
+        return v
+
+
+class AgencyRules(_Rule):
+    roles: list[RoleRule]  # suffix words of a name group, longest match wins
+    level_prefixes: list[str]  # 省 市 区 县: inherited by later names without one
+    no_inherit_prefixes: list[str]  # 各, 国家, 中国, 地方: names that carry their own jurisdiction
+    trailing_drop: list[str]  # 等, 等部门
+    standing_rule: Pattern  # 以下均需…落实，不再列出 (group `names`)
+    annotation: Pattern  # a parenthesised annotation (group `body`)
+    sentence_subject: list[Pattern] = Field(default_factory=list)  # 生态环境部要加强统筹协调
+    agency_list_title: Pattern  # an annex that lists the document's agencies (省有关部门名单)
+    examples: list[Example] = Field(default_factory=list)
+
+
+class LexiconEntry(_Rule):
+    canonical: str
+    aliases: list[str] = Field(default_factory=list)
+    level: Optional[str] = None  # national | provincial | municipal | district | any
+
+
+class Lexicon(_Rule):
+    agencies: list[LexiconEntry]
+    _index: dict = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _no_conflicts(self):
+        seen: dict[str, str] = {}
+        for e in self.agencies:
+            for form in [e.canonical, *e.aliases]:
+                if form in seen and seen[form] != e.canonical:
+                    raise ValueError(f"alias {form!r} is given for both {seen[form]!r} and {e.canonical!r}")
+                seen[form] = e.canonical
+        return self
+
+    @property
+    def index(self) -> dict[str, str]:
+        """Every written form (canonical included) → canonical."""
+        if not self._index:
+            for e in self.agencies:
+                for form in [e.canonical, *e.aliases]:
+                    self._index[form] = e.canonical
+        return self._index

@@ -1,0 +1,289 @@
+"""Quantified targets: a number with a unit that a sentence sets as a goal, with its attributes.
+
+The sentence (to `。`) is the unit of meaning: its time expression sets the target year; its
+comma-clauses (split on `，；：`) each hold a subject, a predicate and the numbers they govern.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cn2an
+import regex as re
+
+from ..grammar import Grammars
+from ..models import Target
+from .deadlines import TimeExpr, find_time_expressions
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_CLAUSE_SEP = "，；：,;:"
+_NUM = re.compile(r"(?<![\d.])(?P<v1>\d+(?:\.\d+)?)(?:\s*(?P<rsep>[-~～—–至到])\s*(?P<v2>\d+(?:\.\d+)?))?")
+
+
+@dataclass
+class Candidate:
+    start: int  # in the sentence
+    end: int  # end of number + unit + qualifier
+    value: float
+    value_max: float | None
+    unit: str | None
+    unit_kind: str
+    comparator: str | None
+    direction: str | None = None
+    doubling: bool = False
+
+
+def _words_alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!)"
+
+
+class _Compiled:
+    """Regexes built once per grammar set from the word lists."""
+
+    def __init__(self, g: Grammars):
+        tr = g.targets
+        self.cmp_after = [(re.compile(r"^\s*(?:" + _words_alt(w.words) + ")"), w.value) for w in tr.comparator_after]
+        self.cmp_before = [(re.compile("(?:" + _words_alt(w.words) + ")"), w.value) for w in tr.comparator_before]
+        self.directions = [(re.compile("(?:" + _words_alt(w.words) + ")"), w.value) for w in tr.direction]
+        self.level_suffix = re.compile(r"^\s*(?:" + _words_alt(tr.level_suffix) + ")")
+        self.doubling = [(re.compile(_words_alt(w.words)), float(w.value)) for w in tr.doubling]
+        self.aspiration = re.compile(_words_alt(tr.aspiration))
+        self.distribute = re.compile(_words_alt(tr.distribute))
+        self.joiner = re.compile(r"^\s*(?:" + _words_alt(tr.value_joiners) + r")\s*$")
+        self.count_verbs = re.compile(_words_alt(tr.count_verbs))
+        self.predicates = re.compile(
+            _words_alt(tr.predicates + [w for c in tr.comparator_before for w in c.words] + [w for d in tr.direction for w in d.words])
+        )
+        self.subject_starters = re.compile(r"^\s*(?:" + _words_alt(tr.subject_starters) + ")")
+        self.unit_after = re.compile(r"^\s*(?:" + g.units.regex.pattern + ")")
+        self.han_after = re.compile(r"^\s*(?:的)?\p{Han}")
+
+
+_CACHE: dict[int, _Compiled] = {}
+
+
+def _compiled(g: Grammars) -> _Compiled:
+    c = _CACHE.get(id(g))
+    if c is None:
+        c = _CACHE[id(g)] = _Compiled(g)
+    return c
+
+
+def _paren_depth(s: str, pos: int) -> int:
+    depth = 0
+    for ch in s[:pos]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth
+
+
+def _in_quotes(s: str, pos: int) -> bool:
+    return s[:pos].count("《") > s[:pos].count("》")
+
+
+def _clause_start(sentence: str, pos: int) -> int:
+    i = pos
+    while i > 0 and sentence[i - 1] not in _CLAUSE_SEP:
+        i -= 1
+    return i
+
+
+def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[Candidate]:
+    cc = _compiled(g)
+    tr = g.targets
+    out: list[Candidate] = []
+    spans = [(t.start, t.end) for t in times]
+
+    def covered(a: int, b: int) -> bool:
+        return any(a < te and ts < b for ts, te in spans)
+
+    for m in _NUM.finditer(sentence):
+        s, e = m.span()
+        if covered(s, e) or _paren_depth(sentence, s) or _in_quotes(sentence, s):
+            continue
+        before = sentence[:s]
+        if any(p.compiled.search(before) for p in tr.not_target_before):
+            continue
+        rest = sentence[e:]
+        um = cc.unit_after.match(rest)
+        unit, kind = None, "measure"
+        if um:
+            written = um.group(0).strip()
+            u = g.units.lookup(written)
+            unit, kind = (u.unit, u.kind) if u else (written, "measure")
+            rest_after_unit = rest[um.end():]
+        else:
+            rest_after_unit = rest
+        if any(p.compiled.match(rest_after_unit) for p in tr.not_target_after):
+            # `35蒸吨/小时及以下燃煤锅炉` is a class of things, unless a level verb sets it (控制在…及以下).
+            clause_before = sentence[_clause_start(sentence, s):s]
+            if not re.search(r"(?:控制在|稳定在|保持在|达到|降至|降到)\s*$", clause_before):
+                continue
+        comparator = None
+        tail = rest_after_unit
+        for rx, val in cc.cmp_after:
+            cm = rx.match(tail)
+            if cm:
+                comparator = val
+                tail = tail[cm.end():]
+                break
+        end = len(sentence) - len(tail)
+        clause_before = sentence[_clause_start(sentence, s):s]
+        if unit is None:
+            # A bare ratio (`产能比控制在0.4左右`) needs a predicate before and a qualifier after.
+            if comparator is None or not cc.predicates.search(clause_before) or m.group("v2"):
+                continue
+            unit = ""
+        if cc.han_after.match(tail):
+            # A quantity followed by a noun is a scope or a class (`15个重点行业`, `3吨以下叉车`)
+            # unless a goal verb governs it (`培育3家以上…企业`, `压减50%的炼焦产能`).
+            if kind != "percent" and not cc.count_verbs.search(clause_before):
+                continue
+        elif not (cc.predicates.search(clause_before) or cc.count_verbs.search(clause_before) or comparator):
+            if kind != "percent":
+                continue
+        v1 = float(m.group("v1"))
+        v2 = float(m.group("v2")) if m.group("v2") else None
+        if v2 is not None and v2 <= v1:
+            continue
+        out.append(Candidate(s, end, v1, v2, unit, kind, None if v2 is not None else comparator))
+
+    for rx, val in cc.doubling:
+        for m in rx.finditer(sentence):
+            if _paren_depth(sentence, m.start()):
+                continue
+            out.append(Candidate(m.start(), m.end(), val, None, "倍", "ratio", "=", direction="increase", doubling=True))
+
+    cm_rx = tr.chinese_number.compiled
+    for m in cm_rx.finditer(sentence):
+        if covered(*m.span()) or _paren_depth(sentence, m.start()) or any(m.start() < c.end and c.start < m.end() for c in out):
+            continue
+        try:
+            n = float(cn2an.cn2an(m.group("num"), "smart"))
+        except (ValueError, KeyError, TypeError):
+            continue
+        written = m.group("unit")
+        if written == "成":
+            n, written = n * 10, "%"
+        clause_before = sentence[_clause_start(sentence, m.start()):m.start()]
+        if not (cc.predicates.search(clause_before) or cc.count_verbs.search(clause_before)):
+            continue
+        u = g.units.lookup(written)
+        tail = sentence[m.end():]
+        comparator = None
+        for rx, val in cc.cmp_after:
+            am = rx.match(tail)
+            if am:
+                comparator = val
+                tail = tail[am.end():]
+                break
+        out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, u.unit if u else written,
+                             u.kind if u else "measure", comparator))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _groups(sentence: str, cands: list[Candidate], cc: _Compiled) -> list[list[Candidate]]:
+    """Values listed together (`26%、25%、22%`, `12%和10%左右`) share one predicate."""
+    groups: list[list[Candidate]] = []
+    for c in cands:
+        if groups and cc.joiner.match(sentence[groups[-1][-1].end : c.start]) and not c.doubling:
+            between = sentence[groups[-1][-1].end : c.start]
+            if "，" not in between or cc.distribute.search(sentence[_clause_start(sentence, groups[-1][0].start): groups[-1][0].start]):
+                groups[-1].append(c)
+                continue
+        groups.append([c])
+    return groups
+
+
+def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | None, str | None]:
+    s = prefix
+    for p in g.targets.strip_from_metric:
+        s = p.compiled.sub("", s).strip()
+    base = g.targets.baseline.compiled.search(s)
+    cut = len(s)
+    if base:
+        cut = min(cut, base.start())
+    for rx in [cc.distribute] + [r for r, _ in cc.cmp_before] + [r for r, _ in cc.directions] + [re.compile(r"(?:达到|达|为|控制在|稳定在|提高到|提升至|保持在)")]:
+        m = rx.search(s, 1) if s else None
+        if m and m.start() < cut:
+            cut = m.start()
+    metric = s[:cut]
+    for p in g.targets.strip_from_metric:
+        metric = p.compiled.sub("", metric).strip()
+    metric = metric.strip("，,、的 ")
+    scope = None
+    sm = g.targets.scope_pattern.compiled.match(metric)
+    if sm and sm.end() < len(metric):
+        scope = sm.group(0)
+        metric = metric[sm.end():].strip("的 ")
+    return (metric or None), scope
+
+
+def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None) -> list[tuple[Target, int, int]]:
+    """Targets of one sentence, each with its (start, end) in the sentence."""
+    cc = _compiled(g)
+    times = find_time_expressions(sentence, g, doc_year)
+    cands = find_candidates(sentence, g, times)
+    if not cands:
+        return []
+    asp_positions = [m.start() for m in cc.aspiration.finditer(sentence)]
+    sentence_aspirational = bool(re.match(r"^\s*(?:" + cc.aspiration.pattern + ")", sentence))
+    out: list[tuple[Target, int, int]] = []
+    for group in _groups(sentence, cands, cc):
+        first, last = group[0], group[-1]
+        cstart = _clause_start(sentence, first.start)
+        prefix = sentence[cstart:first.start]
+        # Attributes from the predicate before the first value.
+        direction = None
+        for rx, val in cc.directions:
+            for dm in rx.finditer(prefix):
+                if cc.level_suffix.match(prefix[dm.end():]):
+                    continue  # 下降到35%: a level, not a change
+                if direction is None or dm.start() > direction[1]:
+                    direction = (val, dm.start())
+        direction_val = direction[0] if direction else None
+        comparator_before = None
+        for rx, val in cc.cmp_before:
+            for bm in rx.finditer(prefix):
+                if comparator_before is None or bm.start() > comparator_before[1]:
+                    comparator_before = (val, bm.start())
+        bm = g.targets.baseline.compiled.search(prefix)
+        baseline = int(bm.group("year")) if bm else None
+        year = None
+        for t in times:
+            if t.start < first.start and t.sets_target_year and t.year is not None:
+                year = t.year
+        aspirational = sentence_aspirational or any(cstart <= a < first.start for a in asp_positions)
+        if not aspirational and asp_positions and asp_positions[0] < cstart and cc.subject_starters.match(prefix):
+            aspirational = True
+        metric, scope = _metric_and_scope(prefix, g, cc)
+        shared_cmp = last.comparator
+        for c in group:
+            comparator = c.comparator or (shared_cmp if c is not last else None)
+            if c.value_max is not None:
+                comparator = None
+            elif comparator is None:
+                comparator = comparator_before[0] if comparator_before else "="
+            unit = c.unit if c.unit is not None else last.unit
+            t = Target(
+                metric=metric, scope=scope, value=c.value, value_max=c.value_max, unit=unit,
+                comparator=comparator, direction=c.direction or direction_val,
+                baseline_year=baseline, target_year=year, aspirational=aspirational,
+                text=sentence[cstart:last.end].strip(),
+            )
+            out.append((t, cstart, last.end))
+    return out
+
+
+def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None, task_seq=None) -> list[Target]:
+    out = []
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group(0)
+        for t, a, b in targets_in_sentence(sentence, g, doc_year):
+            t.span = (offset + m.start() + a, offset + m.start() + b)
+            t.clause_id = clause_id
+            t.task_seq = task_seq
+            out.append(t)
+    return out

@@ -1,0 +1,199 @@
+"""Stage 2: raw lines → one clean text of paragraphs, with a map from offsets back to pages.
+
+What it undoes is what PDF extraction does to Chinese text: lines broken inside sentences, spaces
+between CJK and digits, full-width ASCII, page furniture, and markup that leaked into the text.
+"""
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex as re
+
+from .grammar import Grammars
+from .ingest.base import RawDocument, RawTable
+
+# Chinese punctuation that stays full width (the contract's list, plus ！？ and the corner quotes).
+_KEEP_FULLWIDTH = set("，。、；：“”（）〔〕《》！？「」『』【】〈〉")
+_FOLD = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH}
+_FOLD[0x3000] = " "
+
+_CJK = r"\p{Han}"
+_CJK_PUNCT = "，。、；：“”‘’（）〔〕《》！？【】〈〉—…·「」『』"
+# Whitespace with a CJK character or CJK punctuation on either side carries no meaning.
+_SPACE_CJK_LEFT = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u00a0]+(?=\S)")
+_SPACE_CJK_RIGHT = re.compile(rf"(?<=\S)[ \t\u00a0]+(?=[{_CJK}{_CJK_PUNCT}])")
+_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \u00a0]+(?=[%‰℃])")
+_MULTI_SPACE = re.compile(r"[ \u00a0]{2,}")
+
+
+def fold_width(s: str) -> str:
+    return unicodedata.normalize("NFC", s).translate(_FOLD)
+
+
+def visual_width(s: str) -> float:
+    """Rendered width in CJK character units: ASCII counts half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in s)
+
+
+def squeeze_spaces(s: str, keep_tabs: bool = False) -> str:
+    if keep_tabs:
+        cells = s.split("\t")
+        return "\t".join(squeeze_spaces(c) for c in cells)
+    s = _SPACE_CJK_LEFT.sub("", s)
+    s = _SPACE_CJK_RIGHT.sub("", s)
+    s = _SPACE_BEFORE_PERCENT.sub("", s)
+    s = _MULTI_SPACE.sub(" ", s)
+    return s.strip()
+
+
+@dataclass
+class Line:
+    text: str
+    page: int | None
+
+
+@dataclass
+class NormalText:
+    """The normalised document: paragraphs joined by '\\n'."""
+
+    text: str
+    # Sorted offsets at which a new page starts, with that page number.
+    page_starts: list[tuple[int, int]] = field(default_factory=list)
+    tables: list[RawTable] = field(default_factory=list)
+    # Offset in `text` of each geometric table's position (same order as `tables`).
+    table_offsets: list[int] = field(default_factory=list)
+    page_count: int | None = None
+
+    def page_at(self, offset: int) -> int | None:
+        if not self.page_starts:
+            return None
+        i = bisect.bisect_right([o for o, _ in self.page_starts], offset) - 1
+        return self.page_starts[max(i, 0)][1]
+
+    @property
+    def paragraphs(self) -> list[tuple[int, str]]:
+        out, pos = [], 0
+        for para in self.text.split("\n"):
+            out.append((pos, para))
+            pos += len(para) + 1
+        return out
+
+
+def clean_line(line: str, g: Grammars, keep_tabs: bool) -> str:
+    s = fold_width(line)
+    for rule in g.layout.markup:
+        s = rule.compiled.sub(rule.replace, s)
+    s = s.replace("\r", "").replace("\u200b", "").replace("\ufeff", "").replace("\u00ad", "")
+    return squeeze_spaces(s, keep_tabs=keep_tabs)
+
+
+def is_furniture(s: str, g: Grammars) -> bool:
+    return any(p.compiled.fullmatch(s) for p in g.layout.furniture)
+
+
+def _typical_width(lines: list[Line], g: Grammars) -> float:
+    """The width of a full printed line, estimated from lines that were visibly cut by wrapping."""
+    ends = tuple(g.layout.paragraph_end)
+    widths = sorted(
+        visual_width(ln.text) for ln in lines if ln.text and not ln.text.endswith(ends) and visual_width(ln.text) >= 10
+    )
+    if not widths:
+        return 40.0
+    return widths[int(0.8 * (len(widths) - 1))]
+
+
+def _starts_block(text: str, g: Grammars) -> bool:
+    return any(p.compiled.match(text) for p in g.layout.block_start)
+
+
+def _starts_item(text: str, g: Grammars) -> bool:
+    return any(p.compiled.match(text) for p in g.layout.item_start)
+
+
+def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
+    """Re-join visual lines into paragraphs.
+
+    A break is kept after a line that ends a sentence, before a numbered marker or heading, and
+    after a line clearly shorter than the printed width (a heading, a title, a signature).
+    """
+    lines = [ln for ln in lines if ln.text]
+    if not lines:
+        return []
+    full = _typical_width(lines, g)
+    ends = tuple(g.layout.paragraph_end)
+    soft_ends = tuple(g.layout.soft_end)
+    out: list[Line] = [Line(lines[0].text, lines[0].page)]
+    for nxt in lines[1:]:
+        prev = out[-1].text
+        if "\t" in prev or "\t" in nxt.text:
+            brk = True  # tab-separated table rows are never prose
+        elif prev.endswith(ends):
+            brk = True
+        elif _starts_block(nxt.text, g):
+            brk = True
+        elif _starts_item(nxt.text, g) and prev.endswith(soft_ends):
+            brk = True
+        elif visual_width(prev) < g.layout.short_line_ratio * full and not prev.endswith(tuple(g.layout.continue_end)):
+            brk = True
+        else:
+            brk = False
+        if brk:
+            out.append(Line(nxt.text, nxt.page))
+        else:
+            glue = " " if (prev[-1:].isascii() and prev[-1:].isalnum() and nxt.text[:1].isascii() and nxt.text[:1].isalpha()) else ""
+            out[-1] = Line(squeeze_spaces(prev + glue + nxt.text, keep_tabs=False), out[-1].page)
+    return out
+
+
+def normalise(raw: RawDocument, g: Grammars) -> NormalText:
+    lines: list[Line] = []
+    tables: list[RawTable] = []
+    table_line_idx: list[int] = []
+    for page in raw.pages:
+        anchors = sorted((t.line_index if t.line_index is not None else len(page.lines), i) for i, t in enumerate(page.tables))
+        ai = 0
+        for li, line in enumerate(page.lines + [None]):
+            while ai < len(anchors) and anchors[ai][0] <= li:
+                tables.append(page.tables[anchors[ai][1]])
+                table_line_idx.append(len(lines))
+                ai += 1
+            if line is None:
+                break
+            keep_tabs = "\t" in line
+            s = clean_line(line, g, keep_tabs)
+            if not s or is_furniture(s, g):
+                continue
+            lines.append(Line(s, page.number))
+    # Tables split the text stream: join paragraphs only between them.
+    paras: list[Line] = []
+    table_para_idx: list[int] = []
+    cuts = sorted(set(table_line_idx))
+    start = 0
+    seg_ends = cuts + [len(lines)]
+    para_at_cut: dict[int, int] = {}
+    for cut in seg_ends:
+        chunk = lines[start:cut]
+        paras.extend(chunk if raw.lines_are_paragraphs else join_lines(chunk, g))
+        para_at_cut[cut] = len(paras)
+        start = cut
+    for idx in table_line_idx:
+        table_para_idx.append(para_at_cut[idx])
+
+    text_parts: list[str] = []
+    page_starts: list[tuple[int, int]] = []
+    offsets: list[int] = []
+    pos = 0
+    for p in paras:
+        offsets.append(pos)
+        if p.page is not None and (not page_starts or page_starts[-1][1] != p.page):
+            page_starts.append((pos, p.page))
+        text_parts.append(p.text)
+        pos += len(p.text) + 1
+    offsets.append(pos)
+    text = "\n".join(text_parts)
+    table_offsets = [min(offsets[i], len(text)) for i in table_para_idx]
+    return NormalText(
+        text=text, page_starts=page_starts, tables=tables, table_offsets=table_offsets, page_count=raw.page_count
+    )

@@ -1,0 +1,24 @@
+"""The pipeline, stage by stage: ingest → normalise → segment → extract → assemble (→ emit in the CLI).
+
+Each stage is a pure function of the previous stage's output and the grammars.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import ingest
+from .assemble import assemble
+from .extract import extract_all
+from .grammar import load_grammars
+from .models import Document
+from .normalise import normalise
+from .segment import segment
+
+
+def extract_file(path: str | Path, *, grammars_dir: str | Path | None = None) -> Document:
+    g = load_grammars(str(grammars_dir) if grammars_dir else None)
+    raw = ingest.read(path)
+    nt = normalise(raw, g)
+    seg = segment(nt, g)
+    found = extract_all(nt, seg, g)
+    return assemble(raw, nt, seg, found)
