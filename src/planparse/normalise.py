@@ -52,6 +52,17 @@ def squeeze_spaces(s: str, keep_tabs: bool = False) -> str:
 class Line:
     text: str
     page: int | None
+    sources: list[int] = field(default_factory=list)  # indices of the cleaned lines joined into it
+
+
+@dataclass
+class SourceLine:
+    """A cleaned line before re-joining (blank lines kept): tables rebuilt from text need them."""
+
+    text: str
+    page: int | None
+    offset: int  # offset in NormalText.text of the paragraph the line ended up in
+    raw: str = ""  # the line before spaces were squeezed: cell gaps in flattened tables survive here
 
 
 @dataclass
@@ -65,6 +76,8 @@ class NormalText:
     # Offset in `text` of each geometric table's position (same order as `tables`).
     table_offsets: list[int] = field(default_factory=list)
     page_count: int | None = None
+    # Every cleaned line in reading order, blank lines included, with the paragraph it went into.
+    source_lines: list[SourceLine] = field(default_factory=list)
 
     def page_at(self, offset: int) -> int | None:
         if not self.page_starts:
@@ -124,7 +137,7 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     full = _typical_width(lines, g)
     ends = tuple(g.layout.paragraph_end)
     soft_ends = tuple(g.layout.soft_end)
-    out: list[Line] = [Line(lines[0].text, lines[0].page)]
+    out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources))]
     for nxt in lines[1:]:
         prev = out[-1].text
         if "\t" in prev or "\t" in nxt.text:
@@ -140,15 +153,16 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
         else:
             brk = False
         if brk:
-            out.append(Line(nxt.text, nxt.page))
+            out.append(Line(nxt.text, nxt.page, list(nxt.sources)))
         else:
             glue = " " if (prev[-1:].isascii() and prev[-1:].isalnum() and nxt.text[:1].isascii() and nxt.text[:1].isalpha()) else ""
-            out[-1] = Line(squeeze_spaces(prev + glue + nxt.text, keep_tabs=False), out[-1].page)
+            out[-1] = Line(squeeze_spaces(prev + glue + nxt.text, keep_tabs=False), out[-1].page, out[-1].sources + nxt.sources)
     return out
 
 
 def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     lines: list[Line] = []
+    cleaned: list[tuple[str, int | None, str]] = []
     tables: list[RawTable] = []
     table_line_idx: list[int] = []
     for page in raw.pages:
@@ -163,9 +177,11 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
                 break
             keep_tabs = "\t" in line
             s = clean_line(line, g, keep_tabs)
-            if not s or is_furniture(s, g):
+            if s and is_furniture(s, g):
                 continue
-            lines.append(Line(s, page.number))
+            cleaned.append((s, page.number, fold_width(line).strip("\r\n")))
+            if s:
+                lines.append(Line(s, page.number, [len(cleaned) - 1]))
     # Tables split the text stream: join paragraphs only between them.
     paras: list[Line] = []
     table_para_idx: list[int] = []
@@ -194,6 +210,15 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     offsets.append(pos)
     text = "\n".join(text_parts)
     table_offsets = [min(offsets[i], len(text)) for i in table_para_idx]
+    para_of_source: dict[int, int] = {src: pi for pi, p in enumerate(paras) for src in p.sources}
+    source_lines: list[SourceLine] = []
+    next_para = 0
+    for i, (s, page, rawline) in enumerate(cleaned):
+        pi = para_of_source.get(i)
+        if pi is not None:
+            next_para = pi
+        source_lines.append(SourceLine(s, page, min(offsets[next_para], len(text)), rawline))
     return NormalText(
-        text=text, page_starts=page_starts, tables=tables, table_offsets=table_offsets, page_count=raw.page_count
+        text=text, page_starts=page_starts, tables=tables, table_offsets=table_offsets, page_count=raw.page_count,
+        source_lines=source_lines,
     )

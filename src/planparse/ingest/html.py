@@ -56,22 +56,28 @@ def decode_html(data: bytes) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc
+    # Valid UTF-8 with non-ASCII text is UTF-8 whatever the page claims (a page re-saved as
+    # UTF-8 keeps its old gb2312 meta; real GBK text is practically never valid UTF-8).
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     head = data[:8192]
     declared = None
     m = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
     if m:
         declared = _normalise_encoding(m.group(1).decode("ascii", "ignore"))
-    if declared:
+    if declared and declared not in ("utf-8", "utf-16", "utf-32"):
         try:
             return data.decode(declared), declared
         except UnicodeDecodeError:
             pass
-        try:  # the declaration lies (a page re-saved as UTF-8 keeps its old meta)
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
-        return data.decode(declared, errors="replace"), declared
-    return decode_text(data)
+    try:
+        return decode_text(data)
+    except CorruptFileError:
+        if declared:
+            return data.decode(declared, errors="replace"), declared
+        raise
 
 
 # ----------------------------------------------------------------------------------------------
@@ -418,12 +424,17 @@ def _remove_noise(soup: BeautifulSoup) -> None:
     for c in soup.find_all(string=lambda s: isinstance(s, (Comment, Doctype, Declaration, ProcessingInstruction))):
         c.extract()
     for tag in soup.find_all(list(_DROP_TAGS)):
+        if getattr(tag, "decomposed", False):
+            continue
         if tag.name == "head":
             continue  # keep <title>; the walk never enters <head>
-        if tag.name in ("header", "footer", "aside", "nav") and _cjk_count(tag.get_text()) > 400:
-            # an HTML5 <header>/<section> misused around the article itself
-            tag.unwrap()
-            continue
+        if tag.name in ("form", "header", "footer", "aside", "nav", "menu"):
+            total, link = _text_stats(tag)
+            if total - link >= 200:
+                # ASP.NET pages wrap the whole body in <form>; HTML5 <header>/<aside> misused
+                # around the article: keep the content, drop only the wrapper.
+                tag.unwrap()
+                continue
         tag.decompose()
     for tag in soup.find_all(True):
         if getattr(tag, "decomposed", False):
