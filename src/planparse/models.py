@@ -112,6 +112,8 @@ class Clause(_Model):
     text: str
     parent_id: Optional[str] = None
     page: Optional[int] = None
+    line: Optional[int] = Field(None, description="1-based source line (txt/docx/html: in the file; pdf: on the page)")
+    marker_raw: str = Field("", description="the marker exactly as written, brackets not normalised")
     span: tuple[int, int]
     items: list[str] = Field(default_factory=list, description="一是……二是…… enumerations")
     targets: list[Target] = Field(default_factory=list)

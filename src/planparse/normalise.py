@@ -63,6 +63,7 @@ class SourceLine:
     page: int | None
     offset: int  # offset in NormalText.text of the paragraph the line ended up in
     raw: str = ""  # the line before spaces were squeezed: cell gaps in flattened tables survive here
+    lineno: int | None = None  # 1-based line number in the source (within its page for PDF)
 
 
 @dataclass
@@ -78,6 +79,15 @@ class NormalText:
     page_count: int | None = None
     # Every cleaned line in reading order, blank lines included, with the paragraph it went into.
     source_lines: list[SourceLine] = field(default_factory=list)
+
+    def line_at(self, offset: int) -> int | None:
+        """Source line number of the paragraph that holds `offset` (its first line)."""
+        best = None
+        for sl in self.source_lines:
+            if sl.text and sl.offset <= offset:
+                if best is None or sl.offset > best[0]:
+                    best = (sl.offset, sl.lineno)
+        return best[1] if best else None
 
     def page_at(self, offset: int) -> int | None:
         if not self.page_starts:
@@ -162,7 +172,7 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
 
 def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     lines: list[Line] = []
-    cleaned: list[tuple[str, int | None, str]] = []
+    cleaned: list[tuple[str, int | None, str, int]] = []
     tables: list[RawTable] = []
     table_line_idx: list[int] = []
     for page in raw.pages:
@@ -179,7 +189,7 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
             s = clean_line(line, g, keep_tabs)
             if s and is_furniture(s, g):
                 continue
-            cleaned.append((s, page.number, fold_width(line).strip("\r\n")))
+            cleaned.append((s, page.number, fold_width(line).strip("\r\n"), li + 1))
             if s:
                 lines.append(Line(s, page.number, [len(cleaned) - 1]))
     # Tables split the text stream: join paragraphs only between them.
@@ -213,11 +223,11 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     para_of_source: dict[int, int] = {src: pi for pi, p in enumerate(paras) for src in p.sources}
     source_lines: list[SourceLine] = []
     next_para = 0
-    for i, (s, page, rawline) in enumerate(cleaned):
+    for i, (s, page, rawline, lineno) in enumerate(cleaned):
         pi = para_of_source.get(i)
         if pi is not None:
             next_para = pi
-        source_lines.append(SourceLine(s, page, min(offsets[next_para], len(text)), rawline))
+        source_lines.append(SourceLine(s, page, min(offsets[next_para], len(text)), rawline, lineno))
     return NormalText(
         text=text, page_starts=page_starts, tables=tables, table_offsets=table_offsets, page_count=raw.page_count,
         source_lines=source_lines,

@@ -32,6 +32,8 @@ class ClauseDraft:
     parent_id: str | None
     page: int | None = None
     items: list[str] = field(default_factory=list)
+    marker_raw: str = ""  # the marker exactly as written (`(十六)` with half-width brackets)
+    line: int | None = None
 
 
 @dataclass
@@ -168,7 +170,7 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
         heading, own_line = split_heading(para[mlen:], level, g)
         draft = ClauseDraft(
             id=cid, marker=marker, level=level, ordinal=ordinal, heading=heading,
-            start=off, body_start=off + mlen, end=off + len(para), parent_id=pid,
+            start=off, body_start=off + mlen, end=off + len(para), parent_id=pid, marker_raw=para[:mlen],
         )
         clauses.append(draft)
         stack = [c for c in stack if c.level < level] + [draft]
@@ -179,6 +181,7 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
     for c, nxt in zip(clauses, starts[1:]):
         c.end = max(c.body_start, nxt - 1 if nxt > c.body_start and text[nxt - 1 : nxt] == "\n" else nxt)
         c.page = nt.page_at(c.start)
+        c.line = nt.line_at(c.start)
         c.items = find_items(text[c.body_start : c.end], g)
 
     annexes, attachments = _annexes(nt, g, annex_para_idx)

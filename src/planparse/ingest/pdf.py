@@ -441,6 +441,10 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
                     textpage.close()
             except pdfium.PdfiumError:
                 raise CorruptFileError(f"corrupt PDF (page {index + 1} cannot be read)", path=spath) from None
+            except (AssertionError, ValueError, OSError, IndexError) as e:  # damaged content streams
+                raise CorruptFileError(
+                    f"corrupt PDF (page {index + 1}: {type(e).__name__})", path=spath
+                ) from None
             finally:
                 page.close()
             pages.append(items)
