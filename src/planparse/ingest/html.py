@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import warnings
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
@@ -287,6 +288,9 @@ class _Extractor:
         if _is_layout_table(table, rows):
             for tr in rows:
                 for cell in _row_cells(tr):
+                    total, link = _text_stats(cell)
+                    if link and total - link < 20 and link >= 0.5 * total:
+                        continue  # a menu column of the page grid
                     self.walk_children_as_block(cell)
             return
         caption = table.find("caption")
@@ -395,21 +399,31 @@ def _is_layout_table(table: Tag, rows: list[Tag]) -> bool:
         return True
     if not rows:
         return True
-    cells_per_row = [len(_row_cells(tr)) for tr in rows]
-    max_cols = max(cells_per_row) if cells_per_row else 0
+    cells = [_row_cells(tr) for tr in rows]
+    max_cols = max((len(c) for c in cells), default=0)
     if max_cols == 0:
         return True
     if len(rows) == 1 and max_cols == 1:
-        return True
+        return True  # a box around content
     has_nested = any(_owner_table(t) is table for t in table.find_all("table"))
+    stats = []  # (CJK chars, block children) per cell
+    for row in cells:
+        for cell in row:
+            blocks = [b for b in cell.find_all(["p", "div", "br", "li", "h1", "h2", "h3", "h4", "table"])
+                      if _owner_table(b) is table]
+            stats.append((_cjk_count(cell.get_text()), len(blocks)))
+    biggest = max((n for n, _ in stats), default=0)
+    # one cell holding a whole multi-paragraph article, whatever the column count
+    if any(n >= 400 and b >= 3 for n, b in stats) and biggest >= 0.6 * sum(n for n, _ in stats):
+        return True
     if max_cols <= 2:
-        for tr in rows:
-            for cell in _row_cells(tr):
-                blocks = [b for b in cell.find_all(["p", "div", "br", "li", "h1", "h2", "h3", "h4", "table"])
-                          if _owner_table(b) is table]
-                n = _cjk_count(cell.get_text())
-                if (len(blocks) >= 2 or has_nested) and n >= 150 and (len(rows) <= 10 or n >= 500):
-                    return True
+        # a two-column data table (任务 | 措施) has text in both columns row after row
+        full_rows = sum(1 for row in cells if len(row) == 2 and all(c.get_text(strip=True) for c in row))
+        if full_rows >= 3 and biggest < 800:
+            return False
+        for n, b in stats:
+            if (b >= 2 or has_nested) and n >= 150 and (len(rows) <= 10 or n >= 500):
+                return True
     if has_nested and max_cols <= 3 and len(rows) <= 3:
         return True
     return False
@@ -565,12 +579,24 @@ def _article_title(soup: BeautifulSoup, container: Tag, page_title: str | None) 
         if _cjk_count(text) < 6 or len(text) > 150:
             continue
         candidates.append(text)
-    if page_title is None:
-        return next((c for c in candidates if _cjk_count(c) >= 8), None)
-    for cand in candidates:
-        if len(cand) >= 0.6 * len(page_title) and (cand in page_title or page_title in cand or _similar(cand, page_title)):
-            return cand
-    return page_title
+    if page_title is not None:
+        for cand in candidates:
+            if len(cand) >= 0.6 * len(page_title) and (
+                    cand in page_title or page_title in cand or _similar(cand, page_title)):
+                return cand if _document_like(cand) else None
+        return page_title if _document_like(page_title) else None
+    return next((c for c in candidates if _document_like(c)), None)
+
+
+_DOC_WORDS = re.compile(
+    r"关于|通知|方案|计划|意见|办法|规定|决定|报告|规划|纲要|公告|通告|细则|条例|要点|安排|批复|函|指南|措施|"
+    r"行动|政策|解读|通报|命令|决议|章程|制度|标准|清单|目录"
+)
+
+
+def _document_like(title: str) -> bool:
+    """A document title, not a site name ("江苏省人民政府门户网站")."""
+    return bool(_DOC_WORDS.search(title)) or _cjk_count(title) >= 15
 
 
 def _similar(a: str, b: str) -> bool:
@@ -603,7 +629,9 @@ def read_html(path: Path, data: bytes) -> RawDocument:
     if not re.search(r"<\s*(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!--|!doctype)", text[:200000], re.I):
         raise CorruptFileError("not an HTML page (no HTML markup found)", path=str(path))
 
-    soup = BeautifulSoup(text, "lxml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # bs4's XMLParsedAsHTML / MarkupResemblesLocator hints
+        soup = BeautifulSoup(text, "lxml")
     page_title = _page_title(soup)
     if soup.head is not None:
         soup.head.decompose()
