@@ -71,8 +71,11 @@ class Layout(_Rule):
     soft_end: list[str]
     continue_end: list[str]
     short_line_ratio: float = 0.7
+    shorter_than_next_ratio: float = 0.8
     block_start: list[Pattern]
     item_start: list[Pattern]
+    section_heading: list[Pattern]
+    break_after: list[Pattern]
     furniture: list[Pattern]
     markup: list[Pattern]
 

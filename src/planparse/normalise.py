@@ -119,8 +119,11 @@ def is_furniture(s: str, g: Grammars) -> bool:
 def _typical_width(lines: list[Line], g: Grammars) -> float:
     """The width of a full printed line, estimated from lines that were visibly cut by wrapping."""
     ends = tuple(g.layout.paragraph_end)
+    # Headings, table rows and lines that end a sentence tell nothing about the printed width.
     widths = sorted(
-        visual_width(ln.text) for ln in lines if ln.text and not ln.text.endswith(ends) and visual_width(ln.text) >= 10
+        visual_width(ln.text) for ln in lines
+        if ln.text and not ln.text.endswith(ends) and "\t" not in ln.text and visual_width(ln.text) >= 10
+        and not _starts_block(ln.text, g) and not _starts_item(ln.text, g)
     )
     if not widths:
         return 40.0
@@ -133,6 +136,11 @@ def _starts_block(text: str, g: Grammars) -> bool:
 
 def _starts_item(text: str, g: Grammars) -> bool:
     return any(p.compiled.match(text) for p in g.layout.item_start)
+
+
+def _is_section_heading(text: str, g: Grammars) -> bool:
+    """`十、严格落实各方责任，推进全民共建共享`: a top-level marker line with no sentence in it."""
+    return any(p.compiled.match(text) for p in g.layout.section_heading) and not any(ch in text for ch in "。；！？")
 
 
 def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
@@ -152,14 +160,20 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
         prev = out[-1].text
         if "\t" in prev or "\t" in nxt.text:
             brk = True  # tab-separated table rows are never prose
-        elif prev.endswith(ends):
+        elif prev.endswith(ends) or any(p.compiled.search(prev) for p in g.layout.break_after):
+            brk = True
+        elif _is_section_heading(prev, g) and visual_width(prev) < 0.95 * full:
             brk = True
         elif _starts_block(nxt.text, g):
             brk = True
         elif _starts_item(nxt.text, g) and prev.endswith(soft_ends):
             brk = True
-        elif visual_width(prev) < g.layout.short_line_ratio * full and not prev.endswith(tuple(g.layout.continue_end)):
+        elif prev.endswith(tuple(g.layout.continue_end)):
+            brk = False
+        elif visual_width(prev) < g.layout.short_line_ratio * full:
             brk = True
+        elif visual_width(prev) < g.layout.shorter_than_next_ratio * visual_width(nxt.text):
+            brk = True  # a wrapped line is as wide as the text block: one clearly narrower ended its paragraph
         else:
             brk = False
         if brk:

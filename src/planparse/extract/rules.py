@@ -78,6 +78,7 @@ class TargetRules(_Rule):
     not_target_after: list[Pattern]  # text right after number+unit that makes it a class boundary
     count_verbs: list[str]  # 培育3家以上企业: a count with a verb before it is a goal
     predicates: list[str]  # words that make a following number a stated level (达到, 控制在, 比重)
+    level_verbs: list[str]  # a number right after these is the goal even when a noun follows (提升至10天趋势预报)
     subject_starters: list[str]  # a comma-clause starting with these has no subject of its own (比, 占)
     scope_pattern: Pattern  # 全省, 各设区市 … at the start of a metric phrase
     strip_from_metric: list[Pattern]  # words removed from the metric phrase (力争, 原则上)

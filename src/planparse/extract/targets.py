@@ -42,7 +42,10 @@ class _Compiled:
     def __init__(self, g: Grammars):
         tr = g.targets
         self.cmp_after = [(re.compile(r"^\s*(?:" + _words_alt(w.words) + ")"), w.value) for w in tr.comparator_after]
-        self.cmp_before = [(re.compile("(?:" + _words_alt(w.words) + ")"), w.value) for w in tr.comparator_before]
+        # One alternation, longest word first, so that 不高于 is never read as 高于.
+        self.cmp_before_value = {word: w.value for w in tr.comparator_before for word in w.words}
+        self.cmp_before_rx = re.compile("(?:" + _words_alt(list(self.cmp_before_value)) + ")")
+        self.cmp_before = [(self.cmp_before_rx, None)]
         self.directions = [(re.compile("(?:" + _words_alt(w.words) + ")"), w.value) for w in tr.direction]
         self.level_suffix = re.compile(r"^\s*(?:" + _words_alt(tr.level_suffix) + ")")
         self.doubling = [(re.compile(_words_alt(w.words)), float(w.value)) for w in tr.doubling]
@@ -56,6 +59,8 @@ class _Compiled:
         self.subject_starters = re.compile(r"^\s*(?:" + _words_alt(tr.subject_starters) + ")")
         self.unit_after = re.compile(r"^\s*(?:" + g.units.regex.pattern + ")")
         self.han_after = re.compile(r"^\s*(?:的)?\p{Han}")
+        self.level_verb_end = re.compile(r"(?:" + _words_alt(tr.level_verbs) + r")\s*$")
+        self.subject_split = re.compile(r"[、和及与]")
 
 
 _CACHE: dict[int, _Compiled] = {}
@@ -138,7 +143,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
         if cc.han_after.match(tail):
             # A quantity followed by a noun is a scope or a class (`15个重点行业`, `3吨以下叉车`)
             # unless a goal verb governs it (`培育3家以上…企业`, `压减50%的炼焦产能`).
-            if kind != "percent" and not cc.count_verbs.search(clause_before):
+            if kind != "percent" and not cc.count_verbs.search(clause_before) and not cc.level_verb_end.search(clause_before):
                 continue
         elif not (cc.predicates.search(clause_before) or cc.count_verbs.search(clause_before) or comparator):
             if kind != "percent":
@@ -221,6 +226,23 @@ def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | No
     return (metric or None), scope
 
 
+def split_subjects(metric: str, cc: _Compiled) -> list[str]:
+    """`水路、铁路货运量` → [水路货运量?, 铁路货运量]: the parts of a coordinated subject, outside brackets."""
+    parts, depth, cur = [], 0, ""
+    for ch in metric:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        if depth == 0 and cc.subject_split.match(ch):
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return [p.strip() for p in parts]
+
+
 def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None) -> list[tuple[Target, int, int]]:
     """Targets of one sentence, each with its (start, end) in the sentence."""
     cc = _compiled(g)
@@ -245,10 +267,8 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None) -> lis
                     direction = (val, dm.start())
         direction_val = direction[0] if direction else None
         comparator_before = None
-        for rx, val in cc.cmp_before:
-            for bm in rx.finditer(prefix):
-                if comparator_before is None or bm.start() > comparator_before[1]:
-                    comparator_before = (val, bm.start())
+        for bm in cc.cmp_before_rx.finditer(prefix):
+            comparator_before = (cc.cmp_before_value[bm.group(0)], bm.start())
         bm = g.targets.baseline.compiled.search(prefix)
         baseline = int(bm.group("year")) if bm else None
         year = None
@@ -259,8 +279,16 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None) -> lis
         if not aspirational and asp_positions and asp_positions[0] < cstart and cc.subject_starters.match(prefix):
             aspirational = True
         metric, scope = _metric_and_scope(prefix, g, cc)
+        metrics = [metric] * len(group)
+        if cc.distribute.search(prefix) and metric:
+            subjects = [p for p in split_subjects(metric, cc) if p]
+            if len(group) == 1 and len(subjects) > 1:
+                group = [first] * len(subjects)  # `A和B分别下降10%`: one value, one target per subject
+                metrics = subjects
+            elif len(subjects) == len(group):
+                metrics = subjects
         shared_cmp = last.comparator
-        for c in group:
+        for c, metric in zip(group, metrics):
             comparator = c.comparator or (shared_cmp if c is not last else None)
             if c.value_max is not None:
                 comparator = None
