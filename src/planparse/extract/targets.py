@@ -16,7 +16,7 @@ from .deadlines import TimeExpr, find_time_expressions
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE_SEP = "，；：,;:"
-_NUM = re.compile(r"(?<![\d.])(?P<v1>\d+(?:\.\d+)?)(?:\s*(?P<rsep>[-~～—–至到])\s*(?P<v2>\d+(?:\.\d+)?))?")
+_NUM = re.compile(r"(?<![\d.])(?P<v1>\d+(?:\.\d+)?)(?:\s*(?P<rsep>[-~～—–－〜至到])\s*(?P<v2>\d+(?:\.\d+)?))?")
 
 
 @dataclass
