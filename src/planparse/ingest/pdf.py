@@ -105,6 +105,7 @@ _PAGE_NO_ANYWHERE = re.compile(
 )
 _PAGE_NO_EDGE = re.compile(rf"^\s*[{_DASHES}]?\s*\d{{1,4}}\s*(?:/\s*\d{{1,4}}\s*)?[{_DASHES}]?\s*$")
 _MAX_FURNITURE_LEN = 40
+_SENTENCE_END = ("。", "；", "，", "：", "！", "？", ";", ",", ":", "!", "?")
 
 
 def _is_page_number(line: str, at_edge: bool) -> bool:
@@ -114,6 +115,8 @@ def _is_page_number(line: str, at_edge: bool) -> bool:
 def _furniture_key(line: str) -> str | None:
     key = re.sub(r"\s+", "", re.sub(r"\d+", "#", line))
     if not key or len(key) > _MAX_FURNITURE_LEN or len(key.replace("#", "")) < 2:
+        return None
+    if key.endswith(_SENTENCE_END):  # body text, however often it repeats
         return None
     return key
 
@@ -172,6 +175,10 @@ def _to_raw_page(number: int, items: list[Item]) -> RawPage:
     return RawPage(number=number, lines=lines, tables=tables)
 
 
+def _count_visible(text: str) -> int:
+    return len(text) - sum(text.count(ws) for ws in _WHITESPACE)
+
+
 def _text_items(text: str) -> list[Item]:
     out: list[Item] = []
     for raw in _LINE_SPLIT.split(text):
@@ -181,46 +188,66 @@ def _text_items(text: str) -> list[Item]:
     return out
 
 
-# --------------------------------------------------------------------------- table detection (cheap)
+# ------------------------------------------------------------------- page scan (cheap, pdfium only)
+
+_PAGEOBJ_TEXT = pdfium_c.FPDF_PAGEOBJ_TEXT
+# pdfium's text page skips text objects whose bounding box has no width (CPDF_TextPage: `Width() <
+# kSizeEpsilon`). That happens to real text when pdfium has no glyph outlines for the font: a
+# non-embedded CJK font (STSong-Light / Adobe-GB1, common in generated government PDFs) on a machine
+# without CJK fonts gives single-character lines and rotated (landscape) runs a zero width, and their
+# characters silently vanish from get_text_range(). Such pages are read by pdfplumber instead.
+_ZERO_WIDTH = 1e-3
 
 
-def _count_rulings(container, form: bool, depth: int = 0) -> tuple[int, int]:
-    """(vertical, horizontal) ruling evidence among the path objects of a page or form XObject."""
+class _Scan:
+    __slots__ = ("vertical", "horizontal", "lossy_text")
+
+    def __init__(self) -> None:
+        self.vertical = 0
+        self.horizontal = 0
+        self.lossy_text = False
+
+    @property
+    def may_have_table(self) -> bool:
+        return self.vertical >= 2 and self.horizontal >= 2
+
+
+def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int = 0) -> None:
+    """Ruling evidence among path objects, and text objects that pdfium's text page would skip."""
     count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
     get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
-    n = count(container)
-    v = h = 0
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    refs = [ctypes.byref(x) for x in (left, bottom, right, top)]
-    for i in range(max(n, 0)):
+    left, bottom, right, top, refs = bounds
+    for i in range(max(count(container), 0)):
         obj = get(container, i)
         if not obj:
             continue
         kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == _PAGEOBJ_PATH:
-            if not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+        if kind == _PAGEOBJ_TEXT:
+            if not scan.lossy_text and pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+                if right.value - left.value < _ZERO_WIDTH:
+                    scan.lossy_text = True
+        elif kind == _PAGEOBJ_PATH:
+            if scan.may_have_table or not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
                 continue
             w = right.value - left.value
-            ht = top.value - bottom.value
-            if w <= 3 and ht >= 8:
-                v += 1
-            elif ht <= 3 and w >= 8:
-                h += 1
-            elif w >= 8 and ht >= 8:  # a box, or a whole grid drawn as one path
-                v += 2
-                h += 2
+            h = top.value - bottom.value
+            if w <= 3 and h >= 8:
+                scan.vertical += 1
+            elif h <= 3 and w >= 8:
+                scan.horizontal += 1
+            elif w >= 8 and h >= 8:  # a box, or a whole grid drawn as one path
+                scan.vertical += 2
+                scan.horizontal += 2
         elif kind == _PAGEOBJ_FORM and depth < 8:
-            fv, fh = _count_rulings(obj, True, depth + 1)
-            v += fv
-            h += fh
-        if v >= 2 and h >= 2:
-            break
-    return v, h
+            _scan_objects(obj, True, scan, bounds, depth + 1)
 
 
-def _may_have_table(page: pdfium.PdfPage) -> bool:
-    v, h = _count_rulings(page.raw, False)
-    return v >= 2 and h >= 2
+def _scan_page(page: pdfium.PdfPage) -> _Scan:
+    scan = _Scan()
+    floats = tuple(ctypes.c_float() for _ in range(4))
+    bounds = (*floats, [ctypes.byref(f) for f in floats])
+    _scan_objects(page.raw, False, scan, bounds)
+    return scan
 
 
 # ------------------------------------------------------------------------------ tables (pdfplumber)
@@ -336,17 +363,20 @@ def _quiet_pdfminer() -> None:
 
 
 class _Plumber:
-    """pdfplumber opened lazily, once, for the pages that need the table finder."""
+    """pdfplumber opened lazily, once, for the pages that need the table finder or lost text in pdfium."""
 
     def __init__(self, data: bytes):
         self._data = data
         self._pdf = None
         self._failed = False
 
-    def analyse(self, index: int, pdfium_chars: int) -> tuple[list[tuple[tuple, list]], list[Item] | None] | None:
-        """Tables of page `index` (boxes in PDF user space) and, when pdfium extracted visibly fewer
-        characters than pdfminer sees on this page (pdfium drops e.g. rotated text in fonts without
-        glyph metrics), the page's items read by pdfplumber instead. None when pdfplumber fails."""
+    def analyse(
+        self, index: int, *, find_tables: bool, pdfium_chars: int | None
+    ) -> tuple[list[tuple[tuple, list]], list[Item] | None] | None:
+        """Tables of page `index` (boxes in PDF user space) and the page's items read by pdfplumber
+        when pdfium's text cannot be trusted: pdfium_chars None (the page scan found text pdfium
+        skips), or visibly fewer characters than pdfminer sees on a table page.
+        None when pdfplumber cannot read the page."""
         if self._failed:
             return None
         try:
@@ -356,15 +386,18 @@ class _Plumber:
                 _quiet_pdfminer()
                 self._pdf = pdfplumber.open(io.BytesIO(self._data))
             page = self._pdf.pages[index]
-        except Exception:  # pdfminer cannot parse what pdfium could: no tables, text is kept
+        except Exception:  # pdfminer cannot parse what pdfium could: no tables, pdfium's text is kept
             self._failed = True
             return None
         try:
-            found = _find_tables(page)
-            plumber_chars = sum(1 for c in page.chars if not c["text"].isspace())
+            found = _find_tables(page) if find_tables else []
             fallback = None
-            if found and plumber_chars > pdfium_chars * 1.02 + 2:
+            if pdfium_chars is None:
                 fallback = _plumber_items(page, found, index + 1)
+            elif found:
+                plumber_chars = sum(1 for c in page.chars if not c["text"].isspace())
+                if plumber_chars > pdfium_chars * 1.02 + 2:
+                    fallback = _plumber_items(page, found, index + 1)
             return [(_plumber_to_user(bbox, page), rows) for bbox, rows in found], fallback
         except Exception:
             return None
@@ -426,17 +459,24 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
                 try:
                     n_chars = textpage.count_chars()
                     text = textpage.get_text_range() if n_chars > 0 else ""
-                    stripped = len(text) - sum(text.count(ws) for ws in _WHITESPACE)
-                    text_chars += stripped
+                    stripped = _count_visible(text)
+                    scan = _scan_page(page)
                     items: list[Item] | None = None
-                    if stripped > 0 and _may_have_table(page):
-                        found = plumber.analyse(index, stripped)
+                    if scan.lossy_text:
+                        found = plumber.analyse(index, find_tables=scan.may_have_table, pdfium_chars=None)
+                        if found and found[1] is not None:
+                            items = found[1]
+                    elif stripped > 0 and scan.may_have_table:
+                        found = plumber.analyse(index, find_tables=True, pdfium_chars=stripped)
                         if found and found[1] is not None:
                             items = found[1]
                         elif found and found[0]:
                             items = _page_with_tables(textpage, found[0], index + 1)
                     if items is None:
                         items = _text_items(text)
+                    text_chars += sum(
+                        _count_visible(it) if isinstance(it, str) else len(it.rows) for it in items
+                    )
                 finally:
                     textpage.close()
             except pdfium.PdfiumError:

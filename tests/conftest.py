@@ -1,0 +1,25 @@
+"""Shared fixtures: the samples rendered as PDFs (once per test session)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+# Runs from a checkout without `pip install -e .`: the package (src layout) and tools/ import from here.
+for _p in (ROOT / "src", ROOT):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
+
+
+@pytest.fixture(scope="session")
+def rendered_pdfs(tmp_path_factory) -> dict[str, Path]:
+    """stem -> PDF rendered from samples/<stem>.txt by tools/render_pdf.py (a failure fails the tests)."""
+    from tools.render_pdf import render_sample
+
+    out_dir = tmp_path_factory.mktemp("rendered_pdfs")
+    txts = sorted(SAMPLES.glob("*.txt"))
+    assert txts, f"no samples in {SAMPLES}"
+    return {t.stem: render_sample(t, out_dir / f"{t.stem}.pdf") for t in txts}
