@@ -305,11 +305,43 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None) -> lis
     return out
 
 
+def _opens_with_time(sentence: str, g: Grammars, doc_year: int | None) -> bool:
+    times = find_time_expressions(sentence, g, doc_year)
+    return bool(times) and times[0].is_deadline and not sentence[: times[0].start].strip(" 　，,力争")
+
+
 def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None, task_seq=None) -> list[Target]:
+    """Targets of a text, sentence by sentence.
+
+    A list of goals may run on into the next sentence of the same paragraph (`到2025年，…下降10%。
+    京津冀…分别下降20%、15%`): a sentence with no time expression of its own that follows a sentence
+    opening with one and stating targets keeps that target year, and its change amounts that name
+    no baseline keep the baseline year — when its first comma-clause already states a goal.
+    """
     out = []
+    carry: tuple[int | None, int | None] | None = None
+    prev_end = -1
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0)
-        for t, a, b in targets_in_sentence(sentence, g, doc_year):
+        if "\n" in text[prev_end + 1 : m.start()] or prev_end < 0:
+            carry = None  # a new paragraph
+        prev_end = m.end() - 1
+        found = targets_in_sentence(sentence, g, doc_year)
+        has_time = bool(find_time_expressions(sentence, g, doc_year))
+        # Only a sentence that is itself a list of goals continues the list (its first clause states one).
+        if found and carry and not has_time and found[0][1] == 0:
+            for t, _, _ in found:
+                if t.target_year is None:
+                    t.target_year = carry[0]
+                if t.direction and t.baseline_year is None:
+                    t.baseline_year = carry[1]
+        if found and _opens_with_time(sentence, g, doc_year):
+            years = [t.target_year for t, _, _ in found if t.target_year]
+            bases = [t.baseline_year for t, _, _ in found if t.baseline_year]
+            carry = (years[-1] if years else None, bases[-1] if bases else None)
+        elif has_time or not found:
+            carry = None
+        for t, a, b in found:
             t.span = (offset + m.start() + a, offset + m.start() + b)
             t.clause_id = clause_id
             t.task_seq = task_seq
