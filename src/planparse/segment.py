@@ -202,7 +202,7 @@ def _annexes(nt: NormalText, g: Grammars, first_idx: int | None) -> tuple[list[A
             num, rest = label
             if rest:
                 # `附件：标题` / `附件1、标题`: the list of attachments, not an annex itself.
-                attachments.append(rest)
+                attachments.append(re.sub(r"^\d{1,2}\s*[、.．:：]\s*", "", rest))
                 in_list = True
                 continue
             sections.append((i, num, off))

@@ -61,7 +61,8 @@ def resolve(rule: TimeRule, groups: dict, doc_year: int | None) -> tuple[str | N
 
 def find_time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell: bool = False) -> list[TimeExpr]:
     """Every time expression in `text`, left to right, without overlaps (earlier rules win ties)."""
-    rules = list(g.deadlines.rules) + (list(g.deadlines.cell_only) if cell else [])
+    # In a 完成时限 cell the cell's own vocabulary comes first (`2025年` alone is the deadline there).
+    rules = (list(g.deadlines.cell_only) if cell else []) + list(g.deadlines.rules)
     found: list[TimeExpr] = []
     taken: list[tuple[int, int]] = []
     for rule in rules:

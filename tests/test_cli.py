@@ -1,0 +1,94 @@
+"""The command line: output, exit codes and one-line errors (run as a real subprocess)."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "000_1e3bdffa556e102e.txt"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "planparse.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_version():
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.startswith("planparse ")
+
+
+def test_help_lists_commands():
+    r = run("--help")
+    assert r.returncode == 0 and "extract" in r.stdout and "schema" in r.stdout
+
+
+def test_extract_to_stdout_is_contract_json():
+    r = run("extract", SAMPLE)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["schema_version"] == "1"
+    assert {"source", "meta", "clauses", "targets", "tasks", "tables", "warnings"} <= set(d)
+    assert d["source"]["format"] == "txt" and len(d["source"]["sha256"]) == 64
+    assert d["meta"]["doc_number"] == "苏政发〔2024〕53号"
+
+
+def test_extract_to_file_pretty_and_jsonl(tmp_path):
+    out = tmp_path / "sub" / "o.json"
+    assert run("extract", SAMPLE, "-o", out, "--pretty").returncode == 0
+    pretty = out.read_text(encoding="utf-8")
+    assert pretty.startswith("{\n") and not list(out.parent.glob(".*tmp"))
+    r = run("extract", SAMPLE, "--format", "jsonl")
+    assert r.stdout.count("\n") == 1 and json.loads(r.stdout) == json.loads(pretty)
+
+
+def test_schema_is_json_schema():
+    r = run("schema")
+    s = json.loads(r.stdout)
+    assert s["type"] == "object" and "clauses" in s["properties"]
+
+
+@pytest.mark.parametrize("name,content,needle", [
+    ("missing.txt", None, "no such file"),
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\n ", "empty"),
+    ("data.xyz", b"hello", "unknown format"),
+    ("binary.txt", bytes(range(256)) * 8, "binary"),
+    ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "pdf"),
+    ("broken.docx", b"PK\x03\x04garbage", "docx"),
+])
+def test_bad_input_exits_3_with_one_line(tmp_path, name, content, needle):
+    p = tmp_path / name
+    if content is not None:
+        p.write_bytes(content)
+    r = run("extract", p)
+    assert r.returncode == 3, (r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("planparse: error:")
+    assert needle in lines[0].lower() and "Traceback" not in r.stderr
+    assert r.stdout == ""
+
+
+def test_usage_error_exits_2():
+    r = run("extract")
+    assert r.returncode == 2
+
+
+def test_gbk_and_utf16_text_give_the_same_result(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8")
+    outs = []
+    for enc in ("gb18030", "utf-16", "utf-8-sig"):
+        p = tmp_path / f"{enc}.txt"
+        p.write_bytes(text.encode(enc))
+        r = run("extract", p)
+        assert r.returncode == 0, r.stderr
+        d = json.loads(r.stdout)
+        outs.append(([c["heading"] for c in d["clauses"]], d["meta"]["title"]))
+    assert outs[0] == outs[1] == outs[2] and len(outs[0][0]) == 36
+
+
+def test_output_does_not_depend_on_the_working_directory(tmp_path):
+    a = run("extract", SAMPLE)
+    b = run("extract", SAMPLE, cwd=tmp_path)
+    assert a.stdout == b.stdout
