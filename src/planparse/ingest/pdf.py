@@ -6,6 +6,10 @@ lazily and only asked about pages whose vector graphics look like ruling lines (
 table's bounding box are taken out of the text stream, and the table is returned as a RawTable placed
 (line_index) where its first character stood in the stream.
 
+pdfium silently skips text objects it measures as zero-width (glyphs of a non-embedded CJK font when
+the machine has no CJK font: lone characters, rotated runs); the page scan finds them and such pages
+are read by pdfplumber alone, as are table pages where pdfminer sees visibly more characters.
+
 Lines are the visual lines of the page (lines_are_paragraphs=False), with page furniture removed:
 page numbers (`— 11 —`, `- 3 -`, `第 1 页 共 14 页`, a bare number as first/last line) and running
 headers/footers repeated at the top or bottom of at least half the pages (documents of >= 3 pages).
@@ -319,16 +323,14 @@ def _page_with_tables(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, li
                 chunks.append([])
             continue
         chunks[-1].append(ch)  # type: ignore[union-attr]
-    # tables without any character (empty grids): put them before the text below them, by position
     items: list[Item] = []
     for chunk in chunks:
         if isinstance(chunk, RawTable):
             items.append(chunk)
         else:
             items.extend(_text_items("".join(chunk)))
-    for k, ok in enumerate(placed):
-        if not ok:
-            items.append(raw_tables[k])
+    # a table without any character (an empty grid) has no place in the stream: it goes last
+    items.extend(t for t, ok in zip(raw_tables, placed) if not ok)
     return items
 
 
