@@ -93,7 +93,7 @@ def test_failing_example_is_reported(tmp_path):
 
 
 def test_jieba_keeps_grammar_words_whole():
-    from planparse.extract.jieba_setup import cut
+    from planparse.words import cut
 
     assert "非化石能源消费比重" in cut("到2025年非化石能源消费比重达20%左右")
     assert "省工业和信息化厅" in cut("省发展改革委、省工业和信息化厅牵头")

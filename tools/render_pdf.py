@@ -247,6 +247,22 @@ def _parse_cell_table(lines: list[str]) -> dict | None:
 
 
 def _join_paragraphs(lines: list[str]) -> list[str]:
+    """The sample's paragraphs as planparse's own normaliser reads them from the text.
+
+    Rendering those paragraphs makes the PDF a faithful copy of what the text pipeline sees, so that
+    PDF and text of one document can be compared clause by clause.
+    """
+    try:
+        from planparse.grammar import load_grammars
+        from planparse.ingest.base import RawDocument, RawPage
+        from planparse.normalise import normalise
+    except ImportError:  # the tool also works without planparse installed
+        return _join_paragraphs_naively(lines)
+    raw = RawDocument(path="", format="txt", sha256="", pages=[RawPage(number=None, lines=list(lines))])
+    return [p for p in normalise(raw, load_grammars(None)).text.split("\n") if p.strip()]
+
+
+def _join_paragraphs_naively(lines: list[str]) -> list[str]:
     """Re-join a sample's broken lines: a visual line not ending a sentence continues on the next."""
     paras: list[str] = []
     pieces: list[str] = []

@@ -13,6 +13,7 @@ import regex as re
 
 from .grammar import Grammars
 from .ingest.base import RawDocument, RawTable
+from .words import splits_a_word
 
 # Chinese punctuation that stays full width (the contract's list, plus ！？ and the corner quotes).
 _KEEP_FULLWIDTH = set("，。、；：“”（）〔〕《》！？「」『』【】〈〉")
@@ -170,10 +171,11 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             brk = True
         elif prev.endswith(tuple(g.layout.continue_end)):
             brk = False
-        elif visual_width(prev) < g.layout.short_line_ratio * full:
-            brk = True
-        elif visual_width(prev) < g.layout.shorter_than_next_ratio * visual_width(nxt.text):
-            brk = True  # a wrapped line is as wide as the text block: one clearly narrower ended its paragraph
+        elif visual_width(prev) < g.layout.short_line_ratio * full or \
+                visual_width(prev) < g.layout.shorter_than_next_ratio * visual_width(nxt.text):
+            # A wrapped line is as wide as the text block: one clearly narrower ended its paragraph,
+            # unless the break cuts a word in two (`清洁能源替|代`), which only wrapping does.
+            brk = not splits_a_word(prev, nxt.text, g)
         else:
             brk = False
         if brk:

@@ -37,7 +37,7 @@ def split_top_level(s: str, seps: str) -> list[str]:
 @functools.lru_cache(maxsize=4096)
 def _first_word_is_place(name: str) -> bool:
     """jieba's part-of-speech tagger knows place names (江苏, 南通): such a name has its own jurisdiction."""
-    from .jieba_setup import posseg
+    from ..words import posseg
 
     for w in posseg(name):
         return w.flag == "ns" and len(w.word) >= 2

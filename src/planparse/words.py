@@ -43,7 +43,7 @@ def tokenizer(g=None):
 
         jieba.setLogLevel(logging.WARNING)
         if g is None:
-            from ..grammar import load_grammars
+            from .grammar import load_grammars
 
             g = load_grammars(None)
         tok = jieba.Tokenizer()
@@ -52,6 +52,20 @@ def tokenizer(g=None):
         _state[key] = tok
         _state[("pos", key)] = jieba.posseg.POSTokenizer(tok)
         return tok
+
+
+def splits_a_word(left: str, right: str, g=None) -> bool:
+    """True when the boundary between `left` and `right` falls inside a word (`…能源替|代。`)."""
+    if not left or not right:
+        return False
+    window_l, window_r = left[-6:], right[:6]
+    pos = 0
+    for w in tokenizer(g).cut(window_l + window_r, HMM=False):
+        end = pos + len(w)
+        if pos < len(window_l) < end and len(w) >= 2:
+            return True
+        pos = end
+    return False
 
 
 def cut(text: str, g=None) -> list[str]:
