@@ -54,10 +54,14 @@ def tokenizer(g=None):
         return tok
 
 
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
 def splits_a_word(left: str, right: str, g=None) -> bool:
     """True when the boundary between `left` and `right` falls inside a word (`…能源替|代。`)."""
-    if not left or not right:
-        return False
+    if not left or not right or not (_is_han(left[-1]) and _is_han(right[0])):
+        return False  # only a Chinese word can be cut by wrapping; digits run together anyway
     window_l, window_r = left[-6:], right[:6]
     pos = 0
     for w in tokenizer(g).cut(window_l + window_r, HMM=False):
