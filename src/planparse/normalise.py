@@ -131,6 +131,17 @@ def _typical_width(lines: list[Line], g: Grammars) -> float:
     return widths[int(0.8 * (len(widths) - 1))]
 
 
+def _paragraph_style(lines: list[Line], g: Grammars) -> tuple[bool, float]:
+    """(True, median width) when most lines are whole paragraphs (they end a sentence), not PDF wraps."""
+    ends = tuple(g.layout.paragraph_end) + tuple(g.layout.soft_end)
+    body = [ln.text for ln in lines if "\t" not in ln.text and visual_width(ln.text) >= 10]
+    if not body:
+        return True, 0.0
+    widths = sorted(visual_width(t) for t in body)
+    share = sum(t.endswith(ends) for t in body) / len(body)
+    return share >= g.layout.paragraph_style_share, widths[len(widths) // 2]
+
+
 def _starts_block(text: str, g: Grammars) -> bool:
     return any(p.compiled.match(text) for p in g.layout.block_start)
 
@@ -154,6 +165,7 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     if not lines:
         return []
     full = _typical_width(lines, g)
+    paragraph_style, median = _paragraph_style(lines, g)
     ends = tuple(g.layout.paragraph_end)
     soft_ends = tuple(g.layout.soft_end)
     out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources))]
@@ -171,6 +183,9 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             brk = True
         elif prev.endswith(tuple(g.layout.continue_end)):
             brk = False
+        elif paragraph_style:
+            # One paragraph per line already: only a long line cut mid-sentence, or a cut word, continues.
+            brk = visual_width(prev) < median and not splits_a_word(prev, nxt.text, g)
         elif visual_width(prev) < g.layout.short_line_ratio * full or \
                 visual_width(prev) < g.layout.shorter_than_next_ratio * visual_width(nxt.text):
             # A wrapped line is as wide as the text block: one clearly narrower ended its paragraph,

@@ -145,10 +145,31 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     cited = extract_citations(nt.text, g)
     meta.title = _plan_title(front_texts, meta, cited, g, date_idx, notice_idx)
     meta.cited_documents = [c for c in cited if c.title != meta.title]
-    meta.attachments = list(seg.attachment_list) or [a.title for a in seg.annexes if a.title]
+    meta.attachments = list(seg.attachment_list) or _front_attachments(front_texts, g) or [a.title for a in seg.annexes if a.title]
     meta.level = _level(meta, g)
     meta.doc_year = _doc_year(meta)
     return meta
+
+
+def _front_attachments(front: list[str], g: Grammars) -> list[str]:
+    """`附件：1.X` / `附件：X` in a notice, with the numbered lines that follow it."""
+    out: list[str] = []
+    for i, p in enumerate(front):
+        m = g.numbering.annex_start.compiled.match(p)
+        if not m or not m.group("rest").strip():
+            continue
+        items = [m.group("rest").strip()] + [q for q in front[i + 1:i + 10]]
+        for item in items:
+            im = re.match(r"^(\d{1,2})\s*[、.．:：]\s*(.+)$", item)
+            if im:
+                out.append(im.group(2).strip())
+            elif not out:
+                out.append(item)
+                break
+            else:
+                break
+        break
+    return out
 
 
 def _plan_title(front: list[str], meta: Meta, cited: list[CitedDocument], g: Grammars, date_idx, notice_idx) -> str | None:
