@@ -17,6 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from .errors import GrammarError
 
 
+@functools.lru_cache(maxsize=None)
+def compile_pattern(pattern: str):
+    """Compiled once per process: rules are matched thousands of times per document."""
+    return re.compile(pattern)
+
+
 def bundled_grammars_dir() -> Path:
     """`grammars/` of the source tree, or its installed copy `planparse/_grammars`."""
     here = Path(__file__).resolve().parent
@@ -48,7 +54,6 @@ class Pattern(_Rule):
     replace: str = ""
     name: Optional[str] = None
     examples: list[Example] = Field(default_factory=list)
-    _compiled: Any = PrivateAttr(None)
 
     @field_validator("pattern")
     @classmethod
@@ -61,9 +66,7 @@ class Pattern(_Rule):
 
     @property
     def compiled(self):
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
-        return self._compiled
+        return compile_pattern(self.pattern)
 
 
 class Layout(_Rule):
@@ -72,6 +75,7 @@ class Layout(_Rule):
     continue_end: list[str]
     short_line_ratio: float = 0.7
     shorter_than_next_ratio: float = 0.8
+    paragraph_style_share: float = 0.45
     block_start: list[Pattern]
     item_start: list[Pattern]
     section_heading: list[Pattern]
@@ -86,7 +90,6 @@ class MarkerLevel(_Rule):
     ordinal: str = "arabic"  # arabic | chinese | circled
     marker_format: str  # how the marker is written in output, e.g. "（{num}）"
     examples: list[Example] = Field(default_factory=list)
-    _compiled: Any = PrivateAttr(None)
 
     @field_validator("pattern")
     @classmethod
@@ -108,9 +111,7 @@ class MarkerLevel(_Rule):
 
     @property
     def compiled(self):
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
-        return self._compiled
+        return compile_pattern(self.pattern)
 
 
 class Numbering(_Rule):

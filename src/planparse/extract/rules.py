@@ -6,7 +6,7 @@ from typing import Any, Optional
 import regex as re
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from ..grammar import Example, Pattern
+from ..grammar import Example, Pattern, compile_pattern
 
 
 class _Rule(BaseModel):
@@ -95,7 +95,6 @@ class TimeRule(_Rule):
     deadline: bool = True  # false: sets a target year but is not reported as a deadline
     sets_target_year: bool = True
     examples: list[Example] = Field(default_factory=list)
-    _compiled: Any = PrivateAttr(None)
 
     @field_validator("pattern")
     @classmethod
@@ -122,9 +121,7 @@ class TimeRule(_Rule):
 
     @property
     def compiled(self):
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
-        return self._compiled
+        return compile_pattern(self.pattern)
 
 
 class DeadlineRules(_Rule):
