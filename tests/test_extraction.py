@@ -174,3 +174,11 @@ def test_parentheses_that_are_not_annotations(tmp_path):
 def test_document_agency_list_extends_the_lexicon(tmp_path):
     d = doc(tmp_path, "一、任务\n1、强化管控。内容。（省生态环境厅牵头，人防办配合）\n附件\n省有关部门名单\n省生态环境厅、人防办\n")
     assert d.clauses[1].agencies[0].support == ["省人防办"]
+
+
+def test_goals_without_numbers_are_kept_apart(tmp_path):
+    d = doc(tmp_path, "一、主要目标\n到2025年，全区PM2.5浓度总体达标，全区煤炭消费量完成市级下达目标，空气质量未达标城市编制达标规划。\n")
+    c = d.clauses[0]
+    assert [(q.scope, q.metric, q.target_year, q.value, q.qualitative) for q in c.qualitative_targets] == [
+        ("全区", "PM2.5浓度", 2025, None, True), ("全区", "煤炭消费量", 2025, None, True)]
+    assert c.targets == [] and d.targets == []

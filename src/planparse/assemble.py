@@ -17,6 +17,7 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
                 text=nt.text[c.body_start : c.end].strip(), parent_id=c.parent_id, page=c.page, line=c.line, marker_raw=c.marker_raw,
                 span=(c.start, c.end), items=c.items,
                 targets=found.targets_by_clause.get(c.id, []),
+                qualitative_targets=found.qualitative_by_clause.get(c.id, []),
                 deadlines=found.deadlines_by_clause.get(c.id, []),
                 agencies=found.agencies_by_clause.get(c.id, []),
             )

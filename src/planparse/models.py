@@ -117,6 +117,9 @@ class Clause(_Model):
     span: tuple[int, int]
     items: list[str] = Field(default_factory=list, description="一是……二是…… enumerations")
     targets: list[Target] = Field(default_factory=list)
+    qualitative_targets: list[Target] = Field(
+        default_factory=list, description="goals stated without a number (PM2.5浓度总体达标): value null"
+    )
     deadlines: list[Deadline] = Field(default_factory=list)
     agencies: list[Agencies] = Field(default_factory=list)
 

@@ -10,13 +10,14 @@ from ..segment import Segmentation
 from .agencies import AgencyContext, AgencyParser, add_document_list
 from .deadlines import deadlines_in
 from .meta import extract_meta
-from .targets import targets_in
+from .targets import qualitative_targets_in, targets_in
 
 
 @dataclass
 class Extraction:
     meta: Meta
     targets_by_clause: dict[str, list[Target]] = field(default_factory=dict)
+    qualitative_by_clause: dict[str, list[Target]] = field(default_factory=dict)
     deadlines_by_clause: dict[str, list[Deadline]] = field(default_factory=dict)
     agencies_by_clause: dict[str, list[Agencies]] = field(default_factory=dict)
     tasks: list[Task] = field(default_factory=list)
@@ -37,6 +38,7 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
     for c in seg.clauses:
         text = nt.text[c.body_start : c.end]
         found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id)
+        found.qualitative_by_clause[c.id] = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id)
         found.deadlines_by_clause[c.id] = deadlines_in(text, g, year, c.body_start, clause_id=c.id)
         found.agencies_by_clause[c.id] = parser.annotations_in(text, c.body_start, clause_id=c.id)
     from .tables import extract_tables

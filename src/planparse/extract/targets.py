@@ -347,3 +347,28 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
             t.task_seq = task_seq
             out.append(t)
     return out
+
+
+def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None) -> list[Target]:
+    """Goals without a number (`PM2.5浓度总体达标`): value null, `qualitative` true, kept apart from targets."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group(0)
+        times = [t for t in find_time_expressions(sentence, g, doc_year) if t.sets_target_year and t.year]
+        for rule in g.targets.qualitative:
+            for q in rule.compiled.finditer(sentence):
+                cstart = _clause_start(sentence, q.start())
+                metric = q.group("metric") if "metric" in q.groupdict() else None
+                metric = metric[max(0, metric.rfind("，") + 1):] if metric else None
+                for p in g.targets.strip_from_metric:
+                    metric = p.compiled.sub("", metric).strip() if metric else metric
+                scope = None
+                sm = g.targets.scope_pattern.compiled.match(metric or "")
+                if sm and sm.end() < len(metric):
+                    scope, metric = sm.group(0), metric[sm.end():]
+                year = next((t.year for t in reversed(times) if t.start < q.start()), None)
+                out.append(Target(metric=metric or None, scope=scope, target_year=year, qualitative=True,
+                                  aspirational=bool(re.search("力争", sentence[cstart:q.end()])),
+                                  text=sentence[cstart:q.end()].strip(), clause_id=clause_id,
+                                  span=(offset + m.start() + cstart, offset + m.start() + q.end())))
+    return out
