@@ -107,6 +107,115 @@ def grammars_check(
     raise typer.Exit(1 if failures else 0)
 
 
+# --- batch and check (src/planparse/batch.py, src/planparse/check/) ---------------------------------
+
+
+class BatchFormat(str, Enum):
+    auto = "auto"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command()
+def batch(
+    inputs: list[str] = typer.Argument(..., help="Files, directories (recursive; .pdf .txt .docx .html .htm) or globs.", show_default=False),
+    output: Path = typer.Option(..., "-o", "--output", help="A directory (one NAME.EXT.json per input, mirroring the input tree) or a .jsonl file."),
+    fmt: BatchFormat = typer.Option(BatchFormat.auto, "--format", "-f", help="auto (from OUT), json (directory), jsonl (one file), csv (documents/clauses/targets/tasks.csv in OUT)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Parallel worker processes (default: the CPU count); 1 runs in-process."),
+    resume: bool = typer.Option(False, "--resume", help="Skip inputs whose output exists and records the input's current sha256."),
+    grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
+    max_tasks_per_child: int = typer.Option(100, "--max-tasks-per-child", min=1, help="Replace a worker after this many documents (bounds memory growth)."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal), else one log line per document."),
+) -> None:
+    """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed)."""
+    from .batch import BatchOptions, PlainReporter, RichReporter, run_batch
+
+    use_rich = sys.stderr.isatty() if progress is None else progress
+    opts = BatchOptions(
+        inputs=list(inputs), output=output, fmt=fmt.value, workers=workers, resume=resume,
+        grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child,
+    )
+    try:
+        summary = run_batch(opts, RichReporter() if use_rich else PlainReporter())
+    except PlanparseError as e:
+        _fail(e)
+    except OSError as e:  # the output location cannot be written
+        typer.echo(f"planparse: error: {e.filename or output}: {e.strerror or e}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    junit = "junit"
+
+
+@app.command()
+def check(
+    files: Optional[list[str]] = typer.Argument(None, help="Documents (.pdf .txt .docx .html), directories or globs.", show_default=False),
+    fmt: Optional[CheckFormat] = typer.Option(None, "--format", "-f", help="text (default), json, github (workflow annotations) or junit (XML)."),
+    select: Optional[str] = typer.Option(None, "--select", help="Rules to run: codes, code prefixes or names, comma-separated (default: all)."),
+    ignore: Optional[str] = typer.Option(None, "--ignore", help="Rules not to run (same forms as --select)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="A planparse.toml (default: [tool.planparse] in ./pyproject.toml)."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the exit code 1: error, warning or info (default: info)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report here (atomically) instead of stdout."),
+    grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
+    list_rules: bool = typer.Option(False, "--list-rules", help="Print the rules (code, severity, name, summary) and exit."),
+) -> None:
+    """Lint documents: numbering, 发文字号, dates, agencies, targets, deadlines, attachments, citations.
+
+    Exit 0 clean, 1 findings, 2 usage error, 3 an input could not be read."""
+    from .check import (RULES, SEVERITIES, check_file, expand_files, load_config, render, select_rules,
+                        severity_at_least)
+    from .emit import write_atomic
+    from .grammar import load_grammars
+
+    if list_rules:
+        for r in RULES.values():
+            typer.echo(f"{r.code}  {r.severity:<7}  {r.name:<24}  {r.summary}")
+        raise typer.Exit(0)
+    try:
+        cfg = load_config(config)
+        report_fmt = fmt.value if fmt else cfg.get("format", "text")
+        threshold = fail_on or cfg.get("fail_on", "info")
+        if threshold not in SEVERITIES:
+            typer.echo(f"planparse: error: --fail-on must be one of {', '.join(SEVERITIES)}", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        rules = select_rules(select if select is not None else cfg.get("select"), ignore if ignore is not None else cfg.get("ignore"))
+        paths = expand_files(files or [])
+        if not paths:
+            typer.echo("planparse: error: no files to check", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        load_grammars(str(grammars) if grammars else None)
+    except PlanparseError as e:
+        _fail(e)
+    findings, errors = [], {}
+    for path in paths:
+        try:
+            findings += check_file(path, rules=rules, grammars_dir=grammars)
+        except PlanparseError as e:
+            errors[path] = (e.kind, " ".join(str(e).split()))
+            typer.echo(f"planparse: error: {path}: {e.kind}: {errors[path][1]}", err=True)
+        except Exception as e:  # a bug in a stage or rule: one line, never a traceback
+            errors[path] = ("internal", f"{type(e).__name__}: {' '.join(str(e).split())}")
+            typer.echo(f"planparse: error: {path}: internal: {errors[path][1]}", err=True)
+    text = render(findings, report_fmt, files=paths, rules=rules, errors=errors, fail_on=threshold)
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+    if report_fmt == "text":
+        counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
+        detail = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        typer.echo(f"planparse check: {len(findings)} finding(s){f' ({detail})' if detail else ''} in {len(paths)} file(s)", err=True)
+    if errors:
+        raise typer.Exit(EXIT_UNREADABLE)
+    raise typer.Exit(1 if any(severity_at_least(f.severity, threshold) for f in findings) else 0)
+
+
 def main() -> None:
     try:
         app()

@@ -1,0 +1,278 @@
+"""Rules table, findings, rule selection, and running the rules over one file."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+from ..errors import PlanparseError
+
+SEVERITIES = ("error", "warning", "info")
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+class CheckUsageError(PlanparseError):
+    """Bad options or configuration for `check` (exit 2)."""
+
+    kind = "usage"
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str  # default severity: error | warning | info
+    summary: str
+
+
+# The rules table: stable codes; a code is never reused for a different rule.
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in [
+        Rule("PP001", "numbering-gap", "warning",
+             "An ordinal is skipped at one level: （十五） followed by （十七）. Both numbering habits are accepted "
+             "(continuous across sections and restarting in each section). Info only when the document says it "
+             "is abridged (本文有删减)."),
+        Rule("PP002", "numbering-repeat", "error",
+             "The same ordinal is written twice in a row at one level: （十六） … （十六）."),
+        Rule("PP003", "numbering-order", "error",
+             "An ordinal goes backwards at one level: （十七） followed by （十六）."),
+        Rule("PP004", "mixed-bracket-width", "warning",
+             "A marker uses half-width brackets (十六) where the other markers of its level use full-width （十五） "
+             "(or the reverse), or mixes both in one marker."),
+        Rule("PP005", "mixed-marker-separator", "warning",
+             "Markers of one level use different separators: 1、 beside 1. (or 1．)."),
+        Rule("PP006", "level-skipped", "warning",
+             "A clause stands directly under a clause two or more levels up (1、 under 一、) although the "
+             "document uses the level in between (（一）) elsewhere."),
+        Rule("PP007", "doc-number-format", "error",
+             "发文字号 not in the form 苏政发〔2024〕53号: year in [ ] ( ) （ ） 【 】 ［ ］ ﹝ ﹞ instead of 〔〕, "
+             "a two-digit year, 第 before the number, or a number padded with 0."),
+        Rule("PP008", "issue-date-missing", "error",
+             "A notice (it has a notice title or a 发文字号) without a 成文日期."),
+        Rule("PP009", "issue-date-invalid", "error",
+             "A date line (成文日期 or 印发日期) that is not a calendar date: 2024年2月30日, 2024年13月1日."),
+        Rule("PP010", "agency-no-owner", "warning",
+             "A task-table row, or a clause's agency annotation, names no lead (牵头) or responsible (负责, "
+             "负责落实) agency — only supporting (配合) agencies, or none at all."),
+        Rule("PP011", "target-no-year", "info",
+             "A quantified target with no target year, where none is implied: by a dated or recurring deadline "
+             "in its clause, a parent clause, its task row or its own text (每年), by a year in the plan's "
+             "title, or by the plan's first section or targets section (主要目标：到2025年…)."),
+        Rule("PP012", "target-no-unit", "warning",
+             "A quantified target whose number has no unit (80 instead of 80%), except pure ratios (…比 0.4)."),
+        Rule("PP013", "deadline-before-issue", "error",
+             "A deadline that falls before the document's 成文日期 (or its 印发日期 when there is no 成文日期)."),
+        Rule("PP014", "agency-spelling", "warning",
+             "One agency written two ways in one document (省发改委 and 省发展改革委): names whose canonical forms "
+             "(agency lexicon) agree but whose spellings differ."),
+        Rule("PP015", "attachment-missing", "error",
+             "The text refers to an attachment (见附件2, （附件3）) that the document does not have."),
+        Rule("PP016", "citation-no-number", "warning",
+             "A document is cited by title without its number (《…》) before a later citation of the same title "
+             "gives the number: the number belongs with the first citation."),
+        Rule("PP017", "citation-number-inside", "warning",
+             "A document number written inside the title marks: 《…的通知（国发〔2023〕24号）》 instead of "
+             "《…的通知》（国发〔2023〕24号）."),
+    ]
+}
+
+_BY_NAME = {r.name: r.code for r in RULES.values()}
+
+
+@dataclass
+class Finding:
+    path: str
+    code: str
+    message: str
+    severity: str = ""
+    line: Optional[int] = None
+    page: Optional[int] = None
+    clause_id: Optional[str] = None
+    task_seq: Optional[int] = None
+    key: Any = field(default=None, repr=False, compare=False)  # internal: de-duplication
+
+    def __post_init__(self) -> None:
+        if not self.severity:
+            self.severity = RULES[self.code].severity
+
+    @property
+    def name(self) -> str:
+        return RULES[self.code].name
+
+    def where(self) -> str:
+        parts = []
+        if self.clause_id:
+            parts.append(f"clause {self.clause_id}")
+        if self.task_seq is not None:
+            parts.append(f"task {self.task_seq}")
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path, "code": self.code, "name": self.name, "severity": self.severity,
+            "message": self.message, "line": self.line, "page": self.page,
+            "clause_id": self.clause_id, "task_seq": self.task_seq,
+        }
+
+
+def severity_at_least(severity: str, threshold: str) -> bool:
+    return _SEVERITY_RANK[severity] <= _SEVERITY_RANK[threshold]
+
+
+def _split_tokens(value: Any) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else [value]
+    out = []
+    for item in items:
+        out += [t.strip() for t in str(item).replace(";", ",").split(",") if t.strip()]
+    return out
+
+
+def _expand(token: str) -> set[str]:
+    t = token.strip()
+    if t.upper() == "ALL":
+        return set(RULES)
+    if t.lower() in _BY_NAME:
+        return {_BY_NAME[t.lower()]}
+    hits = {code for code in RULES if code.startswith(t.upper())} if t.upper().startswith("PP") else set()
+    if not hits:
+        known = ", ".join(RULES)
+        raise CheckUsageError(f"unknown rule {t!r} (codes {known}, a code prefix such as PP00, or a rule name)")
+    return hits
+
+
+def select_rules(select: Any = None, ignore: Any = None) -> list[str]:
+    """Codes to run: `select` (default all) minus `ignore`. Tokens: codes, code prefixes, names, ALL."""
+    chosen: set[str] = set()
+    sel = _split_tokens(select)
+    for t in sel or ["ALL"]:
+        chosen |= _expand(t)
+    for t in _split_tokens(ignore):
+        chosen -= _expand(t)
+    return sorted(chosen)
+
+
+# --- the per-file context the rules read --------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    path: str
+    doc: Any  # planparse.models.Document
+    raw: Any  # RawDocument
+    nt: Any  # NormalText
+    g: Any  # Grammars
+    body_start: int = 0
+    body_end: int = 0
+    clauses_by_id: dict = field(default_factory=dict)
+    _starts: list = field(default_factory=list)
+    _lines: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.clauses_by_id = {c.id: c for c in self.doc.clauses}
+        self._starts = sorted((c.span[0], c.span[1], c.id) for c in self.doc.clauses)
+        self.body_start = self._starts[0][0] if self._starts else 0
+        self.body_end = min([a.span[0] for a in self.doc.annexes] + [len(self.nt.text)])
+        # (paragraph offset, source line) for offset → line, from the normaliser's source-line map.
+        seen: dict[int, Optional[int]] = {}
+        for sl in self.nt.source_lines:
+            if sl.text and sl.offset not in seen:
+                seen[sl.offset] = sl.lineno
+        self._lines = sorted(seen.items())
+
+    def line_at(self, offset: int) -> Optional[int]:
+        i = bisect.bisect_right([o for o, _ in self._lines], offset) - 1
+        return self._lines[i][1] if i >= 0 else None
+
+    def page_at(self, offset: int) -> Optional[int]:
+        return self.nt.page_at(offset)
+
+    def clause_at(self, offset: int) -> Optional[str]:
+        """The innermost clause whose own text holds `offset` (clauses are flat, in order)."""
+        i = bisect.bisect_right([s for s, _, _ in self._starts], offset) - 1
+        if i >= 0 and offset <= max(self._starts[i][1], self._starts[i][0]) and offset < self.body_end:
+            return self._starts[i][2]
+        return None
+
+    def at(self, code: str, offset: int, message: str, **kw) -> Finding:
+        return Finding(
+            self.path, code, message, line=self.line_at(offset), page=self.page_at(offset),
+            clause_id=kw.pop("clause_id", self.clause_at(offset)), **kw,
+        )
+
+    def at_clause(self, code: str, clause_id: Optional[str], message: str, **kw) -> Finding:
+        c = self.clauses_by_id.get(clause_id) if clause_id else None
+        return Finding(
+            self.path, code, message, line=kw.pop("line", c.line if c else None),
+            page=kw.pop("page", c.page if c else None), clause_id=clause_id, **kw,
+        )
+
+
+Checker = Callable[[Context], Iterable[Finding]]
+
+
+def analyse(path: str | Path, grammars_dir: str | Path | None = None) -> Context:
+    """Extract the document (as `planparse extract` does) and keep the text the rules also read."""
+    from .. import ingest
+    from ..grammar import load_grammars
+    from ..normalise import normalise
+    from ..pipeline import extract_file
+
+    g = load_grammars(str(grammars_dir) if grammars_dir else None)
+    doc = extract_file(path, grammars_dir=grammars_dir)
+    raw = ingest.read(path)  # the raw lines: front matter as written (brackets not folded)
+    nt = normalise(raw, g)  # the text the Document's spans index into
+    return Context(path=str(path), doc=doc, raw=raw, nt=nt, g=g)
+
+
+def check_context(ctx: Context, rules: Iterable[str] | None = None) -> list[Finding]:
+    from .rules import CHECKERS
+
+    wanted = set(rules) if rules is not None else set(RULES)
+    out: list[Finding] = []
+    for codes, checker in CHECKERS:
+        if not wanted & set(codes):
+            continue
+        for f in checker(ctx):
+            if f.code in wanted:
+                out.append(f)
+    out.sort(key=lambda f: (f.page or 0, f.line if f.line is not None else 10**9, f.code))
+    return out
+
+
+def check_file(path: str | Path, *, rules: Iterable[str] | None = None, grammars_dir: str | Path | None = None) -> list[Finding]:
+    """Run the rules (default: all) over one file. Raises PlanparseError when the file cannot be read."""
+    return check_context(analyse(path, grammars_dir), rules)
+
+
+def expand_files(args: Iterable[str]) -> list[str]:
+    """FILE arguments of `check`: files as given (a missing one is reported as unreadable), directories
+    walked for supported documents, globs expanded. Order kept, duplicates dropped."""
+    import glob as _glob
+
+    from ..batch import SUPPORTED_SUFFIXES, _walk
+
+    out: list[str] = []
+    for arg in args:
+        p = Path(arg)
+        if p.is_dir():
+            out += [str(f) for f in _walk(p, None)]
+        elif not p.exists() and any(ch in arg for ch in "*?["):
+            hits = sorted(_glob.glob(arg, recursive=True))
+            if not hits:
+                raise CheckUsageError(f"{arg}: no file matches")
+            for h in hits:
+                if Path(h).is_dir():
+                    out += [str(f) for f in _walk(Path(h), None)]
+                elif h.lower().endswith(SUPPORTED_SUFFIXES):
+                    out.append(h)
+        else:
+            out.append(arg)
+    seen: set[str] = set()
+    return [x for x in out if not (x in seen or seen.add(x))]

@@ -1,0 +1,108 @@
+"""Findings as text, JSON, GitHub workflow annotations or JUnit XML."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import Iterable, Optional
+
+from .core import RULES, Finding, severity_at_least
+
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _text(findings: list[Finding]) -> str:
+    out = []
+    for f in findings:
+        loc = f"{f.path}:{f.line}:" if f.line is not None else f"{f.path}:"
+        where = f" [{f.where()}]" if f.where() else ""
+        out.append(f"{loc} {f.code} {f.severity} {f.message}{where}")
+    return "".join(line + "\n" for line in out)
+
+
+def _gh_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(s: str) -> str:
+    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def _github(findings: list[Finding]) -> str:
+    out = []
+    for f in findings:
+        props = [f"file={_gh_prop(f.path)}"]
+        if f.line is not None:
+            props.append(f"line={f.line}")
+        props.append(f"title={_gh_prop(f'{f.code} {f.name}')}")
+        where = f" [{f.where()}]" if f.where() else ""
+        out.append(f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::{_gh_data(f.message + where)}")
+    return "".join(line + "\n" for line in out)
+
+
+def _junit(findings: list[Finding], files: list[str], rules: list[str], errors: dict[str, tuple[str, str]],
+           fail_on: str) -> str:
+    root = ET.Element("testsuites", name="planparse check")
+    total_tests = total_failures = total_errors = 0
+    by_file: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_file.setdefault(f.path, []).append(f)
+    for path in files:
+        suite = ET.SubElement(root, "testsuite", name=path)
+        if path in errors:
+            kind, message = errors[path]
+            case = ET.SubElement(suite, "testcase", classname=path, name="read")
+            err = ET.SubElement(case, "error", message=message, type=kind)
+            err.text = f"{path}: {kind}: {message}"
+            suite.set("tests", "1")
+            suite.set("failures", "0")
+            suite.set("errors", "1")
+            total_tests += 1
+            total_errors += 1
+            continue
+        failures = 0
+        mine = by_file.get(path, [])
+        for code in rules:
+            rule = RULES[code]
+            case = ET.SubElement(suite, "testcase", classname=path, name=f"{code} {rule.name}")
+            hits = [f for f in mine if f.code == code]
+            failing = [f for f in hits if severity_at_least(f.severity, fail_on)]
+            body = "\n".join(
+                f"{f.path}:{f.line if f.line is not None else ''}: {f.severity} {f.message}"
+                + (f" [{f.where()}]" if f.where() else "")
+                for f in hits
+            )
+            if failing:
+                failures += 1
+                worst = min((f.severity for f in failing), key=("error", "warning", "info").index)
+                fail = ET.SubElement(case, "failure", message=f"{len(hits)} finding(s): {hits[0].message}", type=worst)
+                fail.text = body
+            elif hits:
+                out = ET.SubElement(case, "system-out")
+                out.text = body
+        suite.set("tests", str(len(rules)))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        total_tests += len(rules)
+        total_failures += failures
+    root.set("tests", str(total_tests))
+    root.set("failures", str(total_failures))
+    root.set("errors", str(total_errors))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def render(findings: Iterable[Finding], fmt: str = "text", *, files: Optional[list[str]] = None,
+           rules: Optional[list[str]] = None, errors: Optional[dict[str, tuple[str, str]]] = None,
+           fail_on: str = "info") -> str:
+    """`errors`: path -> (kind, one-line message) for files that could not be read (junit shows them)."""
+    findings = list(findings)
+    if fmt == "text":
+        return _text(findings)
+    if fmt == "json":
+        return json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "github":
+        return _github(findings)
+    if fmt == "junit":
+        paths = list(files) if files is not None else sorted({f.path for f in findings})
+        return _junit(findings, paths, list(rules) if rules is not None else sorted(RULES), errors or {}, fail_on)
+    raise ValueError(f"unknown format {fmt!r}")
