@@ -51,3 +51,57 @@ def csv_text(header: list[str], rows: list[list]) -> str:
     for r in rows:
         w.writerow(["" if v is None else v for v in r])
     return buf.getvalue()
+
+
+_UNSAFE_FILENAME = str.maketrans({c: "_" for c in '/\\:*?"<>|\t\n\r '})
+
+
+def _table_filename(index: int, title: str | None) -> str:
+    name = (title or "table").translate(_UNSAFE_FILENAME).strip("._") or "table"
+    return f"table_{index:02d}_{name[:40]}.csv"
+
+
+def write_document_csvs(doc: Document, directory: Path) -> list[Path]:
+    """tasks.csv, targets.csv and one CSV per table (table_01_<title>.csv) in `directory`.
+
+    UTF-8 with a BOM (csv_text), each file written atomically; returns the written paths in that
+    order. tasks.csv and targets.csv are always written (header only when empty), so a batch job
+    finds the same files for every document.
+    """
+    directory = Path(directory)
+    written: list[Path] = []
+
+    def names(ag, role: str) -> str:
+        return "、".join(getattr(ag, role)) if ag is not None else ""
+
+    task_rows = []
+    for t in doc.tasks:
+        d = t.deadline
+        task_rows.append([
+            t.seq, t.category, t.content, t.deadline_text, d.date if d else None, d.kind if d else None,
+            names(t.agencies, "lead"), names(t.agencies, "support"), names(t.agencies, "responsible"),
+            names(t.agencies, "implementers"), t.clause_id, t.page,
+        ])
+    path = directory / "tasks.csv"
+    write_atomic(path, csv_text(
+        ["seq", "category", "content", "deadline_text", "deadline_date", "deadline_kind", "lead", "support",
+         "responsible", "implementers", "clause_id", "page"], task_rows))
+    written.append(path)
+
+    target_rows = [[
+        t.metric, t.scope, t.value, t.value_max, t.unit, t.comparator, t.direction, t.baseline_year, t.target_year,
+        t.aspirational, t.clause_id, t.task_seq, t.table_index, t.text,
+    ] for t in doc.targets]
+    path = directory / "targets.csv"
+    write_atomic(path, csv_text(
+        ["metric", "scope", "value", "value_max", "unit", "comparator", "direction", "baseline_year", "target_year",
+         "aspirational", "clause_id", "task_seq", "table_index", "text"], target_rows))
+    written.append(path)
+
+    for i, table in enumerate(doc.tables, 1):
+        path = directory / _table_filename(i, table.title)
+        ncols = max([len(table.header)] + [len(r) for r in table.rows])
+        header = list(table.header) + [""] * (ncols - len(table.header))
+        write_atomic(path, csv_text(header, [list(r) + [""] * (ncols - len(r)) for r in table.rows]))
+        written.append(path)
+    return written

@@ -158,12 +158,13 @@ class Grammars(_Rule):
     agencies: Any = None
     units: Any = None
     lexicon: Any = None
+    tables: Any = None
     userdict_lines: list[str] = Field(default_factory=list)
 
 
 def _file_models() -> dict[str, tuple[str, type[BaseModel]]]:
     # Imported here: the extraction modules import this module for Pattern/Example.
-    from .extract.rules import AgencyRules, DeadlineRules, Lexicon, TargetRules, UnitRules
+    from .extract.rules import AgencyRules, DeadlineRules, Lexicon, TableRules, TargetRules, UnitRules
 
     return {
         "layout.toml": ("layout", Layout),
@@ -174,6 +175,7 @@ def _file_models() -> dict[str, tuple[str, type[BaseModel]]]:
         "agencies.toml": ("agencies", AgencyRules),
         "units.toml": ("units", UnitRules),
         "agency_lexicon.toml": ("lexicon", Lexicon),
+        "tables.toml": ("tables", TableRules),
     }
 
 

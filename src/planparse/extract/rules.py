@@ -183,3 +183,49 @@ class Lexicon(_Rule):
                 for form in [e.canonical, *e.aliases]:
                     self._index[form] = e.canonical
         return self._index
+
+
+class ColumnRole(_Rule):
+    """Header words that give a table column its role (tables.toml)."""
+
+    role: str
+    words: list[str]
+    examples: list[Example] = Field(default_factory=list)
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        allowed = {"seq", "category", "content", "measures", "deadline", "agencies", "lead", "support", "label"}
+        if v not in allowed:
+            raise ValueError(f"column role must be one of {', '.join(sorted(allowed))}, not {v!r}")
+        return v
+
+    @field_validator("words")
+    @classmethod
+    def _non_empty(cls, v: list[str]) -> list[str]:
+        if not v or any(not w.strip() for w in v):
+            raise ValueError("words must be a non-empty list of non-empty strings")
+        return v
+
+
+class TableRules(_Rule):
+    """tables.toml: column roles by header words, table titles, and the cell vocabulary of flattened tables."""
+
+    columns: list[ColumnRole]
+    task_title: Pattern  # a title naming a task-decomposition table (分解表)
+    target_table: Pattern  # title/header words of a table of targets (目标)
+    title_year: Pattern  # the year in a table title (group `y`)
+    header_unit: Pattern  # a parenthesised unit in a header cell (group `unit`)
+    qualitative_cell: Pattern  # 持续改善: a goal cell without a number
+    number_cell: Pattern  # a numeric cell
+    title_line: Pattern  # a line that titles a table
+    category_marker: Pattern  # （一） at the start of a category cell
+    period_cell: Pattern  # 2024-2025年 in a 完成时限 cell (groups `a`, `b`)
+    table_end: list[Pattern] = Field(default_factory=list)  # 注： under a table
+    deadline_cell_extra: list[Pattern] = Field(default_factory=list)  # 完成时限 cell shapes
+    org_suffixes: list[str] = Field(default_factory=list)  # endings of agency names
+    deadline_cell_max_width: float = 14
+    narrow_ratio: float = Field(0.45, gt=0, le=1)
+    category_match_min: float = Field(0.75, ge=0, le=1)
+    content_match_min: float = Field(0.5, ge=0, le=1)
+    examples: list[Example] = Field(default_factory=list)

@@ -1,9 +1,47 @@
-"""Task-decomposition tables and annex tables (being written: see the tables issue)."""
+"""Tables: task-decomposition tables → `tasks`; every other table → `tables` (and its targets).
+
+Grids come from geometric tables, tab-separated text, one-cell-per-line text (table_grid) and
+flattened PDF text (table_text). For each grid the header says what each column is (tables.toml
+`columns`, by header words, never by position). A grid with a task column (重点工作任务 / 工作措施)
+and a column of agencies or a 完成时限 is a task table: each row becomes a Task — category carried
+down over merged cells, 完成时限 read as a deadline, 责任分工 parsed by the document's AgencyParser
+(row order: prefix inheritance and standing rules carry over), targets read from the content, and
+the body clause the row implements (its category against the clause headings, else its text
+against the clause texts). Any other grid becomes a Table; a table of targets (目标 in its title
+or header) gives one Target per numeric cell.
+"""
 from __future__ import annotations
 
+import difflib
+import unicodedata
 from dataclasses import dataclass, field
 
-from ..models import Table, Target, Task, Warning
+import regex as re
+
+from ..grammar import Grammars
+from ..models import Deadline, Table, Target, Task, Warning
+from ..normalise import NormalText, visual_width
+from ..segment import AnnexDraft, Segmentation
+from .agencies import AgencyParser
+from .deadlines import deadlines_in, find_time_expressions
+from .table_grid import (
+    ColumnRoles,
+    Grid,
+    cell_grids,
+    geometric_grids,
+    header_leaves,
+    roles_of_leaves,
+    seq_of,
+    split_header,
+    tsv_grids,
+)
+from .table_text import flat_grids
+from .targets import targets_in
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_TASK_COLUMNS = {"category", "content", "measures"}
+_DUTY_COLUMNS = {"agencies", "lead", "support", "deadline"}
+_CONTINUED = ("。", "，", "、", "；", "：", ",", ";")  # a lone cell ending like this continues the row above
 
 
 @dataclass
@@ -14,5 +52,345 @@ class TableResult:
     warnings: list[Warning] = field(default_factory=list)
 
 
+def _key(s: str | None) -> str:
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", s or ""))
+
+
+# ------------------------------------------------------------------------------- body clauses
+
+
+class ClauseMatcher:
+    """The body clause a task row implements: its category against the clause headings (or, for a
+    clause without a heading, the start of its text), fuzzily; else its content against the texts."""
+
+    def __init__(self, nt: NormalText, seg: Segmentation, g: Grammars):
+        self.g = g
+        self.marker = g.tables.category_marker.compiled
+        self.items: list[tuple[str, int, str]] = []  # (id, level, heading key)
+        self.texts: dict[str, str] = {}
+        first_line: dict[int, str] = {}
+        for sl in nt.source_lines:
+            if sl.text and sl.offset not in first_line:
+                first_line[sl.offset] = sl.text
+        for c in seg.clauses:
+            self.texts[c.id] = _key(nt.text[c.body_start : c.end])
+            head = c.heading
+            if not head:
+                # no heading sentence: the clause's own first line (`十、严格落实各方责任，…` on a line of its own)
+                line = first_line.get(c.start, "")
+                head = line[len(c.marker_raw):] if line.startswith(c.marker_raw) else None
+            self.items.append((c.id, c.level, _key(head)))
+        self._grams: dict[str, set[str]] = {}
+        self._cache: dict[str, tuple[str | None, float]] = {}
+
+    def by_heading(self, text: str | None) -> tuple[str | None, float]:
+        key = _key(self.marker.sub("", text or ""))
+        if not key:
+            return None, 0.0
+        if key in self._cache:
+            return self._cache[key]
+        best: tuple[str | None, float, int] = (None, 0.0, 0)
+        for cid, level, head in self.items:
+            if not head:
+                continue
+            r = difflib.SequenceMatcher(None, key, head, autojunk=False).ratio()
+            if r > best[1] or (r == best[1] and r > 0 and level > best[2]):
+                best = (cid, r, level)
+        self._cache[key] = (best[0], best[1])
+        return best[0], best[1]
+
+    def sim(self, text: str) -> float:
+        return self.by_heading(text)[1]
+
+    def by_content(self, text: str) -> str | None:
+        key = _key(text)
+        grams = {key[i : i + 4] for i in range(len(key) - 3)}
+        if not grams:
+            return None
+        best, share = None, 0.0
+        for cid, body in self.texts.items():
+            g4 = self._grams.get(cid)
+            if g4 is None:
+                g4 = self._grams[cid] = {body[i : i + 4] for i in range(len(body) - 3)}
+            s = len(grams & g4) / len(grams)
+            if s > share:
+                best, share = cid, s
+        return best if share >= self.g.tables.content_match_min else None
+
+    def clause_of(self, category: str | None, content: str) -> str | None:
+        cid, r = self.by_heading(category)
+        if cid and r >= self.g.tables.category_match_min:
+            return cid
+        return self.by_content(content)
+
+
+# ------------------------------------------------------------------------------------- placing
+
+
+def _annex_at(seg: Segmentation, offset: int) -> AnnexDraft | None:
+    for a in seg.annexes:
+        if a.start < offset <= a.end + 1 or a.start == offset:
+            return a
+    return None
+
+
+def _title_for(nt: NormalText, seg: Segmentation, grid: Grid, g: Grammars, annex: AnnexDraft | None) -> str | None:
+    """The table's title: the nearest title line above it (…表), else its annex's title."""
+    floor = annex.start if annex else max(0, grid.offset - 400)
+    paras = [(o, p) for o, p in nt.paragraphs if floor <= o < grid.offset]
+    title_re = g.tables.title_line.compiled
+    for o, p in reversed(paras[-4:]):
+        p = p.strip()
+        if not p or "\t" in p or not re.search(r"\p{Han}", p) or g.numbering.annex_start.compiled.match(p):
+            continue
+        if title_re.search(p) and visual_width(p) <= 60:
+            return p
+    return annex.title if annex else None
+
+
+# --------------------------------------------------------------------------------------- tasks
+
+
+def _deadline_of(cell: str, g: Grammars, year: int | None, seq: int, offset: int | None) -> Deadline | None:
+    period = g.tables.period_cell.compiled.match(re.sub(r"\s+", "", cell))
+    if period:
+        return Deadline(text=cell, kind="period", date=f"{period.group('b')}-12-31", start=f"{period.group('a')}-01-01",
+                        span=(offset, offset + len(cell)) if offset is not None else None, task_seq=seq)
+    found = deadlines_in(cell, g, year, offset or 0, task_seq=seq, cell=True)
+    if found:
+        d = found[0]
+    else:
+        # In a 完成时限 cell any time expression is the time limit (a bare `2025年` too).
+        times = [t for t in find_time_expressions(cell, g, year, cell=True) if t.date or t.kind != "date"]
+        if not times:
+            return None
+        t = times[0]
+        d = Deadline(text=t.text, kind=t.kind, date=t.date, start=t.period_start,
+                     span=((offset or 0) + t.start, (offset or 0) + t.end), task_seq=seq)
+    if offset is None:
+        d.span = None
+    return d
+
+
+class _TaskBuilder:
+    def __init__(self, nt: NormalText, g: Grammars, year: int | None, parser: AgencyParser, matcher: ClauseMatcher):
+        self.nt, self.g, self.year, self.parser, self.matcher = nt, g, year, parser, matcher
+
+    def _find(self, text: str, near: int) -> int | None:
+        """Offset of a cell's text in nt.text (tab-separated and geometric-from-text tables), else None."""
+        if not text:
+            return None
+        pos = self.nt.text.find(text, max(0, near - 2))
+        return pos if pos >= 0 and pos - near < 20000 else None
+
+    def agencies(self, rec: dict, seq: int):
+        text = rec.get("agencies") or ""
+        lead, support = rec.get("lead") or "", rec.get("support") or ""
+        if lead or support:
+            parts = [text] if text else []
+            for cell, word in ((lead, "牵头"), (support, "配合")):
+                if cell:
+                    parts.append(cell if self.parser._role_of(cell) else cell.rstrip("。；; ") + word)
+            text = "，".join(parts)
+        if not text:
+            return None
+        ag = self.parser.entry(text, task_seq=seq)
+        if ag is None:
+            ag = self.parser.entry(text.rstrip("。；; ") + "负责", task_seq=seq)  # a 责任单位 cell of bare names
+            if ag is not None:
+                ag.text = text
+        if ag is not None:
+            pos = self._find(text, rec["offset"])
+            ag.span = (pos, pos + len(text)) if pos is not None else None
+        return ag
+
+    def task(self, rec: dict, title: str | None) -> tuple[Task, list[Warning]]:
+        seq = rec["seq"]
+        warnings: list[Warning] = []
+        content = rec.get("content") or rec.get("measures") or ""
+        measures = rec.get("measures") or None
+        deadline_text = rec.get("deadline") or None
+        deadline = None
+        if deadline_text:
+            deadline = _deadline_of(deadline_text, self.g, self.year, seq, self._find(deadline_text, rec["offset"]))
+            if deadline is None:
+                warnings.append(Warning(code="task-deadline-unread", message=f"task {seq}: 完成时限 {deadline_text!r} is no time limit I know", page=rec["page"]))
+        ag = self.agencies(rec, seq)
+        if ag is None and (rec.get("agencies") or rec.get("lead") or rec.get("support")):
+            warnings.append(Warning(code="task-agencies-unread", message=f"task {seq}: no role word in {(rec.get('agencies') or rec.get('lead') or '')!r}", page=rec["page"]))
+        off = self._find(content, rec["offset"])
+        targets = targets_in(content, self.g, self.year, off or 0, task_seq=seq)
+        if off is None:
+            for t in targets:
+                t.span = None
+        return Task(
+            seq=seq, category=rec.get("category"), content=content, measures=measures, deadline=deadline,
+            deadline_text=deadline_text, agencies=ag, clause_id=self.matcher.clause_of(rec.get("category"), content),
+            targets=targets, page=rec["page"], table_title=title,
+        ), warnings
+
+
+def _task_records(grid: Grid, data_start: int, col_roles: list[str | None]) -> list[dict]:
+    """Rows → {role: cell} records: category carried down, a row without a number that only fills
+    its first cell is a group heading (the category when the table has no category column), any
+    other row without a number continues the row above (a row broken over a page)."""
+    idx: dict[str, int] = {}
+    for i, r in enumerate(col_roles):
+        if r and r not in idx:
+            idx[r] = i
+    records: list[dict] = []
+    category: str | None = None
+    group: str | None = None
+    for r in range(data_start, len(grid.rows)):
+        row = grid.rows[r]
+        filled = [(i, c) for i, c in enumerate(row) if c]
+        if not filled:
+            continue
+        seq = seq_of(row[idx["seq"]]) if "seq" in idx and idx["seq"] < len(row) else None
+        if seq is None:
+            lone = len({c for _, c in filled}) == 1 and filled[0][0] == 0 and len(row) >= 3
+            merged_across = all(c is None for c in row[1:])
+            if lone and (merged_across or not filled[0][1].endswith(_CONTINUED)):
+                group = filled[0][1]  # a row across the table: a group heading
+                if "category" not in idx:
+                    category = group
+                continue
+            if "seq" in idx:
+                continues = bool(records)  # numbered rows: a row without a number goes on from the one above
+            else:
+                above = (grid.rows[r - 1][0] or "") if r > data_start else ""
+                continues = bool(records) and lone and above.endswith(_CONTINUED[1:])
+            if continues:
+                prev = records[-1]
+                for role, i in idx.items():
+                    if role == "seq" or i >= len(row) or not row[i]:
+                        continue
+                    if role == "category":
+                        if not prev.get("category_own"):
+                            prev["category"] = row[i]  # the merged cell's text fell on the continuation
+                        elif row[i] != prev["category"]:
+                            prev["category"] = prev["category"] + row[i]  # a cell broken over the page
+                        prev["category_own"] = True
+                        category = prev["category"]
+                        continue
+                    prev[role] = (prev.get(role) or "") + row[i]
+                continue
+            if "seq" in idx:
+                continue
+            seq = len(records) + 1
+        rec: dict = {"seq": seq, "page": grid.pages[r], "offset": grid.offsets[r]}
+        for role, i in idx.items():
+            if role != "seq":
+                rec[role] = row[i] if i < len(row) else None
+        own = rec.get("category")
+        if own:
+            category = own
+        rec["category_own"] = bool(own)
+        rec["category"] = category if "category" in idx else group
+        records.append(rec)
+    return records
+
+
+# -------------------------------------------------------------------------------------- targets
+
+
+def _table_targets(table: Table, table_index: int, col_roles: list[str | None], g: Grammars) -> list[Target]:
+    """One target per numeric cell of a table of targets: scope = the row's label, metric and unit
+    from the column's header, target year from the header or else the title; 持续改善 cells skipped."""
+    tr = g.tables
+    title_year = None
+    for m in tr.title_year.compiled.finditer(table.title or ""):
+        title_year = int(m.group("y"))
+    label_col = col_roles.index("label") if "label" in col_roles else 0
+    columns = []
+    for c, leaf in enumerate(table.header):
+        unit_m = tr.header_unit.compiled.search(leaf)
+        written = unit_m.group("unit").strip() if unit_m else None
+        metric = re.sub(r"\s+", "", tr.header_unit.compiled.sub("", leaf)) or None
+        unit = None
+        if written:
+            u = g.units.lookup(written)
+            unit = u.unit if u else written
+        year = None
+        for m in tr.title_year.compiled.finditer(leaf):
+            year = int(m.group("y"))
+        direction = None
+        for wc in g.targets.direction:
+            if metric and any(w in metric for w in wc.words):
+                direction = wc.value
+                break
+        columns.append((metric, unit, year or title_year, direction))
+    out = []
+    for row in table.rows:
+        scope = row[label_col] if label_col < len(row) else None
+        for c, cell in enumerate(row):
+            if c == label_col or c >= len(columns):
+                continue
+            cell = (cell or "").strip()
+            if not cell or tr.qualitative_cell.compiled.match(cell) or not tr.number_cell.compiled.match(cell):
+                continue
+            metric, unit, year, direction = columns[c]
+            value = float(cell.rstrip("%").replace("－", "-").replace("−", "-"))
+            if cell.endswith("%"):
+                unit = "%"
+            out.append(Target(metric=metric, scope=scope or None, value=value, unit=unit, comparator="=",
+                              direction=direction, target_year=year, text=cell, table_index=table_index))
+    return out
+
+
+# --------------------------------------------------------------------------------------- entry
+
+
+def _grids(nt: NormalText, g: Grammars, roles: ColumnRoles, parser: AgencyParser, year: int | None,
+           matcher: ClauseMatcher) -> list[Grid]:
+    grids = geometric_grids(nt, g)
+    lines = nt.source_lines
+    grids += tsv_grids(lines, g)
+    grids += cell_grids(lines, g)
+    grids += flat_grids(lines, g, roles, parser, year, heading_sim=matcher.sim)
+    grids.sort(key=lambda x: x.offset)
+    return grids
+
+
 def extract_tables(nt, seg, g, meta, parser) -> TableResult:
-    return TableResult()
+    res = TableResult()
+    roles = ColumnRoles(g)
+    matcher = ClauseMatcher(nt, seg, g)
+    year = meta.doc_year
+    builder = _TaskBuilder(nt, g, year, parser, matcher)
+    task_title = g.tables.task_title.compiled
+    target_table = g.tables.target_table.compiled
+    for grid in _grids(nt, g, roles, parser, year, matcher):
+        res.warnings += [Warning(code=c, message=m) for c, m in grid.warnings]
+        n_head = split_header(grid, roles, g)
+        ncols = grid.ncols
+        data = [r for r in grid.rows[n_head:]]
+        if ncols < 2 or not data:
+            continue
+        leaves, spanned = header_leaves(grid.rows[:n_head], ncols)
+        col_roles = roles_of_leaves(leaves, spanned, roles)
+        annex = _annex_at(seg, grid.offset)
+        title = _title_for(nt, seg, grid, g, annex)
+        present = set(col_roles)
+        is_task = bool(present & _TASK_COLUMNS) and bool(present & _DUTY_COLUMNS)
+        if not is_task and title and task_title.search(title) and "seq" in present:
+            is_task = True
+        if is_task:
+            records = _task_records(grid, n_head, col_roles)
+            seqs = [r["seq"] for r in records]
+            for a, b in zip(seqs, seqs[1:]):
+                if b != a + 1:
+                    res.warnings.append(Warning(code="task-seq-gap", message=f"task table {title or ''}: row {b} follows row {a}"))
+            for rec in records:
+                task, warns = builder.task(rec, title)
+                res.tasks.append(task)
+                res.warnings += warns
+            continue
+        rows = [[c or "" for c in r] + [""] * (ncols - len(r)) for r in data]
+        kind = "targets" if target_table.search(title or "") or any(target_table.search(x) for x in leaves) else None
+        table = Table(title=title, header=leaves, rows=rows, page=grid.pages[n_head] if len(grid.pages) > n_head else None,
+                      annex=annex.label if annex else None, kind=kind)
+        res.tables.append(table)
+        if kind == "targets":
+            res.targets += _table_targets(table, len(res.tables) - 1, col_roles, g)
+    return res
