@@ -182,3 +182,23 @@ def test_goals_without_numbers_are_kept_apart(tmp_path):
     assert [(q.scope, q.metric, q.target_year, q.value, q.qualitative) for q in c.qualitative_targets] == [
         ("全区", "PM2.5浓度", 2025, None, True), ("全区", "煤炭消费量", 2025, None, True)]
     assert c.targets == [] and d.targets == []
+
+
+def test_labelled_agencies_in_and_out_of_brackets(tmp_path):
+    d = doc(tmp_path, "一、任务\n1、强化管控。加强监测。（牵头单位：市生态环境局；配合单位：市公安局、交通运输局）\n"
+                      "2、推进升级。开展整治。\n责任单位：市工业和信息化局、发展改革委。\n")
+    a1, a2 = d.clauses[1].agencies[0], d.clauses[2].agencies[0]
+    assert (a1.lead, a1.support) == (["市生态环境局"], ["市公安局", "市交通运输局"])
+    assert a2.responsible == ["市工业和信息化局", "市发展改革委"]
+
+
+@pytest.mark.parametrize("text,date", [
+    ("2025年6月30日前完成", "2025-06-30"),
+    ("2024年上半年完成", "2024-06-30"),
+    ("2024年第三季度完成", "2024-09-30"),
+    ("2024年内完成", "2024-12-31"),
+    ("今年年底前完成", "2020-12-31"),
+])
+def test_more_deadline_shapes(text, date):
+    [d] = deadlines_in(text, G, 2020, 0)
+    assert d.date == date

@@ -61,6 +61,9 @@ class AgencyParser:
         roles = [(w, r.role) for r in self.rules.roles for w in r.words]
         roles.sort(key=lambda x: len(x[0]), reverse=True)
         self.roles = roles
+        labels = [(w, r.role) for r in self.rules.role_labels for w in r.words]
+        labels.sort(key=lambda x: len(x[0]), reverse=True)
+        self.labels = labels
         self.prefixes = tuple(self.rules.level_prefixes)
         self.no_inherit = tuple(self.rules.no_inherit_prefixes)
         self.drops = sorted(self.rules.trailing_drop, key=len, reverse=True)
@@ -125,11 +128,23 @@ class AgencyParser:
 
     # -- annotations ---------------------------------------------------------------------------
     def _role_of(self, group: str) -> tuple[str, str] | None:
-        """(names part, role) when the group ends with a role word."""
+        """(names part, role) when the group ends with a role word or starts with a role label."""
         g = group.rstrip("。.；;，, ")
+        for word, role in self.labels:
+            if g.startswith(word):
+                rest = g[len(word):].lstrip()
+                if rest[:1] in ":：":
+                    return rest[1:], role
         for word, role in self.roles:
             if g.endswith(word):
                 return g[: -len(word)], role
+        return None
+
+    def _label_of(self, group: str) -> str | None:
+        g = group.strip()
+        for word, role in self.labels:
+            if g.startswith(word) and g[len(word):].lstrip()[:1] in ":：":
+                return role
         return None
 
     def parse(self, text: str) -> tuple[Agencies | None, list[str]]:
@@ -143,8 +158,13 @@ class AgencyParser:
             body = body[: sm.start()] + body[sm.end():]
         groups = split_top_level(body, _SEPARATORS)
         parsed: list[tuple[str, list[str]]] = []
+        label_role = None  # `配合单位：A，B`: names after a label run on across commas
         for grp in groups:
             hit = self._role_of(grp)
+            if hit is not None:
+                label_role = self._label_of(grp)
+            elif label_role is not None:
+                hit = (grp, label_role)
             if hit is None:
                 if standing and not grp.strip("。 "):
                     continue
@@ -199,12 +219,24 @@ class AgencyParser:
         out = []
         for m in self.rules.annotation.compiled.finditer(text):
             body = m.group("body")
-            if not self._role_of(split_top_level(body, _SEPARATORS)[-1] if split_top_level(body, _SEPARATORS) else ""):
-                if not self.rules.standing_rule.compiled.search(body):
-                    continue
+            groups = split_top_level(body, _SEPARATORS)
+            if not groups:
+                continue
+            if not (self._role_of(groups[-1]) or self._label_of(groups[0])
+                    or self.rules.standing_rule.compiled.search(body)):
+                continue
             ag = self.entry(body, clause_id=clause_id, span=(offset + m.start(), offset + m.end()))
             if ag is not None and not ag.is_empty():
                 out.append(ag)
+        # `责任单位：市生态环境局、市公安局。` as a sentence of its own, outside brackets.
+        if self.labels:
+            words = "|".join(re.escape(w) for w, _ in self.labels)
+            for m in re.finditer(rf"(?:^|(?<=[。；\n]))\s*(?:{words})\s*[:：][^。\n（(]*", text):
+                if any(a.span and a.span[0] <= offset + m.start() < a.span[1] for a in out):
+                    continue
+                ag = self.entry(m.group(0).strip(), clause_id=clause_id, span=(offset + m.start(), offset + m.end()))
+                if ag is not None and not ag.is_empty():
+                    out.append(ag)
         return out
 
 

@@ -41,6 +41,18 @@ def resolve(rule: TimeRule, groups: dict, doc_year: int | None) -> tuple[str | N
         if not 1 <= m <= 12:
             return None
         return _month_end(y, m), None, y
+    if r == "day":
+        y, m, d = int(groups["y"]), int(groups["m"]), int(groups["d"])
+        if not (1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]):
+            return None
+        return f"{y:04d}-{m:02d}-{d:02d}", None, y
+    if r == "half_year_end":
+        y = int(groups["y"])
+        return (f"{y:04d}-06-30" if groups["half"] == "上" else f"{y:04d}-12-31"), None, y
+    if r == "quarter_end":
+        y = int(groups["y"])
+        q = "一二三四".index(groups["q"]) + 1 if groups["q"] in "一二三四" else int(groups["q"])
+        return _month_end(y, 3 * q), None, y
     if r == "doc_year_end":
         if doc_year is None:
             return None

@@ -115,7 +115,8 @@ class TimeRule(_Rule):
     @field_validator("resolve")
     @classmethod
     def _resolve(cls, v: str) -> str:
-        if v not in {"year_end", "month_end", "doc_year_end", "doc_month_end", "five_year_plan", "none"}:
+        if v not in {"year_end", "month_end", "day", "half_year_end", "quarter_end", "doc_year_end", "doc_month_end",
+                     "five_year_plan", "none"}:
             raise ValueError(f"unknown resolve {v!r}")
         return v
 
@@ -145,6 +146,7 @@ class RoleRule(_Rule):
 
 class AgencyRules(_Rule):
     roles: list[RoleRule]  # suffix words of a name group, longest match wins
+    role_labels: list[RoleRule] = Field(default_factory=list)  # `牵头单位：X` — a label before the names
     level_prefixes: list[str]  # 省 市 区 县: inherited by later names without one
     no_inherit_prefixes: list[str]  # 各, 国家, 中国, 地方: names that carry their own jurisdiction
     trailing_drop: list[str]  # 等, 等部门
