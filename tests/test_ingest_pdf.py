@@ -94,7 +94,9 @@ def test_every_paragraph_of_every_sample_comes_back(rendered_pdfs, docs):
 
     for stem in rendered_pdfs:
         blocks = txt_to_blocks((SAMPLES / f"{stem}.txt").read_text(encoding="utf-8"))
-        paras = [_squash(text) for kind, text in blocks if kind == "para" and _squash(text)]
+        # A paragraph that is only a number (a seq cell of 002's flattened table) may land first or
+        # last on a page, where a bare number is page furniture: those are not expected back.
+        paras = [_squash(text) for kind, text in blocks if kind == "para" and _squash(text) and not _squash(text).isdigit()]
         joined = _joined(docs[stem])
         missing = [p[:40] for p in paras if p not in joined]
         assert not missing, (stem, missing[:3])
@@ -263,7 +265,9 @@ def test_text_pages_never_touch_pdfplumber(rendered_pdfs, monkeypatch):
         raise AssertionError("pdfplumber used on a page without tables")
 
     monkeypatch.setattr(pdf_mod._Plumber, "analyse", boom)
-    for stem in ("000_1e3bdffa556e102e", "002_5ca395b12717d3cc", "003_2490237ab9f4f493"):
+    # (002's flattened annex table has one-character lines, which pdfium may drop: such pages go
+    # to pdfplumber on purpose, see test_single_character_line_of_non_embedded_font_is_kept.)
+    for stem in ("000_1e3bdffa556e102e", "003_2490237ab9f4f493"):
         assert read(rendered_pdfs[stem]).page_count >= 2
 
 
