@@ -389,6 +389,21 @@ class CsvSink(DirSink):
                         writers[name].writerow(["" if v is None else v for v in r])
 
 
+def _cut_torn_tail(path: Path) -> None:
+    """Cut a last line that has no newline (a kill in the middle of a write), reading from the end."""
+    with open(path, "r+b") as f:
+        pos = f.seek(0, os.SEEK_END)
+        while pos > 0:
+            step = min(1 << 16, pos)
+            pos -= step
+            f.seek(pos)
+            i = f.read(step).rfind(b"\n")
+            if i >= 0:
+                f.truncate(pos + i + 1)
+                return
+        f.truncate(0)
+
+
 class JsonlSink:
     mode = "jsonl"
 
@@ -396,7 +411,6 @@ class JsonlSink:
         self.out = out
         self.partial = out.with_name(out.name + ".partial")
         self.index: dict[str, str] = {}  # source -> sha256 of a recorded success (resume)
-        self.merged = False
 
     def output_for(self, job: Job) -> None:
         return None
@@ -428,13 +442,8 @@ class JsonlSink:
             self.f = open(self.partial, "w", encoding="utf-8")
             return
         # Keep what earlier runs recorded: complete lines of OUT.partial (a killed run) and of OUT.
-        good_lines = 0
         if self.partial.exists():
-            with open(self.partial, "rb") as f:
-                data = f.read()
-            end = data.rfind(b"\n") + 1  # a line without its newline was torn by the kill
-            with open(self.partial, "r+b") as f:
-                f.truncate(end)
+            _cut_torn_tail(self.partial)
         known: set[str] = set()
         if self.partial.exists():
             with open(self.partial, encoding="utf-8") as f:
@@ -442,7 +451,6 @@ class JsonlSink:
                     src, sha = self._record_source(line)
                     if src is not None:
                         known.add(src)
-                        good_lines += 1
                         if sha:
                             self.index[src] = sha
                         else:
@@ -455,11 +463,9 @@ class JsonlSink:
                     if src is None or src in known:
                         continue
                     self.f.write(line if line.endswith("\n") else line + "\n")
-                    good_lines += 1
                     if sha:
                         self.index[src] = sha
             self.f.flush()
-        self.merged = good_lines > 0
 
     def recorded_sha(self, job: Job) -> Optional[str]:
         return self.index.get(job.path)
