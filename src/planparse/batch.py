@@ -131,7 +131,7 @@ def sha256_file(path: str | Path) -> str:
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: str = "w", **kw) -> Iterator[Any]:
     """A file beside `path` that replaces it on success (fsync + rename) and vanishes on failure.
-    The temporary name is `.NAME.XXXX.tmp`, as emit.write_atomic uses, so one clean-up finds both."""
+    The temporary name is `.NAME.<random>.tmp`, as emit.write_atomic uses, so one clean-up finds both."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP_SUFFIX, dir=str(path.parent))
     try:
@@ -146,7 +146,7 @@ def atomic_open(path: Path, mode: str = "w", **kw) -> Iterator[Any]:
         raise
 
 
-# `.NAME.XXXXXXXX.tmp` where NAME is one of our outputs (mkstemp adds 8 characters of [a-z0-9_]).
+# `.NAME.<8 random characters>.tmp` where NAME is one of our outputs (mkstemp adds 8 characters of [a-z0-9_]).
 _STALE = re.compile(r"^\..+\.(?:json|jsonl|csv)\.[a-z0-9_]{8}\.tmp$")
 
 
