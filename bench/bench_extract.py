@@ -48,19 +48,11 @@ def _visible(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
-def _resolve_extract() -> Callable | None:
-    """planparse.extract(path), or the pipeline function behind it (the package attribute `extract`
-    is shadowed by the subpackage planparse.extract once that is imported)."""
+def _resolve_extract() -> Callable:
+    """planparse.extract(path): the whole pipeline."""
     import planparse
 
-    fn = getattr(planparse, "extract", None)
-    if callable(fn):
-        return fn
-    try:
-        from planparse.pipeline import extract_file
-    except Exception:
-        return None
-    return extract_file
+    return planparse.extract
 
 
 @dataclass
@@ -185,8 +177,6 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"planparse benchmark: {len(txts)} samples, {len(pdfs)} rendered PDFs (rendered in {render_s:.2f} s), "
           f"median of {args.reps} runs, times in ms")
-    if extract is None:
-        print("NOTE: planparse.extract is not available yet: only ingest and pdfplumber are timed")
     header = (f"{'file':<28} {'pages':>5} {'tables':>6} {'chars':>7} | {'ingest':>9} {'extract':>9} {'plumber':>9} |"
               f" {'ingest c/s':>10} {'extract c/s':>11} {'ingest p/s':>10} {'extract p/s':>11} {'plumber p/s':>11} |"
               f" {'x ingest':>8} {'x extract':>9}")

@@ -1,9 +1,9 @@
 """Hand-written edge cases: segmentation, deadlines, targets and agencies on small documents."""
 import pytest
 
-from planparse.extract.agencies import AgencyParser
-from planparse.extract.deadlines import deadlines_in
-from planparse.extract.targets import targets_in
+from planparse.extraction.agencies import AgencyParser
+from planparse.extraction.deadlines import deadlines_in
+from planparse.extraction.targets import targets_in
 from planparse.grammar import load_grammars
 from planparse.pipeline import extract_file
 

@@ -119,3 +119,11 @@ def test_same_input_same_bytes():
     a = to_json(extract_file(SAMPLES[1]))
     b = to_json(extract_file(SAMPLES[1]))
     assert a == b
+
+
+def test_library_api():
+    import planparse
+
+    first = planparse.extract(SAMPLES[0])
+    second = planparse.extract(SAMPLES[0])  # the stage package must never shadow the function
+    assert first == second and first.meta.doc_number == "苏政发〔2024〕53号"

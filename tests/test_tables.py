@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from planparse.emit import write_document_csvs
-from planparse.extract import extract_all
+from planparse.extraction import extract_all
 from planparse.grammar import load_grammars
 from planparse.ingest.base import RawDocument, RawPage, RawTable
 from planparse.normalise import normalise
@@ -537,7 +537,7 @@ def test_csvs(tmp_path, doc002, doc001):
 # ------------------------------------------------------------------------------- grammar examples
 
 def test_tables_grammar_examples():
-    from planparse.extract.table_grid import ColumnRoles
+    from planparse.extraction.table_grid import ColumnRoles
 
     g = load_grammars()
     tr = g.tables
@@ -558,7 +558,7 @@ def test_tables_grammar_examples():
     for p in tr.table_end:
         for ex in p.examples:
             assert bool(p.compiled.match(ex.input)) == ex.expect
-    from planparse.extract.table_text import is_deadline_cell
+    from planparse.extraction.table_text import is_deadline_cell
 
     for p in tr.deadline_cell_extra:
         for ex in p.examples:

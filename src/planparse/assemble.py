@@ -1,7 +1,7 @@
 """Stage 5: put the stages' results together as the contract's Document."""
 from __future__ import annotations
 
-from .extract import Extraction
+from .extraction import Extraction
 from .ingest.base import RawDocument
 from .models import Annex, Clause, Document, Source, Warning
 from .normalise import NormalText

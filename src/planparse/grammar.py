@@ -164,7 +164,7 @@ class Grammars(_Rule):
 
 def _file_models() -> dict[str, tuple[str, type[BaseModel]]]:
     # Imported here: the extraction modules import this module for Pattern/Example.
-    from .extract.rules import AgencyRules, DeadlineRules, Lexicon, TableRules, TargetRules, UnitRules
+    from .extraction.rules import AgencyRules, DeadlineRules, Lexicon, TableRules, TargetRules, UnitRules
 
     return {
         "layout.toml": ("layout", Layout),

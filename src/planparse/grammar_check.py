@@ -51,10 +51,10 @@ def _subset(expected: Any, got: Any) -> bool:
 
 
 def _cases(g: Grammars) -> Iterator[tuple[str, Example, Callable[[str], Any]]]:
-    from .extract.agencies import AgencyParser
-    from .extract.deadlines import resolve
-    from .extract.meta import normalise_doc_number
-    from .extract.targets import targets_in_sentence
+    from .extraction.agencies import AgencyParser
+    from .extraction.deadlines import resolve
+    from .extraction.meta import normalise_doc_number
+    from .extraction.targets import targets_in_sentence
     from .segment import find_items, read_ordinal
 
     lay = g.layout

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import ingest
 from .assemble import assemble
-from .extract import extract_all
+from .extraction import extract_all
 from .grammar import load_grammars
 from .models import Document
 from .normalise import normalise

@@ -469,7 +469,7 @@ def _clause_implies_year(ctx: Context, cid: Optional[str]) -> bool:
 
 
 def _time_expressions(ctx: Context, text: str) -> list:
-    from ..extract.deadlines import deadlines_in
+    from ..extraction.deadlines import deadlines_in
 
     try:
         return deadlines_in(text, ctx.g, ctx.doc.meta.doc_year, 0)
