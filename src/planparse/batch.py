@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-from .errors import PlanparseError
+from .errors import PlanparseError, UsageError
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".docx", ".html", ".htm")
 ERRORS_NAME = "_errors.jsonl"
@@ -46,11 +46,8 @@ CSV_TABLES = ("documents", "clauses", "targets", "tasks")
 _TMP_SUFFIX = ".tmp"
 
 
-class BatchUsageError(PlanparseError):
+class BatchUsageError(UsageError):
     """Bad inputs or options for `batch` (exit 2)."""
-
-    kind = "usage"
-    exit_code = 2
 
 
 # --- inputs ------------------------------------------------------------------------------------------

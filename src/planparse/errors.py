@@ -53,6 +53,13 @@ class NoTextLayerError(InputError):
     kind = "no_text_layer"
 
 
+class UsageError(PlanparseError):
+    """Bad arguments, options or configuration (exit 2)."""
+
+    kind = "usage"
+    exit_code = EXIT_USAGE
+
+
 class GrammarError(PlanparseError):
     """A grammar file is invalid (exit 2: the user's configuration is wrong, not the document)."""
 

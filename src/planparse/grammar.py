@@ -41,6 +41,22 @@ class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def check_regex(v: str) -> str:
+    """Validator: a rule's pattern must compile, or loading names the file and entry."""
+    try:
+        re.compile(v)
+    except re.error as e:
+        raise ValueError(f"invalid regular expression {v!r}: {e}") from None
+    return v
+
+
+def check_words(v: list[str]) -> list[str]:
+    """Validator: a word list is non-empty and holds no empty word."""
+    if not v or any(not w.strip() for w in v):
+        raise ValueError("words must be a non-empty list of non-empty strings")
+    return v
+
+
 class Example(_Rule):
     """`input` → what the rule must give; the test suite and `planparse grammars check` run these."""
 
@@ -55,14 +71,7 @@ class Pattern(_Rule):
     name: Optional[str] = None
     examples: list[Example] = Field(default_factory=list)
 
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, v: str) -> str:
-        try:
-            re.compile(v)
-        except re.error as e:
-            raise ValueError(f"invalid regular expression {v!r}: {e}") from None
-        return v
+    _compiles = field_validator("pattern")(classmethod(lambda cls, v: check_regex(v)))
 
     @property
     def compiled(self):
@@ -94,11 +103,7 @@ class MarkerLevel(_Rule):
     @field_validator("pattern")
     @classmethod
     def _has_num(cls, v: str) -> str:
-        try:
-            c = re.compile(v)
-        except re.error as e:
-            raise ValueError(f"invalid regular expression {v!r}: {e}") from None
-        if "num" not in c.groupindex:
+        if "num" not in re.compile(check_regex(v)).groupindex:
             raise ValueError(f"marker pattern {v!r} must capture the ordinal as (?P<num>...)")
         return v
 

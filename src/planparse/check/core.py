@@ -6,17 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
-from ..errors import PlanparseError
+from ..errors import PlanparseError, UsageError
 
 SEVERITIES = ("error", "warning", "info")
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-class CheckUsageError(PlanparseError):
+class CheckUsageError(UsageError):
     """Bad options or configuration for `check` (exit 2)."""
-
-    kind = "usage"
-    exit_code = 2
 
 
 @dataclass(frozen=True)

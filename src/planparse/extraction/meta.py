@@ -11,6 +11,7 @@ from ..grammar import Grammars
 from ..models import CitedDocument, Meta
 from ..normalise import NormalText, visual_width
 from ..segment import Segmentation
+from .agencies import split_top_level
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕"})
 _TERMINAL = ("。", "；", "！", "？", "，", "：", ":")
@@ -49,20 +50,7 @@ def parse_date(s: str, g: Grammars, full: bool = False) -> str | None:
 
 
 def _split_top_level(s: str, seps: str) -> list[str]:
-    """Split on separators that are not inside brackets: `各县（市、区）人民政府` stays whole."""
-    out, depth, cur = [], 0, []
-    for ch in s:
-        if ch in "（(〔[【《":
-            depth += 1
-        elif ch in "）)〕]】》":
-            depth = max(0, depth - 1)
-        if ch in seps and depth == 0:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    out.append("".join(cur))
-    return [x.strip(" 。.;；") for x in out if x.strip(" 。.;；")]
+    return [x.strip(" 。.;；") for x in split_top_level(s, seps) if x.strip(" 。.;；")]
 
 
 def _is_title_like(p: str) -> bool:

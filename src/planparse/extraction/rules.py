@@ -6,7 +6,7 @@ from typing import Any, Optional
 import regex as re
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from ..grammar import Example, Pattern, compile_pattern
+from ..grammar import Example, Pattern, check_regex, check_words, compile_pattern
 
 
 class _Rule(BaseModel):
@@ -24,12 +24,7 @@ class WordClass(_Rule):
     value: str
     examples: list[Example] = Field(default_factory=list)
 
-    @field_validator("words")
-    @classmethod
-    def _non_empty(cls, v: list[str]) -> list[str]:
-        if not v or any(not w.strip() for w in v):
-            raise ValueError("words must be a non-empty list of non-empty strings")
-        return v
+    _non_empty = field_validator("words")(classmethod(lambda cls, v: check_words(v)))
 
 
 class Unit(_Rule):
@@ -96,14 +91,7 @@ class TimeRule(_Rule):
     sets_target_year: bool = True
     examples: list[Example] = Field(default_factory=list)
 
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, v: str) -> str:
-        try:
-            re.compile(v)
-        except re.error as e:
-            raise ValueError(f"invalid regular expression {v!r}: {e}") from None
-        return v
+    _compiles = field_validator("pattern")(classmethod(lambda cls, v: check_regex(v)))
 
     @field_validator("kind")
     @classmethod
@@ -202,12 +190,7 @@ class ColumnRole(_Rule):
             raise ValueError(f"column role must be one of {', '.join(sorted(allowed))}, not {v!r}")
         return v
 
-    @field_validator("words")
-    @classmethod
-    def _non_empty(cls, v: list[str]) -> list[str]:
-        if not v or any(not w.strip() for w in v):
-            raise ValueError("words must be a non-empty list of non-empty strings")
-        return v
+    _non_empty = field_validator("words")(classmethod(lambda cls, v: check_words(v)))
 
 
 class TableRules(_Rule):

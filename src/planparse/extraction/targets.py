@@ -94,6 +94,15 @@ def _clause_start(sentence: str, pos: int) -> int:
     return i
 
 
+def _qualifier_after(tail: str, cc: _Compiled) -> tuple[str | None, str]:
+    """(comparator, rest) for a qualifier right after a value: `以上` → >=, `以内` → <=, `左右` → ~."""
+    for rx, val in cc.cmp_after:
+        m = rx.match(tail)
+        if m:
+            return val, tail[m.end():]
+    return None, tail
+
+
 def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[Candidate]:
     cc = _compiled(g)
     tr = g.targets
@@ -125,14 +134,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
             clause_before = sentence[_clause_start(sentence, s):s]
             if not re.search(r"(?:控制在|稳定在|保持在|达到|降至|降到)\s*$", clause_before):
                 continue
-        comparator = None
-        tail = rest_after_unit
-        for rx, val in cc.cmp_after:
-            cm = rx.match(tail)
-            if cm:
-                comparator = val
-                tail = tail[cm.end():]
-                break
+        comparator, tail = _qualifier_after(rest_after_unit, cc)
         end = len(sentence) - len(tail)
         clause_before = sentence[_clause_start(sentence, s):s]
         if unit is None:
@@ -175,14 +177,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
         if not (cc.predicates.search(clause_before) or cc.count_verbs.search(clause_before)):
             continue
         u = g.units.lookup(written)
-        tail = sentence[m.end():]
-        comparator = None
-        for rx, val in cc.cmp_after:
-            am = rx.match(tail)
-            if am:
-                comparator = val
-                tail = tail[am.end():]
-                break
+        comparator, tail = _qualifier_after(sentence[m.end():], cc)
         out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, u.unit if u else written,
                              u.kind if u else "measure", comparator))
     out.sort(key=lambda c: c.start)

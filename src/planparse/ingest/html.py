@@ -19,19 +19,12 @@ from bs4.element import CData, Declaration, ProcessingInstruction
 
 from ..errors import CorruptFileError, EmptyFileError
 from .base import RawDocument, RawPage, RawTable
-from .txt import decode_text
+from .txt import _BOMS, decode_text
 
 # ----------------------------------------------------------------------------------------------
 # Decoding
 # ----------------------------------------------------------------------------------------------
 
-_BOMS = [
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-]
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _GB_FAMILY = {"gb2312", "gbk", "cp936", "x-gbk", "gb_2312-80", "csgb2312", "euc-cn", "x-euc-cn", "ms936",
