@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .errors import EXIT_UNREADABLE, EXIT_USAGE, PlanparseError
+from .errors import EXIT_INTERNAL, EXIT_UNREADABLE, EXIT_USAGE, PlanparseError
 
 app = typer.Typer(
     name="planparse",
@@ -225,6 +225,14 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("planparse: interrupted", err=True)
         sys.exit(130)
+    except Exception as e:  # a bug: still one line, unless PLANPARSE_DEBUG asks for the traceback
+        import os
+
+        if os.environ.get("PLANPARSE_DEBUG"):
+            raise
+        msg = " ".join(str(e).split())[:300]
+        typer.echo(f"planparse: internal error: {type(e).__name__}: {msg} (set PLANPARSE_DEBUG=1 for details; please report)", err=True)
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

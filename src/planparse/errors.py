@@ -6,6 +6,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
+EXIT_INTERNAL = 4  # a bug in planparse, reported in one line
 
 
 class PlanparseError(Exception):

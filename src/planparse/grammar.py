@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import regex as re
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import GrammarError
 

@@ -239,7 +239,7 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
     blank = False
     for li, sl in enumerate(block[1:], 1):
         raw = sl.raw.strip()
-        if not sl.text:
+        if not sl.text or not raw:
             blank = True
             continue
         if header_of(sl.raw, roles):
@@ -248,7 +248,7 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
         toks = raw.split(None, 1)
         head, rest = toks[0], (toks[1] if len(toks) > 1 else "")
         num = None
-        if head.isdigit():
+        if head.isascii() and head.isdigit():  # not ①: str.isdigit accepts circled digits
             num = int(head)
         else:
             m = _DIGITS.match(raw)
