@@ -202,3 +202,9 @@ def test_labelled_agencies_in_and_out_of_brackets(tmp_path):
 def test_more_deadline_shapes(text, date):
     [d] = deadlines_in(text, G, 2020, 0)
     assert d.date == date
+
+
+def test_relative_date_without_a_year_is_a_warning(tmp_path):
+    d = doc(tmp_path, "一、任务\n1、强化管控。年底前完成排查。\n")
+    assert d.clauses[1].deadlines == []
+    assert [(w.code, w.clause_id) for w in d.warnings] == [("relative-date-unresolved", "1.1")]

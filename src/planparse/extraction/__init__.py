@@ -41,6 +41,14 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
         found.qualitative_by_clause[c.id] = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id)
         found.deadlines_by_clause[c.id] = deadlines_in(text, g, year, c.body_start, clause_id=c.id)
         found.agencies_by_clause[c.id] = parser.annotations_in(text, c.body_start, clause_id=c.id)
+        if year is None:
+            for rule in g.deadlines.rules:
+                m = rule.compiled.search(text) if rule.resolve.startswith("doc_") else None
+                if m:
+                    found.warnings.append(Warning(
+                        code="relative-date-unresolved", clause_id=c.id, page=c.page,
+                        message=f"'{m.group(0).strip()}' needs the document's year, which the document does not state"))
+                    break
     from .tables import extract_tables
 
     tables = extract_tables(nt, seg, g, meta, parser)
