@@ -20,7 +20,7 @@ def test_grammar_example(where, example, fn):
 
 def test_there_are_examples_for_every_rule_file():
     files = {w.split()[0] for w, _, _ in EXAMPLES}
-    assert {"layout.toml", "numbering.toml", "meta.toml", "units.toml", "targets.toml", "deadlines.toml", "agencies.toml"} <= files
+    assert {"layout.toml", "numbering.toml", "meta.toml", "units.toml", "targets.toml", "deadlines.toml", "agencies.toml", "tables.toml"} <= files
 
 
 def test_grammars_check_command_passes_on_bundled_grammars():

@@ -534,37 +534,6 @@ def test_csvs(tmp_path, doc002, doc001):
     assert not list((tmp_path / "b").glob(".*.tmp"))  # atomic writes leave no temporaries
 
 
-# ------------------------------------------------------------------------------- grammar examples
-
-def test_tables_grammar_examples():
-    from planparse.extraction.table_grid import ColumnRoles
-
-    g = load_grammars()
-    tr = g.tables
-    cr = ColumnRoles(g)
-    for col in tr.columns:
-        for ex in col.examples:
-            assert cr.role(ex.input) == ex.expect, ex.input
-    for name in ("task_title", "target_table", "qualitative_cell", "number_cell", "title_line"):
-        p = getattr(tr, name)
-        for ex in p.examples:
-            assert bool(p.compiled.search(ex.input)) == ex.expect, (name, ex.input)
-    for ex in tr.title_year.examples:
-        assert [m.group("y") for m in tr.title_year.compiled.finditer(ex.input)][-1] == ex.expect
-    for ex in tr.header_unit.examples:
-        assert tr.header_unit.compiled.search(ex.input).group("unit") == ex.expect
-    for ex in tr.category_marker.examples:
-        assert tr.category_marker.compiled.sub("", ex.input) == ex.expect
-    for p in tr.table_end:
-        for ex in p.examples:
-            assert bool(p.compiled.match(ex.input)) == ex.expect
-    from planparse.extraction.table_text import is_deadline_cell
-
-    for p in tr.deadline_cell_extra:
-        for ex in p.examples:
-            assert is_deadline_cell(ex.input, g, 2024) == ex.expect, ex.input
-
-
 # ---------------------------------------------------------------------------------- PDF renders
 
 def _render_helpers():

@@ -149,6 +149,35 @@ def _cases(g: Grammars) -> Iterator[tuple[str, Example, Callable[[str], Any]]]:
     for ex in g.agencies.examples:
         yield "agencies.toml examples", ex, annotation
 
+    yield from _table_cases(g)
+
+
+def _table_cases(g: Grammars) -> Iterator[tuple[str, Example, Callable[[str], Any]]]:
+    from .extraction.table_grid import ColumnRoles
+    from .extraction.table_text import is_deadline_cell
+
+    tr = g.tables
+    roles = ColumnRoles(g)
+    for i, col in enumerate(tr.columns):
+        for ex in col.examples:
+            yield f"tables.toml columns[{i}]", ex, roles.role
+    for name in ("task_title", "target_table", "qualitative_cell", "number_cell", "title_line"):
+        p = getattr(tr, name)
+        for ex in p.examples:
+            yield f"tables.toml {name}", ex, _bool_search(p)
+    for ex in tr.title_year.examples:
+        yield "tables.toml title_year", ex, lambda s: ([m.group("y") for m in tr.title_year.compiled.finditer(s)] or [None])[-1]
+    for ex in tr.header_unit.examples:
+        yield "tables.toml header_unit", ex, lambda s: (m.group("unit") if (m := tr.header_unit.compiled.search(s)) else None)
+    for ex in tr.category_marker.examples:
+        yield "tables.toml category_marker", ex, lambda s: tr.category_marker.compiled.sub("", s)
+    for i, p in enumerate(tr.table_end):
+        for ex in p.examples:
+            yield f"tables.toml table_end[{i}]", ex, lambda s, p=p: bool(p.compiled.match(s))
+    for i, p in enumerate(tr.deadline_cell_extra):
+        for ex in p.examples:
+            yield f"tables.toml deadline_cell_extra[{i}]", ex, lambda s: is_deadline_cell(s, g, EXAMPLE_DOC_YEAR)
+
 
 def run_examples(extra_dir: str | None = None) -> tuple[list[ExampleResult], int]:
     """(failures, number of examples run)."""
