@@ -221,6 +221,17 @@ def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | No
     return (metric or None), scope
 
 
+def _share_baselines(found: list[tuple[Target, int, int]], sentence: str) -> None:
+    """`A比2020年减少10%，B减少12%`: a change amount with no baseline of its own, listed after one
+    that has a baseline in the same sentence, is measured against the same year (年均 rates are not)."""
+    base = None
+    for t, a, _ in found:
+        if t.baseline_year is not None:
+            base = t.baseline_year
+        elif t.direction and base is not None and "年均" not in sentence[a:a + 40]:
+            t.baseline_year = base
+
+
 def split_subjects(metric: str, cc: _Compiled) -> list[str]:
     """`水路、铁路货运量` → [水路货运量?, 铁路货运量]: the parts of a coordinated subject, outside brackets."""
     parts, depth, cur = [], 0, ""
@@ -322,6 +333,7 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
             carry = None  # a new paragraph
         prev_end = m.end() - 1
         found = targets_in_sentence(sentence, g, doc_year)
+        _share_baselines(found, sentence)
         has_time = bool(find_time_expressions(sentence, g, doc_year))
         # Only a sentence that is itself a list of goals continues the list (its first clause states one).
         if found and carry and not has_time and found[0][1] == 0:
