@@ -308,6 +308,7 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None) -> lis
                 text=sentence[cstart:last.end].strip(),
             )
             out.append((t, cstart, last.end))
+    _share_baselines(out, sentence)
     return out
 
 
@@ -333,7 +334,6 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
             carry = None  # a new paragraph
         prev_end = m.end() - 1
         found = targets_in_sentence(sentence, g, doc_year)
-        _share_baselines(found, sentence)
         has_time = bool(find_time_expressions(sentence, g, doc_year))
         # Only a sentence that is itself a list of goals continues the list (its first clause states one).
         if found and carry and not has_time and found[0][1] == 0:
