@@ -225,10 +225,10 @@ def _share_baselines(found: list[tuple[Target, int, int]], sentence: str) -> Non
     """`A比2020年减少10%，B减少12%`: a change amount with no baseline of its own, listed after one
     that has a baseline in the same sentence, is measured against the same year (年均 rates are not)."""
     base = None
-    for t, a, _ in found:
+    for t, a, b in found:
         if t.baseline_year is not None:
             base = t.baseline_year
-        elif t.direction and base is not None and "年均" not in sentence[a:a + 40]:
+        elif t.direction and base is not None and "年均" not in sentence[a:b]:
             t.baseline_year = base
 
 
