@@ -80,20 +80,23 @@ class NormalText:
     page_count: int | None = None
     # Every cleaned line in reading order, blank lines included, with the paragraph it went into.
     source_lines: list[SourceLine] = field(default_factory=list)
+    _line_index: list[tuple[int, int | None]] | None = field(default=None, repr=False, compare=False)
 
     def line_at(self, offset: int) -> int | None:
         """Source line number of the paragraph that holds `offset` (its first line)."""
-        best = None
-        for sl in self.source_lines:
-            if sl.text and sl.offset <= offset:
-                if best is None or sl.offset > best[0]:
-                    best = (sl.offset, sl.lineno)
-        return best[1] if best else None
+        if self._line_index is None:
+            firsts: dict[int, int | None] = {}
+            for sl in self.source_lines:
+                if sl.text and sl.offset not in firsts:
+                    firsts[sl.offset] = sl.lineno
+            self._line_index = sorted(firsts.items())
+        i = bisect.bisect_right(self._line_index, (offset, float("inf"))) - 1
+        return self._line_index[i][1] if i >= 0 else None
 
     def page_at(self, offset: int) -> int | None:
         if not self.page_starts:
             return None
-        i = bisect.bisect_right([o for o, _ in self.page_starts], offset) - 1
+        i = bisect.bisect_right(self.page_starts, (offset, float("inf"))) - 1
         return self.page_starts[max(i, 0)][1]
 
     @property
