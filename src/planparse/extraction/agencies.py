@@ -17,20 +17,25 @@ from ..models import Agencies
 _SEPARATORS = "，,；;。"
 
 
+_OPEN, _CLOSE = "（(〔[【《", "）)〕]】》"
+
+
 def split_top_level(s: str, seps: str) -> list[str]:
     """Split on separators outside brackets (`各县（市、区）人民政府` stays one name)."""
-    out, depth, cur = [], 0, []
-    for ch in s:
-        if ch in "（(〔[【《":
+    if not any(ch in s for ch in _OPEN):
+        parts = re.split("[" + re.escape(seps) + "]", s) if seps else [s]
+        return [x.strip() for x in parts if x.strip()]
+    out, depth, start = [], 0, 0
+    for m in re.finditer("[" + re.escape(seps + _OPEN + _CLOSE) + "]", s):
+        ch = m.group(0)
+        if ch in _OPEN:
             depth += 1
-        elif ch in "）)〕]】》":
+        elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        if ch in seps and depth == 0:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    out.append("".join(cur))
+        elif depth == 0:
+            out.append(s[start : m.start()])
+            start = m.end()
+    out.append(s[start:])
     return [x.strip() for x in out if x.strip()]
 
 

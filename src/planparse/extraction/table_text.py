@@ -86,11 +86,17 @@ class _Judge:
         self._sim: dict[str, float] = {}
 
     def names_list(self, text: str) -> bool:
+        body = text.rstrip("。；; ")
+        if len(body) > 400 or _SENTENCE_END.search(body):
+            return False  # a list of names is short and holds no sentence
         names = [self.parser._clean(n) for n in split_top_level(text.rstrip("。；; "), "、，,")]
         return bool(names) and all(n and not _SENTENCE_END.search(n) and len(n) <= 30 and n.endswith(self.suffixes) for n in names)
 
     def agency(self, text: str) -> float:
         if text not in self._agency:
+            if len(text) > 600:  # no 责任分工 cell is that long
+                self._agency[text] = NEG
+                return NEG
             if not self.parser._role_of(text) and not self.parser.rules.standing_rule.compiled.search(text):
                 self._agency[text] = 0.5 if self.names_list(text) else NEG  # parse needs a role word at the end
                 return self._agency[text]
