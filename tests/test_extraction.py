@@ -208,3 +208,9 @@ def test_relative_date_without_a_year_is_a_warning(tmp_path):
     d = doc(tmp_path, "一、任务\n1、强化管控。年底前完成排查。\n")
     assert d.clauses[1].deadlines == []
     assert [(w.code, w.clause_id) for w in d.warnings] == [("relative-date-unresolved", "1.1")]
+
+
+def test_heading_before_a_colon(tmp_path):
+    d = doc(tmp_path, "一、总体要求\n（一）工作目标：到2025年，全市PM2.5浓度控制在30微克/立方米以内，优良天数比率达到85%以上，重度及以上污染天数比率控制在1%以内。\n")
+    assert d.clauses[1].heading == "工作目标"
+    assert [t.value for t in d.clauses[1].targets] == [30, 85, 1]

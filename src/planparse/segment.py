@@ -100,6 +100,10 @@ def split_heading(para_rest: str, level: int, g: Grammars) -> tuple[str | None, 
         return None, False
     if 0 < visual_width(sentence) <= g.numbering.heading_max_width and len(_COMMA.findall(sentence)) <= g.numbering.heading_max_commas:
         return sentence.rstrip("：: "), False
+    colon = re.search(r"[：:]", sentence)
+    if colon and 0 < visual_width(sentence[: colon.start()]) <= g.numbering.heading_max_width / 2 \
+            and not _COMMA.search(sentence[: colon.start()]):
+        return sentence[: colon.start()], False  # `（一）工作目标：到2025年，……。`
     return None, False
 
 
