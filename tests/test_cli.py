@@ -92,3 +92,37 @@ def test_output_does_not_depend_on_the_working_directory(tmp_path):
     a = run("extract", SAMPLE)
     b = run("extract", SAMPLE, cwd=tmp_path)
     assert a.stdout == b.stdout
+
+
+def _encrypted_pdf(path):
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", "owner", strength=128))
+    c.drawString(72, 720, "secret text")
+    c.save()
+    return path
+
+
+def _image_only_pdf(path):
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    c.rect(72, 400, 300, 200, fill=1)  # a scanned page has pictures and no text layer
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("make,needle", [(_encrypted_pdf, "encrypted"), (_image_only_pdf, "no text layer")])
+def test_unreadable_pdfs_exit_3(tmp_path, make, needle):
+    r = run("extract", make(tmp_path / "x.pdf"))
+    assert r.returncode == 3 and needle in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in r.stderr
+
+
+def test_truncated_pdf_exits_3(tmp_path, rendered_pdfs):
+    data = rendered_pdfs["000_1e3bdffa556e102e"].read_bytes()
+    p = tmp_path / "cut.pdf"
+    p.write_bytes(data[: len(data) // 2])
+    r = run("extract", p)
+    assert r.returncode == 3 and "truncated PDF (no %%EOF" in r.stderr and "Traceback" not in r.stderr
