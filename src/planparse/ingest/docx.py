@@ -452,7 +452,8 @@ class _Package:
             return None
         try:
             return self.zip.read(name)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as e:
+        # RuntimeError also covers zipfile's error for an unsupported compression method.
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError) as e:
             raise _fail(self.path, f"damaged .docx: cannot read part {name} ({e})") from None
 
     def xml(self, name: str):
