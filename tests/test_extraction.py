@@ -214,3 +214,10 @@ def test_heading_before_a_colon(tmp_path):
     d = doc(tmp_path, "一、总体要求\n（一）工作目标：到2025年，全市PM2.5浓度控制在30微克/立方米以内，优良天数比率达到85%以上，重度及以上污染天数比率控制在1%以内。\n")
     assert d.clauses[1].heading == "工作目标"
     assert [t.value for t in d.clauses[1].targets] == [30, 85, 1]
+
+
+def test_agencies_named_as_sentence_subjects(tmp_path):
+    d = doc(tmp_path, "十、落实各方责任\n（三十五）加强组织领导。地方各级政府对本行政区域内空气质量负总责。生态环境部要加强统筹协调，做好调度评估。加强部门联动。\n")
+    c = d.clauses[1]
+    assert [(m.name, m.role) for m in c.agency_mentions] == [("地方各级政府", "responsible"), ("生态环境部", "responsible")]
+    assert c.agencies == []  # annotations only: mentions are kept apart

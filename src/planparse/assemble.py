@@ -20,6 +20,7 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
                 qualitative_targets=found.qualitative_by_clause.get(c.id, []),
                 deadlines=found.deadlines_by_clause.get(c.id, []),
                 agencies=found.agencies_by_clause.get(c.id, []),
+                agency_mentions=found.mentions_by_clause.get(c.id, []),
             )
         )
     warnings = [Warning(code=code, message=msg, clause_id=cid) for code, msg, cid in seg.warnings]

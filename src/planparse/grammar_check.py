@@ -139,6 +139,9 @@ def _cases(g: Grammars) -> Iterator[tuple[str, Example, Callable[[str], Any]]]:
     for i, r in enumerate(g.agencies.roles):
         for ex in r.examples:
             yield f"agencies.toml roles[{i}]", ex, role_of
+    for i, p in enumerate(g.agencies.sentence_subject):
+        for ex in p.examples:
+            yield f"agencies.toml sentence_subject[{i}]", ex, _bool_search(p)
     for ex in g.agencies.standing_rule.examples:
         yield "agencies.toml standing_rule", ex, lambda s: (m.group("names") if (m := g.agencies.standing_rule.compiled.search(s)) else None)
 

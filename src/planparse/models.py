@@ -104,6 +104,16 @@ class Agencies(_Model):
         return not (self.lead or self.support or self.responsible or self.implementers)
 
 
+class AgencyMention(_Model):
+    """An agency named as the subject of a sentence (`生态环境部要加强统筹协调`)."""
+
+    name: str
+    role: str = "responsible"
+    canonical: Optional[str] = None
+    text: str = ""
+    span: Optional[tuple[int, int]] = None
+
+
 class Clause(_Model):
     id: str
     marker: str
@@ -122,6 +132,9 @@ class Clause(_Model):
     )
     deadlines: list[Deadline] = Field(default_factory=list)
     agencies: list[Agencies] = Field(default_factory=list)
+    agency_mentions: list[AgencyMention] = Field(
+        default_factory=list, description="agencies named as a sentence's subject, outside annotations"
+    )
 
 
 class Task(_Model):

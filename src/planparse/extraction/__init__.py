@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..grammar import Grammars
-from ..models import Agencies, Deadline, Meta, Table, Target, Task, Warning
+from ..models import Agencies, AgencyMention, Deadline, Meta, Table, Target, Task, Warning
 from ..normalise import NormalText
 from ..segment import Segmentation
 from .agencies import AgencyContext, AgencyParser, add_document_list
@@ -20,6 +20,7 @@ class Extraction:
     qualitative_by_clause: dict[str, list[Target]] = field(default_factory=dict)
     deadlines_by_clause: dict[str, list[Deadline]] = field(default_factory=dict)
     agencies_by_clause: dict[str, list[Agencies]] = field(default_factory=dict)
+    mentions_by_clause: dict[str, list[AgencyMention]] = field(default_factory=dict)
     tasks: list[Task] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     table_targets: list[Target] = field(default_factory=list)
@@ -41,6 +42,7 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
         found.qualitative_by_clause[c.id] = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id)
         found.deadlines_by_clause[c.id] = deadlines_in(text, g, year, c.body_start, clause_id=c.id)
         found.agencies_by_clause[c.id] = parser.annotations_in(text, c.body_start, clause_id=c.id)
+        found.mentions_by_clause[c.id] = parser.mentions_in(text, c.body_start)
         if year is None:
             for rule in g.deadlines.rules:
                 m = rule.compiled.search(text) if rule.resolve.startswith("doc_") else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from ..grammar import Grammars
-from ..models import Agencies
+from ..models import Agencies, AgencyMention
 
 _SEPARATORS = "，,；;。"
 
@@ -242,6 +242,23 @@ class AgencyParser:
                 ag = self.entry(m.group(0).strip(), clause_id=clause_id, span=(offset + m.start(), offset + m.end()))
                 if ag is not None and not ag.is_empty():
                     out.append(ag)
+        return out
+
+
+    def mentions_in(self, text: str, offset: int) -> list[AgencyMention]:
+        """Agencies that are the subject of a sentence (`生态环境部要加强统筹协调`), outside annotations."""
+        out: list[AgencyMention] = []
+        seen: set[str] = set()
+        for rule in self.rules.sentence_subject:
+            for m in rule.compiled.finditer(text):
+                name = self._clean(m.group("name"))
+                if not name or name in seen:
+                    continue
+                seen.add(name)
+                end = text.find("。", m.end())
+                out.append(AgencyMention(name=name, canonical=self.canonical(name),
+                                         text=text[m.start(): end + 1 if end >= 0 else len(text)].strip(),
+                                         span=(offset + m.start(), offset + m.end())))
         return out
 
 
