@@ -217,7 +217,7 @@ def test_heading_before_a_colon(tmp_path):
 
 
 def test_agencies_named_as_sentence_subjects(tmp_path):
-    d = doc(tmp_path, "十、落实各方责任\n（三十五）加强组织领导。地方各级政府对本行政区域内空气质量负总责。生态环境部要加强统筹协调，做好调度评估。加强部门联动。\n")
+    d = doc(tmp_path, "十、落实各方责任\n（一）加强组织领导。地方各级政府对本行政区域内空气质量负总责。生态环境部要加强统筹协调，做好调度评估。加强部门联动。\n")
     c = d.clauses[1]
     assert [(m.name, m.role) for m in c.agency_mentions] == [("地方各级政府", "responsible"), ("生态环境部", "responsible")]
     assert c.agencies == []  # annotations only: mentions are kept apart
