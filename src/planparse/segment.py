@@ -162,7 +162,9 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
         expected = {prev_under_parent + 1, prev_global + 1}
         if ordinal not in expected and ordinal != 1:
             gap_ok = prev_under_parent < ordinal <= prev_under_parent + 3 or prev_global < ordinal <= prev_global + 3
-            if not gap_ok or (level > 2 and not stack):
+            # An excerpt may start at `十、`: the first section marker of a document is taken as it is.
+            first_section = prev_global == 0 and level <= 2 and not any(c.level <= level for c in clauses)
+            if not (gap_ok or first_section) or (level > 2 and not stack):
                 continue  # a number in running text, not a clause
             warnings.append(("numbering-gap", f"{marker} follows ordinal {max(prev_under_parent, prev_global)} at level {level}", None))
         if ordinal == 1 and prev_under_parent >= 1 and stack and stack[-1].level == level and stack[-1].parent_id == pid:
