@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -157,23 +159,76 @@ def _paragraphs(text: str) -> list[str]:
     return paras
 
 
+def _numbering_habits(text: str) -> tuple[bool, bool, str]:
+    """(（一） runs on across 一、 sections, 1. runs on across （一） clauses, separator of level 3)
+    — read from the sample with planparse itself, so that Word shows the same numbers."""
+    from planparse.grammar import load_grammars
+    from planparse.ingest.base import RawDocument, RawPage
+    from planparse.normalise import normalise
+    from planparse.segment import segment
+
+    g = load_grammars(None)
+    raw = RawDocument(path="", format="txt", sha256="", pages=[RawPage(number=None, lines=text.split("\n"))])
+    clauses = segment(normalise(raw, g), g).clauses
+
+    def runs_on(level: int) -> bool:
+        parents = {}
+        for c in clauses:
+            if c.level == level:
+                parents.setdefault(c.parent_id, []).append(c.ordinal)
+        firsts = [ords[0] for ords in parents.values()]
+        return len(firsts) > 1 and any(f > 1 for f in firsts[1:])
+
+    sep = next((c.marker[-1] for c in clauses if c.level == 3), ".")
+    return runs_on(2), runs_on(3), sep
+
+
 def txt_to_docx(src: Path, dst: Path) -> None:
+    """The sample's paragraphs with 一、/（一）/1. as Word numbering (same habits as the sample:
+    running on or restarting per section), and its annex tables as Word tables with merged cells."""
+    from tools.render_pdf import txt_to_blocks
+
+    text = src.read_text(encoding="utf-8", errors="replace")
+    l2_runs_on, l3_runs_on, sep = _numbering_habits(text)
     doc = docx.Document()
     add_abstract_num(doc, 90, [
         Level("chineseCounting", "%1、", suffix="nothing"),
-        Level("chineseCounting", "（%2）", restart=0, suffix="nothing"),  # （五） continues under 三、
-        Level("decimal", "%3.", suffix="nothing"),
+        Level("chineseCounting", "（%2）", restart=0 if l2_runs_on else None, suffix="nothing"),
+        Level("decimal", "%3" + sep, restart=0 if l3_runs_on else None, suffix="nothing"),
     ])
     add_num(doc, 90, 90)
-    for para in _paragraphs(src.read_text(encoding="utf-8", errors="replace")):
+    in_annex = False
+    for kind, value in txt_to_blocks(text):
+        if kind == "table":
+            _add_table(doc, value)
+            continue
+        para = value
+        in_annex = in_annex or bool(re.match(r"^附\s*件\s*\d{0,2}\s*(?:[:：]|$)", para))
         for ilvl, pat in enumerate((_L0, _L1, _L2)):
-            m = pat.match(para)
+            m = None if in_annex else pat.match(para)
             if m:
                 numbered(doc.add_paragraph(para[m.end():]), 90, ilvl)
                 break
         else:
             doc.add_paragraph(para)
     doc.save(str(dst))
+
+
+def _add_table(doc, spec: dict) -> None:
+    header = list(spec.get("header") or [])
+    rows = [list(r) for r in spec.get("rows") or []]
+    extra = [list(r) for r in spec.get("header_rows") or []]
+    grid = ([header] if header else []) + extra + rows
+    ncols = max(len(r) for r in grid)
+    table = doc.add_table(rows=len(grid), cols=ncols)
+    for r, row in enumerate(grid):
+        for c in range(ncols):
+            text = row[c] if c < len(row) else ""
+            if text:
+                table.cell(r, c).text = text
+    for (c0, r0), (c1, r1) in spec.get("spans") or []:
+        if (c0, r0) != (c1, r1):
+            table.cell(r0, c0).merge(table.cell(r1, c1))
 
 
 def main(argv: list[str]) -> int:
