@@ -65,8 +65,9 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     meta = Meta()
 
     for p in front_texts:
-        if mr.doc_number.compiled.fullmatch(p):
-            meta.doc_number = normalise_doc_number(p)
+        m = mr.doc_number.compiled.fullmatch(p)
+        if m:
+            meta.doc_number = normalise_doc_number(m.group("number"))
             break
 
     # Notice title: up to three consecutive short lines ending in 通知 (titles wrap over lines).
