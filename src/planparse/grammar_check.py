@@ -115,6 +115,13 @@ def _cases(g: Grammars) -> Iterator[tuple[str, Example, Callable[[str], Any]]]:
             n = cn2an.cn2an(m.group("num"), "smart")
             return n * 10 if m.group("unit") == "成" else n
         yield "targets.toml chinese_number", ex, cn
+    if tr.chinese_percent is not None:
+        for ex in tr.chinese_percent.examples:
+            def cp(s):
+                import cn2an
+                m = tr.chinese_percent.compiled.search(s)
+                return cn2an.cn2an(m.group("num"), "smart") if m else None
+            yield "targets.toml chinese_percent", ex, cp
     for name in ("not_target_before", "not_target_after", "strip_from_metric"):
         for i, p in enumerate(getattr(tr, name)):
             for ex in p.examples:

@@ -79,6 +79,7 @@ class TargetRules(_Rule):
     strip_from_metric: list[Pattern]  # words removed from the metric phrase (力争, 原则上)
     qualitative: list[Pattern] = Field(default_factory=list)  # goals without a number (总体达标)
     chinese_number: Pattern  # 一万辆 / 三成: numbers written in Chinese
+    chinese_percent: Optional[Pattern] = None  # 百分之八十
     examples: list[Example] = Field(default_factory=list)
 
 

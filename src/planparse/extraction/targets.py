@@ -180,6 +180,16 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
         comparator, tail = _qualifier_after(sentence[m.end():], cc)
         out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, u.unit if u else written,
                              u.kind if u else "measure", comparator))
+    if tr.chinese_percent is not None:
+        for m in tr.chinese_percent.compiled.finditer(sentence):
+            if covered(*m.span()) or _paren_depth(sentence, m.start()):
+                continue
+            try:
+                n = float(cn2an.cn2an(m.group("num"), "smart"))
+            except (ValueError, KeyError, TypeError):
+                continue
+            comparator, tail = _qualifier_after(sentence[m.end():], cc)
+            out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, "%", "percent", comparator))
     out.sort(key=lambda c: c.start)
     return out
 
