@@ -126,3 +126,15 @@ def test_truncated_pdf_exits_3(tmp_path, rendered_pdfs):
     p.write_bytes(data[: len(data) // 2])
     r = run("extract", p)
     assert r.returncode == 3 and "truncated PDF (no %%EOF" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_form_feeds_in_text_are_pages(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8")
+    i = text.index("三、优化能源结构")
+    p = tmp_path / "pdftotext.txt"
+    p.write_text(text[:i] + "\f" + text[i:] + "\f", encoding="utf-8")
+    d = json.loads(run("extract", p).stdout)
+    assert d["source"]["pages"] == 2
+    pages = {c["id"]: c["page"] for c in d["clauses"]}
+    assert pages["2.4"] == 1 and pages["3"] == 2 and pages["10.26"] == 2
+    assert [c["heading"] for c in d["clauses"]] == [c["heading"] for c in json.loads(run("extract", SAMPLE).stdout)["clauses"]]

@@ -41,8 +41,12 @@ def read_txt(path: Path, data: bytes) -> RawDocument:
     text, enc = decode_text(data)
     if "\x00" in text:
         raise CorruptFileError("binary data, not text", path=str(path))
-    # Form feeds (pdftotext) separate pages: keep them as page breaks with unknown numbers.
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\f" in text.rstrip("\f"):
+        # Form feeds (pdftotext output) separate the pages of the PDF the text came from.
+        chunks = text.rstrip("\f").split("\f")
+        pages = [RawPage(number=i + 1, lines=chunk.split("\n")) for i, chunk in enumerate(chunks)]
+        return RawDocument(path=str(path), format="txt", sha256="", pages=pages, page_count=len(pages), encoding=enc)
     return RawDocument(
-        path=str(path), format="txt", sha256="", pages=[RawPage(number=None, lines=lines)], encoding=enc
+        path=str(path), format="txt", sha256="", pages=[RawPage(number=None, lines=text.split("\n"))], encoding=enc
     )
