@@ -259,10 +259,12 @@ def split_subjects(metric: str, cc: _Compiled) -> list[str]:
     return [p.strip() for p in parts]
 
 
-def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None) -> list[tuple[Target, int, int]]:
+def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
+                        times: list[TimeExpr] | None = None) -> list[tuple[Target, int, int]]:
     """Targets of one sentence, each with its (start, end) in the sentence."""
     cc = _compiled(g)
-    times = find_time_expressions(sentence, g, doc_year)
+    if times is None:
+        times = find_time_expressions(sentence, g, doc_year)
     cands = find_candidates(sentence, g, times)
     if not cands:
         return []
@@ -322,8 +324,7 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None) -> lis
     return out
 
 
-def _opens_with_time(sentence: str, g: Grammars, doc_year: int | None) -> bool:
-    times = find_time_expressions(sentence, g, doc_year)
+def _opens_with_time(sentence: str, times: list[TimeExpr]) -> bool:
     return bool(times) and times[0].is_deadline and not sentence[: times[0].start].strip(" 　，,力争")
 
 
@@ -343,8 +344,9 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
         if "\n" in text[prev_end + 1 : m.start()] or prev_end < 0:
             carry = None  # a new paragraph
         prev_end = m.end() - 1
-        found = targets_in_sentence(sentence, g, doc_year)
-        has_time = bool(find_time_expressions(sentence, g, doc_year))
+        times = find_time_expressions(sentence, g, doc_year)
+        found = targets_in_sentence(sentence, g, doc_year, times)
+        has_time = bool(times)
         # Only a sentence that is itself a list of goals continues the list (its first clause states one).
         if found and carry and not has_time and found[0][1] == 0:
             for t, _, _ in found:
@@ -352,7 +354,7 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
                     t.target_year = carry[0]
                 if t.direction and t.baseline_year is None:
                     t.baseline_year = carry[1]
-        if found and _opens_with_time(sentence, g, doc_year):
+        if found and _opens_with_time(sentence, times):
             years = [t.target_year for t, _, _ in found if t.target_year]
             bases = [t.baseline_year for t, _, _ in found if t.baseline_year]
             carry = (years[-1] if years else None, bases[-1] if bases else None)
