@@ -136,6 +136,8 @@ class LevelRule(_Rule):
 
 class MetaRules(_Rule):
     doc_number: Pattern
+    notice_about: str = "关于"
+    issued_plan: Pattern
     notice_title_end: Pattern
     plan_title: Pattern
     organisation_end: Pattern

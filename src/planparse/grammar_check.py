@@ -81,7 +81,8 @@ def _cases(g: Grammars) -> Iterator[tuple[str, Example, Callable[[str], Any]]]:
     for ex in mr.doc_number.examples:
         yield "meta.toml doc_number", ex, lambda s: (normalise_doc_number(m.group("number"))
                                                       if (m := mr.doc_number.compiled.fullmatch(s)) else None)
-    for name in ("recipients_line", "notice_title_end", "plan_title", "organisation_end", "cc_prefix", "print_line", "deletion_note"):
+    for name in ("recipients_line", "notice_title_end", "plan_title", "organisation_end", "cc_prefix", "print_line", "deletion_note",
+                 "issued_plan"):
         p = getattr(mr, name)
         for ex in p.examples:
             yield f"meta.toml {name}", ex, _bool_search(p)

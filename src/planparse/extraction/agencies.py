@@ -145,6 +145,10 @@ class AgencyParser:
                 return g[: -len(word)], role
         return None
 
+    def role_word(self, role: str) -> str:
+        """The plainest word of a role (the shortest one in agencies.toml): 牵头, 配合, 负责."""
+        return min((w for w, r in self.roles if r == role), key=len)
+
     def _label_of(self, group: str) -> str | None:
         g = group.strip()
         for word, role in self.labels:

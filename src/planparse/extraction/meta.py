@@ -82,9 +82,10 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
             parts.insert(0, front_texts[j])
             j -= 1
         cand = "".join(parts)
-        if "关于" in cand:
+        about = mr.notice_about
+        if about in cand:
             # Keep only the lines from the one that holds the issuer's name before 关于.
-            start = next((k for k in range(len(parts)) if "关于" in "".join(parts[k:]) and "关于" not in "".join(parts[k + 1:]) ), 0)
+            start = next((k for k in range(len(parts)) if about in "".join(parts[k:]) and about not in "".join(parts[k + 1:])), 0)
             meta.notice_title = "".join(parts[start:])
             notice_idx = i
             break
@@ -166,9 +167,9 @@ def _plan_title(front: list[str], meta: Meta, cited: list[CitedDocument], g: Gra
     # The plan a notice issues is named in its body: 现将《X》印发给你们.
     issued = None
     for p in front:
-        m = re.search(r"《([^《》]+)》[^。]{0,12}印发", p)
+        m = mr.issued_plan.compiled.search(p)
         if m:
-            issued = m.group(1)
+            issued = m.group("title")
             break
     start = max([i for i in (date_idx, notice_idx) if i is not None], default=-1) + 1
     body_lines = front[start:]
@@ -176,7 +177,7 @@ def _plan_title(front: list[str], meta: Meta, cited: list[CitedDocument], g: Gra
         if issued and p == issued:
             return p
     for p in body_lines:
-        if _is_title_like(p) and mr.plan_title.compiled.search(p) and "关于" not in p and not mr.cc_prefix.compiled.match(p) \
+        if _is_title_like(p) and mr.plan_title.compiled.search(p) and mr.notice_about not in p and not mr.cc_prefix.compiled.match(p) \
                 and not mr.print_line.compiled.match(p) and not mr.deletion_note.compiled.match(p):
             return p
     if issued:

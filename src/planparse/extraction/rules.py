@@ -65,6 +65,7 @@ class TargetRules(_Rule):
     direction: list[WordClass]  # 下降 → decrease
     level_suffix: list[str]  # 下降到 / 提高至: a level, not a change
     aspiration: list[str]  # 力争
+    rate_words: list[str] = Field(default_factory=list)  # 年均: a yearly rate, measured against no baseline
     distribute: list[str]  # 分别
     value_joiners: list[str]  # 、 和 及: between distributed values
     baseline: Pattern  # 比2020年 → 2020 (group `year`)

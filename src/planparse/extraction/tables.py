@@ -188,7 +188,7 @@ class _TaskBuilder:
         lead, support = rec.get("lead") or "", rec.get("support") or ""
         if lead or support:
             parts = [text] if text else []
-            for cell, word in ((lead, "牵头"), (support, "配合")):
+            for cell, word in ((lead, self.parser.role_word("lead")), (support, self.parser.role_word("support"))):
                 if cell:
                     parts.append(cell if self.parser._role_of(cell) else cell.rstrip("。；; ") + word)
             text = "，".join(parts)
@@ -196,7 +196,8 @@ class _TaskBuilder:
             return None
         ag = self.parser.entry(text, task_seq=seq)
         if ag is None:
-            ag = self.parser.entry(text.rstrip("。；; ") + "负责", task_seq=seq)  # a 责任单位 cell of bare names
+            # a 责任单位 cell of bare names: read it as if it ended with the plain `responsible` word
+            ag = self.parser.entry(text.rstrip("。；; ") + self.parser.role_word("responsible"), task_seq=seq)
             if ag is not None:
                 ag.text = text
         if ag is not None:

@@ -231,14 +231,14 @@ def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | No
     return (metric or None), scope
 
 
-def _share_baselines(found: list[tuple[Target, int, int]], sentence: str) -> None:
+def _share_baselines(found: list[tuple[Target, int, int]], sentence: str, g: Grammars) -> None:
     """`A比2020年减少10%，B减少12%`: a change amount with no baseline of its own, listed after one
     that has a baseline in the same sentence, is measured against the same year (年均 rates are not)."""
     base = None
     for t, a, b in found:
         if t.baseline_year is not None:
             base = t.baseline_year
-        elif t.direction and base is not None and "年均" not in sentence[a:b]:
+        elif t.direction and base is not None and not any(w in sentence[a:b] for w in g.targets.rate_words):
             t.baseline_year = base
 
 
@@ -320,12 +320,17 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
                 text=sentence[cstart:last.end].strip(),
             )
             out.append((t, cstart, last.end))
-    _share_baselines(out, sentence)
+    _share_baselines(out, sentence, g)
     return out
 
 
-def _opens_with_time(sentence: str, times: list[TimeExpr]) -> bool:
-    return bool(times) and times[0].is_deadline and not sentence[: times[0].start].strip(" 　，,力争")
+def _opens_with_time(sentence: str, times: list[TimeExpr], g: Grammars) -> bool:
+    if not times or not times[0].is_deadline:
+        return False
+    lead = sentence[: times[0].start]
+    for w in g.targets.aspiration:
+        lead = lead.replace(w, "")
+    return not lead.strip(" 　，,")
 
 
 def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None, task_seq=None) -> list[Target]:
@@ -354,7 +359,7 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
                     t.target_year = carry[0]
                 if t.direction and t.baseline_year is None:
                     t.baseline_year = carry[1]
-        if found and _opens_with_time(sentence, times):
+        if found and _opens_with_time(sentence, times, g):
             years = [t.target_year for t, _, _ in found if t.target_year]
             bases = [t.baseline_year for t, _, _ in found if t.baseline_year]
             carry = (years[-1] if years else None, bases[-1] if bases else None)
@@ -387,7 +392,7 @@ def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset:
                     scope, metric = sm.group(0), metric[sm.end():]
                 year = next((t.year for t in reversed(times) if t.start < q.start()), None)
                 out.append(Target(metric=metric or None, scope=scope, target_year=year, qualitative=True,
-                                  aspirational=bool(re.search("力争", sentence[cstart:q.end()])),
+                                  aspirational=any(w in sentence[cstart:q.end()] for w in g.targets.aspiration),
                                   text=sentence[cstart:q.end()].strip(), clause_id=clause_id,
                                   span=(offset + m.start() + cstart, offset + m.start() + q.end())))
     return out
