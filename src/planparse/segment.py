@@ -139,6 +139,7 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
     last_child: dict[tuple[str | None, int], int] = {}  # (parent id, level) -> last ordinal
     body_end = len(text)
     annex_para_idx: int | None = None
+    ids: set[str] = set()
 
     for idx, (off, para) in enumerate(paras):
         if not para:
@@ -170,15 +171,16 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
         if ordinal == 1 and prev_under_parent >= 1 and stack and stack[-1].level == level and stack[-1].parent_id == pid:
             continue  # `1、` again under the same parent: a list inside running text, not a clause
         cid = f"{pid}.{ordinal}" if pid else str(ordinal)
-        if any(c.id == cid for c in clauses):
+        if cid in ids:
             warnings.append(("numbering-repeat", f"{marker} repeats clause {cid}", cid))
             continue
-        heading, own_line = split_heading(para[mlen:], level, g)
+        heading, _ = split_heading(para[mlen:], level, g)
         draft = ClauseDraft(
             id=cid, marker=marker, level=level, ordinal=ordinal, heading=heading,
             start=off, body_start=off + mlen, end=off + len(para), parent_id=pid, marker_raw=para[:mlen],
         )
         clauses.append(draft)
+        ids.add(cid)
         stack = [c for c in stack if c.level < level] + [draft]
         last_at_level[level] = ordinal
         last_child[(pid, level)] = ordinal
