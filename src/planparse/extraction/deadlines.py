@@ -99,7 +99,8 @@ def deadlines_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, c
                  cell: bool = False) -> list[Deadline]:
     out = []
     for t in find_time_expressions(text, g, doc_year, cell=cell):
-        if not t.is_deadline:
+        # In a 完成时限 cell any time expression is the time limit (a bare `2025年` too).
+        if not (t.is_deadline or (cell and (t.date or t.kind != "date"))):
             continue
         out.append(Deadline(text=t.text, kind=t.kind, date=t.date, start=t.period_start,
                             span=(offset + t.start, offset + t.end), clause_id=clause_id, task_seq=task_seq))

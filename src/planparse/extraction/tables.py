@@ -23,7 +23,7 @@ from ..models import Deadline, Table, Target, Task, Warning
 from ..normalise import NormalText, visual_width
 from ..segment import AnnexDraft, Segmentation
 from .agencies import AgencyParser
-from .deadlines import deadlines_in, find_time_expressions
+from .deadlines import deadlines_in
 from .table_grid import (
     ColumnRoles,
     Grid,
@@ -157,16 +157,9 @@ def _deadline_of(cell: str, g: Grammars, year: int | None, seq: int, offset: int
         return Deadline(text=cell, kind="period", date=f"{period.group('b')}-12-31", start=f"{period.group('a')}-01-01",
                         span=(offset, offset + len(cell)) if offset is not None else None, task_seq=seq)
     found = deadlines_in(cell, g, year, offset or 0, task_seq=seq, cell=True)
-    if found:
-        d = found[0]
-    else:
-        # In a 完成时限 cell any time expression is the time limit (a bare `2025年` too).
-        times = [t for t in find_time_expressions(cell, g, year, cell=True) if t.date or t.kind != "date"]
-        if not times:
-            return None
-        t = times[0]
-        d = Deadline(text=t.text, kind=t.kind, date=t.date, start=t.period_start,
-                     span=((offset or 0) + t.start, (offset or 0) + t.end), task_seq=seq)
+    if not found:
+        return None
+    d = found[0]
     if offset is None:
         d.span = None
     return d
