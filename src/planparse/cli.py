@@ -85,9 +85,9 @@ def schema() -> None:
     """Print the JSON Schema of the output (from the pydantic models)."""
     import json
 
-    from .models import Document
+    from .models import document_json_schema
 
-    typer.echo(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(document_json_schema(), ensure_ascii=False, indent=2))
 
 
 @grammars_app.command("check")
