@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import regex as re
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -153,6 +153,44 @@ class MetaRules(_Rule):
     max_front_lines: int = 40
 
 
+class MetricSynonym(_Rule):
+    canonical: str
+    aliases: list[str]
+    examples: list[Example] = Field(default_factory=list)
+
+    _words = field_validator("aliases")(classmethod(lambda cls, v: check_words(v)))
+
+
+class Polarity(_Rule):
+    better: Literal["higher", "lower"]
+    words: list[str]
+    examples: list[Example] = Field(default_factory=list)
+
+    _words = field_validator("words")(classmethod(lambda cls, v: check_words(v)))
+
+
+class MetricRules(_Rule):
+    """metrics.toml: how `planparse compare` recognises one metric in two plans."""
+
+    match_threshold: float = Field(0.7, gt=0, le=1)
+    default_better: Literal["higher", "lower"] = "higher"
+    list_separators: list[str]
+    whole_scope: Pattern
+    noise: list[Pattern] = Field(default_factory=list)
+    synonyms: list[MetricSynonym] = Field(default_factory=list)
+    polarity: list[Polarity] = Field(default_factory=list)
+    inner_title: Pattern
+
+    _separators = field_validator("list_separators")(classmethod(lambda cls, v: check_words(v)))
+
+    @field_validator("inner_title")
+    @classmethod
+    def _has_title(cls, v: Pattern) -> Pattern:
+        if "title" not in v.compiled.groupindex:
+            raise ValueError(f"inner_title pattern {v.pattern!r} must capture the title as (?P<title>...)")
+        return v
+
+
 class Grammars(_Rule):
     model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
     directory: str
@@ -166,6 +204,7 @@ class Grammars(_Rule):
     units: Any = None
     lexicon: Any = None
     tables: Any = None
+    metrics: Optional[MetricRules] = None
     userdict_lines: list[str] = Field(default_factory=list)
 
 
@@ -183,6 +222,7 @@ def _file_models() -> dict[str, tuple[str, type[BaseModel]]]:
         "units.toml": ("units", UnitRules),
         "agency_lexicon.toml": ("lexicon", Lexicon),
         "tables.toml": ("tables", TableRules),
+        "metrics.toml": ("metrics", MetricRules),
     }
 
 
