@@ -25,8 +25,9 @@ class NotADocumentJson(InputError):
     kind = "not_planparse_json"
 
 
-def _json_head(data: bytes) -> bool:
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+def _looks_like_json(path: Path, head: bytes) -> bool:
+    """An object at the start is JSON whatever the name; a `.json` file is JSON whatever it holds."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{" or path.suffix.lower() == ".json"
 
 
 def read_document_json(path: Path, data: bytes) -> Document:
@@ -57,7 +58,7 @@ def load_side(path: str | Path, *, grammars_dir: Optional[str | Path] = None) ->
             raise InputError(f"cannot read file ({e.strerror})", path=str(p)) from None
         if not head.strip():
             raise EmptyFileError("empty file", path=str(p))
-        if _json_head(head):
+        if _looks_like_json(p, head):
             return read_document_json(p, p.read_bytes())
     from ..pipeline import extract_file
 

@@ -85,6 +85,14 @@ def coordinated_metrics(targets: list[Target], rules, words) -> dict[int, str]:
     return out
 
 
+def metric_parts(metric: Optional[str], rules) -> list[str]:
+    """The metrics a coordinated metric names (`氮氧化物和VOCs排放总量` → 氮氧化物, VOCs排放总量); [] for one."""
+    if not metric:
+        return []
+    parts = [x for x in re.split("|".join(re.escape(s) for s in rules.list_separators), metric) if x]
+    return parts if len(parts) > 1 else []
+
+
 def metric_similarity(a: str, b: str, words) -> float:
     """1.0 for the same key; else the mean of a character-bigram and a word score (0..1).
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..models import Document, Target
-from .metrics import (better_direction, coordinated_metrics, metric_key, metric_similarity, scope_key,
+from .metrics import (better_direction, coordinated_metrics, metric_key, metric_parts, metric_similarity, scope_key,
                       scopes_compatible)
 from .models import TargetComparison, TargetPair, TargetRef, Verdict
 from .similarity import clean
@@ -130,30 +130,30 @@ def compare_targets(parent_doc: Document, child_doc: Document, rules, words) -> 
     used: set[int] = set()
     added: list[TargetRef] = []
     for c in children:
-        candidates: list[tuple[tuple, int, float]] = []
+        # A child metric that coordinates several (`氮氧化物和VOCs排放总量`) is also tried part by part.
+        variants = [c.metric_key] + [metric_key(part, rules) for part in metric_parts(c.metric, rules)]
+        candidates: list[tuple[tuple, int, float, int]] = []
         for pi, p in enumerate(parents):
             if (p.unit or "") != (c.unit or "") or not _scopes_fit(p, c, rules):
                 continue
-            score = metric_similarity(p.metric_key, c.metric_key, words)
+            score, vi = max((metric_similarity(p.metric_key, v, words), -k) for k, v in enumerate(variants))
             if score >= rules.match_threshold:
-                candidates.append((_preference(p, c, score), pi, score))
+                candidates.append((_preference(p, c, score), pi, score, -vi))
         if not candidates:
             added.append(c)
             continue
         candidates.sort(key=lambda x: x[0], reverse=True)
-        top = candidates[0]
-        chosen = [top]
-        # One child target may state several parent targets at once (`氮氧化物和VOCs排放总量…下降10%`):
-        # parents of other metrics that score as well and are all named inside the child's metric are
-        # paired too. Parents of one metric (a target split by region) are alternatives: only the
-        # preferred one is paired.
-        keys = {parents[top[1]].metric_key}
+        chosen = [candidates[0]]
+        # Each other part of a coordinated child metric may pair with a parent target of its own.
+        # Parents of one metric (a target split by region) are alternatives: only the preferred one.
+        keys, parts_used = {parents[candidates[0][1]].metric_key}, {candidates[0][3]}
         for cand in candidates[1:]:
             key = parents[cand[1]].metric_key
-            if cand[2] >= top[2] - _EPS and key not in keys and all(k in c.metric_key for k in keys | {key}):
-                keys.add(parents[cand[1]].metric_key)
+            if cand[3] > 0 and cand[3] not in parts_used and key not in keys:
+                keys.add(key)
+                parts_used.add(cand[3])
                 chosen.append(cand)
-        for _, pi, score in chosen:
+        for _, pi, score, _ in chosen:
             used.add(pi)
             verdict, reason = classify(parents[pi], c, rules)
             pairs.append(TargetPair(parent=parents[pi], child=c, score=round(score, 3), verdict=verdict, reason=reason))
