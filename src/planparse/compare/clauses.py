@@ -8,15 +8,14 @@ with section clauses, the rest with the rest, so that a short section title neve
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import regex as re
 from typing import Optional
 
 from ..models import Document
 from .models import ClauseComparison, ClauseMatch, ParentClause, SectionCoverage
+from ..text import split_top_level
 from .similarity import TfIdf, clean, sparse_cosines
 
-_SENTENCE_END = re.compile(r"[。！？；]")
+_SENTENCE_ENDS = "。！？；"
 # Sentences shorter than this (letters and digits) are too generic to tie two clauses together.
 _MIN_SENTENCE = 8
 # Sentence pairs below this similarity are not looked at.
@@ -57,7 +56,7 @@ def _sentences(items: list[_Item]) -> tuple[list[str], list[int]]:
     texts: list[str] = []
     owner: list[int] = []
     for k, it in enumerate(items):
-        for sent in _SENTENCE_END.split(it.body):
+        for sent in split_top_level(it.body, _SENTENCE_ENDS):
             if len(clean(sent)) >= _MIN_SENTENCE:
                 texts.append(sent)
                 owner.append(k)

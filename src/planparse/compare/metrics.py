@@ -10,6 +10,7 @@ from typing import Optional
 
 import regex as re
 
+from ..grammar.check import bool_search, example_runner, fullmatch, substitute
 from ..models import Target
 from .similarity import bigrams, clean, dice
 
@@ -124,3 +125,23 @@ def better_direction(metric: str, comparators: set, rules) -> Optional[str]:
         if any(clean(w) in metric for w in rule.words):
             return rule.better
     return rules.default_better
+
+
+@example_runner
+def _metric_examples(g):
+    """metrics.toml: a synonym's example gives the key a metric is matched by; a polarity's, which way
+    is better for a metric (neither side stating a bound)."""
+    rules = g.metrics
+    for ex in rules.whole_scope.examples:
+        yield "metrics.toml whole_scope", ex, fullmatch(rules.whole_scope)
+    for i, p in enumerate(rules.noise):
+        for ex in p.examples:
+            yield f"metrics.toml noise[{i}]", ex, substitute(p)
+    for i, syn in enumerate(rules.synonyms):
+        for ex in syn.examples:
+            yield f"metrics.toml synonyms[{i}]", ex, lambda s: metric_key(s, rules)
+    for i, pol in enumerate(rules.polarity):
+        for ex in pol.examples:
+            yield f"metrics.toml polarity[{i}]", ex, lambda s: better_direction(metric_key(s, rules), set(), rules)
+    for ex in rules.inner_title.examples:
+        yield "metrics.toml inner_title", ex, lambda s: (m.group("title") if (m := rules.inner_title.compiled.search(s)) else None)
