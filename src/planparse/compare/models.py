@@ -9,7 +9,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..models import Comparator, Direction, Level
+from ..models import Level, Target
 
 Verdict = Literal["same", "stricter", "looser", "not_comparable"]
 CitedBy = Literal["doc_number", "title"]
@@ -35,24 +35,12 @@ class DocumentRef(_Model):
     )
 
 
-class TargetRef(_Model):
-    """A target of one side, with where it stands in its document."""
+class TargetRef(Target):
+    """A target of one side: the contract's Target, its index, and the key it is matched by. `metric` is
+    the metric as read for comparison (a coordinated list's shared head added: 铁路、水路货运量 → 铁路货运量)."""
 
     index: int = Field(description="index into the document's `targets`")
-    metric: Optional[str] = Field(None, description="the metric as read (a coordinated list's shared head added: 铁路、水路货运量 → 铁路货运量)")
-    metric_key: str = Field("", description="the metric as matched: synonyms resolved, noise removed")
-    scope: Optional[str] = None
-    value: Optional[float] = None
-    value_max: Optional[float] = None
-    unit: Optional[str] = None
-    comparator: Optional[Comparator] = None
-    direction: Optional[Direction] = None
-    baseline_year: Optional[int] = None
-    target_year: Optional[int] = None
-    aspirational: bool = False
-    text: str = ""
-    clause_id: Optional[str] = None
-    task_seq: Optional[int] = None
+    metric_key: str = Field("", description="the metric as matched: synonyms resolved, noise removed, folded")
 
 
 class TargetPair(_Model):

@@ -62,20 +62,15 @@ def comparison_renderables(c: Comparison) -> list:
     counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in c.targets.counts.items() if n)
     out.append(Text(f"pairs: {counts or 'none'}"))
 
-    if c.targets.dropped:
-        d = Table(title="Parent targets the child dropped", title_justify="left")
-        for col in ("metric", "target", "where", "text"):
-            d.add_column(col, overflow="fold")
-        for r in c.targets.dropped:
-            d.add_row(r.metric or "", target_value(r), where(r), r.text)
-        out.append(d)
-    if c.targets.added:
-        a = Table(title="Child targets with no parent target", title_justify="left")
-        for col in ("metric", "target", "where", "text"):
-            a.add_column(col, overflow="fold")
-        for r in c.targets.added:
-            a.add_row(r.metric or "", target_value(r), where(r), r.text)
-        out.append(a)
+    for title, refs in (("Parent targets the child dropped", c.targets.dropped),
+                        ("Child targets with no parent target", c.targets.added)):
+        if refs:
+            table = Table(title=title, title_justify="left")
+            for col in ("metric", "target", "where", "text"):
+                table.add_column(col, overflow="fold")
+            for r in refs:
+                table.add_row(r.metric or "", target_value(r), where(r), r.text)
+            out.append(table)
 
     cov = Table(title=f"Coverage of the parent's clauses (taken up at score ≥ {c.clauses.threshold:g})", title_justify="left")
     for col, just in (("section", "left"), ("heading", "left"), ("taken up", "right"), ("share", "right")):

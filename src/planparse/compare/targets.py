@@ -48,10 +48,8 @@ def target_refs(doc: Document, rules, words) -> list[TargetRef]:
 
 
 def _ref(index: int, t: Target, metric: Optional[str], key: str) -> TargetRef:
-    return TargetRef(index=index, metric=metric, metric_key=key, scope=t.scope, value=t.value,
-                     value_max=t.value_max, unit=t.unit, comparator=t.comparator, direction=t.direction,
-                     baseline_year=t.baseline_year, target_year=t.target_year, aspirational=t.aspirational,
-                     text=t.text, clause_id=t.clause_id, task_seq=t.task_seq)
+    # The metric as read for comparison (a coordinated list's shared head added); the rest as extracted.
+    return TargetRef(**{**t.model_dump(), "metric": metric}, index=index, metric_key=key)
 
 
 def _cmp(a: float, b: float) -> int:
