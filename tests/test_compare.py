@@ -95,6 +95,20 @@ def test_regional_targets_against_one_target_aspiration_and_year_against_value()
     assert not c.targets.dropped and not c.targets.added
 
 
+def test_targets_set_for_other_regions_are_neither_paired_nor_dropped():
+    c = compare_documents(extract_file(FIX / "ports_national.txt"), extract_file(FIX / "ports_zhejiang.txt"))
+    assert c.targets.child_places == ["浙江"]
+    shore = one_pair(c, "新建码头岸电覆盖率")    # 长三角地区、成渝地区…分别达到60%和40%: Zhejiang is in 长三角
+    assert (shore.parent.regions, shore.parent.value, shore.verdict) == (["长三角地区"], 60.0, "stricter")
+    assert sorted((t.regions[0], t.value) for t in c.targets.other_regions) == [("北京", 90.0), ("成渝地区", 40.0)]
+    assert not c.targets.dropped and not c.targets.added
+    # A child whose province its title and issuer do not name: every parent target may apply.
+    anon = extract_file(FIX / "ports_zhejiang.txt").model_copy(deep=True)
+    anon.meta.title = anon.meta.title.replace("浙江省", "")
+    c2 = compare_documents(extract_file(FIX / "ports_national.txt"), anon)
+    assert not c2.targets.other_regions and len(c2.targets.dropped) == 2
+
+
 def _ref(**kw) -> TargetRef:
     base = dict(index=0, metric="某指标", metric_key="某指标", value=10.0, unit="%")
     return TargetRef(**{**base, **kw})
@@ -140,7 +154,10 @@ def test_national_to_jiangsu_targets(national_jiangsu):
     assert one_pair(c, "非化石能源消费比重").verdict == "same"
     assert one_pair(c, "秸秆综合利用率").verdict == "stricter"               # 86%以上 → 农作物秸秆 95%以上
     coal = one_pair(c, "煤炭消费量")        # 长三角 5% of the national 京津冀 10% / 长三角 5% split
-    assert (coal.parent.value, coal.child.value, coal.verdict) == (5.0, 5.0, "same")
+    assert (coal.parent.regions, coal.parent.value, coal.child.value, coal.verdict) == (["长三角地区"], 5.0, 5.0, "same")
+    # National targets for 京津冀及周边地区, 汾渭平原 and 北京 are not Jiangsu's: neither paired nor dropped.
+    assert sorted((t.regions[0], t.value) for t in c.targets.other_regions) == [
+        ("京津冀及周边地区", 5.0), ("京津冀及周边地区", 10.0), ("京津冀及周边地区", 20.0), ("北京", 32.0), ("汾渭平原", 15.0)]
     dropped = {t.metric for t in c.targets.dropped}
     assert {"炼焦产能与长流程炼钢产能比", "装配式建筑占新建建筑面积比例", "铁路运输比例"} <= dropped
     added = {t.metric for t in c.targets.added}

@@ -12,6 +12,7 @@ import regex as re
 
 from ..grammar.check import bool_search, example_runner, fullmatch, substitute
 from ..models import Target
+from .regions import leading_regions, regions_named
 from .similarity import bigrams, clean, dice
 
 
@@ -75,10 +76,12 @@ def coordinated_metrics(targets: list[Target], rules, words) -> dict[int, str]:
     out: dict[int, str] = {}
     for (text, _, _), idx in groups.items():
         last = targets[idx[-1]].metric
+        # The last conjunct is a region (`长三角地区、成渝地区新建码头岸电覆盖率`) or else its first word.
         tokens = words(last)
-        if len(tokens) < 2:
+        lead = leading_regions(last, rules) or (tokens[0] if len(tokens) > 1 else "")
+        head = last[len(lead) :]
+        if not lead or not head:
             continue
-        head = last[len(tokens[0]) :]
         for i in idx[:-1]:
             m = targets[i].metric
             if m != last and not m.endswith(head) and any(m + sep in text for sep in rules.list_separators):
@@ -143,5 +146,8 @@ def _metric_examples(g):
     for i, pol in enumerate(rules.polarity):
         for ex in pol.examples:
             yield f"metrics.toml polarity[{i}]", ex, lambda s: better_direction(metric_key(s, rules), set(), rules)
+    for i, region in enumerate(rules.regions):
+        for ex in region.examples:
+            yield f"metrics.toml regions[{i}]", ex, lambda s: regions_named(s, rules)
     for ex in rules.inner_title.examples:
         yield "metrics.toml inner_title", ex, lambda s: (m.group("title") if (m := rules.inner_title.compiled.search(s)) else None)

@@ -41,6 +41,7 @@ class TargetRef(Target):
 
     index: int = Field(description="index into the document's `targets`")
     metric_key: str = Field("", description="the metric as matched: synonyms resolved, noise removed, folded")
+    regions: list[str] = Field(default_factory=list, description="the regions (metrics.toml) the target is set for; [] for the whole jurisdiction")
 
 
 class TargetPair(_Model):
@@ -55,6 +56,9 @@ class TargetComparison(_Model):
     pairs: list[TargetPair] = Field(default_factory=list)
     dropped: list[TargetRef] = Field(default_factory=list, description="parent targets with no counterpart in the child")
     added: list[TargetRef] = Field(default_factory=list, description="child targets with no parent target")
+    other_regions: list[TargetRef] = Field(
+        default_factory=list, description="parent targets set for regions the child does not lie in (neither paired nor dropped)")
+    child_places: list[str] = Field(default_factory=list, description="the provinces the child's title and issuer name")
     counts: dict[str, int] = Field(default_factory=dict, description="pairs per verdict")
 
 

@@ -62,14 +62,16 @@ def comparison_renderables(c: Comparison) -> list:
     counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in c.targets.counts.items() if n)
     out.append(Text(f"pairs: {counts or 'none'}"))
 
+    places = "、".join(c.targets.child_places)
     for title, refs in (("Parent targets the child dropped", c.targets.dropped),
-                        ("Child targets with no parent target", c.targets.added)):
+                        ("Child targets with no parent target", c.targets.added),
+                        (f"Parent targets for regions the child ({places}) is not in", c.targets.other_regions)):
         if refs:
             table = Table(title=title, title_justify="left")
-            for col in ("metric", "target", "where", "text"):
+            for col in ("metric", "target", "set for", "where", "text"):
                 table.add_column(col, overflow="fold")
             for r in refs:
-                table.add_row(r.metric or "", target_value(r), where(r), r.text)
+                table.add_row(r.metric or "", target_value(r), "、".join(r.regions), where(r), r.text)
             out.append(table)
 
     cov = Table(title=f"Coverage of the parent's clauses (taken up at score ≥ {c.clauses.threshold:g})", title_justify="left")
@@ -135,6 +137,9 @@ def render_csv(c: Comparison) -> str:
         rows.append(["target_dropped", None, None, where(r), r.metric, target_value(r), r.text, None, None, None, None, None])
     for r in c.targets.added:
         rows.append(["target_added", None, None, None, None, None, None, where(r), r.metric, target_value(r), r.text, None])
+    for r in c.targets.other_regions:
+        rows.append(["target_other_region", "、".join(r.regions), None, where(r), r.metric, target_value(r), r.text,
+                     None, None, None, None, None])
     for m in c.clauses.matches:
         child_where = m.child_id if m.kind == "clause" else f"task {m.child_id}"
         rows.append(["clause_match", "matched" if m.matched else "unmatched", m.score, m.parent_id, m.parent_heading, None, None,
@@ -199,7 +204,8 @@ def render_html(c: Comparison, parent: Document, child: Document) -> str:
     cite = (f"cites the parent by {_esc(c.citation.by.replace('_', ' '))}: {_esc(c.citation.cited_as)}" if c.citation.cites_parent
             else "does not cite the parent")
     counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in c.targets.counts.items() if n)
-    h.append(f"<div>{cite}. Targets: {_esc(counts or 'no pairs')}, {len(c.targets.dropped)} dropped, {len(c.targets.added)} added. "
+    h.append(f"<div>{cite}. Targets: {_esc(counts or 'no pairs')}, {len(c.targets.dropped)} dropped, {len(c.targets.added)} added, "
+             f"{len(c.targets.other_regions)} for other regions. "
              f"Clauses taken up: {c.clauses.overall:.0%}.</div></header>")
 
     h.append("<h2>Targets</h2><table><tr><th>verdict</th><th>metric</th><th>parent</th><th>child</th><th>why</th></tr>")
@@ -217,6 +223,10 @@ def render_html(c: Comparison, parent: Document, child: Document) -> str:
         a = _anchor("c", r)
         h.append(f"<tr><td class='stricter'>added</td><td>{_esc(r.metric)}</td><td>–</td><td><a href='#{a}' data-show='{a}'>{_esc(target_value(r))}</a>"
                  f"<br><small>{_esc(r.text)}</small></td><td></td></tr>")
+    for r in c.targets.other_regions:
+        a = _anchor("p", r)
+        h.append(f"<tr><td>other region ({_esc('、'.join(r.regions))})</td><td>{_esc(r.metric)}</td><td><a href='#{a}' data-show='{a}'>"
+                 f"{_esc(target_value(r))}</a><br><small>{_esc(r.text)}</small></td><td>–</td><td></td></tr>")
     h.append("</table>")
 
     h.append(f"<h2>Coverage of the parent's clauses (score ≥ {c.clauses.threshold:g})</h2><table><tr><th>section</th><th>heading</th><th>taken up</th><th>share</th></tr>")
@@ -232,6 +242,8 @@ def render_html(c: Comparison, parent: Document, child: Document) -> str:
         more = " ".join(f"<a href='#c-{k}' data-show='p-c{_esc(cl.id)} c-{k}'>{_esc(k[1:] if k[0] == 'c' else 'task ' + k[1:])}</a>" for k in links)
         h.append(f"<div class='item {state}' id='p-c{_esc(cl.id)}'><span class='id'>{_esc(cl.marker)} {_esc(cl.id)}</span>{_esc(cl.text)}"
                  + (f"<div class='score'>taken up by {more}</div>" if more else "") + "</div>")
+    for t in parent.tasks:   # task rows of the parent: anchors for the targets they hold
+        h.append(f"<div class='item' id='p-t{t.seq}'><span class='id'>task {t.seq}</span>{_esc(t.content)}</div>")
     h.append("</div><div class='col'><h3>child: " + _esc(doc_label(c.child)) + "</h3>")
     child_sections = {x.parent_id for x in child.clauses if x.parent_id}
     for cl in child.clauses:

@@ -20,6 +20,7 @@ from ..models import Document, Target
 from .metrics import (better_direction, coordinated_metrics, metric_key, metric_parts, metric_similarity, scope_key,
                       scopes_compatible)
 from .models import TargetComparison, TargetPair, TargetRef, Verdict
+from .regions import applies_to, assign_regions, places_of
 from .similarity import clean
 
 _EPS = 1e-9
@@ -124,6 +125,9 @@ def _preference(parent: TargetRef, child: TargetRef, score: float) -> tuple:
 def compare_targets(parent_doc: Document, child_doc: Document, rules, words) -> TargetComparison:
     parents = target_refs(parent_doc, rules, words)
     children = target_refs(child_doc, rules, words)
+    assign_regions(parents, rules, lambda r: scope_key(r.scope, rules) != "")
+    places = places_of(child_doc, rules)
+    other_regions = [p for p in parents if not applies_to(p, places, rules)]
     pairs: list[TargetPair] = []
     used: set[int] = set()
     added: list[TargetRef] = []
@@ -132,7 +136,7 @@ def compare_targets(parent_doc: Document, child_doc: Document, rules, words) -> 
         variants = [c.metric_key] + [metric_key(part, rules) for part in metric_parts(c.metric, rules)]
         candidates: list[tuple[tuple, int, float, int]] = []
         for pi, p in enumerate(parents):
-            if (p.unit or "") != (c.unit or "") or not _scopes_fit(p, c, rules):
+            if p in other_regions or (p.unit or "") != (c.unit or "") or not _scopes_fit(p, c, rules):
                 continue
             score, vi = max((metric_similarity(p.metric_key, v, words), -k) for k, v in enumerate(variants))
             if score >= rules.match_threshold:
@@ -155,6 +159,7 @@ def compare_targets(parent_doc: Document, child_doc: Document, rules, words) -> 
             used.add(pi)
             verdict, reason = classify(parents[pi], c, rules)
             pairs.append(TargetPair(parent=parents[pi], child=c, score=round(score, 3), verdict=verdict, reason=reason))
-    dropped = [p for pi, p in enumerate(parents) if pi not in used]
+    dropped = [p for pi, p in enumerate(parents) if pi not in used and p not in other_regions]
     counts = {v: sum(1 for p in pairs if p.verdict == v) for v in ("same", "stricter", "looser", "not_comparable")}
-    return TargetComparison(pairs=pairs, dropped=dropped, added=added, counts=counts)
+    return TargetComparison(pairs=pairs, dropped=dropped, added=added, counts=counts, other_regions=other_regions,
+                            child_places=sorted(places))

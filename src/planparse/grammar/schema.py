@@ -352,6 +352,15 @@ class Polarity(_Rule):
     _words = field_validator("words")(classmethod(lambda cls, v: check_words(v)))
 
 
+class Region(_Rule):
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    members: list[str]
+    examples: list[Example] = Field(default_factory=list)
+
+    _members = field_validator("members")(classmethod(lambda cls, v: check_words(v)))
+
+
 class MetricRules(_Rule):
     """metrics.toml: how `planparse compare` recognises one metric in two plans, and which way is better."""
 
@@ -362,6 +371,7 @@ class MetricRules(_Rule):
     noise: list[Pattern] = Field(default_factory=list)
     synonyms: list[MetricSynonym] = Field(default_factory=list)
     polarity: list[Polarity] = Field(default_factory=list)
+    regions: list[Region] = Field(default_factory=list)
     inner_title: Pattern
 
     _separators = field_validator("list_separators")(classmethod(lambda cls, v: check_words(v)))
