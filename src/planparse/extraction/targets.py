@@ -5,6 +5,8 @@ comma-clauses (split on `，；：`) each hold a subject, a predicate and the nu
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 import cn2an
@@ -74,23 +76,43 @@ def _compiled(g: Grammars) -> _Compiled:
     return c
 
 
-def _paren_depth(s: str, pos: int) -> int:
-    depth = 0
-    for ch in s[:pos]:
+@functools.lru_cache(maxsize=16)
+def _nesting(s: str) -> tuple[list[int], list[int]]:
+    """Per offset of `s`: the bracket depth, and the 《 not yet closed by 》 — computed once per
+    sentence, not once per number in it (a sentence of thousands of numbers was quadratic)."""
+    depth, quotes = [0] * (len(s) + 1), [0] * (len(s) + 1)
+    d = q = 0
+    for i, ch in enumerate(s):
         if ch in "（(":
-            depth += 1
-        elif ch in "）)" and depth:
-            depth -= 1
-    return depth
+            d += 1
+        elif ch in "）)" and d:
+            d -= 1
+        elif ch == "《":
+            q += 1
+        elif ch == "》":
+            q -= 1
+        depth[i + 1], quotes[i + 1] = d, q
+    return depth, quotes
+
+
+def _paren_depth(s: str, pos: int) -> int:
+    return _nesting(s)[0][pos]
 
 
 def _in_quotes(s: str, pos: int) -> bool:
-    return s[:pos].count("《") > s[:pos].count("》")
+    return _nesting(s)[1][pos] > 0
+
+
+# How far back a clause (the text since the last comma) is read before a value: a predicate stands
+# within a few dozen characters; a sentence of thousands without a comma is no prose to read.
+_MAX_CLAUSE = 200
+# The not_target_before patterns end at the value: a window of the text before it is enough.
+_BEFORE_WINDOW = 64
 
 
 def _clause_start(sentence: str, pos: int) -> int:
     i = pos
-    while i > 0 and sentence[i - 1] not in _CLAUSE_SEP:
+    while i > 0 and i > pos - _MAX_CLAUSE and sentence[i - 1] not in _CLAUSE_SEP:
         i -= 1
     return i
 
@@ -117,7 +139,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
         s, e = m.span()
         if covered(s, e) or _paren_depth(sentence, s) or _in_quotes(sentence, s):
             continue
-        before = sentence[:s]
+        before = sentence[max(0, s - _BEFORE_WINDOW):s]
         if any(p.compiled.search(before) for p in tr.not_target_before):
             continue
         rest = sentence[e:]
