@@ -262,7 +262,20 @@ class AgencyRules(_Rule):
     annotation: Pattern  # a parenthesised annotation (group `body`)
     sentence_subject: list[Pattern] = Field(default_factory=list)  # 生态环境部要加强统筹协调
     agency_list_title: Pattern  # an annex that lists the document's agencies (省有关部门名单)
+    # A parenthesis of names with no role word closing a task (`（市科委、市卫生健康委）`): these names take
+    # `bare_role`, when `closes_paragraph` matches the text after it and the document has at least
+    # `bare_min_per_document` such parentheses (one stray parenthesis is not the document's way of annotating).
+    bare_role: str = "responsible"
+    closes_paragraph: Pattern = Pattern(pattern=r"^[。；;\s]*(?:\n|$)")
+    bare_min_per_document: int = Field(2, ge=1)
     examples: list[Example] = Field(default_factory=list)
+
+    @field_validator("bare_role")
+    @classmethod
+    def _bare_role(cls, v: str) -> str:
+        if v not in {"lead", "support", "responsible", "implementers"}:
+            raise ValueError(f"bare_role must be lead, support, responsible or implementers, not {v!r}")
+        return v
 
 
 class LexiconEntry(_Rule):
