@@ -11,7 +11,7 @@ from .agencies import AgencyContext, AgencyParser, add_document_list
 from .deadlines import deadlines_in
 from .meta import extract_meta
 from .tables import extract_tables
-from .targets import qualitative_targets_in, targets_in
+from .targets import GoalYear, qualitative_targets_in, targets_in
 
 
 @dataclass
@@ -39,9 +39,14 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
             add_document_list(parser, body.split(annex.title, 1)[-1])
     parents = {c.parent_id for c in seg.clauses}
     task_level = 0
+    goals: dict[str, GoalYear] = {}
     for c in seg.clauses:
         text = nt.text[c.body_start : c.end]
-        found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id)
+        # A goal section (主要目标, 发展目标 …) gives its year to its sub-clauses too.
+        goal = GoalYear() if c.heading and g.targets.goal_section.compiled.search(c.heading) else goals.get(c.parent_id)
+        if goal is not None:
+            goals[c.id] = goal
+        found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id, goal=goal)
         found.qualitative_by_clause[c.id] = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id)
         found.deadlines_by_clause[c.id] = deadlines_in(text, g, year, c.body_start, clause_id=c.id)
         had_standing_rule = bool(parser.ctx.standing_implementers)
