@@ -29,6 +29,9 @@ _SPACE_CJK_LEFT = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u00a0]+(?=\S)")
 _SPACE_CJK_RIGHT = re.compile(rf"(?<=\S)[ \t\u00a0]+(?=[{_CJK}{_CJK_PUNCT}])")
 _SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \u00a0]+(?=[%‰℃])")
 _MULTI_SPACE = re.compile(r"[ \u00a0]{2,}")
+# A space that separates two `label:value` fields of one line (`牵头单位:甲 参加单位:乙`) is the only thing
+# between the first value and the second label: it is kept, or the two fields would run together.
+_FIELD_GAP = re.compile(r"(?<=[:：][^:：\s]{1,40})[ \t\u00a0]+(?=\p{Han}{2,8}\s*[:：])")
 
 
 def fold_width(s: str) -> str:
@@ -44,6 +47,8 @@ def squeeze_spaces(s: str, keep_tabs: bool = False) -> str:
     if keep_tabs:
         cells = s.split("\t")
         return "\t".join(squeeze_spaces(c) for c in cells)
+    if _FIELD_GAP.search(s):
+        return " ".join(squeeze_spaces(part) for part in _FIELD_GAP.split(s))
     s = _SPACE_CJK_LEFT.sub("", s)
     s = _SPACE_CJK_RIGHT.sub("", s)
     s = _SPACE_BEFORE_PERCENT.sub("", s)

@@ -1,6 +1,8 @@
 """Small text helpers shared by several stages."""
 from __future__ import annotations
 
+import functools
+
 import regex as re
 
 _OPEN, _CLOSE = "（(〔[【《", "）)〕]】》"
@@ -23,3 +25,18 @@ def split_top_level(s: str, seps: str) -> list[str]:
             start = m.end()
     out.append(s[start:])
     return [x.strip() for x in out if x.strip()]
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=65536)
+def to_simplified(s: str) -> str:
+    """The text in simplified characters, for matching rule words only (`負責` is read as `负责`); names stay as
+    written. Returns `s` itself when conversion would change its length, so offsets into `s` stay valid."""
+    out = _t2s().convert(s)
+    return out if len(out) == len(s) else s

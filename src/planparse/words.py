@@ -79,3 +79,14 @@ def cut(text: str, g=None) -> list[str]:
 def posseg(text: str, g=None):
     tokenizer(g)
     return _state[("pos", id(g))].lcut(text)
+
+
+def ends_with_verb(text: str, g=None) -> bool:
+    """True when the last word of `text` is a verb (jieba tags v, vn, vd …): `培育`, `引育`, `打造`."""
+    text = text.rstrip()
+    if not text or not _is_han(text[-1]):
+        return False
+    last = None
+    for w in posseg(text[-8:], g):
+        last = w
+    return last is not None and last.flag.startswith("v")

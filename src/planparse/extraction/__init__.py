@@ -11,7 +11,7 @@ from .agencies import AgencyContext, AgencyParser, add_document_list
 from .deadlines import deadlines_in
 from .meta import extract_meta
 from .tables import extract_tables
-from .targets import qualitative_targets_in, targets_in
+from .targets import GoalYear, qualitative_targets_in, targets_in
 
 
 @dataclass
@@ -37,12 +37,27 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
         if annex.title and g.agencies.agency_list_title.compiled.search(annex.title):
             body = nt.text[annex.start : annex.end]
             add_document_list(parser, body.split(annex.title, 1)[-1])
+    parents = {c.parent_id for c in seg.clauses}
+    task_level = 0
+    goals: dict[str, GoalYear] = {}
     for c in seg.clauses:
         text = nt.text[c.body_start : c.end]
-        found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id)
+        # A goal section (主要目标, 发展目标 …) gives its year to its sub-clauses too.
+        goal = GoalYear() if c.heading and g.targets.goal_section.compiled.search(c.heading) else goals.get(c.parent_id)
+        if goal is not None:
+            goals[c.id] = goal
+        found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id, goal=goal)
         found.qualitative_by_clause[c.id] = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id)
         found.deadlines_by_clause[c.id] = deadlines_in(text, g, year, c.body_start, clause_id=c.id)
+        had_standing_rule = bool(parser.ctx.standing_implementers)
         found.agencies_by_clause[c.id] = parser.annotations_in(text, c.body_start, clause_id=c.id)
+        if not had_standing_rule and parser.ctx.standing_implementers:
+            task_level = c.level
+        elif (had_standing_rule and not found.agencies_by_clause[c.id] and c.id not in parents
+              and c.level >= task_level):
+            # A standing rule (`以下各项工作均需…落实`) names the implementers of every later task (a clause
+            # without sub-clauses, at least as deep as the one declaring it), also of one with no annotation.
+            found.agencies_by_clause[c.id] = [parser.inherited_entry(clause_id=c.id)]
         found.mentions_by_clause[c.id] = parser.mentions_in(text, c.body_start)
         if year is None:
             for rule in g.deadlines.rules:
@@ -52,7 +67,19 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
                         code="relative-date-unresolved", clause_id=c.id, page=c.page,
                         message=f"'{m.group(0).strip()}' needs the document's year, which the document does not state"))
                     break
+    _keep_bare_annotations_if_systematic(found, parser, g)
     tables = extract_tables(nt, seg, g, meta, parser)
     found.tasks, found.tables, found.table_targets = tables.tasks, tables.tables, tables.targets
     found.warnings.extend(tables.warnings)
     return found
+
+
+def _keep_bare_annotations_if_systematic(found: Extraction, parser: AgencyParser, g: Grammars) -> None:
+    """Bare parentheses of names are responsibility annotations only where the document annotates its tasks
+    that way; a single one is a remark, not an annotation."""
+    bare = parser.ctx.bare_entries
+    if not bare or len(bare) >= g.agencies.bare_min_per_document:
+        return
+    for cid, entries in found.agencies_by_clause.items():
+        found.agencies_by_clause[cid] = [a for a in entries if id(a) not in bare]
+

@@ -14,7 +14,7 @@ import regex as re
 from ..grammar import Grammars
 from ..grammar.check import example_runner
 from ..models import Agencies, AgencyMention
-from ..text import split_top_level
+from ..text import split_top_level, to_simplified
 
 _SEPARATORS = "，,；;。"
 
@@ -35,6 +35,9 @@ class AgencyContext:
 
     known_bases: set[str] = field(default_factory=set)
     standing_implementers: list[str] = field(default_factory=list)
+    # ids of entries read from a bare parenthesis of names (no role word): kept only when the document
+    # annotates its tasks that way (AgencyRules.bare_min_per_document), not for a stray parenthesis.
+    bare_entries: set[int] = field(default_factory=set)
 
 
 class AgencyParser:
@@ -53,6 +56,10 @@ class AgencyParser:
         self.prefixes = tuple(self.rules.level_prefixes)
         self.no_inherit = tuple(self.rules.no_inherit_prefixes)
         self.drops = sorted(self.rules.trailing_drop, key=len, reverse=True)
+        self.name_endings = tuple(sorted(g.tables.org_suffixes, key=len, reverse=True))
+        label_words = "|".join(re.escape(w) for w, _ in labels) or r"(?!)"
+        # `牵头单位:甲 参加单位:乙`: a space (kept by normalise) before a label separates two fields.
+        self.label_gap = re.compile(rf"\s+(?=(?:{label_words})\s*[:：])")
 
     # -- names -------------------------------------------------------------------------------
     def _is_base(self, name: str) -> bool:
@@ -117,15 +124,17 @@ class AgencyParser:
 
     # -- annotations ---------------------------------------------------------------------------
     def _role_of(self, group: str) -> tuple[str, str] | None:
-        """(names part, role) when the group ends with a role word or starts with a role label."""
+        """(names part, role) when the group ends with a role word or starts with a role label.
+        Role words are matched in simplified characters (`負責` = `负责`); the names stay as written."""
         g = group.rstrip("。.；;，, ")
+        simple = to_simplified(g)
         for word, role in self.labels:
-            if g.startswith(word):
+            if simple.startswith(word):
                 rest = g[len(word):].lstrip()
                 if rest[:1] in ":：":
                     return rest[1:], role
         for word, role in self.roles:
-            if g.endswith(word):
+            if simple.endswith(word):
                 return g[: -len(word)], role
         return None
 
@@ -134,42 +143,71 @@ class AgencyParser:
         return min((w for w, r in self.roles if r == role), key=len)
 
     def _label_of(self, group: str) -> str | None:
-        g = group.strip()
+        g = to_simplified(group.strip())
         for word, role in self.labels:
             if g.startswith(word) and g[len(word):].lstrip()[:1] in ":：":
                 return role
         return None
 
-    def parse(self, text: str) -> tuple[Agencies | None, list[str]]:
+    def is_agency_name(self, name: str) -> bool:
+        """A name shaped like an agency: a known one, one with an agency ending, or a collective (`各区`, `相关区`)."""
+        return (0 < len(name) <= 30 and (self._is_base(name) or name.endswith(self.name_endings)
+                                          or (name[1:] in self.index and name.startswith(self.prefixes))
+                                          or (name.startswith(self.no_inherit) and len(name) <= 8)))
+
+    def names_only(self, text: str) -> list[str] | None:
+        """The names of a text that is nothing but a list of agency names (`市科委、市卫生健康委`), else None."""
+        if re.search(r"[。；;：:]", text.rstrip("。 ")):
+            return None
+        names = [self._clean(n) for n in split_top_level(text, "、，,")]
+        if not names or not all(self.is_agency_name(n) for n in names):
+            return None
+        return names
+
+    def _groups(self, body: str, partial: bool) -> list[tuple[str, list[str]]] | None:
+        """(role, names) per group of an annotation. Strict: every group must name a role, or None.
+        Partial (annotations in prose): groups that name no role are skipped, and after the first sentence
+        only sentences that parse whole count (`…配合。未明确牵头单位的，由…负责，下同` is a note)."""
+        sentences = split_top_level(body, "。") if partial else [body]
+        parsed: list[tuple[str, list[str]]] = []
+        for i, sentence in enumerate(sentences):
+            found: list[tuple[str, list[str]]] = []
+            label_role = None  # `配合单位：A，B`: names after a label run on across commas
+            whole = True
+            for grp in split_top_level(sentence, _SEPARATORS):
+                hit = self._role_of(grp)
+                if hit is not None:
+                    label_role = self._label_of(grp)
+                elif label_role is not None:
+                    hit = (grp, label_role)
+                names = [n for n in (self._clean(x) for x in split_top_level(hit[0], "、")) if n] if hit else []
+                if not names:
+                    whole = False
+                    if not partial:
+                        return None  # not an annotation: some part names no role
+                    continue
+                found.append((hit[1], names))
+            if i == 0 or whole:
+                parsed += found
+        return parsed
+
+    def parse(self, text: str, *, partial: bool = False) -> tuple[Agencies | None, list[str]]:
         """An annotation or 责任分工 cell → (Agencies, names of a standing rule declared in it)."""
         standing: list[str] = []
-        body = text
+        body = self.label_gap.sub("；", text)
         sm = self.rules.standing_rule.compiled.search(body)
         if sm:
             standing = [self._clean(n) for n in split_top_level(sm.group("names"), "、")]
             standing = [n for n in standing if n]
             body = body[: sm.start()] + body[sm.end():]
-        groups = split_top_level(body, _SEPARATORS)
-        parsed: list[tuple[str, list[str]]] = []
-        label_role = None  # `配合单位：A，B`: names after a label run on across commas
-        for grp in groups:
-            hit = self._role_of(grp)
-            if hit is not None:
-                label_role = self._label_of(grp)
-            elif label_role is not None:
-                hit = (grp, label_role)
-            if hit is None:
-                if standing and not grp.strip("。 "):
-                    continue
-                return None, []  # not an annotation: some part names no role
-            names_part, role = hit
-            names = [self._clean(n) for n in split_top_level(names_part, "、")]
-            names = [n for n in names if n]
-            if not names:
-                return None, []
-            parsed.append((role, names))
+        if standing and not body.strip("。；;，, "):
+            return None, standing
+        parsed = self._groups(body, partial or bool(standing))
         if not parsed:
             return None, standing
+        return self._entry_of(text, parsed), standing
+
+    def _entry_of(self, text: str, parsed: list[tuple[str, list[str]]]) -> Agencies:
         # Prefixes carry across the role groups of one annotation.
         flat = [n for _, names in parsed for n in names]
         resolved = iter(self.resolve_prefixes(flat))
@@ -181,7 +219,7 @@ class AgencyParser:
                 if n not in lst:
                     lst.append(n)
         ag.canonical = {n: c for n in flat_names(ag) if (c := self.canonical(n))}
-        return ag, standing
+        return ag
 
     def apply_standing(self, ag: Agencies, declared_here: bool) -> None:
         """Names of standing rules declared earlier are implementers of this entry too."""
@@ -194,8 +232,10 @@ class AgencyParser:
                 ag.implementers_inherited.append(n)
             ag.inherited = True
 
-    def entry(self, text: str, *, clause_id=None, task_seq=None, span=None) -> Agencies | None:
-        ag, standing = self.parse(text)
+    def entry(self, text: str, *, clause_id=None, task_seq=None, span=None, partial=False) -> Agencies | None:
+        ag, standing = self.parse(text, partial=partial)
+        if ag is None and standing:
+            ag = Agencies(text=text)
         if ag is None:
             return None
         ag.clause_id, ag.task_seq, ag.span = clause_id, task_seq, span
@@ -208,17 +248,39 @@ class AgencyParser:
                     self.ctx.standing_implementers.append(n)
         return ag
 
+    def inherited_entry(self, *, clause_id=None, task_seq=None) -> Agencies:
+        """The entry of a task with no annotation of its own, under a standing rule: its inherited names."""
+        ag = Agencies(clause_id=clause_id, task_seq=task_seq)
+        self.apply_standing(ag, declared_here=False)
+        return ag
+
+    def _bare_entry(self, body: str, *, clause_id, span) -> Agencies | None:
+        """`（市科委、市卫生健康委）` closing a task: names with no role word take the grammar's bare role."""
+        names = self.names_only(body)
+        if not names:
+            return None
+        ag = self._entry_of(body, [(self.rules.bare_role, names)])
+        ag.clause_id, ag.span = clause_id, span
+        self.apply_standing(ag, declared_here=False)
+        self.ctx.bare_entries.add(id(ag))
+        return ag
+
     def annotations_in(self, text: str, offset: int, *, clause_id=None) -> list[Agencies]:
         out = []
         for m in self.rules.annotation.compiled.finditer(text):
             body = m.group("body")
-            groups = split_top_level(body, _SEPARATORS)
+            groups = split_top_level(self.label_gap.sub("；", body), _SEPARATORS + "。")
             if not groups:
                 continue
-            if not (self._role_of(groups[-1]) or self._label_of(groups[0])
+            span = (offset + m.start(), offset + m.end())
+            if not (any(self._role_of(g) for g in groups) or self._label_of(groups[0])
                     or self.rules.standing_rule.compiled.search(body)):
+                if self.rules.closes_paragraph.compiled.match(text[m.end():]):
+                    ag = self._bare_entry(body, clause_id=clause_id, span=span)
+                    if ag is not None:
+                        out.append(ag)
                 continue
-            ag = self.entry(body, clause_id=clause_id, span=(offset + m.start(), offset + m.end()))
+            ag = self.entry(body, clause_id=clause_id, span=span, partial=True)
             if ag is not None and not ag.is_empty():
                 out.append(ag)
         # `责任单位：市生态环境局、市公安局。` as a sentence of its own, outside brackets.
@@ -280,7 +342,7 @@ def _agency_examples(g: Grammars):
             yield f"agencies.toml roles[{i}]", ex, role_of
 
     def annotation(s):
-        ag, _ = AgencyParser(g).parse(s)
+        ag, _ = AgencyParser(g).parse(s, partial=True)
         return None if ag is None else {k: getattr(ag, k) for k in ("lead", "support", "responsible", "implementers")}
 
     for ex in g.agencies.examples:

@@ -15,6 +15,7 @@ import regex as re
 from ..grammar import Grammars
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
+from ..words import ends_with_verb, splits_a_word
 from .deadlines import TimeExpr, find_time_expressions
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -33,6 +34,8 @@ class Candidate:
     comparator: str | None
     direction: str | None = None
     doubling: bool = False
+    counted: str | None = None  # the counted thing written after a count (`打造8个特色园区` → 特色园区)
+    needs_goal_context: bool = False  # a count after a verb: a goal only with a comparator, range or year
 
 
 def _words_alt(words: list[str]) -> str:
@@ -61,6 +64,7 @@ class _Compiled:
         )
         self.subject_starters = re.compile(r"^\s*(?:" + _words_alt(tr.subject_starters) + ")")
         self.unit_after = re.compile(r"^\s*(?:" + g.units.regex.pattern + ")")
+        self.unit_at = re.compile(r"(?:" + g.units.regex.pattern + ")")  # .match(s, pos): a unit right at pos
         self.han_after = re.compile(r"^\s*(?:的)?\p{Han}")
         self.level_verb_end = re.compile(r"(?:" + _words_alt(tr.level_verbs) + r")\s*$")
         self.subject_split = re.compile(r"[、和及与]")
@@ -78,7 +82,7 @@ def _compiled(g: Grammars) -> _Compiled:
 
 @functools.lru_cache(maxsize=16)
 def _nesting(s: str) -> tuple[list[int], list[int]]:
-    """Per offset of `s`: the bracket depth, and the 《 not yet closed by 》 — computed once per
+    """Per offset of `s`: the bracket depth, and the 《 or “ not yet closed by 》 or ” — computed once per
     sentence, not once per number in it (a sentence of thousands of numbers was quadratic)."""
     depth, quotes = [0] * (len(s) + 1), [0] * (len(s) + 1)
     d = q = 0
@@ -87,9 +91,9 @@ def _nesting(s: str) -> tuple[list[int], list[int]]:
             d += 1
         elif ch in "）)" and d:
             d -= 1
-        elif ch == "《":
+        elif ch in "《“":
             q += 1
-        elif ch == "》":
+        elif ch in "》”" and q:
             q -= 1
         depth[i + 1], quotes[i + 1] = d, q
     return depth, quotes
@@ -100,6 +104,7 @@ def _paren_depth(s: str, pos: int) -> int:
 
 
 def _in_quotes(s: str, pos: int) -> bool:
+    """Inside 《title》 or “name” (`“四位一体”`, `“3+1”布局`): a name, not a quantity."""
     return _nesting(s)[1][pos] > 0
 
 
@@ -146,10 +151,10 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
         um = cc.unit_after.match(rest)
         unit, kind = None, "measure"
         if um:
-            written = um.group(0).strip()
-            u = g.units.lookup(written)
-            unit, kind = (u.unit, u.kind) if u else (written, "measure")
+            unit, kind = g.units.describe(um.group(0).strip())
             rest_after_unit = rest[um.end():]
+            if _unit_splits_a_word(sentence[: e + um.end()], rest_after_unit, g):
+                continue  # `6部门`: the measure word is the start of a word
         else:
             rest_after_unit = rest
         if any(p.compiled.match(rest_after_unit) for p in tr.not_target_after):
@@ -165,11 +170,22 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
             if comparator is None or not cc.predicates.search(clause_before) or m.group("v2"):
                 continue
             unit = ""
+        counted, needs_context = None, False
         if cc.han_after.match(tail):
             # A quantity followed by a noun is a scope or a class (`15个重点行业`, `3吨以下叉车`)
-            # unless a goal verb governs it (`培育3家以上…企业`, `压减50%的炼焦产能`).
+            # unless a goal verb governs it (`培育3家以上…企业`, `压减50%的炼焦产能`): then the noun is
+            # the counted thing. A verb the grammar does not list (jieba's tags) makes it a goal only in
+            # a goal's context: a comparator, a range or a target year.
+            if kind == "count" or kind == "measure":
+                counted = _counted_thing(tail)
+            listed = bool(out) and out[-1].start >= _clause_start(sentence, s) and cc.joiner.match(sentence[out[-1].end:s][-1:] or " ")
             if kind != "percent" and not cc.count_verbs.search(clause_before) and not cc.level_verb_end.search(clause_before):
-                continue
+                if listed and out[-1].counted:
+                    needs_context = out[-1].needs_goal_context  # `50发火箭、600颗卫星`: one verb for the list
+                elif kind != "count" or not ends_with_verb(clause_before, g):
+                    continue
+                else:
+                    needs_context = True
         elif not (cc.predicates.search(clause_before) or cc.count_verbs.search(clause_before) or comparator):
             if kind != "percent":
                 continue
@@ -177,7 +193,8 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
         v2 = float(m.group("v2")) if m.group("v2") else None
         if v2 is not None and v2 <= v1:
             continue
-        out.append(Candidate(s, end, v1, v2, unit, kind, None if v2 is not None else comparator))
+        out.append(Candidate(s, end, v1, v2, unit, kind, None if v2 is not None else comparator,
+                             counted=counted, needs_goal_context=needs_context))
 
     for rx, val in cc.doubling:
         for m in rx.finditer(sentence):
@@ -185,24 +202,43 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
                 continue
             out.append(Candidate(m.start(), m.end(), val, None, "倍", "ratio", "=", direction="increase", doubling=True))
 
-    cm_rx = tr.chinese_number.compiled
-    for m in cm_rx.finditer(sentence):
-        if covered(*m.span()) or _paren_depth(sentence, m.start()) or any(m.start() < c.end and c.start < m.end() for c in out):
+    for m in tr.chinese_number.compiled.finditer(sentence):
+        # The shortest numeral before a unit (`一万辆` = 1 万辆, `百项` = 100 项); `一个`, `一批` are articles.
+        if covered(*m.span()) or _paren_depth(sentence, m.start()) or _in_quotes(sentence, m.start()) or any(m.start() < c.end and c.start < m.end() for c in out):
             continue
+        written_num = m.group("num")
+        if m.group("unit"):
+            num_text, n_end, unit_written = written_num, m.end(), m.group("unit")
+        else:
+            um = None
+            for k in range(1, len(written_num) + 1):
+                um = cc.unit_at.match(sentence, m.start() + k)
+                if um:
+                    break
+            if um is None:
+                continue
+            num_text, n_end, unit_written = written_num[:um.start() - m.start()], um.end(), um.group(0).strip()
+        if num_text in tr.indefinite_numerals and unit_written in g.units.measure_words:
+            continue
+        if _unit_splits_a_word(sentence[:n_end], sentence[n_end:], g):
+            continue
+        io = tr.implied_one
         try:
-            n = float(cn2an.cn2an(m.group("num"), "smart"))
+            n = float(cn2an.cn2an(io.one + num_text if io and num_text[:1] in io.before else num_text, "smart"))
         except (ValueError, KeyError, TypeError):
             continue
-        written = m.group("unit")
-        if written == "成":
-            n, written = n * 10, "%"
+        if unit_written == "成":
+            unit, kind = "%", "percent"
+            n *= 10
+        else:
+            unit, kind = g.units.describe(unit_written)
         clause_before = sentence[_clause_start(sentence, m.start()):m.start()]
+        comparator, tail = _qualifier_after(sentence[n_end:], cc)
+        counted = _counted_thing(tail) if cc.han_after.match(tail) else None
         if not (cc.predicates.search(clause_before) or cc.count_verbs.search(clause_before)):
-            continue
-        u = g.units.lookup(written)
-        comparator, tail = _qualifier_after(sentence[m.end():], cc)
-        out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, u.unit if u else written,
-                             u.kind if u else "measure", comparator))
+            if kind != "count" or not ends_with_verb(clause_before, g):
+                continue
+        out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, unit, kind, comparator, counted=counted))
     if tr.chinese_percent is not None:
         for m in tr.chinese_percent.compiled.finditer(sentence):
             if covered(*m.span()) or _paren_depth(sentence, m.start()):
@@ -215,6 +251,17 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
             out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, "%", "percent", comparator))
     out.sort(key=lambda c: c.start)
     return out
+
+
+def _unit_splits_a_word(upto_unit: str, after: str, g: Grammars) -> bool:
+    """A one-character measure word that jieba reads as the start of a longer word (`部` in `部门`)."""
+    return len(upto_unit) > 0 and bool(after) and splits_a_word(upto_unit[-1:], after, g) and upto_unit[-1] in g.units.measure_words
+
+
+def _counted_thing(tail: str) -> str | None:
+    """The noun phrase after a count, to the end of its comma-clause: what is counted."""
+    thing = re.split(r"[，,；;。：:、]", tail, maxsplit=1)[0].strip()
+    return thing.removeprefix("的") or None
 
 
 def _groups(sentence: str, cands: list[Candidate], cc: _Compiled) -> list[list[Candidate]]:
@@ -283,8 +330,10 @@ def split_subjects(metric: str, cc: _Compiled) -> list[str]:
 
 
 def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
-                        times: list[TimeExpr] | None = None) -> list[tuple[Target, int, int]]:
-    """Targets of one sentence, each with its (start, end) in the sentence."""
+                        times: list[TimeExpr] | None = None, tentative: set[int] | None = None) -> list[tuple[Target, int, int]]:
+    """Targets of one sentence, each with its (start, end) in the sentence. Counts that are goals only in a
+    goal's context (a comparator, a range or a target year, see Candidate) are added to `tentative` by id
+    when it is given, and dropped here when it is not."""
     cc = _compiled(g)
     if times is None:
         times = find_time_expressions(sentence, g, doc_year)
@@ -309,6 +358,8 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
         direction_val = direction[0] if direction else None
         comparator_before = None
         for bm in cc.cmp_before_rx.finditer(prefix):
+            if len(bm.group(0)) == 1 and prefix[bm.end():].strip():
+                continue  # a one-character comparator (超, <) only right before its number: not 超低排放…80%
             comparator_before = (cc.cmp_before_value[bm.group(0)], bm.start())
         bm = g.targets.baseline.compiled.search(prefix)
         baseline = int(bm.group("year")) if bm else None
@@ -336,12 +387,20 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             elif comparator is None:
                 comparator = comparator_before[0] if comparator_before else "="
             unit = c.unit if c.unit is not None else last.unit
+            if c.counted and len(metrics) == len(set(metrics)) <= 1:
+                metric = c.counted  # the counted thing, never the verb before it
             t = Target(
                 metric=metric, scope=scope, value=c.value, value_max=c.value_max, unit=unit,
                 comparator=comparator, direction=c.direction or direction_val,
                 baseline_year=baseline, target_year=year, aspirational=aspirational,
                 text=sentence[cstart:last.end].strip(),
             )
+            if c.needs_goal_context and comparator in (None, "=") and c.value_max is None:
+                if tentative is None:
+                    if year is None:
+                        continue
+                else:
+                    tentative.add(id(t))
             out.append((t, cstart, last.end))
     _share_baselines(out, sentence, g)
     return out
@@ -356,39 +415,65 @@ def _opens_with_time(sentence: str, times: list[TimeExpr], g: Grammars) -> bool:
     return not lead.strip(" 　，,")
 
 
-def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None, task_seq=None) -> list[Target]:
+@dataclass
+class GoalYear:
+    """The year a goal section gives its goals (`一、主要目标` … `到2025年，…`): set by a time expression
+    in the section, kept for its later paragraphs, `——` lines and sub-clauses until another one."""
+
+    year: int | None = None
+
+
+def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None, task_seq=None,
+               goal: GoalYear | None = None) -> list[Target]:
     """Targets of a text, sentence by sentence.
 
-    A list of goals may run on into the next sentence of the same paragraph (`到2025年，…下降10%。
-    京津冀…分别下降20%、15%`): a sentence with no time expression of its own that follows a sentence
-    opening with one and stating targets keeps that target year, and its change amounts that name
-    no baseline keep the baseline year — when its first comma-clause already states a goal.
+    The year of a goal: its sentence's own time expression; else that of a paragraph that opens with one
+    (`到2025年，…。…培育5家企业。`); else, inside a goal section (`goal`), the last time expression of the
+    section before it. A list of goals may run on into the next sentence of the same
+    paragraph (`到2025年，…下降10%。京津冀…分别下降20%、15%`): its change amounts that name no baseline keep
+    the baseline year of the sentence that opened the list.
     """
     out = []
     carry: tuple[int | None, int | None] | None = None
+    paragraph_year: int | None = None
     prev_end = -1
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0)
-        if "\n" in text[prev_end + 1 : m.start()] or prev_end < 0:
-            carry = None  # a new paragraph
+        first_of_paragraph = "\n" in text[prev_end + 1 : m.start()] or prev_end < 0
+        if first_of_paragraph:
+            carry = None
+            paragraph_year = None
         prev_end = m.end() - 1
         times = find_time_expressions(sentence, g, doc_year)
-        found = targets_in_sentence(sentence, g, doc_year, times)
+        tentative: set[int] = set()
+        found = targets_in_sentence(sentence, g, doc_year, times, tentative)
         has_time = bool(times)
+        year_times = [t.year for t in times if t.sets_target_year and t.year is not None]
         # Only a sentence that is itself a list of goals continues the list (its first clause states one).
         if found and carry and not has_time and found[0][1] == 0:
             for t, _, _ in found:
-                if t.target_year is None:
-                    t.target_year = carry[0]
                 if t.direction and t.baseline_year is None:
                     t.baseline_year = carry[1]
-        if found and _opens_with_time(sentence, times, g):
-            years = [t.target_year for t, _, _ in found if t.target_year]
-            bases = [t.baseline_year for t, _, _ in found if t.baseline_year]
-            carry = (years[-1] if years else None, bases[-1] if bases else None)
+        if not year_times:
+            inherited = paragraph_year if paragraph_year is not None else (goal.year if goal else None)
+            for t, _, _ in found:
+                if t.target_year is None:
+                    t.target_year = inherited
+        opens_with_time = _opens_with_time(sentence, times, g)
+        if opens_with_time and first_of_paragraph and year_times:
+            paragraph_year = year_times[0]  # `到2025年，…` opening a paragraph governs all of it
+        if opens_with_time:
+            if found:
+                years = [t.target_year for t, _, _ in found if t.target_year]
+                bases = [t.baseline_year for t, _, _ in found if t.baseline_year]
+                carry = (years[-1] if years else None, bases[-1] if bases else None)
         elif has_time or not found:
             carry = None
+        if goal is not None and year_times:
+            goal.year = year_times[-1]
         for t, a, b in found:
+            if id(t) in tentative and t.target_year is None:
+                continue  # a count after a verb, with nothing that makes it a goal
             t.span = (offset + m.start() + a, offset + m.start() + b)
             t.clause_id = clause_id
             t.task_seq = task_seq
@@ -432,15 +517,8 @@ def _target_examples(g: Grammars):
     for ex in tr.examples:
         yield "targets.toml examples", ex, sentence_targets
 
-    def cn(s):
-        m = tr.chinese_number.compiled.search(s)
-        if not m:
-            return None
-        n = cn2an.cn2an(m.group("num"), "smart")
-        return n * 10 if m.group("unit") == "成" else n
-
     for ex in tr.chinese_number.examples:
-        yield "targets.toml chinese_number", ex, cn
+        yield "targets.toml chinese_number", ex, lambda s: [c.value for c in find_candidates(s, g, [])]
     if tr.chinese_percent is not None:
         cp_rule = tr.chinese_percent
         for ex in cp_rule.examples:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+import regex as re
+
 from .load import load_grammars
 from .schema import Example, Grammars
 
@@ -88,14 +90,18 @@ def _pattern_cases(g: Grammars) -> Iterator[Case]:
             yield f"meta.toml {name}", ex, bool_search(p)
 
     def unit_of(s):
-        m = g.units.regex.search(s)
-        return g.units.lookup(m.group(0)).unit if m else None
+        m = g.units.regex.search(s, (d.end() if (d := re.search(r"\d[\d.]*", s)) else 0))
+        return g.units.describe(m.group(0))[0] if m else None
 
     for i, u in enumerate(g.units.units):
         for ex in u.examples:
             yield f"units.toml units[{i}]", ex, unit_of
+    for ex in g.units.examples:
+        yield "units.toml examples", ex, unit_of
 
     tr = g.targets
+    for ex in tr.goal_section.examples:
+        yield "targets.toml goal_section", ex, bool_search(tr.goal_section)
     for ex in tr.baseline.examples:
         yield "targets.toml baseline", ex, lambda s: (int(m.group("year")) if (m := tr.baseline.compiled.search(s)) else None)
     for i, p in enumerate(tr.qualitative):

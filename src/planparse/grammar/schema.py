@@ -202,9 +202,20 @@ class Unit(_Rule):
 
 
 class UnitRules(_Rule):
+    """units.toml: named units (normalised, with aliases) and the general grammar that composes units:
+    [magnitude] (named unit | measure word) [substance] [/ [magnitude] (unit | per-word) [substance]],
+    so `万名`, `亿吨标准煤`, `克二氧化碳/千瓦时`, `万元/年` and `场次` come out whole without a list of
+    every combination."""
+
     units: list[Unit]
+    magnitudes: list[str] = Field(default_factory=list)  # 万, 亿 …: a unit written with its magnitude
+    measure_words: list[str] = Field(default_factory=list)  # 量词: 个 家 种 款 名 颗 发 …, each a count
+    substances: list[str] = Field(default_factory=list)  # what a unit measures: 标准煤, 二氧化碳
+    per_words: list[str] = Field(default_factory=list)  # only after `/`: 年, 月, 天
+    examples: list[Example] = Field(default_factory=list)
     _regex: Any = PrivateAttr(None)
     _lookup: dict = PrivateAttr(default_factory=dict)
+    _core: Any = PrivateAttr(None)
 
     def _build(self) -> None:
         forms: dict[str, Unit] = {}
@@ -212,7 +223,13 @@ class UnitRules(_Rule):
             for form in [u.unit, *u.aliases]:
                 forms.setdefault(form, u)
         self._lookup = forms
-        self._regex = re.compile(_alternation(list(forms)))
+        core = _alternation(list(forms) + self.measure_words)
+        mag, sub = _alternation(self.magnitudes), _alternation(self.substances)
+        per = _alternation(list(forms) + self.measure_words + self.per_words)
+        # A unit written whole (千瓦时) is tried before a magnitude plus a unit (千 + 瓦).
+        one = rf"(?:{core}|(?:{mag})(?:{core}))(?:{sub})?"
+        self._regex = re.compile(rf"{one}(?:/(?:{per}|(?:{mag})(?:{per}))(?:{sub})?)?|(?:{mag})(?![\p{{Han}}])")
+        self._core = re.compile(rf"^(?:{mag})?(?P<core>{core})")
 
     @property
     def regex(self):
@@ -224,6 +241,24 @@ class UnitRules(_Rule):
         if self._regex is None:
             self._build()
         return self._lookup.get(written)
+
+    def describe(self, written: str) -> tuple[str, str]:
+        """(unit as output, kind) of a unit as written: a named unit's normal form, else the written
+        compound, a count when its core is a measure word."""
+        named = self.lookup(written)
+        if named is not None:
+            return named.unit, named.kind
+        m = self._core.match(written)
+        core = m.group("core") if m else None
+        if core in self._lookup:
+            kind = self._lookup[core].kind
+            return written, ("count" if kind == "count" else "measure")
+        return written, "count"
+
+
+class ImpliedOne(_Rule):
+    before: list[str]
+    one: str
 
 
 class TargetRules(_Rule):
@@ -244,9 +279,12 @@ class TargetRules(_Rule):
     level_verbs: list[str]  # a number right after these is the goal even when a noun follows (提升至10天趋势预报)
     subject_starters: list[str]  # a comma-clause starting with these has no subject of its own (比, 占)
     scope_pattern: Pattern  # 全省, 各设区市 … at the start of a metric phrase
+    goal_section: Pattern = Pattern(pattern="(?!)")  # a heading of goals (主要目标): its time expression governs its goals
     strip_from_metric: list[Pattern]  # words removed from the metric phrase (力争, 原则上)
     qualitative: list[Pattern] = Field(default_factory=list)  # goals without a number (总体达标)
-    chinese_number: Pattern  # 一万辆 / 三成: numbers written in Chinese
+    chinese_number: Pattern  # 一万辆 / 三成: numbers written in Chinese (groups `num`, optional `unit` 成)
+    indefinite_numerals: list[str] = Field(default_factory=list)  # 一批, 一个: an article, not a count
+    implied_one: Optional[ImpliedOne] = None  # 百项 = 一百项
     chinese_percent: Optional[Pattern] = None  # 百分之八十
     examples: list[Example] = Field(default_factory=list)
 
@@ -311,7 +349,20 @@ class AgencyRules(_Rule):
     annotation: Pattern  # a parenthesised annotation (group `body`)
     sentence_subject: list[Pattern] = Field(default_factory=list)  # 生态环境部要加强统筹协调
     agency_list_title: Pattern  # an annex that lists the document's agencies (省有关部门名单)
+    # A parenthesis of names with no role word closing a task (`（市科委、市卫生健康委）`): these names take
+    # `bare_role`, when `closes_paragraph` matches the text after it and the document has at least
+    # `bare_min_per_document` such parentheses (one stray parenthesis is not the document's way of annotating).
+    bare_role: str = "responsible"
+    closes_paragraph: Pattern = Pattern(pattern=r"^[。；;\s]*(?:\n|$)")
+    bare_min_per_document: int = Field(2, ge=1)
     examples: list[Example] = Field(default_factory=list)
+
+    @field_validator("bare_role")
+    @classmethod
+    def _bare_role(cls, v: str) -> str:
+        if v not in {"lead", "support", "responsible", "implementers"}:
+            raise ValueError(f"bare_role must be lead, support, responsible or implementers, not {v!r}")
+        return v
 
 
 class LexiconEntry(_Rule):
