@@ -98,6 +98,13 @@ class MarkerLevel(_Rule):
     pattern: str  # must define the group `num`
     ordinal: str = "arabic"  # arabic | chinese | circled
     marker_format: str  # how the marker is written in output, e.g. "（{num}）"
+    kind: str = "clause"  # the clause's kind in the output: chapter, section, article, part, item…
+    kind_in_article: Optional[str] = None  # the kind when the clause stands inside an article (项, 目)
+    heading: str = "sentence"  # sentence | line | label: where the heading is (see numbering.toml)
+    inline: bool = False  # may start a clause mid-line in a document without line structure
+    inline_anywhere: bool = False  # …also in a document with line structure (exact next number only)
+    inline_after: str = "^$"  # what must stand right before an inline marker (searched at the end)
+    not_clause_after: list[Pattern] = Field(default_factory=list)  # text after the marker that rules it out
     examples: list[Example] = Field(default_factory=list)
 
     @field_validator("pattern")
@@ -106,6 +113,19 @@ class MarkerLevel(_Rule):
         if "num" not in re.compile(check_regex(v)).groupindex:
             raise ValueError(f"marker pattern {v!r} must capture the ordinal as (?P<num>...)")
         return v
+
+    @field_validator("heading")
+    @classmethod
+    def _known_heading(cls, v: str) -> str:
+        if v not in {"sentence", "line", "label"}:
+            raise ValueError(f"heading must be sentence, line or label, not {v!r}")
+        return v
+
+    _inline_after_compiles = field_validator("inline_after")(classmethod(lambda cls, v: check_regex(v)))
+
+    @property
+    def compiled_inline_after(self):
+        return compile_pattern(self.inline_after)
 
     @field_validator("ordinal")
     @classmethod
@@ -127,6 +147,11 @@ class Numbering(_Rule):
     heading_max_commas: int = 1
     # After a marker, text that means the marker is part of a sentence, not a clause (`1、2家`).
     not_clause_after_marker: list[Pattern] = Field(default_factory=list)
+    # Lines of a table of contents (dot leaders, page number): never clauses.
+    toc_entry: Optional[Pattern] = None
+    # No line structure: paragraphs at least this wide hold at least this share of the text.
+    run_together_width: float = 600
+    run_together_share: float = 0.5
 
 
 class LevelRule(_Rule):
