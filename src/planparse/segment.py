@@ -166,9 +166,10 @@ class _Span:
 
 def lacks_line_structure(nt: NormalText, g: Grammars) -> bool:
     """True when a few very wide paragraphs hold most of the text (a PDF flattened by a web page)."""
-    total = sum(len(p) for _, p in nt.paragraphs)
-    wide = sum(len(p) for _, p in nt.paragraphs if visual_width(p) >= g.numbering.run_together_width)
-    return total > 0 and wide >= g.numbering.run_together_share * total
+    paras = [p for _, p in nt.paragraphs if p]
+    total = sum(len(p) for p in paras)
+    wide = sum(len(p) for p in paras if visual_width(p) >= g.numbering.run_together_width)
+    return total > 0 and (len(paras) == 1 or wide >= g.numbering.run_together_share * total)
 
 
 def _inline_starts(para: str, g: Grammars, anywhere_only: bool = False) -> list[int]:
@@ -251,7 +252,7 @@ def _place(tree: _Tree, sp: _Span, g: Grammars, warnings: list) -> ClauseDraft |
         first_of_style = prev_global == 0 and chinese and not any(c.rank <= rank for c in tree.clauses)
         # An excerpt that skips items (`10.` then `38.` under a new `六、`): the first child of a new
         # parent may carry any later number, as long as the numbering still goes forward.
-        excerpt_jump = sp.para_start and parent is not None and prev_under_parent == 0 and ordinal > prev_global > 0
+        excerpt_jump = sp.para_start and parent is not None and prev_under_parent == 0 and ordinal > prev_global
         if not (gap_ok or first_of_style or excerpt_jump):
             return None  # a number in running text, not a clause
         warnings.append(("numbering-gap", f"{marker} follows ordinal {max(prev_under_parent, prev_global)} at level {lvl.level}", None))
@@ -273,6 +274,15 @@ def _add(tree: _Tree, c: ClauseDraft) -> None:
     tree.stack = [x for x in tree.stack if x.rank < c.rank] + [c]
     tree.last_at_rank[c.rank] = c.ordinal
     tree.last_child[(c.parent_id, c.rank)] = c.ordinal
+
+
+def _restarts_after_contents(tree: _Tree, sp: _Span, g: Grammars) -> bool:
+    """`sp` repeats the first marker of a tree that so far holds nothing but heading lines."""
+    if not (tree.only_headings and len(tree.clauses) >= 2 and sp.para_start):
+        return False
+    hit = _match_marker_ranked(sp.text, g)
+    first = tree.clauses[0]
+    return hit is not None and (hit[0], hit[2]) == (first.rank, first.ordinal)
 
 
 def segment(nt: NormalText, g: Grammars) -> Segmentation:
@@ -299,7 +309,8 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
                 nxt = next((k for k in range(i, len(spans)) if spans[k].para_start and _annex_label(spans[k].text, g) is not None), len(spans))
                 tree_ends.append(sp.start)
                 if _holds_articles(spans[i:nxt], g):
-                    prefix = f"a{label[0] or len(tree_ends)}." if any(t.clauses for t in trees) else ""
+                    attached = sum(1 for t in trees if t.prefix) + 1
+                    prefix = f"a{label[0] or attached}." if any(t.clauses for t in trees) else ""
                     trees.append(_Tree(prefix))
                 else:
                     trees.append(_Tree(closed=True))
@@ -308,15 +319,13 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
                 continue
         if tree.closed:
             continue
+        if _restarts_after_contents(tree, sp, g):
+            # The numbers start again after a run of bare headings: that run was a table of contents.
+            trees[-1] = tree = _Tree(tree.prefix)
         draft = _place(tree, sp, g, warnings)
         if draft is not None and draft.id in tree.ids:
-            if tree.only_headings and len(tree.clauses) >= 2:
-                # The numbers start again after a run of bare headings: that run was a table of contents.
-                trees[-1] = tree = _Tree(tree.prefix)
-                draft = _place(tree, sp, g, warnings)
-            else:
-                warnings.append(("numbering-repeat", f"{draft.marker} repeats clause {draft.id}", draft.id))
-                draft = None
+            warnings.append(("numbering-repeat", f"{draft.marker} repeats clause {draft.id}", draft.id))
+            draft = None
         if draft is None:
             if tree.clauses:
                 tree.only_headings = False
