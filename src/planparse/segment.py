@@ -12,12 +12,12 @@ import cn2an
 import regex as re
 
 from .grammar import Grammars, MarkerLevel, compile_pattern
+from .grammar.check import example_runner
 from .normalise import NormalText, visual_width
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 _SENTENCE_END = re.compile(r"[。！？；]")
 _COMMA = re.compile(r"[，,]")
-_LABEL = re.compile(r"^[【\[]([^】\]]{1,30})[】\]]")  # 第一条【立法目的】
 
 
 @dataclass
@@ -105,9 +105,9 @@ def split_heading(para_rest: str, level: int, g: Grammars, rule: str = "sentence
     if not text:
         return None, True
     if rule != "sentence":
-        label = _LABEL.match(text)
+        label = g.numbering.heading_label.compiled.match(text) if g.numbering.heading_label else None
         if label:
-            return label.group(1).strip(), False
+            return label.group("label").strip(), False
         whole_line = _SENTENCE_END.search(text) is None and not text.endswith(("：", ":"))
         if whole_line and (rule == "line" or visual_width(text) <= g.numbering.heading_max_width / 2):
             return text, True
@@ -407,3 +407,19 @@ def _annexes(nt: NormalText, g: Grammars, first_idx: int | None) -> tuple[list[A
         label_text = f"附件{num}" if num else "附件"
         out.append(AnnexDraft(label=label_text, title=title, start=off, end=max(off, end - 1), page=nt.page_at(off)))
     return out, attachments
+
+
+@example_runner
+def _numbering_examples(g: Grammars):
+    for i, lvl in enumerate(g.numbering.levels):
+        def ordinal(s, i=i):
+            hit = _match_marker_ranked(s, g)
+            return hit[2] if hit and hit[0] == i else False
+        for ex in lvl.examples:
+            yield f"numbering.toml levels[{i}]", ex, ordinal
+    for name in ("toc_entry", "heading_label"):
+        rule = getattr(g.numbering, name)
+        for ex in rule.examples if rule else []:
+            yield f"numbering.toml {name}", ex, lambda s, rule=rule: bool(rule.compiled.search(s))
+    for ex in g.numbering.item.examples:
+        yield "numbering.toml item", ex, lambda s: len(find_items(s, g))
