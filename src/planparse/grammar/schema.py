@@ -3,7 +3,7 @@ message that names the file and the entry, not later at match time."""
 from __future__ import annotations
 
 import functools
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import regex as re
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -78,7 +78,7 @@ class MarkerLevel(_Rule):
     marker_format: str  # how the marker is written in output, e.g. "（{num}）"
     kind: str = "clause"  # the clause's kind in the output: chapter, section, article, part, item…
     kind_in_article: Optional[str] = None  # the kind when the clause stands inside an article (项, 目)
-    heading: str = "sentence"  # sentence | line | label: where the heading is (see numbering.toml)
+    heading: Literal["sentence", "line", "label"] = "sentence"  # where the heading is (see numbering.toml)
     inline: bool = False  # may start a clause mid-line in a document without line structure
     inline_anywhere: bool = False  # …also in a document with line structure (exact next number only)
     inline_after: str = "^$"  # what must stand right before an inline marker (searched at the end)
@@ -97,13 +97,6 @@ class MarkerLevel(_Rule):
     def _known_ordinal(cls, v: str) -> str:
         if v not in {"arabic", "chinese", "circled"}:
             raise ValueError(f"ordinal must be arabic, chinese or circled, not {v!r}")
-        return v
-
-    @field_validator("heading")
-    @classmethod
-    def _known_heading(cls, v: str) -> str:
-        if v not in {"sentence", "line", "label"}:
-            raise ValueError(f"heading must be sentence, line or label, not {v!r}")
         return v
 
     _inline_after_compiles = field_validator("inline_after")(classmethod(lambda cls, v: check_regex(v)))
