@@ -574,3 +574,36 @@ def test_list_rules():
 
 def test_render_json_is_a_list_even_when_empty():
     assert json.loads(render([], "json")) == []
+
+
+# --- articles (第一条): numbered through the whole document, across chapters ---------------------------
+
+MEASURES = """某市公共停车场管理办法
+
+第一章 总则
+
+第一条 为规范公共停车场管理，制定本办法。
+
+第二条 本办法适用于本市行政区域内的公共停车场。
+
+第二章 经营管理
+
+第三条 经营者应当公示收费标准。
+
+第四条 经营者应当设置视频监控。
+
+第五条 本办法自发布之日起施行。
+"""
+
+
+def test_articles_running_on_across_chapters_are_clean(tmp_path):
+    assert [f for f in lint(tmp_path, MEASURES, rules=["PP001", "PP002", "PP003"])] == []
+
+
+def test_article_gap_repeat_and_order(tmp_path):
+    text = MEASURES.replace("第三条 经营者应当公示收费标准。", "第四条 经营者应当公示收费标准。").replace(
+        "第五条 本办法", "第五条 本办法自发布之日起施行。\n\n第三条 已经废止的条文。\n\n第六条 本办法")
+    fs = lint(tmp_path, text, rules=["PP001", "PP002", "PP003"])
+    assert [(f.code, f.message.split(":")[0] if f.code == "PP001" else f.message.split(" ")[0]) for f in fs] == [
+        ("PP001", "第四条 follows 第二条"), ("PP002", "第四条"), ("PP003", "第三条")]
+    assert fs[0].clause_id == "2.4" and "第三条 missing" in fs[0].message

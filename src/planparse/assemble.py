@@ -13,7 +13,7 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
     for c in seg.clauses:
         clauses.append(
             Clause(
-                id=c.id, marker=c.marker, level=c.level, heading=c.heading,
+                id=c.id, marker=c.marker, level=c.level, kind=c.kind, heading=c.heading,
                 text=nt.text[c.body_start : c.end].strip(), parent_id=c.parent_id, page=c.page, line=c.line, marker_raw=c.marker_raw,
                 span=(c.start, c.end), items=c.items,
                 targets=found.targets_by_clause.get(c.id, []),

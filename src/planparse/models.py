@@ -120,6 +120,11 @@ class Clause(_Model):
     id: str
     marker: str
     level: int
+    kind: str = Field(
+        "clause",
+        description="chapter (第一章), section (第一节), article (第一条); part (一、), subpart (（一）), "
+        "item (1、), subitem (（1）), point (①); inside an article, （一） is an item and 1、 a subitem",
+    )
     heading: Optional[str] = None
     text: str
     parent_id: Optional[str] = None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import cn2an
 import regex as re
 
-from .grammar import Grammars, MarkerLevel
+from .grammar import Grammars, MarkerLevel, compile_pattern
 from .grammar.check import example_runner
 from .normalise import NormalText, visual_width
 
@@ -35,6 +35,10 @@ class ClauseDraft:
     items: list[str] = field(default_factory=list)
     marker_raw: str = ""  # the marker exactly as written (`(十六)` with half-width brackets)
     line: int | None = None
+    kind: str = "clause"  # chapter, section, article, part, subpart, item, subitem, point
+    rank: int = 0  # index of its style in the ordered level list (smaller = outer)
+    heading_rule: str = "sentence"
+    tree_end: int = 0  # where the tree the clause belongs to ends (annex start or end of text)
 
 
 @dataclass
@@ -69,27 +73,45 @@ def read_ordinal(num: str, kind: str) -> int | None:
 
 def match_marker(para: str, g: Grammars) -> tuple[MarkerLevel, int, str, int] | None:
     """(level rule, ordinal, marker as output, length of the marker in `para`) or None."""
-    for lvl in g.numbering.levels:
+    hit = _match_marker_ranked(para, g)
+    return hit[1:] if hit else None
+
+
+def _match_marker_ranked(para: str, g: Grammars) -> tuple[int, MarkerLevel, int, str, int] | None:
+    """(rank of the style, level rule, ordinal, marker as output, marker length) or None."""
+    for rank, lvl in enumerate(g.numbering.levels):
         m = lvl.compiled.match(para)
         if not m:
             continue
         rest = para[m.end():]
-        if any(p.compiled.match(rest) for p in g.numbering.not_clause_after_marker):
+        if any(p.compiled.match(rest) for p in g.numbering.not_clause_after_marker + lvl.not_clause_after):
             return None
         ordinal = read_ordinal(m.group("num"), lvl.ordinal)
         if ordinal is None or ordinal <= 0:
             return None
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
         marker = lvl.marker_format.format(**groups)
-        return lvl, ordinal, marker, m.end()
+        return rank, lvl, ordinal, marker, m.end()
     return None
 
 
-def split_heading(para_rest: str, level: int, g: Grammars) -> tuple[str | None, bool]:
-    """(heading, heading_is_own_line) for the text after a marker."""
+def split_heading(para_rest: str, level: int, g: Grammars, rule: str = "sentence") -> tuple[str | None, bool]:
+    """(heading, heading_is_own_line) for the text after a marker.
+
+    `rule` is the style's heading rule: `sentence` (the first sentence when short), `line` (the rest
+    of the line: 第一章 总则), `label` (a bracketed label 【立法目的】, or a short line with no sentence).
+    """
     text = para_rest.strip()
     if not text:
         return None, True
+    if rule != "sentence":
+        label = g.numbering.heading_label.compiled.match(text) if g.numbering.heading_label else None
+        if label:
+            return label.group("label").strip(), False
+        whole_line = _SENTENCE_END.search(text) is None and not text.endswith(("：", ":"))
+        if whole_line and (rule == "line" or visual_width(text) <= g.numbering.heading_max_width / 2):
+            return text, True
+        return None, False
     first_end = _SENTENCE_END.search(text)
     if first_end is None:
         # A line of its own with no sentence in it: the whole line is the heading.
@@ -130,72 +152,217 @@ def _annex_label(para: str, g: Grammars):
     return m.group("num"), m.group("rest").strip()
 
 
-def segment(nt: NormalText, g: Grammars) -> Segmentation:
-    text = nt.text
-    paras = nt.paragraphs
-    clauses: list[ClauseDraft] = []
-    warnings: list[tuple[str, str, str | None]] = []
-    stack: list[ClauseDraft] = []
-    last_at_level: dict[int, int] = {}  # last ordinal per level, across the document
-    last_child: dict[tuple[str | None, int], int] = {}  # (parent id, level) -> last ordinal
-    body_end = len(text)
-    annex_para_idx: int | None = None
-    ids: set[str] = set()
+@dataclass
+class _Span:
+    """A stretch of text that may open with a marker: a paragraph, or in a document without line
+    structure, the part of a paragraph from an inline marker to the next one."""
 
-    for idx, (off, para) in enumerate(paras):
+    start: int
+    text: str
+    para_end: int  # end of the physical paragraph the span lies in
+    para_start: bool  # the span opens its paragraph
+    strict: bool = False  # a mid-line marker in a document with line structure: only the exact next number
+
+
+def lacks_line_structure(nt: NormalText, g: Grammars) -> bool:
+    """True when a few very wide paragraphs hold most of the text (a PDF flattened by a web page)."""
+    paras = [p for _, p in nt.paragraphs if p]
+    total = sum(len(p) for p in paras)
+    wide = sum(len(p) for p in paras if visual_width(p) >= g.numbering.run_together_width)
+    return total > 0 and (len(paras) == 1 or wide >= g.numbering.run_together_share * total)
+
+
+def _inline_starts(para: str, g: Grammars, anywhere_only: bool = False) -> list[int]:
+    """Offsets inside `para` where an inline-capable marker could open a clause."""
+    starts: set[int] = set()
+    for lvl in g.numbering.levels:
+        if not lvl.inline or (anywhere_only and not lvl.inline_anywhere):
+            continue
+        for m in compile_pattern(lvl.pattern.lstrip("^")).finditer(para):
+            if m.start() and lvl.compiled_inline_after.search(para[: m.start()]):
+                starts.add(m.start())
+    return sorted(starts)
+
+
+def _spans(nt: NormalText, g: Grammars) -> list[_Span]:
+    inline = lacks_line_structure(nt, g)
+    out: list[_Span] = []
+    for off, para in nt.paragraphs:
         if not para:
             continue
-        label = _annex_label(para, g)
-        if label is not None and clauses:
-            body_end = off
-            annex_para_idx = idx
-            break
-        hit = match_marker(para, g)
-        if hit is None:
-            continue
-        lvl, ordinal, marker, mlen = hit
-        level = lvl.level
-        # The parent is the nearest open clause of a higher level (smaller number).
-        open_stack = [c for c in stack if c.level < level]
-        parent = open_stack[-1] if open_stack else None
-        pid = parent.id if parent else None
-        prev_under_parent = last_child.get((pid, level), 0)
-        prev_global = last_at_level.get(level, 0)
-        expected = {prev_under_parent + 1, prev_global + 1}
-        if ordinal not in expected and ordinal != 1:
-            gap_ok = prev_under_parent < ordinal <= prev_under_parent + 3 or prev_global < ordinal <= prev_global + 3
-            # An excerpt may start at `十、`: the first section marker of a document is taken as it is.
-            first_section = prev_global == 0 and level <= 2 and not any(c.level <= level for c in clauses)
-            if not (gap_ok or first_section) or (level > 2 and not stack):
-                continue  # a number in running text, not a clause
-            warnings.append(("numbering-gap", f"{marker} follows ordinal {max(prev_under_parent, prev_global)} at level {level}", None))
-        if ordinal == 1 and prev_under_parent >= 1 and stack and stack[-1].level == level and stack[-1].parent_id == pid:
-            continue  # `1、` again under the same parent: a list inside running text, not a clause
-        cid = f"{pid}.{ordinal}" if pid else str(ordinal)
-        if cid in ids:
-            warnings.append(("numbering-repeat", f"{marker} repeats clause {cid}", cid))
-            continue
-        heading, _ = split_heading(para[mlen:], level, g)
-        draft = ClauseDraft(
-            id=cid, marker=marker, level=level, ordinal=ordinal, heading=heading,
-            start=off, body_start=off + mlen, end=off + len(para), parent_id=pid, marker_raw=para[:mlen],
-        )
-        clauses.append(draft)
-        ids.add(cid)
-        stack = [c for c in stack if c.level < level] + [draft]
-        last_at_level[level] = ordinal
-        last_child[(pid, level)] = ordinal
+        cuts = [0] + _inline_starts(para, g, anywhere_only=not inline) + [len(para)]
+        for a, b in zip(cuts, cuts[1:]):
+            out.append(_Span(off + a, para[a:b], off + len(para), a == 0, strict=a > 0 and not inline))
+    return out
 
-    starts = [c.start for c in clauses] + [body_end]
-    for c, nxt in zip(clauses, starts[1:]):
-        c.end = max(c.body_start, nxt - 1 if nxt > c.body_start and text[nxt - 1 : nxt] == "\n" else nxt)
+
+def _is_toc_entry(text: str, g: Grammars) -> bool:
+    rule = g.numbering.toc_entry
+    return rule is not None and rule.compiled.search(text) is not None
+
+
+def _holds_articles(spans: list[_Span], g: Grammars) -> bool:
+    """An annex that is an attached 办法/条例: it has chapter or article markers of its own."""
+    levels = g.numbering.levels
+    for sp in spans:
+        hit = _match_marker_ranked(sp.text, g) if sp.para_start else None
+        if hit and levels[hit[0]].kind in _ARTICLE_FAMILY:
+            return True
+    return False
+
+
+_ARTICLE_FAMILY = {"chapter", "section", "article"}
+
+
+class _Tree:
+    """The numbering state of one clause tree while it is being read."""
+
+    def __init__(self, prefix: str = "", closed: bool = False):
+        self.prefix = prefix
+        self.closed = closed  # an annex that is not a document of its own: no clauses in it
+        self.clauses: list[ClauseDraft] = []
+        self.stack: list[ClauseDraft] = []
+        self.last_at_rank: dict[int, int] = {}  # last ordinal per style, across the document
+        self.last_child: dict[tuple[str | None, int], int] = {}  # (parent id, style) -> last ordinal
+        self.ids: set[str] = set()
+        self.only_headings = True  # nothing but marker lines so far: what a table of contents looks like
+
+
+def _place(tree: _Tree, sp: _Span, g: Grammars, warnings: list) -> ClauseDraft | None:
+    """The clause `sp` opens in `tree`, or None when its marker does not fit the numbering seen so far."""
+    hit = _match_marker_ranked(sp.text, g)
+    if hit is None:
+        return None
+    rank, lvl, ordinal, marker, mlen = hit
+    # The parent is the nearest open clause of an outer style.
+    open_stack = [c for c in tree.stack if c.rank < rank]
+    parent = open_stack[-1] if open_stack else None
+    pid = parent.id if parent else None
+    prev_under_parent = tree.last_child.get((pid, rank), 0)
+    prev_global = tree.last_at_rank.get(rank, 0)
+    expected = {prev_under_parent + 1, prev_global + 1}
+    chinese = lvl.ordinal == "chinese"
+    if not chinese and not tree.stack:
+        return None  # `1、` `（1）` with nothing above them: a list in running text
+    if sp.strict and ordinal not in expected:
+        return None
+    if ordinal not in expected and ordinal != 1:
+        gap_ok = prev_under_parent < ordinal <= prev_under_parent + 3 or prev_global < ordinal <= prev_global + 3
+        # An excerpt may start at `十、`: the first marker of its style is taken as it is.
+        first_of_style = prev_global == 0 and chinese and not any(c.rank <= rank for c in tree.clauses)
+        # An excerpt that skips items (`10.` then `38.` under a new `六、`): the first child of a new
+        # parent may carry any later number, as long as the numbering still goes forward.
+        excerpt_jump = sp.para_start and parent is not None and prev_under_parent == 0 and ordinal > prev_global
+        if not (gap_ok or first_of_style or excerpt_jump):
+            return None  # a number in running text, not a clause
+        warnings.append(("numbering-gap", f"{marker} follows ordinal {max(prev_under_parent, prev_global)} at level {lvl.level}", None))
+    if ordinal == 1 and prev_under_parent >= 1 and tree.stack and tree.stack[-1].rank == rank and tree.stack[-1].parent_id == pid:
+        return None  # `1、` again under the same parent: a list inside running text, not a clause
+    cid = f"{pid}.{ordinal}" if pid else f"{tree.prefix}{ordinal}"
+    in_article = any(c.kind == "article" for c in open_stack)
+    return ClauseDraft(
+        id=cid, marker=marker, level=max(lvl.level, parent.level + 1 if parent else 0), ordinal=ordinal, heading=None,
+        start=sp.start, body_start=sp.start + mlen, end=sp.start + len(sp.text), parent_id=pid,
+        marker_raw=sp.text[:mlen], kind=(lvl.kind_in_article if in_article and lvl.kind_in_article else lvl.kind),
+        rank=rank, heading_rule=lvl.heading,
+    )
+
+
+def _add(tree: _Tree, c: ClauseDraft) -> None:
+    tree.clauses.append(c)
+    tree.ids.add(c.id)
+    tree.stack = [x for x in tree.stack if x.rank < c.rank] + [c]
+    tree.last_at_rank[c.rank] = c.ordinal
+    tree.last_child[(c.parent_id, c.rank)] = c.ordinal
+
+
+def _restarts_after_contents(tree: _Tree, sp: _Span, g: Grammars) -> bool:
+    """`sp` repeats the first marker of a tree that so far holds nothing but heading lines."""
+    if not (tree.only_headings and len(tree.clauses) >= 2 and sp.para_start):
+        return False
+    hit = _match_marker_ranked(sp.text, g)
+    first = tree.clauses[0]
+    return hit is not None and (hit[0], hit[2]) == (first.rank, first.ordinal)
+
+
+def segment(nt: NormalText, g: Grammars) -> Segmentation:
+    text = nt.text
+    spans = _spans(nt, g)
+    warnings: list[tuple[str, str, str | None]] = []
+    trees = [_Tree()]
+    tree_ends: list[int] = []
+    body_end = len(text)
+    annex_start: int | None = None
+    i = 0
+    while i < len(spans):
+        sp = spans[i]
+        i += 1
+        tree = trees[-1]
+        if sp.para_start:
+            label = _annex_label(sp.text, g)
+            if label is not None and (tree.clauses or annex_start is not None):
+                if annex_start is None:
+                    body_end = annex_start = sp.start
+                # Each annex closes the tree before it. An attached 办法/条例 is read as a tree of its own
+                # (ids prefixed by the annex when the notice has clauses of its own, so ids stay unique);
+                # any other annex (tables, lists) holds no clauses.
+                nxt = next((k for k in range(i, len(spans)) if spans[k].para_start and _annex_label(spans[k].text, g) is not None), len(spans))
+                tree_ends.append(sp.start)
+                if _holds_articles(spans[i:nxt], g):
+                    attached = sum(1 for t in trees if t.prefix) + 1
+                    prefix = f"a{label[0] or attached}." if any(t.clauses for t in trees) else ""
+                    trees.append(_Tree(prefix))
+                else:
+                    trees.append(_Tree(closed=True))
+                continue
+            if _is_toc_entry(sp.text, g):
+                continue
+        if tree.closed:
+            continue
+        if _restarts_after_contents(tree, sp, g):
+            # The numbers start again after a run of bare headings: that run was a table of contents.
+            trees[-1] = tree = _Tree(tree.prefix)
+        draft = _place(tree, sp, g, warnings)
+        if draft is not None and draft.id in tree.ids:
+            warnings.append(("numbering-repeat", f"{draft.marker} repeats clause {draft.id}", draft.id))
+            draft = None
+        if draft is None:
+            if tree.clauses:
+                tree.only_headings = False
+            continue
+        rest = sp.text[draft.body_start - draft.start:].strip()
+        if draft.heading_rule == "sentence" and rest and (_SENTENCE_END.search(rest) or visual_width(rest) > g.numbering.heading_max_width):
+            tree.only_headings = False
+        _add(tree, draft)
+    tree_ends.append(len(text))
+
+    clauses: list[ClauseDraft] = []
+    for tree, t_end in zip(trees, tree_ends):
+        cs = tree.clauses
+        starts = [c.start for c in cs] + [t_end]
+        for c, nxt in zip(cs, starts[1:]):
+            c.end = max(c.body_start, nxt - 1 if nxt > c.body_start and text[nxt - 1 : nxt] == "\n" else nxt)
+            c.tree_end = t_end
+        clauses += cs
+    para_ends = {sp.start: sp.para_end for sp in spans}
+    for k, c in enumerate(clauses):
         c.page = nt.page_at(c.start)
         c.line = nt.line_at(c.start)
+        # The heading is read up to the next clause or the end of the paragraph, whichever is first.
+        next_start = clauses[k + 1].start if k + 1 < len(clauses) else len(text)
+        head_end = min(para_ends.get(c.start, c.end), next_start, max(c.end, c.body_start))
+        c.heading, _ = split_heading(text[c.body_start : head_end], c.level, g, c.heading_rule)
         c.items = find_items(text[c.body_start : c.end], g)
 
-    annexes, attachments = _annexes(nt, g, annex_para_idx)
+    annexes, attachments = _annexes(nt, g, _para_index(nt, annex_start))
     body_start = clauses[0].start if clauses else 0
     return Segmentation(clauses, body_start, body_end, annexes, attachments, warnings)
+
+
+def _para_index(nt: NormalText, offset: int | None) -> int | None:
+    if offset is None:
+        return None
+    return next((i for i, (off, _) in enumerate(nt.paragraphs) if off == offset), None)
 
 
 def _annexes(nt: NormalText, g: Grammars, first_idx: int | None) -> tuple[list[AnnexDraft], list[str]]:
@@ -245,10 +412,14 @@ def _annexes(nt: NormalText, g: Grammars, first_idx: int | None) -> tuple[list[A
 @example_runner
 def _numbering_examples(g: Grammars):
     for i, lvl in enumerate(g.numbering.levels):
-        def ordinal(s, lvl=lvl):
-            m = lvl.compiled.match(s)
-            return read_ordinal(m.group("num"), lvl.ordinal) if m else False
+        def ordinal(s, i=i):
+            hit = _match_marker_ranked(s, g)
+            return hit[2] if hit and hit[0] == i else False
         for ex in lvl.examples:
             yield f"numbering.toml levels[{i}]", ex, ordinal
+    for name in ("toc_entry", "heading_label"):
+        rule = getattr(g.numbering, name)
+        for ex in rule.examples if rule else []:
+            yield f"numbering.toml {name}", ex, lambda s, rule=rule: bool(rule.compiled.search(s))
     for ex in g.numbering.item.examples:
         yield "numbering.toml item", ex, lambda s: len(find_items(s, g))

@@ -10,6 +10,7 @@ where the Document does not keep what it needs, at the normalised text and the r
 """
 from __future__ import annotations
 
+from . import rules as _rules  # noqa: F401  (importing the checkers registers them)
 from .core import RULES, SEVERITIES, CheckUsageError, Finding, Rule, check_file, expand_files, select_rules, severity_at_least
 from .config import load_config
 from .report import render

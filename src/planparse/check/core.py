@@ -1,4 +1,4 @@
-"""Rules table, findings, rule selection, and running the rules over one file."""
+"""Findings, rule selection, and running the registered rules over one file (see registry.py)."""
 from __future__ import annotations
 
 import bisect
@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 from ..errors import UsageError
+from .registry import CHECKERS, RULES, Rule
+
+__all__ = ["CHECKERS", "RULES", "Rule"]  # re-exported: the registry is read through core too
 
 SEVERITIES = ("error", "warning", "info")
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -16,67 +19,10 @@ class CheckUsageError(UsageError):
     """Bad options or configuration for `check` (exit 2)."""
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    severity: str  # default severity: error | warning | info
-    summary: str
+def _by_name() -> dict[str, str]:
+    return {r.name: r.code for r in RULES.values()}
 
 
-# The rules table: stable codes; a code is never reused for a different rule.
-RULES: dict[str, Rule] = {
-    r.code: r
-    for r in [
-        Rule("PP001", "numbering-gap", "warning",
-             "An ordinal is skipped at one level: （十五） followed by （十七）. Both numbering habits are accepted "
-             "(continuous across sections and restarting in each section). Info only when the document says it "
-             "is abridged (本文有删减)."),
-        Rule("PP002", "numbering-repeat", "error",
-             "The same ordinal is written twice in a row at one level: （十六） … （十六）."),
-        Rule("PP003", "numbering-order", "error",
-             "An ordinal goes backwards at one level: （十七） followed by （十六）."),
-        Rule("PP004", "mixed-bracket-width", "warning",
-             "A marker uses half-width brackets (十六) where the other markers of its level use full-width （十五） "
-             "(or the reverse), or mixes both in one marker."),
-        Rule("PP005", "mixed-marker-separator", "warning",
-             "Markers of one level use different separators: 1、 beside 1. (or 1．)."),
-        Rule("PP006", "level-skipped", "warning",
-             "A clause stands directly under a clause two or more levels up (1、 under 一、) although the "
-             "document uses the level in between (（一）) elsewhere."),
-        Rule("PP007", "doc-number-format", "error",
-             "发文字号 not in the form 苏政发〔2024〕53号: year in [ ] ( ) （ ） 【 】 ［ ］ ﹝ ﹞ instead of 〔〕, "
-             "a two-digit year, 第 before the number, or a number padded with 0."),
-        Rule("PP008", "issue-date-missing", "error",
-             "A notice (it has a notice title or a 发文字号) without a 成文日期."),
-        Rule("PP009", "issue-date-invalid", "error",
-             "A date line (成文日期 or 印发日期) that is not a calendar date: 2024年2月30日, 2024年13月1日."),
-        Rule("PP010", "agency-no-owner", "warning",
-             "A task-table row, or a clause's agency annotation, names no lead (牵头) or responsible (负责, "
-             "负责落实) agency — only supporting (配合) agencies, or none at all."),
-        Rule("PP011", "target-no-year", "info",
-             "A quantified target with no target year, where none is implied: by a dated or recurring deadline "
-             "in its clause, a parent clause, its task row or its own text (每年), by a year in the plan's "
-             "title, or by the plan's first section or targets section (主要目标：到2025年…)."),
-        Rule("PP012", "target-no-unit", "warning",
-             "A quantified target whose number has no unit (80 instead of 80%), except pure ratios (…比 0.4)."),
-        Rule("PP013", "deadline-before-issue", "error",
-             "A deadline that falls before the document's 成文日期 (or its 印发日期 when there is no 成文日期)."),
-        Rule("PP014", "agency-spelling", "warning",
-             "One agency written two ways in one document (省发改委 and 省发展改革委): names whose canonical forms "
-             "(agency lexicon) agree but whose spellings differ."),
-        Rule("PP015", "attachment-missing", "error",
-             "The text refers to an attachment (见附件2, （附件3）) that the document does not have."),
-        Rule("PP016", "citation-no-number", "warning",
-             "A document is cited by title without its number (《…》) before a later citation of the same title "
-             "gives the number: the number belongs with the first citation."),
-        Rule("PP017", "citation-number-inside", "warning",
-             "A document number written inside the title marks: 《…的通知（国发〔2023〕24号）》 instead of "
-             "《…的通知》（国发〔2023〕24号）."),
-    ]
-}
-
-_BY_NAME = {r.name: r.code for r in RULES.values()}
 
 
 @dataclass
@@ -135,8 +81,9 @@ def _expand(token: str) -> set[str]:
     t = token.strip()
     if t.upper() == "ALL":
         return set(RULES)
-    if t.lower() in _BY_NAME:
-        return {_BY_NAME[t.lower()]}
+    by_name = _by_name()
+    if t.lower() in by_name:
+        return {by_name[t.lower()]}
     hits = {code for code in RULES if code.startswith(t.upper())} if t.upper().startswith("PP") else set()
     if not hits:
         known = ", ".join(RULES)
@@ -229,8 +176,6 @@ def analyse(path: str | Path, grammars_dir: str | Path | None = None) -> Context
 
 
 def check_context(ctx: Context, rules: Iterable[str] | None = None) -> list[Finding]:
-    from .rules import CHECKERS
-
     wanted = set(rules) if rules is not None else set(RULES)
     out: list[Finding] = []
     for codes, checker in CHECKERS:

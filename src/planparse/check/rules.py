@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Optional
 import regex as re
 
 from .core import Context, Finding
+from .registry import Rule, checker
 
 # --- numbering: PP001 gap, PP002 repeat, PP003 order -------------------------------------------------
 
@@ -52,8 +53,9 @@ def _marks(ctx: Context) -> list[_Mark]:
         if off in marks or off < ctx.body_start or off >= ctx.body_end or not para:
             continue
         hit = match_marker(para, ctx.g)
-        # Only the Chinese-numeral levels: `1、` `（1）` at a paragraph start are also running-text lists.
-        if hit is None or hit[0].level > 2:
+        # Only the Chinese-numeral styles (一、 （一） 第一章 第一条): `1、` `（1）` at a paragraph start are
+        # also running-text lists.
+        if hit is None or hit[0].ordinal != "chinese":
             continue
         lvl, ordinal, _marker, mlen = hit
         marks[off] = _Mark(off, lvl.level, ordinal, para[:mlen], None, f"@{off}")
@@ -105,6 +107,16 @@ def _missing(raw: str, lo: int, hi: int) -> str:
     return "、".join(shown) + ("…" if len(nums) > 5 else "")
 
 
+@checker(
+    Rule("PP001", "numbering-gap", "warning",
+         "An ordinal is skipped at one level: （十五） followed by （十七）. Both numbering habits are accepted "
+         "(continuous across sections and restarting in each section). Articles (第一条) are numbered through "
+         "the whole document, across chapters. Info only when the document says it is abridged (本文有删减)."),
+    Rule("PP002", "numbering-repeat", "error",
+         "The same ordinal is written twice in a row at one level: （十六） … （十六）, 第十二条 … 第十二条."),
+    Rule("PP003", "numbering-order", "error",
+         "An ordinal goes backwards at one level: （十七） followed by （十六）, 第九条 after 第十条."),
+)
 def check_numbering(ctx: Context) -> Iterable[Finding]:
     marks = _marks(ctx)
     # `（本文有删减）` (the normaliser drops it as page furniture: read the raw lines).
@@ -177,6 +189,13 @@ def _width(style: str) -> Optional[str]:
 _WIDTH_WORD = {"full": "full-width （ ）", "half": "half-width ( )"}
 
 
+@checker(
+    Rule("PP004", "mixed-bracket-width", "warning",
+         "A marker uses half-width brackets (十六) where the other markers of its level use full-width （十五） "
+         "(or the reverse), or mixes both in one marker."),
+    Rule("PP005", "mixed-marker-separator", "warning",
+         "Markers of one level use different separators: 1、 beside 1. (or 1．)."),
+)
 def check_marker_style(ctx: Context) -> Iterable[Finding]:
     by_level: dict[int, list] = defaultdict(list)
     for c in ctx.doc.clauses:
@@ -217,6 +236,11 @@ def check_marker_style(ctx: Context) -> Iterable[Finding]:
                     )
 
 
+@checker(
+    Rule("PP006", "level-skipped", "warning",
+         "A clause stands directly under a clause two or more levels up (1、 under 一、) although the "
+         "document uses the level in between (（一）) elsewhere."),
+)
 def check_level_skipped(ctx: Context) -> Iterable[Finding]:
     used: dict[int, str] = {}
     for c in ctx.doc.clauses:
@@ -271,6 +295,11 @@ def _front_lines(ctx: Context) -> list[tuple[Optional[int], int, str]]:
     return out
 
 
+@checker(
+    Rule("PP007", "doc-number-format", "error",
+         "发文字号 not in the form 苏政发〔2024〕53号: year in [ ] ( ) （ ） 【 】 ［ ］ ﹝ ﹞ instead of 〔〕, "
+         "a two-digit year, 第 before the number, or a number padded with 0."),
+)
 def check_doc_number(ctx: Context) -> Iterable[Finding]:
     for page, lineno, line in _front_lines(ctx):
         m = _DOCNUM_LINE.match(line.strip())
@@ -332,6 +361,12 @@ def _valid_iso(s: Optional[str]) -> Optional[_dt.date]:
         return None
 
 
+@checker(
+    Rule("PP008", "issue-date-missing", "error",
+         "A notice (it has a notice title or a 发文字号) without a 成文日期."),
+    Rule("PP009", "issue-date-invalid", "error",
+         "A date line (成文日期 or 印发日期) that is not a calendar date: 2024年2月30日, 2024年13月1日."),
+)
 def check_dates(ctx: Context) -> Iterable[Finding]:
     meta = ctx.doc.meta
     invalid: list[Finding] = []
@@ -382,6 +417,11 @@ def _task_location(ctx: Context, task) -> dict:
     return loc
 
 
+@checker(
+    Rule("PP010", "agency-no-owner", "warning",
+         "A task-table row, or a clause's agency annotation, names no lead (牵头) or responsible (负责, "
+         "负责落实) agency — only supporting (配合) agencies, or none at all."),
+)
 def check_agency_owner(ctx: Context) -> Iterable[Finding]:
     for c in ctx.doc.clauses:
         for a in c.agencies:
@@ -416,6 +456,11 @@ def _canonical(name: str, written: dict, index: dict, prefixes: list[str]) -> st
     return name
 
 
+@checker(
+    Rule("PP014", "agency-spelling", "warning",
+         "One agency written two ways in one document (省发改委 and 省发展改革委): names whose canonical forms "
+         "(agency lexicon) agree but whose spellings differ."),
+)
 def check_agency_spelling(ctx: Context) -> Iterable[Finding]:
     index = ctx.g.lexicon.index
     prefixes = sorted(ctx.g.agencies.level_prefixes, key=len, reverse=True)
@@ -477,6 +522,14 @@ def _time_expressions(ctx: Context, text: str) -> list:
         return []
 
 
+@checker(
+    Rule("PP011", "target-no-year", "info",
+         "A quantified target with no target year, where none is implied: by a dated or recurring deadline "
+         "in its clause, a parent clause, its task row or its own text (每年), by a year in the plan's "
+         "title, or by the plan's first section or targets section (主要目标：到2025年…)."),
+    Rule("PP012", "target-no-unit", "warning",
+         "A quantified target whose number has no unit (80 instead of 80%), except pure ratios (…比 0.4)."),
+)
 def check_targets(ctx: Context) -> Iterable[Finding]:
     meta = ctx.doc.meta
     # A year for the whole plan: in its title (江苏省2020年…工作计划), or in its targets section
@@ -511,6 +564,10 @@ def check_targets(ctx: Context) -> Iterable[Finding]:
             yield Finding(ctx.path, "PP012", f"target “{text}” gives {t.value:g} without a unit", **loc)
 
 
+@checker(
+    Rule("PP013", "deadline-before-issue", "error",
+         "A deadline that falls before the document's 成文日期 (or its 印发日期 when there is no 成文日期)."),
+)
 def check_deadlines(ctx: Context) -> Iterable[Finding]:
     meta = ctx.doc.meta
     ref, label = _valid_iso(meta.issue_date), "成文日期"
@@ -558,6 +615,10 @@ def _attachment_numbers(nums: str) -> list[int]:
     return out
 
 
+@checker(
+    Rule("PP015", "attachment-missing", "error",
+         "The text refers to an attachment (见附件2, （附件3）) that the document does not have."),
+)
 def check_attachments(ctx: Context) -> Iterable[Finding]:
     labels = [a.label for a in ctx.doc.annexes]
     numbered = {int(x[2:]) for x in labels if x[2:].isdigit()}
@@ -587,6 +648,14 @@ def check_attachments(ctx: Context) -> Iterable[Finding]:
 _INNER_NUMBER = re.compile(r"[（(]\s*(?P<num>[^（）()]*?号)\s*[）)]\s*$")
 
 
+@checker(
+    Rule("PP016", "citation-no-number", "warning",
+         "A document is cited by title without its number (《…》) before a later citation of the same title "
+         "gives the number: the number belongs with the first citation."),
+    Rule("PP017", "citation-number-inside", "warning",
+         "A document number written inside the title marks: 《…的通知（国发〔2023〕24号）》 instead of "
+         "《…的通知》（国发〔2023〕24号）."),
+)
 def check_citations(ctx: Context) -> Iterable[Finding]:
     text = ctx.nt.text
     num_pat = ctx.g.meta.citation_number.compiled
@@ -619,18 +688,3 @@ def check_citations(ctx: Context) -> Iterable[Finding]:
                 f"《{title}》 is cited without its number, which the citation at {where} gives: "
                 f"give the number at the first citation",
             )
-
-
-CHECKERS = [
-    (("PP001", "PP002", "PP003"), check_numbering),
-    (("PP004", "PP005"), check_marker_style),
-    (("PP006",), check_level_skipped),
-    (("PP007",), check_doc_number),
-    (("PP008", "PP009"), check_dates),
-    (("PP010",), check_agency_owner),
-    (("PP011", "PP012"), check_targets),
-    (("PP013",), check_deadlines),
-    (("PP014",), check_agency_spelling),
-    (("PP015",), check_attachments),
-    (("PP016", "PP017"), check_citations),
-]

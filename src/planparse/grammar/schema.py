@@ -113,6 +113,13 @@ class MarkerLevel(_Rule):
     pattern: str  # must define the group `num`
     ordinal: str = "arabic"  # arabic | chinese | circled
     marker_format: str  # how the marker is written in output, e.g. "（{num}）"
+    kind: str = "clause"  # the clause's kind in the output: chapter, section, article, part, item…
+    kind_in_article: Optional[str] = None  # the kind when the clause stands inside an article (项, 目)
+    heading: Literal["sentence", "line", "label"] = "sentence"  # where the heading is (see numbering.toml)
+    inline: bool = False  # may start a clause mid-line in a document without line structure
+    inline_anywhere: bool = False  # …also in a document with line structure (exact next number only)
+    inline_after: str = "^$"  # what must stand right before an inline marker (searched at the end)
+    not_clause_after: list[Pattern] = Field(default_factory=list)  # text after the marker that rules it out
     examples: list[Example] = Field(default_factory=list)
 
     @field_validator("pattern")
@@ -129,9 +136,15 @@ class MarkerLevel(_Rule):
             raise ValueError(f"ordinal must be arabic, chinese or circled, not {v!r}")
         return v
 
+    _inline_after_compiles = field_validator("inline_after")(classmethod(lambda cls, v: check_regex(v)))
+
     @property
     def compiled(self):
         return compile_pattern(self.pattern)
+
+    @property
+    def compiled_inline_after(self):
+        return compile_pattern(self.inline_after)
 
 
 class Numbering(_Rule):
@@ -142,6 +155,13 @@ class Numbering(_Rule):
     heading_max_commas: int = 1
     # After a marker, text that means the marker is part of a sentence, not a clause (`1、2家`).
     not_clause_after_marker: list[Pattern] = Field(default_factory=list)
+    # Lines of a table of contents (dot leaders, page number): never clauses.
+    toc_entry: Optional[Pattern] = None
+    # A bracketed label after an article marker is its heading (第一条【立法目的】): group `label`.
+    heading_label: Optional[Pattern] = None
+    # No line structure: paragraphs at least this wide hold at least this share of the text.
+    run_together_width: float = 600
+    run_together_share: float = 0.5
 
 
 class LevelRule(_Rule):
