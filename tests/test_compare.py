@@ -240,6 +240,8 @@ def test_cli_text_json_csv_html(tmp_path, samples):
     assert r.exit_code == 0, r.output
     assert "短流程炼钢产量占比" in r.output and "stricter" in r.output and "国发〔2023〕24号" in r.output
 
+    child = tmp_path / "jiangsu.json"      # the other formats from both sides' JSON (no extraction)
+    child.write_text(to_json(samples[JIANGSU]), encoding="utf-8")
     r = runner.invoke(app, ["compare", str(parent_json), str(child), "--format", "json"])
     data = json.loads(r.output)
     assert data["targets"]["counts"]["stricter"] >= 3 and data["citation"]["by"] == "doc_number"
