@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from .grammar import Grammars
-from .ingest.base import RawDocument, RawTable
+from .ingest.base import LineBox, RawDocument, RawTable
 from .words import splits_a_word
 
 # Chinese punctuation that stays full width (the contract's list, plus ！？ and the corner quotes).
@@ -54,6 +54,32 @@ class Line:
     text: str
     page: int | None
     sources: list[int] = field(default_factory=list)  # indices of the cleaned lines joined into it
+    box: LineBox | None = None  # where the (last) visual line sits on its PDF page
+    right: float | None = None  # right edge of the text block of that page
+
+
+# How far short of the text block's right edge (in character heights) a line must end to have
+# ended its paragraph: wrapping leaves less than this (a CJK line pushed back by a character that
+# may not start a line; a Latin word that did not fit).
+_SHORT_AFTER_CJK = 2.0
+_SHORT_AFTER_LATIN = 4.5
+
+
+def text_block_right(boxes: list[LineBox]) -> float | None:
+    """The right edge of a page's text block: where most full lines end."""
+    ends = sorted(b.x1 for b in boxes)
+    if len(ends) < 3:
+        return None
+    return ends[int(0.8 * (len(ends) - 1))]
+
+
+def _ends_short(line: Line) -> bool | None:
+    """Whether a PDF line stops short of its page's right edge (None: no geometry)."""
+    if line.box is None or line.right is None:
+        return None
+    last = line.text[-1:]
+    allowance = _SHORT_AFTER_LATIN if last.isascii() and last.isalnum() else _SHORT_AFTER_CJK
+    return line.box.x1 < line.right - allowance * line.box.size
 
 
 @dataclass
@@ -162,7 +188,9 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     """Re-join visual lines into paragraphs.
 
     A break is kept after a line that ends a sentence, before a numbered marker or heading, and
-    after a line clearly shorter than the printed width (a heading, a title, a signature).
+    after a line clearly shorter than the printed width (a heading, a title, a signature). PDF lines
+    carry the page's geometry: there a line that stops short of the text block's right edge ended
+    its paragraph, one that reaches it did not, and a line starting with a marker starts one.
     """
     lines = [ln for ln in lines if ln.text]
     if not lines:
@@ -171,9 +199,10 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     paragraph_style, median = _paragraph_style(lines, g)
     ends = tuple(g.layout.paragraph_end)
     soft_ends = tuple(g.layout.soft_end)
-    out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources))]
+    out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources), lines[0].box, lines[0].right)]
     for nxt in lines[1:]:
         prev = out[-1].text
+        short = _ends_short(out[-1])
         if "\t" in prev or "\t" in nxt.text:
             brk = True  # tab-separated table rows are never prose
         elif prev.endswith(ends) or any(p.compiled.search(prev) for p in g.layout.break_after):
@@ -182,10 +211,12 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             brk = True
         elif _starts_block(nxt.text, g):
             brk = True
-        elif _starts_item(nxt.text, g) and prev.endswith(soft_ends):
-            brk = True
+        elif _starts_item(nxt.text, g) and (prev.endswith(soft_ends) or short is not None):
+            brk = True  # on a PDF page, a numbered item starts a paragraph at any line width
         elif prev.endswith(tuple(g.layout.continue_end)):
             brk = False
+        elif short is not None:
+            brk = short and not splits_a_word(prev, nxt.text, g)
         elif paragraph_style:
             # One paragraph per line already: only a long line cut mid-sentence, or a cut word, continues.
             brk = visual_width(prev) < median and not splits_a_word(prev, nxt.text, g)
@@ -197,10 +228,11 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
         else:
             brk = False
         if brk:
-            out.append(Line(nxt.text, nxt.page, list(nxt.sources)))
+            out.append(Line(nxt.text, nxt.page, list(nxt.sources), nxt.box, nxt.right))
         else:
             glue = " " if (prev[-1:].isascii() and prev[-1:].isalnum() and nxt.text[:1].isascii() and nxt.text[:1].isalpha()) else ""
-            out[-1] = Line(squeeze_spaces(prev + glue + nxt.text, keep_tabs=False), out[-1].page, out[-1].sources + nxt.sources)
+            out[-1] = Line(squeeze_spaces(prev + glue + nxt.text, keep_tabs=False), out[-1].page, out[-1].sources + nxt.sources,
+                           nxt.box, nxt.right)
     return out
 
 
@@ -210,6 +242,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     tables: list[RawTable] = []
     table_line_idx: list[int] = []
     for page in raw.pages:
+        boxes = page.boxes if page.boxes is not None and len(page.boxes) == len(page.lines) else None
+        right = text_block_right(boxes) if boxes else None
         anchors = sorted((t.line_index if t.line_index is not None else len(page.lines), i) for i, t in enumerate(page.tables))
         ai = 0
         for li, line in enumerate(page.lines + [None]):
@@ -225,7 +259,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
                 continue
             cleaned.append((s, page.number, fold_width(line).strip("\r\n"), li + 1))
             if s:
-                lines.append(Line(s, page.number, [len(cleaned) - 1]))
+                box = boxes[li] if boxes else None
+                lines.append(Line(s, page.number, [len(cleaned) - 1], box, right if box else None))
     # Tables split the text stream: join paragraphs only between them.
     paras: list[Line] = []
     table_para_idx: list[int] = []
