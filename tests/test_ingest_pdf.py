@@ -443,3 +443,24 @@ def test_join_cell_lines():
     assert join_cell_lines("VOC\ns污染治理") == "VOCs污染治理"
     assert join_cell_lines(None) is None
     assert join_cell_lines("") == ""
+
+
+# ------------------------------------------------------------------------------ page numbers by position
+
+
+def test_row_number_on_a_page_edge_is_kept(tmp_path):
+    """A task table's row number that falls first or last on a page runs on at the line pitch: it
+    is content; the footer number apart from the body is a page number."""
+    body = [
+        ["示范任务第一行内容，推进落实。", "示范任务第二行内容。", "17"],
+        ["18", "示范任务第三行内容，加强督办。", "示范任务第四行内容。"],
+        ["示范任务第五行内容。", "示范任务第六行内容。"],
+    ]
+    doc = read(_canvas_pdf(tmp_path / "rows.pdf", body, footer=lambda i, n: str(i)))
+    assert [p.lines for p in doc.pages] == body
+
+
+def test_bare_number_in_the_margin_is_a_page_number(tmp_path):
+    body = [[f"第{i}页正文，推进重点任务落实。", "第二行正文内容。"] for i in range(1, 4)]
+    doc = read(_canvas_pdf(tmp_path / "pn.pdf", body, footer=lambda i, n: str(i + 2)))  # numbering from 3
+    assert [p.lines for p in doc.pages] == body

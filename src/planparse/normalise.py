@@ -55,7 +55,7 @@ class Line:
     page: int | None
     sources: list[int] = field(default_factory=list)  # indices of the cleaned lines joined into it
     box: LineBox | None = None  # where the (last) visual line sits on its PDF page
-    right: float | None = None  # right edge of the text block of that page
+    block: tuple[float, float] | None = None  # left and right edges of the text block of that page
 
 
 # How far short of the text block's right edge (in character heights) a line must end to have
@@ -65,21 +65,31 @@ _SHORT_AFTER_CJK = 2.0
 _SHORT_AFTER_LATIN = 4.5
 
 
-def text_block_right(boxes: list[LineBox]) -> float | None:
-    """The right edge of a page's text block: where most full lines end."""
-    ends = sorted(b.x1 for b in boxes)
-    if len(ends) < 3:
+def text_block(boxes: list[LineBox]) -> tuple[float, float] | None:
+    """The left and right edges of a page's text block: where most lines start (continuation lines
+    at the margin, not first lines indented) and where most full lines end."""
+    if len(boxes) < 3:
         return None
-    return ends[int(0.8 * (len(ends) - 1))]
+    starts = sorted(b.x0 for b in boxes)
+    ends = sorted(b.x1 for b in boxes)
+    return starts[int(0.2 * (len(starts) - 1))], ends[int(0.8 * (len(ends) - 1))]
 
 
 def _ends_short(line: Line) -> bool | None:
     """Whether a PDF line stops short of its page's right edge (None: no geometry)."""
-    if line.box is None or line.right is None:
+    if line.box is None or line.block is None:
         return None
     last = line.text[-1:]
     allowance = _SHORT_AFTER_LATIN if last.isascii() and last.isalnum() else _SHORT_AFTER_CJK
-    return line.box.x1 < line.right - allowance * line.box.size
+    return line.box.x1 < line.block[1] - allowance * line.box.size
+
+
+def _runs_on(prev: Line, nxt: Line) -> bool:
+    """A PDF line that reaches the right edge followed by one at the left margin: the paragraph
+    goes on, even after a full stop (a new paragraph is indented, or follows a short line)."""
+    if prev.box is None or prev.block is None or nxt.box is None or nxt.block is None:
+        return False
+    return _ends_short(prev) is False and nxt.box.x0 < nxt.block[0] + 0.5 * nxt.box.size
 
 
 @dataclass
@@ -199,12 +209,15 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     paragraph_style, median = _paragraph_style(lines, g)
     ends = tuple(g.layout.paragraph_end)
     soft_ends = tuple(g.layout.soft_end)
-    out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources), lines[0].box, lines[0].right)]
+    out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources), lines[0].box, lines[0].block)]
     for nxt in lines[1:]:
         prev = out[-1].text
         short = _ends_short(out[-1])
         if "\t" in prev or "\t" in nxt.text:
             brk = True  # tab-separated table rows are never prose
+        elif prev.endswith(ends) and _runs_on(out[-1], nxt) and not _starts_block(nxt.text, g) \
+                and not _starts_item(nxt.text, g):
+            brk = False
         elif prev.endswith(ends) or any(p.compiled.search(prev) for p in g.layout.break_after):
             brk = True
         elif _is_section_heading(prev, g) and visual_width(prev) < 0.95 * full:
@@ -228,11 +241,14 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
         else:
             brk = False
         if brk:
-            out.append(Line(nxt.text, nxt.page, list(nxt.sources), nxt.box, nxt.right))
+            out.append(Line(nxt.text, nxt.page, list(nxt.sources), nxt.box, nxt.block))
         else:
-            glue = " " if (prev[-1:].isascii() and prev[-1:].isalnum() and nxt.text[:1].isascii() and nxt.text[:1].isalpha()) else ""
+            # Latin words wrap at a space: the space comes back. (A PDF page breaks a line only
+            # there; text of unknown origin may have cut a number in two, so digits join there.)
+            starts_word = nxt.text[:1].isalnum() if nxt.box is not None else nxt.text[:1].isalpha()
+            glue = " " if (prev[-1:].isascii() and prev[-1:].isalnum() and nxt.text[:1].isascii() and starts_word) else ""
             out[-1] = Line(squeeze_spaces(prev + glue + nxt.text, keep_tabs=False), out[-1].page, out[-1].sources + nxt.sources,
-                           nxt.box, nxt.right)
+                           nxt.box, nxt.block)
     return out
 
 
@@ -243,7 +259,7 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     table_line_idx: list[int] = []
     for page in raw.pages:
         boxes = page.boxes if page.boxes is not None and len(page.boxes) == len(page.lines) else None
-        right = text_block_right(boxes) if boxes else None
+        block = text_block(boxes) if boxes else None
         anchors = sorted((t.line_index if t.line_index is not None else len(page.lines), i) for i, t in enumerate(page.tables))
         ai = 0
         for li, line in enumerate(page.lines + [None]):
@@ -260,7 +276,7 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
             cleaned.append((s, page.number, fold_width(line).strip("\r\n"), li + 1))
             if s:
                 box = boxes[li] if boxes else None
-                lines.append(Line(s, page.number, [len(cleaned) - 1], box, right if box else None))
+                lines.append(Line(s, page.number, [len(cleaned) - 1], box, block if box else None))
     # Tables split the text stream: join paragraphs only between them.
     paras: list[Line] = []
     table_para_idx: list[int] = []

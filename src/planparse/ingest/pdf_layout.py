@@ -20,8 +20,9 @@ from .base import LineBox
 
 __all__ = ["Glyph", "PageLine", "lines_from_glyphs", "quadrant", "to_reading"]
 
-# A gap between two characters of a line of at least this fraction of the line's height is a space.
-_SPACE_GAP = 0.2
+# A gap between two characters of a line of at least this fraction of the line's height (ascent to
+# descent: about 1.2 em) is a space; a Latin space is a quarter em or more.
+_SPACE_GAP = 0.12
 # Two characters are on the same line when their vertical centres are closer than this fraction of
 # the taller one's height (sub- and superscripts such as PM2.5 stay on their line).
 _SAME_LINE = 0.5
