@@ -56,6 +56,8 @@ class Line:
     sources: list[int] = field(default_factory=list)  # indices of the cleaned lines joined into it
     box: LineBox | None = None  # where the (last) visual line sits on its PDF page
     block: tuple[float, float] | None = None  # left and right edges of the text block of that page
+    # The source starts a block here (markdown paragraph, heading, list item): never joined to the line before.
+    hard_break: bool = False
 
 
 # How far short of the text block's right edge (in character heights) a line must end to have
@@ -213,7 +215,9 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     for nxt in lines[1:]:
         prev = out[-1].text
         short = _ends_short(out[-1])
-        if "\t" in prev or "\t" in nxt.text:
+        if nxt.hard_break:
+            brk = True  # the source's own paragraph structure is authoritative
+        elif "\t" in prev or "\t" in nxt.text:
             brk = True  # tab-separated table rows are never prose
         elif prev.endswith(ends) and _runs_on(out[-1], nxt) and not _starts_block(nxt.text, g) \
                 and not _starts_item(nxt.text, g):
@@ -262,6 +266,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
         block = text_block(boxes) if boxes else None
         anchors = sorted((t.line_index if t.line_index is not None else len(page.lines), i) for i, t in enumerate(page.tables))
         ai = 0
+        block_starts = set(page.paragraph_starts or ())
+        pending_break = False  # a block started on a line that was dropped: the next kept line starts it
         for li, line in enumerate(page.lines + [None]):
             while ai < len(anchors) and anchors[ai][0] <= li:
                 tables.append(page.tables[anchors[ai][1]])
@@ -269,6 +275,7 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
                 ai += 1
             if line is None:
                 break
+            pending_break = pending_break or li in block_starts
             keep_tabs = "\t" in line
             s = clean_line(line, g, keep_tabs)
             if s and is_furniture(s, g):
@@ -276,7 +283,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
             cleaned.append((s, page.number, fold_width(line).strip("\r\n"), li + 1))
             if s:
                 box = boxes[li] if boxes else None
-                lines.append(Line(s, page.number, [len(cleaned) - 1], box, block if box else None))
+                lines.append(Line(s, page.number, [len(cleaned) - 1], box, block if box else None, hard_break=pending_break))
+                pending_break = False
     # Tables split the text stream: join paragraphs only between them.
     paras: list[Line] = []
     table_para_idx: list[int] = []
