@@ -256,6 +256,31 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     return out
 
 
+def rejoin_broken_paragraphs(lines: list[Line], g: Grammars) -> list[Line]:
+    """Whole paragraphs (Word, web pages) of which the author broke some mid-sentence, as PDF lines
+    are broken: a paragraph that ends where a sentence cannot end (`，` `、` `和` …) or inside a
+    word, followed by one that starts no numbered item, is joined to it."""
+    ends = tuple(g.layout.paragraph_end) + tuple(g.layout.soft_end)
+    cont = tuple(g.layout.continue_end)
+    out: list[Line] = []
+    for nxt in lines:
+        prev = out[-1].text if out else ""
+        broken = bool(prev) and not nxt.hard_break and "\t" not in prev and "\t" not in nxt.text and (
+            prev.endswith(cont)
+            or (not prev.endswith(ends) and visual_width(prev) >= _BROKEN_MIN_WIDTH and splits_a_word(prev, nxt.text, g))
+        ) and not _starts_block(nxt.text, g) and not _starts_item(nxt.text, g)
+        if broken:
+            out[-1] = Line(prev + nxt.text, out[-1].page, out[-1].sources + nxt.sources)
+        else:
+            out.append(nxt)
+    return out
+
+
+# A paragraph cut inside a word is taken for a broken one only when it is at least this wide (a
+# short one is a heading, a title, a signature that happens to meet the next paragraph in a word).
+_BROKEN_MIN_WIDTH = 15
+
+
 def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     lines: list[Line] = []
     cleaned: list[tuple[str, int | None, str, int]] = []
@@ -294,7 +319,7 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     para_at_cut: dict[int, int] = {}
     for cut in seg_ends:
         chunk = lines[start:cut]
-        paras.extend(chunk if raw.lines_are_paragraphs else join_lines(chunk, g))
+        paras.extend(rejoin_broken_paragraphs(chunk, g) if raw.lines_are_paragraphs else join_lines(chunk, g))
         para_at_cut[cut] = len(paras)
         start = cut
     for idx in table_line_idx:

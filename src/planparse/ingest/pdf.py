@@ -406,6 +406,8 @@ def _is_grid_of_text(rows: list[list[str | None]]) -> bool:
 # Code points pdfium reports that are not glyphs of the page: its own line breaks and hyphen marks,
 # and whitespace (spaces come back from the measured gaps between characters).
 _NOT_GLYPHS = frozenset((0, 0x02, 0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000, 0xFFFE, 0xFEFF, 0x200B))
+_FULL_TURN = 2 * math.pi
+_UPRIGHT = math.pi / 4  # a character angle within this of 0 is upright text
 
 
 def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int) -> list[Item]:
@@ -414,23 +416,28 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
     tp = textpage.raw
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
+    get_unicode, get_box, get_angle = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle
     boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, _ in tables]
-    by_quadrant: dict[int, list[Glyph]] = {}
+    by_quadrant: dict[int, list[Glyph]] = {0: []}
+    upright = by_quadrant[0]
     for i in range(pdfium_c.FPDFText_CountChars(tp)):
-        code = pdfium_c.FPDFText_GetUnicode(tp, i)
-        if code in _NOT_GLYPHS or code >= 0x110000 or not pdfium_c.FPDFText_GetLooseCharBox(tp, i, ref):
+        code = get_unicode(tp, i)
+        if code in _NOT_GLYPHS or code >= 0x110000 or not get_box(tp, i, ref):
             continue
         left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
         if boxes:
             cx, cy = (left + right) / 2, (bottom + top) / 2
             if any(l <= cx <= r and b <= cy <= t for l, b, r, t in boxes):
                 continue
-        q = quadrant(pdfium_c.FPDFText_GetCharAngle(tp, i))
-        x0, x1, y0, y1 = to_reading(q, left, right, bottom, top)
-        by_quadrant.setdefault(q, []).append(Glyph(chr(code), x0, x1, y0, y1))
+        angle = get_angle(tp, i)
+        if angle < _UPRIGHT or angle > _FULL_TURN - _UPRIGHT:  # the common case, without a call
+            upright.append((left, right, bottom, top, chr(code)))
+        else:
+            q = quadrant(angle)
+            by_quadrant.setdefault(q, []).append((*to_reading(q, left, right, bottom, top), chr(code)))
     # The page's text direction is that of most of its characters; text in another direction
     # (a stamp, a rotated side note) follows it.
-    order = sorted(by_quadrant, key=lambda q: -len(by_quadrant[q]))
+    order = sorted((q for q in by_quadrant if by_quadrant[q]), key=lambda q: -len(by_quadrant[q]))
     lines = [ln for q in order for ln in _clean_lines(lines_from_glyphs(by_quadrant[q]))]
     main = order[0] if order else 0
     placed = []

@@ -4,12 +4,12 @@ The order of a PDF's content stream is not the order of its text: office suites 
 or a Latin run in another font as a separate object after the line it belongs to, and pdfium's text
 stream then puts it at the end of the line (`研究制定 两高 项目管理目 “ ”`). Here the characters are
 grouped into visual lines by their vertical position and sorted along the line, and the gaps between
-them are measured: a gap of a fifth of the line height or more is a space (between Latin words, and
+them are measured: a gap of a seventh of an em or more is a space (between Latin words, and
 between the cells of a table drawn without ruling, where it is all that is left of the grid).
 
 Coordinates are reading coordinates: x grows along the text, y grows up the page (PDF user space
 turned so that the page's text runs left to right). `LineBox` turns y around (top-down), as people
-describe a page.
+describe a page. A glyph is a plain tuple (x0, x1, y0, y1, char): pages have thousands of them.
 """
 from __future__ import annotations
 
@@ -20,29 +20,15 @@ from .base import LineBox
 
 __all__ = ["Glyph", "PageLine", "lines_from_glyphs", "quadrant", "to_reading"]
 
+Glyph = tuple[float, float, float, float, str]  # x0, x1, y0 (bottom), y1 (top), character
+
 # A gap between two characters of a line of at least this fraction of the line's height (ascent to
 # descent: about 1.2 em) is a space; a Latin space is a quarter em or more.
 _SPACE_GAP = 0.12
 # Two characters are on the same line when their vertical centres are closer than this fraction of
 # the taller one's height (sub- and superscripts such as PM2.5 stay on their line).
 _SAME_LINE = 0.5
-
-
-@dataclass(slots=True)
-class Glyph:
-    ch: str
-    x0: float
-    x1: float
-    y0: float  # bottom
-    y1: float  # top
-
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
+_QUARTER = math.pi / 2
 
 
 @dataclass(slots=True)
@@ -58,7 +44,7 @@ def quadrant(angle: float) -> int:
     measured clockwise; negative when unknown)."""
     if angle < 0:
         return 0
-    return -int(round(angle / (math.pi / 2))) % 4
+    return -int(round(angle / _QUARTER)) % 4
 
 
 def to_reading(q: int, left: float, right: float, bottom: float, top: float) -> tuple[float, float, float, float]:
@@ -72,39 +58,39 @@ def to_reading(q: int, left: float, right: float, bottom: float, top: float) -> 
     return -top, -bottom, left, right  # q == 3: text runs down
 
 
-def _line_text(glyphs: list[Glyph], height: float) -> str:
+def _line(group: list[Glyph]) -> PageLine:
+    group.sort()
+    heights = sorted(g[3] - g[2] for g in group)
+    size = heights[len(heights) // 2]
+    min_gap = _SPACE_GAP * size
     parts: list[str] = []
-    prev: Glyph | None = None
-    for gl in glyphs:
-        if prev is not None and gl.x0 - prev.x1 >= _SPACE_GAP * height:
+    prev_x1 = None
+    for x0, x1, _, _, ch in group:
+        if prev_x1 is not None and x0 - prev_x1 >= min_gap:
             parts.append(" ")
-        parts.append(gl.ch)
-        prev = gl
-    return "".join(parts)
+        parts.append(ch)
+        prev_x1 = x1
+    top = max(g[3] for g in group)
+    bottom = min(g[2] for g in group)
+    right = max(g[1] for g in group)
+    return PageLine("".join(parts), LineBox(x0=group[0][0], x1=right, top=-top, bottom=-bottom, size=size))
 
 
 def lines_from_glyphs(glyphs: list[Glyph]) -> list[PageLine]:
     """Visual lines, top to bottom, each sorted left to right (glyphs in reading coordinates)."""
     if not glyphs:
         return []
-    order = sorted(glyphs, key=lambda gl: -gl.cy)
+    order = sorted(glyphs, key=lambda g: -(g[2] + g[3]))
     groups: list[list[Glyph]] = []
     centre = height = 0.0
     for gl in order:
-        h = max(gl.height, 1e-3)
-        if groups and abs(centre - gl.cy) < _SAME_LINE * max(height, h):
+        cy = (gl[2] + gl[3]) / 2
+        h = max(gl[3] - gl[2], 1e-3)
+        if groups and abs(centre - cy) < _SAME_LINE * (height if height > h else h):
             groups[-1].append(gl)
-            height = max(height, h)
+            if h > height:
+                height = h
             continue
         groups.append([gl])
-        centre, height = gl.cy, h
-    out: list[PageLine] = []
-    for grp in groups:
-        grp.sort(key=lambda gl: gl.x0)
-        heights = sorted(gl.height for gl in grp)
-        size = heights[len(heights) // 2]
-        text = _line_text(grp, size)
-        top = max(gl.y1 for gl in grp)
-        bottom = min(gl.y0 for gl in grp)
-        out.append(PageLine(text, LineBox(x0=grp[0].x0, x1=max(gl.x1 for gl in grp), top=-top, bottom=-bottom, size=size)))
-    return out
+        centre, height = cy, h
+    return [_line(grp) for grp in groups]
