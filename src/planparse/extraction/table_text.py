@@ -36,6 +36,7 @@ from .deadlines import find_time_expressions
 from .table_grid import ColumnRoles, Grid
 
 NEG = -math.inf
+_MAX_ROW_GAP = 2  # row numbers a flattened table may have lost in a row before the reader resyncs
 _SENTENCE_END = re.compile(r"[。；！？;!?]")
 _DIGITS = re.compile(r"^(\d{1,3})(?=[\p{Han}“《（(])")
 _CELL_PUNCT = re.compile(r"[。，；,;]")
@@ -258,6 +259,7 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
     narrow_max = max(4.0, g.tables.narrow_ratio * wide)
     # rows: cut at the seq numbers 1, 2, 3 … at the start of a line
     rows: list[tuple[int, int, list[tuple[str, SourceLine, bool]]]] = []  # (seq, line index, lines)
+    gap_warnings: list[tuple[str, str]] = []
     expected = 1
     blank = False
     for li, sl in enumerate(block[1:], 1):
@@ -277,7 +279,14 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
             m = _DIGITS.match(raw)
             if m and not m.group(1).startswith("0"):
                 num, rest = int(m.group(1)), raw[m.end():]
-        if num is not None and (num == expected or (not rows and 1 <= num <= 3)) and not _quantity_follows(rest, g):
+        # A row number lost on the way (deleted as a page number, dropped by the PDF) must not fold
+        # every later row into one: the reader resynchronises on the next number and says so.
+        resync = num is not None and bool(rows) and expected < num <= expected + _MAX_ROW_GAP and bool(rest.strip())
+        if num is not None and (num == expected or resync or (not rows and 1 <= num <= 3)) \
+                and not _quantity_follows(rest, g):
+            if resync:
+                lost = f"{expected}" if num == expected + 1 else f"{expected}-{num - 1}"
+                gap_warnings.append(("table-row-gap", f"flattened table: no row {lost} between rows {expected - 1} and {num}"))
             rows.append((num, li, []))
             expected = num + 1
             if rest.strip():
@@ -294,7 +303,7 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
     grid_rows: list[list[str | None]] = [header]
     pages: list[int | None] = [block[0].page]
     offsets: list[int] = [block[0].offset]
-    warnings: list[tuple[str, str]] = []
+    warnings: list[tuple[str, str]] = list(gap_warnings)
     for seq, li, row_lines in rows:
         atoms: list[Atom] = []
         for k, (raw, sl, blank_before) in enumerate(row_lines):
