@@ -9,15 +9,20 @@ from pathlib import Path
 from . import ingest
 from .assemble import assemble
 from .extraction import extract_all
-from .grammar import load_grammars
+from .grammar import Grammars, load_grammars
+from .ingest.ocr import OcrMode
 from .models import Document
 from .normalise import normalise
 from .segment import segment
 
 
-def extract_file(path: str | Path, *, grammars_dir: str | Path | None = None) -> Document:
+def extract_file(path: str | Path, *, grammars_dir: str | Path | None = None, ocr: OcrMode = "auto") -> Document:
     g = load_grammars(str(grammars_dir) if grammars_dir else None)
-    raw = ingest.read(path)
+    return extract_raw(ingest.read(path, ocr=ocr), g)
+
+
+def extract_raw(raw: ingest.RawDocument, g: Grammars) -> Document:
+    """The stages after ingest, for a document already read (check reads once, OCR'd pages included)."""
     nt = normalise(raw, g)
     seg = segment(nt, g)
     found = extract_all(nt, seg, g)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# A line's box on its page: (x0, top, x1, bottom) in PDF points, origin at the top-left of the page.
+Box = tuple[float, float, float, float]
+
 
 @dataclass
 class RawTable:
@@ -26,15 +29,24 @@ class RawPage:
     number: int | None  # 1-based page number for PDF, None otherwise
     lines: list[str]
     tables: list[RawTable] = field(default_factory=list)
+    # Boxes of `lines`, one per line, where the reader knows them (OCR'd pages, OFD); None otherwise.
+    boxes: list[Box] | None = None
+    # The page's text comes from OCR (no text layer, a garbled one, or --ocr always) and how sure the
+    # engine was of it (mean line confidence, 0..1).
+    ocr: bool = False
+    ocr_confidence: float | None = None
 
 
 @dataclass
 class RawDocument:
     path: str
-    format: str  # "pdf" | "txt" | "docx" | "html"
+    format: str  # "pdf" | "txt" | "docx" | "html" | "doc" | "wps" | "ofd" (+ archive members: see ingest.archive)
     sha256: str
     pages: list[RawPage]
     page_count: int | None = None  # number of PDF pages, else None
     # True when each line is already a whole paragraph (docx, html): normalise must not re-join.
     lines_are_paragraphs: bool = False
     encoding: str | None = None  # detected encoding for txt
+    # Reader notes for the output's warnings: (code, message, page or None) — garbled text layers,
+    # low OCR confidence, a converter's caveats.
+    notes: list[tuple[str, str, int | None]] = field(default_factory=list)

@@ -31,6 +31,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
 from .base import RawDocument, RawPage, RawTable
+from .ocr import DocumentOcr, OcrMode
 
 __all__ = ["read_pdf", "clean_line", "join_cell_lines", "TABLE_SETTINGS"]
 
@@ -437,7 +438,8 @@ def _check_structure(data: bytes, path: str) -> None:
         raise CorruptFileError("truncated PDF (no %%EOF at the end of the file)", path=path)
 
 
-def read_pdf(path: Path, data: bytes) -> RawDocument:
+def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
+    """Text pages through pdfium/pdfplumber; pages without a usable text layer through OCR (ingest/ocr.py)."""
     spath = str(path)
     _check_structure(data, spath)
     try:
@@ -447,6 +449,7 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
     except Exception:
         raise CorruptFileError("corrupt PDF (cannot be opened)", path=spath) from None
     plumber = _Plumber(data)
+    doc_ocr = DocumentOcr(ocr)
     pages: list[list[Item]] = []
     text_chars = 0
     try:
@@ -476,6 +479,10 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
                             items = _page_with_tables(textpage, found[0], index + 1)
                     if items is None:
                         items = _text_items(text)
+                    page_text = "".join(it if isinstance(it, str) else str(it.rows) for it in items)
+                    ocr_lines = doc_ocr.lines_for(page, index + 1, page_text)
+                    if ocr_lines is not None:
+                        items = list(ocr_lines)
                     text_chars += sum(
                         _count_visible(it) if isinstance(it, str) else len(it.rows) for it in items
                     )
@@ -494,10 +501,10 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
         plumber.close()
         pdf.close()
     if text_chars == 0:
-        raise NoTextLayerError("no text layer (image-only PDF?); run OCR first", path=spath)
+        raise NoTextLayerError(doc_ocr.why_no_text(), path=spath)
     pages = [_strip_page_numbers(items) for items in pages]
     pages = _strip_running_lines(pages)
-    return RawDocument(
+    doc = RawDocument(
         path=spath,
         format="pdf",
         sha256="",
@@ -505,3 +512,5 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
         page_count=n_pages,
         lines_are_paragraphs=False,
     )
+    doc_ocr.apply(doc)
+    return doc
