@@ -10,6 +10,7 @@ from . import ingest
 from .assemble import assemble
 from .extraction import extract_all
 from .grammar import Grammars, load_grammars
+from .grammar.check import ExampleResult, all_examples, run_examples
 from .ingest.ocr import OcrMode
 from .models import Document
 from .normalise import normalise
@@ -17,13 +18,34 @@ from .segment import segment
 
 
 def extract_file(path: str | Path, *, grammars_dir: str | Path | None = None, ocr: OcrMode = "auto") -> Document:
+    return extract_with_text(path, grammars_dir=grammars_dir, ocr=ocr)[0]
+
+
+def extract_with_text(path: str | Path, *, grammars_dir: str | Path | None = None,
+                      ocr: OcrMode = "auto") -> tuple[Document, str]:
+    """The Document and the normalised text its spans point into (what `planparse report` shows)."""
     g = load_grammars(str(grammars_dir) if grammars_dir else None)
-    return extract_raw(ingest.read(path, ocr=ocr), g)
+    return extract_raw_with_text(ingest.read(path, ocr=ocr), g)
 
 
 def extract_raw(raw: ingest.RawDocument, g: Grammars) -> Document:
     """The stages after ingest, for a document already read (check reads once, OCR'd pages included)."""
+    return extract_raw_with_text(raw, g)[0]
+
+
+def extract_raw_with_text(raw: ingest.RawDocument, g: Grammars) -> tuple[Document, str]:
     nt = normalise(raw, g)
     seg = segment(nt, g)
     found = extract_all(nt, seg, g)
-    return assemble(raw, nt, seg, found)
+    return assemble(raw, nt, seg, found), nt.text
+
+
+def check_grammars(grammars_dir: str | Path | None = None) -> tuple[list[ExampleResult], int]:
+    """Every example of every rule, the stages' own included (importing them above registered their runners):
+    (failures, number of examples run)."""
+    return run_examples(str(grammars_dir) if grammars_dir else None)
+
+
+def grammar_examples(grammars_dir: str | Path | None = None):
+    """Every (where, example, what the rule gives) of the grammars, for the test suite."""
+    return all_examples(str(grammars_dir) if grammars_dir else None)

@@ -56,6 +56,7 @@ register("txt", (".txt", ".text"), "txt", "read_txt")
 register("pdf", (".pdf",), "pdf", "read_pdf", options=("ocr",))
 register("docx", (".docx",), "docx", "read_docx")
 register("html", (".html", ".htm", ".shtml", ".xhtml"), "html", "read_html")
+register("markdown", (".md", ".markdown"), "markdown", "read_markdown")
 # Word 97 / WPS / RTF: converted to .docx by LibreOffice, then read as .docx (ingest/office.py).
 register("doc", (".doc", ".rtf", ".dot"), "office", "read_doc")
 register("wps", (".wps", ".wpt"), "office", "read_doc")
@@ -70,6 +71,13 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_BY_SUFFIX) + ARCHIVE_SUFFIXES
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97 .doc, WPS .wps (and .xls/.ppt)
 _HTML_OPENINGS = (b"<!doctype html", b"<html", b"<head", b"<meta", b"<?xml version")
+_MARKDOWN_OPENINGS = (b"---\n", b"---\r\n", b"# ", b"## ", b"### ")
+
+
+def _looks_like_markdown(head: bytes) -> bool:
+    """A file without a known suffix that opens with YAML front matter or an ATX heading (weak
+    evidence: used only when the suffix says nothing)."""
+    return head.lstrip(b"\xef\xbb\xbf").startswith(_MARKDOWN_OPENINGS)
 
 
 def _suffix(name: str) -> str:
@@ -115,6 +123,8 @@ def detect_format(path: Path, data: bytes) -> str:
         from ..errors import CorruptFileError
 
         raise CorruptFileError(f"not a {suffix} archive (damaged or misnamed)", path=str(path))
+    if _looks_like_markdown(data[:1024]):
+        return "markdown"
     raise UnknownFormatError(
         f"unknown format '{path.suffix or '(no suffix)'}' (supported: {' '.join(SUPPORTED_SUFFIXES)})",
         path=str(path),
