@@ -278,4 +278,7 @@ def expand_files(args: Iterable[str]) -> list[str]:
         else:
             out.append(arg)
     seen: set[str] = set()
-    return [x for x in out if not (x in seen or seen.add(x))]
+    unique = [x for x in out if not (x in seen or seen.add(x))]
+    from ..ingest.archive import documents_in
+
+    return [member for x in unique for member in (documents_in(x) or [x])]  # archives: every document inside

@@ -21,7 +21,7 @@ from typing import IO, Iterator
 
 from ..errors import CorruptFileError, InputError, MissingFileError
 
-__all__ = ["MEMBER_SEP", "zip_kind", "single_member", "read_member_path", "list_documents", "ArchiveLimits", "LIMITS"]
+__all__ = ["MEMBER_SEP", "zip_kind", "single_member", "read_member_path", "list_documents", "documents_in", "ArchiveLimits", "LIMITS"]
 
 MEMBER_SEP = "!/"
 
@@ -289,3 +289,27 @@ def single_member(label: str, data: bytes, kind: str) -> tuple[str, bytes]:
         f"or name one as ARCHIVE{MEMBER_SEP}MEMBER",
         path=label,
     )
+
+
+def documents_in(path: str) -> list[str] | None:
+    """For a file that is an archive: the member paths of every document inside it, refused members
+    included (reading one raises the reason), so that `check` and `batch` report them as unreadable
+    inputs. None for a file that is not an archive (or not a file)."""
+    p = Path(path)
+    if not p.is_file():
+        return None
+    with open(p, "rb") as f:
+        head = f.read(1024)
+    if _archive_kind(path, head) is None:
+        return None
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        from . import sniff
+
+        with open(p, "rb") as f:
+            if sniff(f.read(), p.name) != "zip":  # a .docx or .ofd package, not an archive of documents
+                return None
+    try:
+        found, refused = list_documents(path)
+    except InputError:
+        return [path]  # a damaged archive: reading it reports the damage
+    return found + [name for name, _ in refused]
