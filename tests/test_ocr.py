@@ -221,3 +221,48 @@ def test_page_with_a_garbled_text_layer_is_read_by_ocr(plan_pdf, tmp_path):
         "garbled text layer (wrong character map) on page(s) 1: read by OCR instead"]
     assert doc.meta.notice_title == "某某市人民政府关于印发某某市河湖保护行动方案的通知"
     assert [c.heading for c in doc.clauses[:2]] == ["工作目标", "重点任务"]
+
+
+# ------------------------------------------------------------------- ruled tables on page images
+
+
+def _grid_image(xs: list[int], ys: list[int], size=(600, 400)):
+    from PIL import Image, ImageDraw
+
+    im = Image.new("L", size, 255)
+    d = ImageDraw.Draw(im)
+    for y in ys:
+        d.line([(xs[0], y), (xs[-1], y)], fill=0, width=2)
+    for x in xs:
+        d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=2)
+    return im, d
+
+
+def test_ruled_table_found_in_a_page_image_and_its_lines_erased():
+    from planparse.ingest.lattice import erase_rulings, image_rulings, ruled_tables
+
+    xs, ys = [50, 150, 450, 550], [100, 160, 220, 280]
+    im, _ = _grid_image(xs, ys)
+    h, v = image_rulings(im, 150)
+    assert h and v
+    boxes = [(60, 120, 100, 140), (200, 115, 400, 145), (470, 180, 530, 200), (60, 300, 200, 320)]
+    tables = ruled_tables(h, v, boxes, tol=3.0)
+    assert len(tables) == 1
+    bbox, grid = tables[0]
+    assert [round(v) for v in bbox] == [50, 100, 550, 280]
+    assert grid == [[[0], [1], []], [[], [], [2]], [[], [], []]]  # the box below the table is in no cell
+    assert erase_rulings(im, h, v).getextrema() == (255, 255)  # only rulings were dark
+
+
+def test_a_box_read_across_two_cells_is_cut_at_the_ruling_line():
+    im, d = _grid_image([10, 70, 200], [0, 40])
+    for i in range(4):  # four "characters" left of the line, six right of it
+        d.rectangle([14 + 12 * i, 12, 22 + 12 * i, 28], fill=0)
+    for i in range(6):
+        d.rectangle([80 + 12 * i, 12, 88 + 12 * i, 28], fill=0)
+    from planparse.ingest.lattice import erase_rulings, image_rulings
+
+    h, v = image_rulings(im, 150)
+    clean = erase_rulings(im, h, v)
+    pieces = ocr._split_at_rulings([("甲乙丙丁戊己庚辛壬癸", (12.0, 10.0, 160.0, 30.0), 0.9)], v, clean)
+    assert [(t, b[0], b[2]) for t, b, _ in pieces] == [("甲乙丙丁", 12.0, 70.0), ("戊己庚辛壬癸", 70.0, 160.0)]

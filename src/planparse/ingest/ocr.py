@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Literal
 
-from .base import Box
+from .base import Box, RawTable
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -59,9 +59,13 @@ class OcrLine(str):
 
 @dataclass
 class OcrPage:
-    lines: list[OcrLine]
+    items: list[OcrLine | RawTable]  # lines and ruled tables in reading order, as the PDF reader's items
     confidence: float | None  # mean over the lines, weighted by their length; None when nothing was read
     engine: str
+
+    @property
+    def lines(self) -> list[OcrLine]:
+        return [it for it in self.items if isinstance(it, OcrLine)]
 
 
 # ----------------------------------------------------------------------------- garbled text layers
@@ -236,8 +240,9 @@ def clean_ocr_text(text: str) -> str:
 def reading_order(found: list[tuple[str, Box, float]]) -> list[tuple[str, Box, float]]:
     """Boxes grouped into printed lines (vertical overlap), each line left to right, lines top to bottom.
 
-    Engines return a printed line in pieces where it has wide gaps (a signature block, a table row);
-    the pieces of one line are joined with a space, which the text cleaner drops between ideographs."""
+    Engines return a printed line in pieces where it has gaps; pieces close together are joined with a
+    space (dropped between ideographs by the text cleaner), pieces further apart than twice the line's
+    height with a tab: the cells of an unruled table row, which the table stage reads as such."""
     rows: list[list[tuple[str, Box, float]]] = []
     for item in sorted(found, key=lambda t: ((t[1][1] + t[1][3]) / 2, t[1][0])):
         _, (x0, top, x1, bottom), _ = item
@@ -252,7 +257,10 @@ def reading_order(found: list[tuple[str, Box, float]]) -> list[tuple[str, Box, f
     out = []
     for row in rows:
         row.sort(key=lambda t: t[1][0])
-        text = " ".join(t for t, _, _ in row)
+        height = max(b[3] - b[1] for _, b, _ in row)
+        text = row[0][0]
+        for (_, prev, _), (t, box, _) in zip(row, row[1:]):
+            text += ("\t" if box[0] - prev[2] > 2 * height else " ") + t
         box = (min(b[0] for _, b, _ in row), min(b[1] for _, b, _ in row),
                max(b[2] for _, b, _ in row), max(b[3] for _, b, _ in row))
         n = sum(len(t) for t, _, _ in row) or 1
@@ -260,24 +268,81 @@ def reading_order(found: list[tuple[str, Box, float]]) -> list[tuple[str, Box, f
     return out
 
 
-def ocr_image(image: "Image", engine: str, dpi: float) -> OcrPage:
-    """Read a page image: lines in reading order, boxes in points (72 per inch) from the top-left."""
-    found = ENGINES[engine][1](image)
+def _split_at_rulings(found: list[tuple[str, Box, float]], v_edges, image) -> list[tuple[str, Box, float]]:
+    """Cut a text box where a vertical ruling line crosses it: the engine sometimes reads two cells of
+    a row as one box. The text is cut in proportion to the inked width on either side of the line
+    (ideographs have one width; the white cell padding around the line does not count)."""
+    import numpy as np
+
+    ink = None
+    out = []
+    for text, (x0, top, x1, bottom), conf in found:
+        mid = (top + bottom) / 2
+        cuts = sorted(x for x, y0, y1 in v_edges if x0 + 4 < x < x1 - 4 and y0 <= mid <= y1)
+        if not cuts:
+            out.append((text, (x0, top, x1, bottom), conf))
+            continue
+        if ink is None:
+            ink = np.asarray(image.convert("L")) < 150
+        columns = ink[max(0, int(top)): int(bottom) + 1].any(axis=0)
+
+        def inked(a: float, b: float) -> int:
+            idx = np.nonzero(columns[max(0, int(a)): max(0, int(b))])[0]
+            return int(idx[-1] - idx[0] + 1) if len(idx) else 0
+
+        left = x0
+        for x in cuts:
+            lw, rw = inked(left, x), inked(x, x1)
+            k = round(len(text) * lw / (lw + rw)) if lw + rw else 0
+            if 0 < k < len(text):
+                out.append((text[:k], (left, top, x, bottom), conf))
+                text, left = text[k:], x
+        out.append((text, (left, top, x1, bottom), conf))
+    return out
+
+
+def _cell_text(found: list[tuple[str, Box, float]], indices: list[int]) -> str:
+    from .pdf import join_cell_lines
+
+    pieces = sorted((found[i] for i in indices), key=lambda t: ((t[1][1] + t[1][3]) / 2, t[1][0]))
+    return join_cell_lines("\n".join(clean_ocr_text(t) for t, _, _ in pieces)) or ""
+
+
+def ocr_image(image: "Image", engine: str, dpi: float, page_number: int | None = None) -> OcrPage:
+    """Read a page image: lines in reading order, boxes in points (72 per inch) from the top-left;
+    ruled tables (ruling lines found in the image) as RawTables where they stand."""
+    from .lattice import erase_rulings, image_rulings, ruled_tables
+
     scale = 72.0 / dpi
-    lines: list[OcrLine] = []
-    for text, box, conf in reading_order(found):
-        clean = clean_ocr_text(text)
-        if clean:
-            lines.append(OcrLine(clean, tuple(round(v * scale, 1) for v in box), round(conf, 4)))  # type: ignore[arg-type]
-    n = sum(len(ln) for ln in lines)
-    mean = round(sum(ln.confidence * len(ln) for ln in lines) / n, 4) if n else None
-    return OcrPage(lines=lines, confidence=mean, engine=engine)
+    h_edges, v_edges = image_rulings(image, dpi)
+    # Ruling lines are not text: without them the engine sees a table's lone digits (序号 1, 2 …)
+    clean = erase_rulings(image, h_edges, v_edges)
+    found = _split_at_rulings(ENGINES[engine][1](clean), v_edges, clean)
+    tables = ruled_tables(h_edges, v_edges, [b for _, b, _ in found], tol=3.0)
+    in_tables = {i for _, grid in tables for row in grid for cell in row for i in cell}
+    pending = sorted(
+        ((bbox[1], RawTable(rows=[[_cell_text(found, cell) for cell in row] for row in grid], page=page_number))
+         for bbox, grid in tables),
+        key=lambda t: t[0],
+    )
+    items: list[OcrLine | RawTable] = []
+    for text, box, conf in reading_order([f for i, f in enumerate(found) if i not in in_tables]):
+        while pending and pending[0][0] <= box[1]:
+            items.append(pending.pop(0)[1])
+        clean = "\t".join(clean_ocr_text(cell) for cell in text.split("\t"))
+        if clean.strip():
+            items.append(OcrLine(clean, tuple(round(v * scale, 1) for v in box), round(conf, 4)))  # type: ignore[arg-type]
+    items.extend(t for _, t in pending)
+    scored = [(found[i][2], len(found[i][0])) for i in range(len(found))]
+    n = sum(k for _, k in scored)
+    mean = round(sum(c * k for c, k in scored) / n, 4) if n else None
+    return OcrPage(items=items, confidence=mean, engine=engine)
 
 
-def ocr_pdf_page(page, engine: str, dpi: float = RENDER_DPI) -> OcrPage:
+def ocr_pdf_page(page, engine: str, dpi: float = RENDER_DPI, page_number: int | None = None) -> OcrPage:
     """Render one pypdfium2 page (its displayed orientation) and OCR it."""
     image = page.render(scale=dpi / 72.0, grayscale=True).to_pil()
-    return ocr_image(image, engine, dpi)
+    return ocr_image(image, engine, dpi, page_number)
 
 
 # ------------------------------------------------------------------------- one document's pages
@@ -298,17 +363,17 @@ class DocumentOcr:
         self.done: dict[int, tuple[str, OcrPage]] = {}  # page number -> (reason, result)
         self.skipped: dict[int, str] = {}  # page number -> reason it needed OCR that it did not get
 
-    def lines_for(self, page, number: int, text: str) -> list[OcrLine] | None:
-        """The OCR'd lines of a page that needs OCR (None: keep the page's own text)."""
+    def lines_for(self, page, number: int, text: str) -> list[OcrLine | RawTable] | None:
+        """The OCR'd lines and tables of a page that needs OCR (None: keep the page's own text)."""
         reason = reason_to_ocr(text, self.mode)
         if reason is None:
             return None
         if self.engine is None:
             self.skipped[number] = reason
             return None
-        result = ocr_pdf_page(page, self.engine)
+        result = ocr_pdf_page(page, self.engine, page_number=number)
         self.done[number] = (reason, result)
-        return result.lines
+        return result.items
 
     def why_no_text(self) -> str:
         """The one-line reason of an image-only PDF that could not be read."""

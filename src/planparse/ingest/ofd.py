@@ -5,7 +5,7 @@ a page draws under or over it. Every TextObject places its TextCode runs at Boun
 mm, y downwards, CTM applied); the runs are grouped into visual lines by baseline, left to right,
 as the PDF reader's lines are, and the same page-furniture removal runs on them. Fonts (often
 embedded subsets) are ignored: OFD stores text as Unicode. Ruled tables (PathObject strokes) are
-found with pdfplumber's lattice algorithm (edges → intersections → cells) and taken out of the text.
+found by the lattice steps of ingest/lattice.py and taken out of the text.
 The library route (easyofd) was checked: it pulls PyMuPDF and renders pages, and its parser ignores
 CTM and templates, so the XML is read here directly.
 """
@@ -22,6 +22,7 @@ from lxml import etree
 
 from ..errors import CorruptFileError, EncryptedError
 from .base import Box, RawDocument, RawPage, RawTable
+from .lattice import ruled_tables
 from .pdf import Item, _strip_page_numbers, _strip_running_lines, _to_raw_page, clean_line, join_cell_lines
 
 __all__ = ["read_ofd"]
@@ -173,35 +174,15 @@ def _lines(runs: list[_Run]) -> list[tuple[str, Box]]:
 
 
 def _tables(page: _Page) -> list[tuple[Box, list[list[str | None]], set[int]]]:
-    """Ruled tables: (bbox in mm, rows of cell texts, indices of the runs inside) — pdfplumber's lattice."""
-    if len(page.h_edges) < 2 or len(page.v_edges) < 2:
-        return []
-    from pdfplumber import table as pt
-
-    edges = [{"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
-              "object_type": "line"} for y, x0, x1 in page.h_edges]
-    edges += [{"orientation": "v", "x0": x, "x1": x, "top": y0, "bottom": y1, "width": 0, "height": y1 - y0,
-               "object_type": "line"} for x, y0, y1 in page.v_edges]
-    edges = pt.merge_edges(edges, snap_x_tolerance=1, snap_y_tolerance=1, join_x_tolerance=1, join_y_tolerance=1)
-    cells = pt.intersections_to_cells(pt.edges_to_intersections(edges, 1, 1))
+    """Ruled tables: (bbox in mm, rows of cell texts, indices of the runs inside)."""
+    boxes = [(r.x0, r.baseline - r.size * 0.8, r.x1, r.baseline) for r in page.runs]
     found = []
-    for cell_group in pt.cells_to_tables(cells):
-        xs = sorted({c[0] for c in cell_group} | {c[2] for c in cell_group})
-        ys = sorted({c[1] for c in cell_group} | {c[3] for c in cell_group})
-        if len(xs) < 2 or len(ys) < 3 and len(xs) < 3:
-            continue
-        bbox = (xs[0], ys[0], xs[-1], ys[-1])
-        row_tops = sorted({c[1] for c in cell_group})
-        col_lefts = sorted({c[0] for c in cell_group})
-        grid: list[list[str | None]] = [[None] * len(col_lefts) for _ in row_tops]
-        used: set[int] = set()
-        for x0, top, x1, bottom in cell_group:
-            inside = [i for i, r in enumerate(page.runs)
-                      if x0 - 0.5 <= (r.x0 + r.x1) / 2 <= x1 + 0.5 and top - 0.5 <= r.baseline - r.size / 3 <= bottom + 0.5]
-            used.update(inside)
-            text = "\n".join(t for t, _ in _lines([page.runs[i] for i in inside]))
-            grid[row_tops.index(top)][col_lefts.index(x0)] = join_cell_lines(text) if text else ""
-        found.append((bbox, grid, used))
+    for bbox, grid in ruled_tables(page.h_edges, page.v_edges, boxes, tol=1.0):
+        rows: list[list[str | None]] = [
+            [join_cell_lines("\n".join(t for t, _ in _lines([page.runs[i] for i in cell]))) or "" for cell in row]
+            for row in grid
+        ]
+        found.append((bbox, rows, {i for row in grid for cell in row for i in cell}))
     return found
 
 
