@@ -372,7 +372,7 @@ def test_pdf_header_then_garbage(tmp_path):
         read(path)
 
 
-def test_image_only_pdf(tmp_path):
+def test_image_only_pdf(tmp_path, monkeypatch):
     from PIL import Image
 
     png = tmp_path / "scan.png"
@@ -385,8 +385,14 @@ def test_image_only_pdf(tmp_path):
         c.showPage()
     c.save()
     with pytest.raises(NoTextLayerError) as ei:
+        read(path, ocr="never")
+    assert str(ei.value) == "no text layer (image-only PDF) and OCR is off (--ocr never); run with --ocr auto"
+    # No engine installed: the message says how to get one.
+    from planparse.ingest import ocr as ocr_mod
+
+    monkeypatch.setattr(ocr_mod, "find_engine", lambda name=None: None)
+    with pytest.raises(NoTextLayerError, match=r"no OCR engine installed: install an OCR engine \(pip install 'planparse\[ocr\]'"):
         read(path)
-    assert str(ei.value) == "no text layer (image-only PDF?); run OCR first"
 
 
 def test_damaged_pdfs_raise_only_planparse_errors(rendered_pdfs, tmp_path):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .extraction import Extraction
 from .ingest.base import RawDocument
-from .models import Annex, Clause, Document, Source, Warning
+from .models import Annex, Clause, Document, PageInfo, Source, Warning
 from .normalise import NormalText
 from .segment import Segmentation
 
@@ -26,6 +26,8 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
     warnings = [Warning(code=code, message=msg) for code, msg in (*raw.warnings, *nt.warnings)]
     warnings += [Warning(code=code, message=msg, clause_id=cid) for code, msg, cid in seg.warnings]
     warnings += found.warnings
+    warnings += [Warning(code=code, message=msg, page=page) for code, msg, page in raw.notes]
+    page_info = [PageInfo(number=p.number, ocr=p.ocr, ocr_confidence=p.ocr_confidence) for p in raw.pages if p.number is not None]
     if not clauses:
         warnings.append(Warning(code="no-clauses", message="no numbered clause found: "
                                 "the output has no clause tree"))
@@ -33,7 +35,8 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
     deadlines = [d for c in clauses for d in c.deadlines] + [task.deadline for task in found.tasks if task.deadline]
     agencies = [a for c in clauses for a in c.agencies] + [task.agencies for task in found.tasks if task.agencies]
     return Document(
-        source=Source(path=raw.path, sha256=raw.sha256, format=raw.format, pages=raw.page_count, encoding=raw.encoding),
+        source=Source(path=raw.path, sha256=raw.sha256, format=raw.format, pages=raw.page_count, encoding=raw.encoding,
+                      page_info=page_info),
         meta=found.meta,
         clauses=clauses,
         targets=targets,

@@ -25,6 +25,16 @@ grammars_app = typer.Typer(help="Inspect and validate grammar (rule) directories
 app.add_typer(grammars_app, name="grammars")
 
 
+class OcrOption(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+_OCR_HELP = ("OCR of PDF pages: auto (pages without a text layer or with a garbled one), always (every page), "
+             "never. Needs an engine: pip install 'planparse[ocr]' (or Debian tesseract-ocr + tesseract-ocr-chi-sim).")
+
+
 class OutFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
@@ -51,12 +61,13 @@ def _main(
 
 @app.command()
 def extract(
-    file: Path = typer.Argument(..., help="A .pdf, .txt (any Chinese encoding), .docx or .html file."),
+    file: Path = typer.Argument(..., help="A .pdf, .txt (any Chinese encoding), .docx, .html, .md, .doc/.wps (via LibreOffice) or .ofd file, an archive (.zip, .tar.gz) holding one, or ARCHIVE!/MEMBER."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout; with --format csv, a directory."),
     fmt: OutFormat = typer.Option(OutFormat.json, "--format", "-f", help="json, jsonl (one line) or csv."),
     pretty: bool = typer.Option(False, "--pretty", help="Indent the JSON."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
     tables_dir: Optional[Path] = typer.Option(None, "--tables-dir", help="With --format csv: the directory for the CSV files (same as -o)."),
+    ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
 ) -> None:
     """Extract one document to contract JSON (exit 3 when the input is unreadable).
 
@@ -66,7 +77,7 @@ def extract(
     from .pipeline import extract_file
 
     try:
-        doc = extract_file(file, grammars_dir=grammars)
+        doc = extract_file(file, grammars_dir=grammars, ocr=ocr.value)
     except PlanparseError as e:
         _fail(e)
     for w in doc.warnings:
@@ -197,6 +208,7 @@ def check(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report here (atomically) instead of stdout."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
     list_rules: bool = typer.Option(False, "--list-rules", help="Print the rules (code, severity, name, summary) and exit."),
+    ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
 ) -> None:
     """Lint documents: numbering, 发文字号, dates, agencies, targets, deadlines, attachments, citations.
 
@@ -228,7 +240,7 @@ def check(
     findings, errors = [], {}
     for path in paths:
         try:
-            findings += check_file(path, rules=rules, grammars_dir=grammars)
+            findings += check_file(path, rules=rules, grammars_dir=grammars, ocr=ocr.value)
         except PlanparseError as e:
             errors[path] = (e.kind, " ".join(str(e).split()))
             typer.echo(f"planparse: error: {path}: {e.kind}: {errors[path][1]}", err=True)

@@ -28,6 +28,17 @@ class Source(_Model):
     format: str
     pages: Optional[int] = None
     encoding: Optional[str] = Field(None, description="detected text encoding (txt input)")
+    page_info: list[PageInfo] = Field(
+        default_factory=list, description="paged sources (PDF, OFD): one entry per page, saying which pages were OCR'd"
+    )
+
+
+class PageInfo(_Model):
+    """How one page of a paged source (PDF, OFD) was read."""
+
+    number: int = Field(description="1-based page number")
+    ocr: bool = Field(False, description="the page's text comes from OCR (no text layer, a garbled one, or --ocr always)")
+    ocr_confidence: Optional[float] = Field(None, description="OCR pages: the engine's mean line confidence, 0..1")
 
 
 class CitedDocument(_Model):

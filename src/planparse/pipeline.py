@@ -10,21 +10,31 @@ from . import ingest
 from .assemble import assemble
 from .extraction import extract_all
 from .compare import metrics as _compare_metrics  # noqa: F401  (registers the examples of metrics.toml)
-from .grammar import load_grammars
+from .grammar import Grammars, load_grammars
 from .grammar.check import ExampleResult, all_examples, run_examples
+from .ingest.ocr import OcrMode
 from .models import Document
 from .normalise import normalise
 from .segment import segment
 
 
-def extract_file(path: str | Path, *, grammars_dir: str | Path | None = None) -> Document:
-    return extract_with_text(path, grammars_dir=grammars_dir)[0]
+def extract_file(path: str | Path, *, grammars_dir: str | Path | None = None, ocr: OcrMode = "auto") -> Document:
+    return extract_with_text(path, grammars_dir=grammars_dir, ocr=ocr)[0]
 
 
-def extract_with_text(path: str | Path, *, grammars_dir: str | Path | None = None) -> tuple[Document, str]:
+def extract_with_text(path: str | Path, *, grammars_dir: str | Path | None = None,
+                      ocr: OcrMode = "auto") -> tuple[Document, str]:
     """The Document and the normalised text its spans point into (what `planparse report` shows)."""
     g = load_grammars(str(grammars_dir) if grammars_dir else None)
-    raw = ingest.read(path)
+    return extract_raw_with_text(ingest.read(path, ocr=ocr), g)
+
+
+def extract_raw(raw: ingest.RawDocument, g: Grammars) -> Document:
+    """The stages after ingest, for a document already read (check reads once, OCR'd pages included)."""
+    return extract_raw_with_text(raw, g)[0]
+
+
+def extract_raw_with_text(raw: ingest.RawDocument, g: Grammars) -> tuple[Document, str]:
     nt = normalise(raw, g)
     seg = segment(nt, g)
     found = extract_all(nt, seg, g)

@@ -23,6 +23,9 @@ def _by_name() -> dict[str, str]:
     return {r.name: r.code for r in RULES.values()}
 
 
+# Rules about the shape of a character (bracket kinds and widths, marker separators): on an OCR'd
+# page the engine chose the glyph (it writes 〔2024〕 as [2024]), not the author, so they stay silent there.
+GLYPH_RULES = frozenset({"PP004", "PP005", "PP007"})
 
 
 @dataclass
@@ -161,36 +164,38 @@ class Context:
 Checker = Callable[[Context], Iterable[Finding]]
 
 
-def analyse(path: str | Path, grammars_dir: str | Path | None = None) -> Context:
+def analyse(path: str | Path, grammars_dir: str | Path | None = None, ocr: str = "auto") -> Context:
     """Extract the document (as `planparse extract` does) and keep the text the rules also read."""
     from .. import ingest
     from ..grammar import load_grammars
     from ..normalise import normalise
-    from ..pipeline import extract_file
+    from ..pipeline import extract_raw
 
     g = load_grammars(str(grammars_dir) if grammars_dir else None)
-    doc = extract_file(path, grammars_dir=grammars_dir)
-    raw = ingest.read(path)  # the raw lines: front matter as written (brackets not folded)
+    raw = ingest.read(path, ocr=ocr)  # type: ignore[arg-type]  # the raw lines: front matter as written (brackets not folded)
+    doc = extract_raw(raw, g)  # read once: OCR'd pages are not OCR'd twice
     nt = normalise(raw, g)  # the text the Document's spans index into
     return Context(path=str(path), doc=doc, raw=raw, nt=nt, g=g)
 
 
 def check_context(ctx: Context, rules: Iterable[str] | None = None) -> list[Finding]:
     wanted = set(rules) if rules is not None else set(RULES)
+    ocr_pages = {p.number for p in ctx.raw.pages if getattr(p, "ocr", False)}
     out: list[Finding] = []
     for codes, checker in CHECKERS:
         if not wanted & set(codes):
             continue
         for f in checker(ctx):
-            if f.code in wanted:
+            if f.code in wanted and not (f.code in GLYPH_RULES and f.page in ocr_pages):
                 out.append(f)
     out.sort(key=lambda f: (f.page or 0, f.line if f.line is not None else 10**9, f.code))
     return out
 
 
-def check_file(path: str | Path, *, rules: Iterable[str] | None = None, grammars_dir: str | Path | None = None) -> list[Finding]:
+def check_file(path: str | Path, *, rules: Iterable[str] | None = None, grammars_dir: str | Path | None = None,
+               ocr: str = "auto") -> list[Finding]:
     """Run the rules (default: all) over one file. Raises PlanparseError when the file cannot be read."""
-    return check_context(analyse(path, grammars_dir), rules)
+    return check_context(analyse(path, grammars_dir, ocr), rules)
 
 
 def expand_files(args: Iterable[str]) -> list[str]:
@@ -217,4 +222,7 @@ def expand_files(args: Iterable[str]) -> list[str]:
         else:
             out.append(arg)
     seen: set[str] = set()
-    return [x for x in out if not (x in seen or seen.add(x))]
+    unique = [x for x in out if not (x in seen or seen.add(x))]
+    from ..ingest.archive import documents_in
+
+    return [member for x in unique for member in (documents_in(x) or [x])]  # archives: every document inside

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# A line's box on its page: (x0, top, x1, bottom) in PDF points, origin at the top-left of the page.
+Box = tuple[float, float, float, float]
+
 
 @dataclass
 class RawTable:
@@ -31,6 +34,12 @@ class LineBox:
     size: float
 
 
+def line_box(box: Box) -> LineBox:
+    """A LineBox from a (x0, top, x1, bottom) box whose height is its characters' size (OCR, OFD)."""
+    x0, top, x1, bottom = box
+    return LineBox(x0=x0, x1=x1, top=top, bottom=bottom, size=max(bottom - top, 0.0))
+
+
 @dataclass
 class RawPage:
     """One page (PDF) or the whole document (txt/docx/html) as lines in reading order."""
@@ -38,17 +47,22 @@ class RawPage:
     number: int | None  # 1-based page number for PDF, None otherwise
     lines: list[str]
     tables: list[RawTable] = field(default_factory=list)
-    # PDF: the box of each line (same length as `lines`); None when the reader has no geometry.
+    # The box of each line (same length as `lines`) where the reader knows it (PDF text and OCR'd
+    # pages, OFD); None when the reader has no geometry.
     boxes: list[LineBox] | None = None
     # Indices of lines that start a block of the source (a markdown paragraph, heading or list
     # item): a paragraph never runs across one. None: the source has no such structure.
     paragraph_starts: list[int] | None = None
+    # The page's text comes from OCR (no text layer, a garbled one, or --ocr always) and how sure the
+    # engine was of it (mean line confidence, 0..1).
+    ocr: bool = False
+    ocr_confidence: float | None = None
 
 
 @dataclass
 class RawDocument:
     path: str
-    format: str  # "pdf" | "txt" | "docx" | "html" | "markdown"
+    format: str  # "pdf" | "txt" | "docx" | "html" | "markdown" | "doc" | "wps" | "rtf" | "ofd"
     sha256: str
     pages: list[RawPage]
     page_count: int | None = None  # number of PDF pages, else None
@@ -60,3 +74,6 @@ class RawDocument:
     # Fields of a front matter or page header (标题, 文号, 发布机构…): not document text; the meta
     # stage uses them only for what the document itself does not say.
     header: dict[str, str] = field(default_factory=dict)
+    # Reader notes for the output's warnings: (code, message, page or None) — garbled text layers,
+    # pages not OCR'd, low OCR confidence.
+    notes: list[tuple[str, str, int | None]] = field(default_factory=list)

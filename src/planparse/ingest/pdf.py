@@ -30,7 +30,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
-from .base import LineBox, RawDocument, RawPage, RawTable
+from .base import LineBox, RawDocument, RawPage, RawTable, line_box
+from .ocr import DocumentOcr, OcrLine, OcrMode
 from .pdf_layout import Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
 
 __all__ = ["read_pdf", "clean_line", "join_cell_lines", "TABLE_SETTINGS"]
@@ -581,7 +582,8 @@ def _check_structure(data: bytes, path: str) -> None:
         raise CorruptFileError("truncated PDF (no %%EOF at the end of the file)", path=path)
 
 
-def read_pdf(path: Path, data: bytes) -> RawDocument:
+def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
+    """Text pages through pdfium/pdfplumber; pages without a usable text layer through OCR (ingest/ocr.py)."""
     spath = str(path)
     _check_structure(data, spath)
     try:
@@ -591,6 +593,7 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
     except Exception:
         raise CorruptFileError("corrupt PDF (cannot be opened)", path=spath) from None
     plumber = _Plumber(data)
+    doc_ocr = DocumentOcr(ocr)
     pages: list[list[Item]] = []
     text_chars = 0
     try:
@@ -602,6 +605,10 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
                 raise CorruptFileError(f"corrupt PDF (page {index + 1} cannot be loaded)", path=spath) from None
             try:
                 items = _read_page(page, index, plumber)
+                page_text = "".join(it.text if isinstance(it, PageLine) else str(it.rows) for it in items)
+                ocr_items = doc_ocr.lines_for(page, index + 1, page_text)
+                if ocr_items is not None:  # no usable text layer: the OCR'd lines, with their boxes
+                    items = [PageLine(str(it), line_box(it.box)) if isinstance(it, OcrLine) else it for it in ocr_items]
                 text_chars += sum(_count_visible(it.text) if isinstance(it, PageLine) else len(it.rows) for it in items)
             except pdfium.PdfiumError:
                 raise CorruptFileError(f"corrupt PDF (page {index + 1} cannot be read)", path=spath) from None
@@ -616,9 +623,9 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
         plumber.close()
         pdf.close()
     if text_chars == 0:
-        raise NoTextLayerError("no text layer (image-only PDF?); run OCR first", path=spath)
+        raise NoTextLayerError(doc_ocr.why_no_text(), path=spath)
     pages = _strip_running_lines(_strip_page_numbers(pages))
-    return RawDocument(
+    doc = RawDocument(
         path=spath,
         format="pdf",
         sha256="",
@@ -626,3 +633,5 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
         page_count=n_pages,
         lines_are_paragraphs=False,
     )
+    doc_ocr.apply(doc)
+    return doc

@@ -1,0 +1,196 @@
+"""Benchmark: OCR engines on scans of the samples and on the scanned corpus file.
+
+    python bench/bench_ocr.py [--engines rapidocr,tesseract] [--samples 000,004] [--dpi 150]
+                              [--scanned ../shared/corpus/real/041_...-scan.pdf] [--json out.json]
+
+For every sample: render samples/<stem>.txt as a PDF (tools/render_pdf.py), read it through the text
+path, make a 150-dpi image-only scan of it (tools/make_scan.py: pdftoppm, JPEG pages), and read the
+scan with each engine (`ingest.read(..., ocr="auto")`, the engine chosen by $PLANPARSE_OCR_ENGINE).
+Measured per engine:
+  chars right  characters of the text path's pages found in the OCR'd pages, aligned page by page
+               (difflib matching blocks over the visible characters, width-folded; OCR's extra
+               characters count against `chars extra`)
+  clause F1    ../shared/eval/score.py's clause score against ../shared/gold (the text path's too)
+  targets F1   the same for targets
+  s/page       CPU seconds per page (this process and its children: tesseract runs as a
+               subprocess), and wall seconds per page; the machine is shared, CPU time is the
+               figure that does not depend on its load
+  confidence   the engine's mean line confidence over the pages
+The scanned corpus file has no gold: its clause tree (ids and headings), read from the page images by
+eye, is EXPECTED_041 below; each engine's clauses are scored against it (ids matched, headings equal
+after removing punctuation).
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import importlib.util
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for _p in (ROOT / "src", ROOT):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
+
+SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").exists() else ROOT / ".." / "shared"
+
+
+def _score_module():
+    spec = importlib.util.spec_from_file_location("pp_score", SHARED / "eval" / "score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
+
+
+# 041 (山东省商务厅等5部门 购新补贴实施细则, a web page printed to PDF as outlines: no text layer), read by eye.
+EXPECTED_041 = [
+    ("1", "补贴品种和补贴标准"), ("2", "补贴流程及方式"), ("2.1", "补贴资格申领"), ("2.2", "优化支付方式"),
+    ("2.3", "加快资金拨付进度"), ("3", "审核流程"), ("3.1", "严格审核校验"), ("3.2", "优化信息采集"),
+    ("3.3", "强化平台建设"), ("4", "加强资金管理"), ("4.1", "强化协同配合"), ("4.2", "确保资金安全"),
+    ("5", "营造良好市场环境"), ("5.1", "鼓励优惠让利"), ("5.2", "加强宣传引导"), ("6", "风险防范与监督检查"),
+    ("6.1", "开展重点核查"), ("6.2", "强化安全保障"),
+]
+
+
+def clause_agreement(expected: list[tuple[str, str]], found: list[tuple[str, str | None]]) -> dict:
+    """Clause-id F1 and the share of matched clauses whose heading is the expected one."""
+    import re
+
+    def bare(h: str | None) -> str:
+        return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", h or ""))
+
+    exp, got = dict(expected), dict(found)
+    tp = len(exp.keys() & got.keys())
+    p = tp / len(got) if got else 0.0
+    r = tp / len(exp) if exp else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    heads = sum(1 for k in exp.keys() & got.keys() if bare(exp[k]) == bare(got[k]))
+    return {"clause_f1": round(f1, 4), "headings_right": f"{heads}/{tp}"}
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+
+
+def chars_right(text_pages: list[str], ocr_pages: list[str]) -> tuple[int, int, int]:
+    """(characters of the text path, of them found by OCR in order, OCR characters beyond those)."""
+    total = right = extra = 0
+    for a, b in zip(text_pages, ocr_pages):
+        a, b = _visible(a), _visible(b)
+        m = sum(blk.size for blk in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+        total += len(a)
+        right += m
+        extra += len(b) - m
+    return total, right, extra
+
+
+def _read(path: Path, engine: str | None):
+    from planparse import ingest
+    from planparse.grammar import load_grammars
+    from planparse.pipeline import extract_raw
+
+    if engine:
+        os.environ["PLANPARSE_OCR_ENGINE"] = engine
+    c0, w0 = _cpu(), time.perf_counter()
+    raw = ingest.read(path, ocr="auto")
+    c1, w1 = _cpu(), time.perf_counter()
+    doc = extract_raw(raw, load_grammars(None))
+    return raw, doc, c1 - c0, w1 - w0
+
+
+def _page_texts(raw) -> list[str]:
+    return ["\n".join(p.lines) + "".join("".join(c or "" for c in row) for t in p.tables for row in t.rows) for p in raw.pages]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--engines", default="rapidocr,tesseract")
+    ap.add_argument("--samples", default="", help="comma-separated sample prefixes (default: all)")
+    ap.add_argument("--dpi", type=int, default=150)
+    ap.add_argument("--scanned", default=str(SHARED / "corpus" / "real" / "041_shandong-phone-tablet-subsidy-rules-scan.pdf"))
+    ap.add_argument("--json", help="write the measurements here")
+    ap.add_argument("--keep", help="keep the rendered PDFs and scans in this directory")
+    a = ap.parse_args(argv)
+
+    from planparse.ingest import ocr
+    from tools.make_scan import scan_pdf
+    from tools.render_pdf import render_sample
+
+    score = _score_module()
+    engines = [e for e in a.engines.split(",") if e]
+    for e in engines:
+        if ocr.find_engine(e) != e:
+            print(f"engine {e} is not installed", file=sys.stderr)
+            return 2
+    wanted = [s for s in a.samples.split(",") if s]
+    samples = sorted(p for p in (ROOT / "samples").glob("*.txt") if not wanted or p.stem.split("_")[0] in wanted)
+    work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="bench-ocr-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results: list[dict] = []
+    for txt in samples:
+        pdf = render_sample(txt, work / f"{txt.stem}.pdf")
+        scan = scan_pdf(pdf, work / f"{txt.stem}-scan{a.dpi}.pdf", a.dpi)
+        gold = json.loads((SHARED / "gold" / f"{txt.stem}.json").read_text())
+        raw_t, doc_t, _, _ = _read(pdf, None)
+        text_pages = _page_texts(raw_t)
+        base = {"sample": txt.stem, "pages": len(raw_t.pages),
+                "text_clause_f1": score.score_clauses(gold, doc_t.model_dump())["f1"],
+                "text_targets_f1": score.score_targets(gold, doc_t.model_dump())["f1"]}
+        for e in engines:
+            raw_o, doc_o, cpu, wall = _read(scan, e)
+            total, right, extra = chars_right(text_pages, _page_texts(raw_o))
+            confs = [p.ocr_confidence for p in raw_o.pages if p.ocr_confidence is not None]
+            row = {**base, "engine": e, "chars": total, "chars_right": right, "chars_extra": extra,
+                   "char_accuracy": round(right / total, 4) if total else None,
+                   "clause_f1": score.score_clauses(gold, doc_o.model_dump())["f1"],
+                   "targets_f1": score.score_targets(gold, doc_o.model_dump())["f1"],
+                   "cpu_s_per_page": round(cpu / len(raw_o.pages), 2), "wall_s_per_page": round(wall / len(raw_o.pages), 2),
+                   "confidence": round(sum(confs) / len(confs), 4) if confs else None}
+            results.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+    scanned = Path(a.scanned)
+    if scanned.is_file():
+        for e in engines:
+            raw_o, doc_o, cpu, wall = _read(scanned, e)
+            confs = [p.ocr_confidence for p in raw_o.pages if p.ocr_confidence is not None]
+            row = {"sample": scanned.name, "engine": e, "pages": len(raw_o.pages),
+                   "cpu_s_per_page": round(cpu / len(raw_o.pages), 2), "wall_s_per_page": round(wall / len(raw_o.pages), 2),
+                   "confidence": round(sum(confs) / len(confs), 4) if confs else None,
+                   "meta": {k: v for k, v in doc_o.meta.model_dump().items() if v},
+                   "clauses": [(c.id, c.heading) for c in doc_o.clauses]}
+            if scanned.name.startswith("041_"):
+                row.update(clause_agreement(EXPECTED_041, row["clauses"]))
+            results.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+    if a.json:
+        Path(a.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    print()
+    print("| sample | engine | pages | chars right | extra | clause F1 (text path) | targets F1 (text path) | CPU s/page | wall s/page | confidence |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        if "chars" in r:
+            print(f"| {r['sample'][:3]} | {r['engine']} | {r['pages']} | {r['char_accuracy']:.4f} ({r['chars_right']}/{r['chars']}) | "
+                  f"{r['chars_extra']} | {r['clause_f1']:.3f} ({r['text_clause_f1']:.3f}) | {r['targets_f1']:.3f} ({r['text_targets_f1']:.3f}) | "
+                  f"{r['cpu_s_per_page']} | {r['wall_s_per_page']} | {r['confidence']} |")
+        else:
+            print(f"| {r['sample'][:3]} | {r['engine']} | {r['pages']} | – | – | {r.get('clause_f1', '–')} "
+                  f"(headings {r.get('headings_right', '–')}; vs read by eye) | – | "
+                  f"{r['cpu_s_per_page']} | {r['wall_s_per_page']} | {r['confidence']} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,315 @@
+"""Archives as inputs: .zip, .tar, .tar.gz (also nested), read member by member, never unpacked to disk.
+
+A member is named `ARCHIVE!/path/inside` (`a.zip!/b.zip!/c.pdf` for an archive in an archive); that
+name is what `ingest.read` accepts, what the output's source.path says and what batch names outputs
+after. Members are read into memory one at a time, under limits that refuse zip bombs (declared or
+actual size, compression ratio, member count, nesting depth), and a member whose path would leave the
+archive (absolute, `..`, a link) is refused, never read.
+
+Zip member names: the zip format stores names in UTF-8 only when flag bit 11 is set; Chinese tools
+(WinRAR, 360压缩, Windows' own zip) write GBK bytes without it, which Python reads as CP437 mojibake.
+Such names are re-decoded (UTF-8 if valid, else GB18030, a superset of GBK).
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import tarfile
+import zipfile
+from pathlib import Path
+from typing import IO, Iterator
+
+from ..errors import CorruptFileError, InputError, MissingFileError
+
+__all__ = ["MEMBER_SEP", "zip_kind", "single_member", "read_member_path", "list_documents", "documents_in", "ArchiveLimits", "LIMITS"]
+
+MEMBER_SEP = "!/"
+
+
+class ArchiveLimits:
+    """Zip-bomb guards. A member above any of them is refused (the archive's other members are read)."""
+
+    member_bytes = 256 * 1024 * 1024  # a policy document is a few MB; scans of long ones, tens
+    ratio = 200  # uncompressed / compressed, for members over ratio_floor (text XML compresses ~10-20x)
+    ratio_floor = 1024 * 1024
+    members = 20000
+    depth = 4  # archives inside archives
+    total_bytes = 4 * 1024 * 1024 * 1024  # decompressed while walking one tar stream
+
+
+LIMITS = ArchiveLimits()
+
+
+class UnsafeMemberError(InputError):
+    kind = "unsafe_member"
+
+
+def zip_kind(data: bytes) -> str | None:
+    """What a zip file is: a Word file, an OFD file, or an archive of documents (None: not a readable zip)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "word/document.xml" in names or ("[Content_Types].xml" in names and any(n.startswith("word/") for n in names)):
+        return "docx"
+    if "OFD.xml" in names:
+        return "ofd"
+    return "zip"
+
+
+def _archive_kind(name: str, data_head: bytes) -> str | None:
+    if data_head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "zip"
+    if data_head.startswith(b"\x1f\x8b"):
+        return "tar.gz"
+    if len(data_head) > 262 and data_head[257:262] == b"ustar":
+        return "tar"
+    return None
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _tar_name(member: tarfile.TarInfo) -> str:
+    name = member.name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return name
+    if raw.decode("utf-8", "replace") == name:
+        return name
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return name
+
+
+def unsafe_reason(name: str) -> str | None:
+    """Why a member name must not be used as a path (it would leave the archive), or None."""
+    n = name.replace("\\", "/")
+    if n.startswith("/") or (len(n) > 1 and n[1] == ":"):
+        return "absolute path"
+    if ".." in n.split("/"):
+        return "path leaves the archive (..)"
+    if MEMBER_SEP in n:
+        return f"'{MEMBER_SEP}' in the member name"
+    return None
+
+
+def _is_junk(name: str) -> bool:
+    base = posixpath.basename(name.rstrip("/"))
+    return not base or base.startswith(".") or name.startswith("__MACOSX/")
+
+
+def _check_zip_member(info: zipfile.ZipInfo, label: str) -> None:
+    if info.file_size > LIMITS.member_bytes:
+        raise UnsafeMemberError(f"member too large ({info.file_size} bytes > {LIMITS.member_bytes}): refused", path=label)
+    if info.file_size > LIMITS.ratio_floor and info.file_size > LIMITS.ratio * max(info.compress_size, 1):
+        raise UnsafeMemberError(
+            f"compression ratio {info.file_size // max(info.compress_size, 1)}:1 looks like a zip bomb: refused", path=label
+        )
+
+
+def _read_bounded(f: IO[bytes], label: str) -> bytes:
+    data = f.read(LIMITS.member_bytes + 1)
+    if len(data) > LIMITS.member_bytes:
+        raise UnsafeMemberError(f"member larger than {LIMITS.member_bytes} bytes: refused", path=label)
+    return data
+
+
+class _Archive:
+    """One opened archive (a file on disk or bytes in memory): its members by decoded name."""
+
+    def __init__(self, label: str, source: str | bytes, kind: str):
+        self.label = label
+        self.kind = kind
+        self.source = source
+
+    def _fileobj(self) -> IO[bytes]:
+        return io.BytesIO(self.source) if isinstance(self.source, bytes) else open(self.source, "rb")
+
+    def members(self) -> Iterator[tuple[str, str | None]]:
+        """(decoded name, reason it is refused or None) of every regular file, in archive order."""
+        try:
+            if self.kind == "zip":
+                with zipfile.ZipFile(self._fileobj()) as zf:
+                    infos = zf.infolist()
+                    if len(infos) > LIMITS.members:
+                        raise UnsafeMemberError(f"more than {LIMITS.members} members: refused", path=self.label)
+                    for info in infos:
+                        if not info.is_dir():
+                            name = _zip_name(info)
+                            yield name, unsafe_reason(name)
+            else:
+                with self._fileobj() as f, tarfile.open(fileobj=f, mode="r|*") as tf:
+                    for count, m in enumerate(tf):
+                        if count >= LIMITS.members:
+                            raise UnsafeMemberError(f"more than {LIMITS.members} members: refused", path=self.label)
+                        if m.isdir():
+                            continue
+                        name = _tar_name(m)
+                        reason = unsafe_reason(name) or (None if m.isfile() else "a link or device, not a file")
+                        yield name, reason
+        except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as e:
+            raise CorruptFileError(f"damaged {self.kind} archive ({type(e).__name__})", path=self.label) from None
+
+    def read(self, wanted: str) -> bytes:
+        label = f"{self.label}{MEMBER_SEP}{wanted}"
+        reason = unsafe_reason(wanted)
+        if reason:
+            raise UnsafeMemberError(f"unsafe member name ({reason}): refused", path=label)
+        try:
+            if self.kind == "zip":
+                with zipfile.ZipFile(self._fileobj()) as zf:
+                    for info in zf.infolist():
+                        if _zip_name(info) == wanted and not info.is_dir():
+                            _check_zip_member(info, label)
+                            with zf.open(info) as f:
+                                return _read_bounded(f, label)
+            else:
+                seen = 0
+                with self._fileobj() as f, tarfile.open(fileobj=f, mode="r|*") as tf:
+                    for m in tf:
+                        seen += m.size
+                        if seen > LIMITS.total_bytes:
+                            raise UnsafeMemberError(f"more than {LIMITS.total_bytes} bytes decompressed: refused", path=label)
+                        if _tar_name(m) == wanted:
+                            if not m.isfile():
+                                raise UnsafeMemberError("a link or device, not a file: refused", path=label)
+                            if m.size > LIMITS.member_bytes:
+                                raise UnsafeMemberError(f"member too large ({m.size} bytes): refused", path=label)
+                            fh = tf.extractfile(m)
+                            return _read_bounded(fh, label) if fh else b""
+        except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, RuntimeError) as e:
+            # RuntimeError: zipfile's "encrypted, password required"
+            what = "encrypted member (password required)" if isinstance(e, RuntimeError) else f"damaged {self.kind} archive ({type(e).__name__})"
+            raise CorruptFileError(what, path=label) from None
+        raise MissingFileError("no such member in the archive", path=label)
+
+
+def _open(label: str, source: str | bytes) -> _Archive:
+    if isinstance(source, bytes):
+        head = source[:1024]
+    else:
+        with open(source, "rb") as f:
+            head = f.read(1024)
+    kind = _archive_kind(label, head)
+    if kind is None:
+        raise CorruptFileError("not an archive (.zip, .tar, .tar.gz)", path=label)
+    return _Archive(label, source, kind)
+
+
+def read_member_path(name: str) -> bytes:
+    """The bytes of `ARCHIVE!/member[!/member...]`, the outer archive read from disk."""
+    outer, *inner = name.split(MEMBER_SEP)
+    if not Path(outer).is_file():
+        raise MissingFileError("no such file", path=outer)
+    if len(inner) > LIMITS.depth:
+        raise UnsafeMemberError(f"archives nested deeper than {LIMITS.depth}: refused", path=name)
+    source: str | bytes = outer
+    label = outer
+    for member in inner:
+        source = _open(label, source).read(member)
+        label = f"{label}{MEMBER_SEP}{member}"
+    assert isinstance(source, bytes)
+    return source
+
+
+def _is_document(name: str) -> bool:
+    from . import SUPPORTED_SUFFIXES
+
+    return not _is_junk(name) and name.lower().endswith(SUPPORTED_SUFFIXES)
+
+
+def _is_archive(name: str) -> bool:
+    from . import ARCHIVE_SUFFIXES
+
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def list_documents(label: str, source: str | bytes | None = None, depth: int = 0) -> tuple[list[str], list[tuple[str, str]]]:
+    """Every document inside an archive (recursing into archives inside it), as member paths, and the
+    members refused with the reason: ([`a.zip!/x.pdf`, `a.zip!/b.zip!/y.doc`], [(`a.zip!/../z.pdf`, why)])."""
+    arch = _open(label, label if source is None else source)
+    found: list[str] = []
+    refused: list[tuple[str, str]] = []
+    for name, reason in arch.members():
+        path = f"{label}{MEMBER_SEP}{name}"
+        if not _is_document(name):
+            continue
+        if reason:
+            refused.append((path, reason))
+        elif _is_archive(name):
+            if depth + 1 >= LIMITS.depth:
+                refused.append((path, f"archives nested deeper than {LIMITS.depth}"))
+                continue
+            try:
+                inner_found, inner_refused = list_documents(path, arch.read(name), depth + 1)
+            except InputError as e:
+                refused.append((path, str(e)))
+                continue
+            found += inner_found
+            refused += inner_refused
+        else:
+            found.append(path)
+    return found, refused
+
+
+def single_member(label: str, data: bytes, kind: str) -> tuple[str, bytes]:
+    """The one document of an archive given to `extract` (its member path and bytes)."""
+    found, refused = list_documents(label, data)
+    if len(found) == 1:
+        inner = found[0][len(label) + len(MEMBER_SEP):]
+        source: bytes = data
+        lbl = label
+        for member in inner.split(MEMBER_SEP):
+            source = _open(lbl, source).read(member)
+            lbl = f"{lbl}{MEMBER_SEP}{member}"
+        return found[0], source
+    if not found:
+        why = f" ({len(refused)} member(s) refused: {refused[0][1]})" if refused else ""
+        raise InputError(f"{kind} archive holds no document{why}", path=label)
+    names = ", ".join(f[len(label) + len(MEMBER_SEP):] for f in found[:3])
+    more = ", …" if len(found) > 3 else ""
+    raise InputError(
+        f"{kind} archive holds {len(found)} documents ({names}{more}): use `planparse batch`, "
+        f"or name one as ARCHIVE{MEMBER_SEP}MEMBER",
+        path=label,
+    )
+
+
+def documents_in(path: str) -> list[str] | None:
+    """For a file that is an archive: the member paths of every document inside it, refused members
+    included (reading one raises the reason), so that `check` and `batch` report them as unreadable
+    inputs. None for a file that is not an archive (or not a file)."""
+    p = Path(path)
+    if not p.is_file():
+        return None
+    with open(p, "rb") as f:
+        head = f.read(1024)
+    if _archive_kind(path, head) is None:
+        return None
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        from . import sniff
+
+        with open(p, "rb") as f:
+            if sniff(f.read(), p.name) != "zip":  # a .docx or .ofd package, not an archive of documents
+                return None
+    try:
+        found, refused = list_documents(path)
+    except InputError:
+        return [path]  # a damaged archive: reading it reports the damage
+    return found + [name for name, _ in refused]

@@ -1,0 +1,411 @@
+"""OCR of PDF pages: a page-level step of the PDF reader, not a pipeline of its own.
+
+`pdf.read_pdf` asks `reason_to_ocr` about every page; the pages with a reason (no text layer, a
+garbled text layer, or `--ocr always`) are rendered and read by an offline engine here, and come back
+as visual lines in reading order with their boxes and confidences, so page-furniture removal and line
+re-joining treat them exactly as the lines of a text page.
+
+Engines (measured in bench/README.md; the first installed one is used):
+- rapidocr-onnxruntime (PP-OCRv4 models in the wheel; extra `ocr`): line boxes and scores directly.
+- Tesseract (Debian `tesseract-ocr` + `tesseract-ocr-chi-sim`) through pytesseract: word boxes
+  grouped into lines.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Callable, Literal
+
+from .base import Box, RawTable, line_box
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+__all__ = [
+    "DocumentOcr", "OcrMode", "OcrLine", "OcrPage", "OCR_MODES", "ENGINES", "find_engine", "ocr_image", "ocr_pdf_page",
+    "reason_to_ocr", "garbled_chars", "is_garbled", "HOW_TO_ENABLE", "LOW_CONFIDENCE",
+]
+
+OcrMode = Literal["auto", "always", "never"]
+OCR_MODES: tuple[str, ...] = ("auto", "always", "never")
+RENDER_DPI = 150  # enough for 10.5-pt body text; measured against 200 dpi in bench/README.md
+# A page whose mean line confidence is below this gets a warning in the output.
+LOW_CONFIDENCE = 0.80
+HOW_TO_ENABLE = (
+    "install an OCR engine (pip install 'planparse[ocr]', or apt install tesseract-ocr tesseract-ocr-chi-sim) "
+    "and run with --ocr auto"
+)
+
+
+class OcrLine(str):
+    """A line of OCR'd text that carries its box (points, top-left origin) and the engine's confidence.
+
+    A str, so the PDF reader's page-furniture passes handle it like any extracted line."""
+
+    box: Box
+    confidence: float
+
+    def __new__(cls, text: str, box: Box, confidence: float) -> "OcrLine":
+        obj = super().__new__(cls, text)
+        obj.box = box
+        obj.confidence = confidence
+        return obj
+
+
+@dataclass
+class OcrPage:
+    items: list[OcrLine | RawTable]  # lines and ruled tables in reading order, as the PDF reader's items
+    confidence: float | None  # mean over the lines, weighted by their length; None when nothing was read
+    engine: str
+
+    @property
+    def lines(self) -> list[OcrLine]:
+        return [it for it in self.items if isinstance(it, OcrLine)]
+
+
+# ----------------------------------------------------------------------------- garbled text layers
+
+# Characters a Chinese government text is written in: ideographs, CJK punctuation and symbols,
+# full-width forms, ASCII, Greek letters (μg/m³, α), and the general punctuation / symbols / numbers blocks (“” — … ‰ ℃ ① Ⅰ ≥ ■ →).
+_EXPECTED = re.compile(
+    "[\u0000-\u007f\u00a0-\u00bf\u00d7\u00f7\u0391-\u03c9\u2000-\u2bff\u2e80-\u2fdf\u3000-\u33ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]"
+)
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")  # with CJK punctuation
+# A page is garbled when at least this share of its visible characters are letters from scripts a
+# Chinese text does not use (Latin-extended, IPA, Cyrillic, private use: a wrong ToUnicode map) ...
+GARBLED_SHARE = 0.02
+GARBLED_MIN_CHARS = 3
+# ... or when this many such letters stand between two ideographs or Chinese punctuation marks
+# (推М绿色ſ展, ，ǅ善: never written so).
+GARBLED_INSIDE_WORDS = 2
+
+
+def garbled_chars(text: str) -> tuple[int, int, int]:
+    """(visible characters, unexpected letters, unexpected letters with Chinese on both sides)."""
+    visible = [ch for ch in text if not ch.isspace()]
+    odd = inside = 0
+    for i, ch in enumerate(visible):
+        if _EXPECTED.match(ch) or not _unexpected(ch):
+            continue
+        odd += 1
+        if 0 < i < len(visible) - 1 and _HAN.match(visible[i - 1]) and _HAN.match(visible[i + 1]):
+            inside += 1
+    return len(visible), odd, inside
+
+
+def _unexpected(ch: str) -> bool:
+    cat = unicodedata.category(ch)
+    return cat.startswith("L") or cat in ("Co", "Cn") or ch == "\ufffd"
+
+
+def is_garbled(text: str) -> bool:
+    """True when a page's text layer decodes to the wrong characters (wrong ToUnicode map)."""
+    visible, odd, inside = garbled_chars(text)
+    if inside >= GARBLED_INSIDE_WORDS:
+        return True
+    return odd >= GARBLED_MIN_CHARS and odd >= GARBLED_SHARE * visible
+
+
+def reason_to_ocr(text: str, mode: OcrMode) -> str | None:
+    """Why a page's text must come from OCR: "forced", "no_text_layer", "garbled", or None."""
+    if mode == "always":
+        return "forced"
+    if not any(not ch.isspace() for ch in text):
+        return "no_text_layer"
+    if is_garbled(text):
+        return "garbled"
+    return None
+
+
+# ---------------------------------------------------------------------------------------- engines
+
+Engine = Callable[["Image"], list[tuple[str, Box, float]]]  # image -> (text, box in pixels, confidence)
+
+
+def _rapidocr_available() -> bool:
+    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
+
+
+def _tesseract_available() -> bool:
+    if importlib.util.find_spec("pytesseract") is None or not shutil.which("tesseract"):
+        return False
+    import pytesseract
+
+    try:
+        return "chi_sim" in pytesseract.get_languages(config="")
+    except Exception:  # a broken tesseract install: treat as absent
+        return False
+
+
+@lru_cache(maxsize=1)
+def _rapidocr_model():
+    import logging
+
+    from rapidocr_onnxruntime import RapidOCR
+
+    logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+    # One thread per process: batch runs documents in parallel processes, and onnxruntime's pool of
+    # spinning threads costs ~40% more CPU per page than it saves in wall time (bench/README.md).
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+
+
+def _read_rapidocr(image: "Image") -> list[tuple[str, Box, float]]:
+    import numpy as np
+
+    # The angle classifier is for photographed text; rendered pages are upright (and it costs ~10%).
+    result, _ = _rapidocr_model()(np.asarray(image.convert("RGB")), use_cls=False)
+    out = []
+    for quad, text, score in result or []:
+        xs = [p[0] for p in quad]
+        ys = [p[1] for p in quad]
+        out.append((text, (min(xs), min(ys), max(xs), max(ys)), float(score)))
+    return out
+
+
+def _read_tesseract(image: "Image") -> list[tuple[str, Box, float]]:
+    import pytesseract
+
+    # --psm 4: one column of text of variable sizes (the page segmentation that keeps a printed
+    # line whole; the default --psm 3 splits indented and justified lines into columns).
+    data = pytesseract.image_to_data(
+        image.convert("RGB"), lang="chi_sim", config="--psm 4", output_type=pytesseract.Output.DICT
+    )
+    lines: dict[tuple, list[int]] = {}
+    for i, word in enumerate(data["text"]):
+        if word.strip() and float(data["conf"][i]) >= 0:
+            lines.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
+    out = []
+    for idx in lines.values():
+        words = [data["text"][i] for i in idx]
+        x0 = min(data["left"][i] for i in idx)
+        y0 = min(data["top"][i] for i in idx)
+        x1 = max(data["left"][i] + data["width"][i] for i in idx)
+        y1 = max(data["top"][i] + data["height"][i] for i in idx)
+        conf = sum(float(data["conf"][i]) * len(data["text"][i]) for i in idx) / max(1, sum(len(w) for w in words))
+        out.append((" ".join(words), (x0, y0, x1, y1), conf / 100.0))
+    return out
+
+
+# name -> (is installed, reader); the order is the preference measured in bench/README.md
+ENGINES: dict[str, tuple[Callable[[], bool], Engine]] = {
+    "rapidocr": (_rapidocr_available, _read_rapidocr),
+    "tesseract": (_tesseract_available, _read_tesseract),
+}
+
+
+def find_engine(name: str | None = None) -> str | None:
+    """The engine to use: `name` (or $PLANPARSE_OCR_ENGINE) if installed, else the first installed one
+    in ENGINES' order; None when there is none."""
+    return _find_engine(name or os.environ.get("PLANPARSE_OCR_ENGINE") or None)
+
+
+@lru_cache(maxsize=None)
+def _find_engine(name: str | None) -> str | None:
+    names = [name] if name else list(ENGINES)
+    for n in names:
+        if n in ENGINES and ENGINES[n][0]():
+            return n
+    return None
+
+
+# ------------------------------------------------------------------------------------ reading order
+
+# Chinese punctuation OCR engines write in ASCII (苏政发[2024] is left to the grammars: the 发文字号
+# pattern reads any bracket pair): the full-width form next to an ideograph, as printed.
+_FULL_WIDTH = {ch: chr(ord(ch) + 0xFEE0) for ch in ",:;()!?"}
+_ASCII_PUNCT_BY_HAN = re.compile(
+    r"(?<=[\u3400-\u9fff\uff01-\uff5e\u3001-\u3011])[,:;()!?]|[,:;()!?](?=[\u3400-\u9fff\u3001-\u3011])"
+)
+_HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef])\s+(?=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef])")
+
+
+def clean_ocr_text(text: str) -> str:
+    """OCR text in the characters a text layer would have: full-width punctuation by ideographs,
+    no spaces between ideographs (Tesseract separates every character)."""
+    text = unicodedata.normalize("NFKC", text) if any("\u2f00" <= ch <= "\u2fdf" for ch in text) else text
+    text = _HAN_SPACE.sub("", text.strip())
+    prev = None
+    while prev != text:  # `(一)` needs two passes: the `)` sees the converted `（`
+        prev = text
+        text = _ASCII_PUNCT_BY_HAN.sub(lambda m: _FULL_WIDTH[m.group(0)], text)
+    return text
+
+
+def reading_order(found: list[tuple[str, Box, float]]) -> list[tuple[str, Box, float]]:
+    """Boxes grouped into printed lines (vertical overlap), each line left to right, lines top to bottom.
+
+    Engines return a printed line in pieces where it has gaps; pieces close together are joined with a
+    space (dropped between ideographs by the text cleaner), pieces further apart than twice the line's
+    height with a tab: the cells of an unruled table row, which the table stage reads as such."""
+    rows: list[list[tuple[str, Box, float]]] = []
+    for item in sorted(found, key=lambda t: ((t[1][1] + t[1][3]) / 2, t[1][0])):
+        _, (x0, top, x1, bottom), _ = item
+        mid = (top + bottom) / 2
+        if rows:
+            r_top = min(b[1] for _, b, _ in rows[-1])
+            r_bottom = max(b[3] for _, b, _ in rows[-1])
+            if r_top <= mid <= r_bottom:
+                rows[-1].append(item)
+                continue
+        rows.append([item])
+    out = []
+    for row in rows:
+        row.sort(key=lambda t: t[1][0])
+        height = max(b[3] - b[1] for _, b, _ in row)
+        text = row[0][0]
+        for (_, prev, _), (t, box, _) in zip(row, row[1:]):
+            text += ("\t" if box[0] - prev[2] > 2 * height else " ") + t
+        box = (min(b[0] for _, b, _ in row), min(b[1] for _, b, _ in row),
+               max(b[2] for _, b, _ in row), max(b[3] for _, b, _ in row))
+        n = sum(len(t) for t, _, _ in row) or 1
+        out.append((text, box, sum(c * len(t) for t, _, c in row) / n))
+    return out
+
+
+def _split_at_rulings(found: list[tuple[str, Box, float]], v_edges, image) -> list[tuple[str, Box, float]]:
+    """Cut a text box where a vertical ruling line crosses it: the engine sometimes reads two cells of
+    a row as one box. The text is cut in proportion to the inked width on either side of the line
+    (ideographs have one width; the white cell padding around the line does not count)."""
+    import numpy as np
+
+    ink = None
+    out = []
+    for text, (x0, top, x1, bottom), conf in found:
+        mid = (top + bottom) / 2
+        cuts = sorted(x for x, y0, y1 in v_edges if x0 + 4 < x < x1 - 4 and y0 <= mid <= y1)
+        if not cuts:
+            out.append((text, (x0, top, x1, bottom), conf))
+            continue
+        if ink is None:
+            ink = np.asarray(image.convert("L")) < 150
+        columns = ink[max(0, int(top)): int(bottom) + 1].any(axis=0)
+
+        def inked(a: float, b: float) -> int:
+            idx = np.nonzero(columns[max(0, int(a)): max(0, int(b))])[0]
+            return int(idx[-1] - idx[0] + 1) if len(idx) else 0
+
+        left = x0
+        for x in cuts:
+            lw, rw = inked(left, x), inked(x, x1)
+            k = round(len(text) * lw / (lw + rw)) if lw + rw else 0
+            if 0 < k < len(text):
+                out.append((text[:k], (left, top, x, bottom), conf))
+                text, left = text[k:], x
+        out.append((text, (left, top, x1, bottom), conf))
+    return out
+
+
+def _cell_text(found: list[tuple[str, Box, float]], indices: list[int]) -> str:
+    from .pdf import join_cell_lines
+
+    pieces = sorted((found[i] for i in indices), key=lambda t: ((t[1][1] + t[1][3]) / 2, t[1][0]))
+    return join_cell_lines("\n".join(clean_ocr_text(t) for t, _, _ in pieces)) or ""
+
+
+def ocr_image(image: "Image", engine: str, dpi: float, page_number: int | None = None) -> OcrPage:
+    """Read a page image: lines in reading order, boxes in points (72 per inch) from the top-left;
+    ruled tables (ruling lines found in the image) as RawTables where they stand."""
+    from .lattice import erase_rulings, image_rulings, ruled_tables
+
+    scale = 72.0 / dpi
+    h_edges, v_edges = image_rulings(image, dpi)
+    # Ruling lines are not text: without them the engine sees a table's lone digits (序号 1, 2 …)
+    clean = erase_rulings(image, h_edges, v_edges)
+    found = _split_at_rulings(ENGINES[engine][1](clean), v_edges, clean)
+    tables = ruled_tables(h_edges, v_edges, [b for _, b, _ in found], tol=3.0)
+    in_tables = {i for _, grid in tables for row in grid for cell in row for i in cell}
+    pending = sorted(
+        ((bbox[1], RawTable(rows=[[_cell_text(found, cell) for cell in row] for row in grid], page=page_number))
+         for bbox, grid in tables),
+        key=lambda t: t[0],
+    )
+    items: list[OcrLine | RawTable] = []
+    for text, box, conf in reading_order([f for i, f in enumerate(found) if i not in in_tables]):
+        while pending and pending[0][0] <= box[1]:
+            items.append(pending.pop(0)[1])
+        clean = "\t".join(clean_ocr_text(cell) for cell in text.split("\t"))
+        if clean.strip():
+            items.append(OcrLine(clean, tuple(round(v * scale, 1) for v in box), round(conf, 4)))  # type: ignore[arg-type]
+    items.extend(t for _, t in pending)
+    scored = [(found[i][2], len(found[i][0])) for i in range(len(found))]
+    n = sum(k for _, k in scored)
+    mean = round(sum(c * k for c, k in scored) / n, 4) if n else None
+    return OcrPage(items=items, confidence=mean, engine=engine)
+
+
+def ocr_pdf_page(page, engine: str, dpi: float = RENDER_DPI, page_number: int | None = None) -> OcrPage:
+    """Render one pypdfium2 page (its displayed orientation) and OCR it."""
+    image = page.render(scale=dpi / 72.0, grayscale=True).to_pil()
+    return ocr_image(image, engine, dpi, page_number)
+
+
+# ------------------------------------------------------------------------- one document's pages
+
+_REASON_WORDS = {"no_text_layer": "no text layer", "garbled": "a garbled text layer", "forced": "--ocr always"}
+
+
+def _page_list(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in sorted(numbers))
+
+
+class DocumentOcr:
+    """The OCR step of one PDF: which pages need OCR, their OCR'd lines, and what to tell the user."""
+
+    def __init__(self, mode: OcrMode):
+        self.mode = mode
+        self.engine = find_engine() if mode != "never" else None
+        self.done: dict[int, tuple[str, OcrPage]] = {}  # page number -> (reason, result)
+        self.skipped: dict[int, str] = {}  # page number -> reason it needed OCR that it did not get
+
+    def lines_for(self, page, number: int, text: str) -> list[OcrLine | RawTable] | None:
+        """The OCR'd lines and tables of a page that needs OCR (None: keep the page's own text)."""
+        reason = reason_to_ocr(text, self.mode)
+        if reason is None:
+            return None
+        if self.engine is None:
+            self.skipped[number] = reason
+            return None
+        result = ocr_pdf_page(page, self.engine, page_number=number)
+        self.done[number] = (reason, result)
+        return result.items
+
+    def why_no_text(self) -> str:
+        """The one-line reason of an image-only PDF that could not be read."""
+        if self.done:
+            return "no text found: image-only PDF and OCR read nothing on its pages"
+        if self.mode == "never":
+            return "no text layer (image-only PDF) and OCR is off (--ocr never); run with --ocr auto"
+        return f"no text layer (image-only PDF) and no OCR engine installed: {HOW_TO_ENABLE}"
+
+    def apply(self, doc) -> None:
+        """Mark the OCR'd pages of a RawDocument (boxes, confidence) and add the reader's notes."""
+        for page in doc.pages:
+            entry = self.done.get(page.number)
+            if entry is None:
+                continue
+            page.ocr = True
+            page.ocr_confidence = entry[1].confidence
+            if page.boxes is None:  # the PDF reader sets them; a reader that passes OcrLines through does not
+                page.boxes = [line_box(ln.box) for ln in page.lines]  # type: ignore[attr-defined]
+            page.lines = [str(ln) for ln in page.lines]  # plain strings from here on (picklable)
+            conf = entry[1].confidence
+            if conf is not None and conf < LOW_CONFIDENCE:
+                doc.notes.append(("ocr-low-confidence", f"page {page.number}: OCR confidence {conf:.2f}; check its text", page.number))
+        garbled = [n for n, (reason, _) in self.done.items() if reason == "garbled"]
+        if garbled:
+            doc.notes.append(("garbled-text-layer", f"garbled text layer (wrong character map) on page(s) {_page_list(garbled)}: read by OCR instead", None))
+        garbled_kept = [n for n, reason in self.skipped.items() if reason == "garbled"]
+        if garbled_kept:
+            doc.notes.append(("garbled-text-layer", f"garbled text layer (wrong character map) on page(s) {_page_list(garbled_kept)}, kept as is: {self._enable_hint()}", None))
+        blank = [n for n, reason in self.skipped.items() if reason == "no_text_layer"]
+        if blank:
+            doc.notes.append(("page-not-ocred", f"page(s) {_page_list(blank)} have no text layer and were not OCR'd: {self._enable_hint()}", None))
+
+    def _enable_hint(self) -> str:
+        return "run with --ocr auto" if self.mode == "never" else HOW_TO_ENABLE
