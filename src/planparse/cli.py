@@ -107,7 +107,7 @@ def grammars_check(
     raise typer.Exit(1 if failures else 0)
 
 
-# --- batch and check (src/planparse/batch.py, src/planparse/check/) ---------------------------------
+# --- batch and check (src/planparse/batch/, src/planparse/check/) ---------------------------------
 
 
 class BatchFormat(str, Enum):
