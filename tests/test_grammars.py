@@ -7,10 +7,10 @@ from typer.testing import CliRunner
 from planparse.cli import app
 from planparse.errors import GrammarError
 from planparse.grammar import load_grammars
-from planparse.grammar_check import _subset, all_examples, run_examples
-from planparse.pipeline import extract_file
+from planparse.grammar.check import _subset
+from planparse.pipeline import check_grammars, extract_file, grammar_examples
 
-EXAMPLES = all_examples()
+EXAMPLES = grammar_examples()
 
 
 @pytest.mark.parametrize("where,example,fn", EXAMPLES, ids=[f"{w}:{e.input[:20]}" for w, e, _ in EXAMPLES])
@@ -88,7 +88,7 @@ def test_failing_example_is_reported(tmp_path):
     extra = tmp_path / "g"
     extra.mkdir()
     _write(extra / "units.toml", '[[units]]\nunit = "标台"\nexamples = [{ input = "500标台", expect = "辆" }]\n')
-    failures, total = run_examples(str(extra))
+    failures, total = check_grammars(extra)
     assert total > 50 and len(failures) == 1 and "标台" in str(failures[0])
 
 

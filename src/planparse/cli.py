@@ -95,10 +95,10 @@ def grammars_check(
     directory: Optional[Path] = typer.Argument(None, help="Grammar directory to merge over the bundled one (default: bundled only)."),
 ) -> None:
     """Validate a grammar directory and run every rule's examples."""
-    from .grammar_check import run_examples
+    from .pipeline import check_grammars
 
     try:
-        failures, total = run_examples(str(directory) if directory else None)
+        failures, total = check_grammars(directory)
     except PlanparseError as e:
         _fail(e)
     for f in failures:

@@ -10,6 +10,7 @@ from . import ingest
 from .assemble import assemble
 from .extraction import extract_all
 from .grammar import load_grammars
+from .grammar.check import ExampleResult, all_examples, run_examples
 from .models import Document
 from .normalise import normalise
 from .segment import segment
@@ -22,3 +23,14 @@ def extract_file(path: str | Path, *, grammars_dir: str | Path | None = None) ->
     seg = segment(nt, g)
     found = extract_all(nt, seg, g)
     return assemble(raw, nt, seg, found)
+
+
+def check_grammars(grammars_dir: str | Path | None = None) -> tuple[list[ExampleResult], int]:
+    """Every example of every rule, the stages' own included (importing them above registered their runners):
+    (failures, number of examples run)."""
+    return run_examples(str(grammars_dir) if grammars_dir else None)
+
+
+def grammar_examples(grammars_dir: str | Path | None = None):
+    """Every (where, example, what the rule gives) of the grammars, for the test suite."""
+    return all_examples(str(grammars_dir) if grammars_dir else None)

@@ -12,6 +12,7 @@ import cn2an
 import regex as re
 
 from .grammar import Grammars, MarkerLevel
+from .grammar.check import example_runner
 from .normalise import NormalText, visual_width
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
@@ -239,3 +240,15 @@ def _annexes(nt: NormalText, g: Grammars, first_idx: int | None) -> tuple[list[A
         label_text = f"附件{num}" if num else "附件"
         out.append(AnnexDraft(label=label_text, title=title, start=off, end=max(off, end - 1), page=nt.page_at(off)))
     return out, attachments
+
+
+@example_runner
+def _numbering_examples(g: Grammars):
+    for i, lvl in enumerate(g.numbering.levels):
+        def ordinal(s, lvl=lvl):
+            m = lvl.compiled.match(s)
+            return read_ordinal(m.group("num"), lvl.ordinal) if m else False
+        for ex in lvl.examples:
+            yield f"numbering.toml levels[{i}]", ex, ordinal
+    for ex in g.numbering.item.examples:
+        yield "numbering.toml item", ex, lambda s: len(find_items(s, g))

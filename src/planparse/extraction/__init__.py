@@ -10,6 +10,7 @@ from ..segment import Segmentation
 from .agencies import AgencyContext, AgencyParser, add_document_list
 from .deadlines import deadlines_in
 from .meta import extract_meta
+from .tables import extract_tables
 from .targets import qualitative_targets_in, targets_in
 
 
@@ -51,8 +52,6 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
                         code="relative-date-unresolved", clause_id=c.id, page=c.page,
                         message=f"'{m.group(0).strip()}' needs the document's year, which the document does not state"))
                     break
-    from .tables import extract_tables
-
     tables = extract_tables(nt, seg, g, meta, parser)
     found.tasks, found.tables, found.table_targets = tables.tasks, tables.tables, tables.targets
     found.warnings.extend(tables.warnings)

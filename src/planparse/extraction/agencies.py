@@ -12,31 +12,11 @@ from dataclasses import dataclass, field
 import regex as re
 
 from ..grammar import Grammars
+from ..grammar.check import example_runner
 from ..models import Agencies, AgencyMention
+from ..text import split_top_level
 
 _SEPARATORS = "，,；;。"
-
-
-_OPEN, _CLOSE = "（(〔[【《", "）)〕]】》"
-
-
-def split_top_level(s: str, seps: str) -> list[str]:
-    """Split on separators outside brackets (`各县（市、区）人民政府` stays one name)."""
-    if not any(ch in s for ch in _OPEN):
-        parts = re.split("[" + re.escape(seps) + "]", s) if seps else [s]
-        return [x.strip() for x in parts if x.strip()]
-    out, depth, start = [], 0, 0
-    for m in re.finditer("[" + re.escape(seps + _OPEN + _CLOSE) + "]", s):
-        ch = m.group(0)
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            out.append(s[start : m.start()])
-            start = m.end()
-    out.append(s[start:])
-    return [x.strip() for x in out if x.strip()]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -281,3 +261,23 @@ def add_document_list(parser: AgencyParser, text: str) -> None:
         if suffix and len(base) - len(suffix) >= 2 and base not in parser.index:
             continue  # 江苏海事局: a place-bound name, not a base to prefix
         parser.ctx.known_bases.add(base)
+
+
+@example_runner
+def _agency_examples(g: Grammars):
+    parser = AgencyParser(g)
+
+    def role_of(s):
+        hit = parser._role_of(s)
+        return hit[1] if hit else None
+
+    for i, r in enumerate(g.agencies.roles):
+        for ex in r.examples:
+            yield f"agencies.toml roles[{i}]", ex, role_of
+
+    def annotation(s):
+        ag, _ = AgencyParser(g).parse(s)
+        return None if ag is None else {k: getattr(ag, k) for k in ("lead", "support", "responsible", "implementers")}
+
+    for ex in g.agencies.examples:
+        yield "agencies.toml examples", ex, annotation

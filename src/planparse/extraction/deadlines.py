@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import cn2an
 
-from ..grammar import Grammars
+from ..grammar import Grammars, TimeRule
+from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Deadline
-from .rules import TimeRule
 
 
 @dataclass
@@ -105,3 +105,17 @@ def deadlines_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, c
         out.append(Deadline(text=t.text, kind=t.kind, date=t.date, start=t.period_start,
                             span=(offset + t.start, offset + t.end), clause_id=clause_id, task_seq=task_seq))
     return out
+
+
+@example_runner
+def _deadline_examples(g: Grammars):
+    for section in ("rules", "cell_only"):
+        for i, rule in enumerate(getattr(g.deadlines, section)):
+            def first_date(s, rule=rule):
+                m = rule.compiled.search(s)
+                if not m:
+                    return None
+                res = resolve(rule, {k: v for k, v in m.groupdict().items() if v}, EXAMPLE_DOC_YEAR)
+                return (res[0] if res and res[0] else rule.kind) if res is not None else None
+            for ex in rule.examples:
+                yield f"deadlines.toml {section}[{i}] ({rule.name})", ex, first_date

@@ -8,10 +8,11 @@ import cn2an
 import regex as re
 
 from ..grammar import Grammars
+from ..grammar.check import example_runner
 from ..models import CitedDocument, Meta
 from ..normalise import NormalText, visual_width
 from ..segment import Segmentation
-from .agencies import split_top_level
+from ..text import split_top_level
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕"})
 _TERMINAL = ("。", "；", "！", "？", "，", "：", ":")
@@ -231,3 +232,10 @@ def _doc_year(meta: Meta) -> int | None:
         if m:
             return int(m.group(1))
     return None
+
+
+@example_runner
+def _meta_examples(g: Grammars):
+    p = g.meta.doc_number
+    for ex in p.examples:
+        yield "meta.toml doc_number", ex, lambda s: (normalise_doc_number(m.group("number")) if (m := p.compiled.fullmatch(s)) else None)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from ..grammar import Grammars
+from ..grammar.check import example_runner
 from ..normalise import NormalText, SourceLine, clean_line, squeeze_spaces, visual_width
 
 _WS = re.compile(r"\s+")
@@ -412,3 +413,11 @@ def split_header(grid: Grid, roles: ColumnRoles, g: Grammars) -> int:
         if k and any(num.match(c or "") for c in r[1:]):
             return k
     return 1
+
+
+@example_runner
+def _column_examples(g: Grammars):
+    roles = ColumnRoles(g)
+    for i, col in enumerate(g.tables.columns):
+        for ex in col.examples:
+            yield f"tables.toml columns[{i}]", ex, roles.role

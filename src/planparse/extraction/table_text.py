@@ -28,8 +28,10 @@ from typing import Callable
 import regex as re
 
 from ..grammar import Grammars
+from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..normalise import SourceLine, squeeze_spaces, visual_width
-from .agencies import AgencyParser, split_top_level
+from ..text import split_top_level
+from .agencies import AgencyParser
 from .deadlines import find_time_expressions
 from .table_grid import ColumnRoles, Grid
 
@@ -296,3 +298,10 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
         offsets.append(block[li].offset)
     return Grid(rows=grid_rows, pages=pages, offsets=offsets, source="flat", header_rows=1,
                 end=block[-1].offset, warnings=warnings)
+
+
+@example_runner
+def _deadline_cell_examples(g: Grammars):
+    for i, p in enumerate(g.tables.deadline_cell_extra):
+        for ex in p.examples:
+            yield f"tables.toml deadline_cell_extra[{i}]", ex, lambda s: is_deadline_cell(s, g, EXAMPLE_DOC_YEAR)

@@ -11,6 +11,7 @@ import cn2an
 import regex as re
 
 from ..grammar import Grammars
+from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
 from .deadlines import TimeExpr, find_time_expressions
 
@@ -396,3 +397,29 @@ def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset:
                                   text=sentence[cstart:q.end()].strip(), clause_id=clause_id,
                                   span=(offset + m.start() + cstart, offset + m.start() + q.end())))
     return out
+
+
+@example_runner
+def _target_examples(g: Grammars):
+    tr = g.targets
+
+    def sentence_targets(s):
+        return [t.model_dump(exclude={"text", "span", "clause_id", "task_seq", "table_index"})
+                for t, _, _ in targets_in_sentence(s, g, EXAMPLE_DOC_YEAR)]
+
+    for ex in tr.examples:
+        yield "targets.toml examples", ex, sentence_targets
+
+    def cn(s):
+        m = tr.chinese_number.compiled.search(s)
+        if not m:
+            return None
+        n = cn2an.cn2an(m.group("num"), "smart")
+        return n * 10 if m.group("unit") == "成" else n
+
+    for ex in tr.chinese_number.examples:
+        yield "targets.toml chinese_number", ex, cn
+    if tr.chinese_percent is not None:
+        cp_rule = tr.chinese_percent
+        for ex in cp_rule.examples:
+            yield "targets.toml chinese_percent", ex, lambda s: (cn2an.cn2an(m.group("num"), "smart") if (m := cp_rule.compiled.search(s)) else None)

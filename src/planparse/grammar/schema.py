@@ -1,16 +1,134 @@
-"""Pydantic models of the extraction rule files (targets, deadlines, agencies, units, agency lexicon)."""
+"""The grammar schema: one pydantic model per rule file, so a bad rule fails at load time with a
+message that names the file and the entry, not later at match time."""
 from __future__ import annotations
 
+import functools
 from typing import Any, Optional
 
 import regex as re
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from ..grammar import Example, Pattern, check_regex, check_words, compile_pattern
+
+@functools.lru_cache(maxsize=None)
+def compile_pattern(pattern: str):
+    """Compiled once per process: rules are matched thousands of times per document."""
+    return re.compile(pattern)
 
 
 class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def check_regex(v: str) -> str:
+    """Validator: a rule's pattern must compile, or loading names the file and entry."""
+    try:
+        re.compile(v)
+    except re.error as e:
+        raise ValueError(f"invalid regular expression {v!r}: {e}") from None
+    return v
+
+
+def check_words(v: list[str]) -> list[str]:
+    """Validator: a word list is non-empty and holds no empty word."""
+    if not v or any(not w.strip() for w in v):
+        raise ValueError("words must be a non-empty list of non-empty strings")
+    return v
+
+
+class Example(_Rule):
+    """`input` → what the rule must give; the test suite and `planparse grammars check` run these."""
+
+    input: str
+    expect: Any = None
+    note: Optional[str] = None
+
+
+class Pattern(_Rule):
+    pattern: str
+    replace: str = ""
+    name: Optional[str] = None
+    examples: list[Example] = Field(default_factory=list)
+
+    _compiles = field_validator("pattern")(classmethod(lambda cls, v: check_regex(v)))
+
+    @property
+    def compiled(self):
+        return compile_pattern(self.pattern)
+
+
+class Layout(_Rule):
+    paragraph_end: list[str]
+    soft_end: list[str]
+    continue_end: list[str]
+    short_line_ratio: float = 0.7
+    shorter_than_next_ratio: float = 0.8
+    paragraph_style_share: float = 0.45
+    block_start: list[Pattern]
+    item_start: list[Pattern]
+    section_heading: list[Pattern]
+    break_after: list[Pattern]
+    furniture: list[Pattern]
+    markup: list[Pattern]
+
+
+class MarkerLevel(_Rule):
+    level: int = Field(ge=1, le=9)
+    pattern: str  # must define the group `num`
+    ordinal: str = "arabic"  # arabic | chinese | circled
+    marker_format: str  # how the marker is written in output, e.g. "（{num}）"
+    examples: list[Example] = Field(default_factory=list)
+
+    @field_validator("pattern")
+    @classmethod
+    def _has_num(cls, v: str) -> str:
+        if "num" not in re.compile(check_regex(v)).groupindex:
+            raise ValueError(f"marker pattern {v!r} must capture the ordinal as (?P<num>...)")
+        return v
+
+    @field_validator("ordinal")
+    @classmethod
+    def _known_ordinal(cls, v: str) -> str:
+        if v not in {"arabic", "chinese", "circled"}:
+            raise ValueError(f"ordinal must be arabic, chinese or circled, not {v!r}")
+        return v
+
+    @property
+    def compiled(self):
+        return compile_pattern(self.pattern)
+
+
+class Numbering(_Rule):
+    levels: list[MarkerLevel]
+    annex_start: Pattern
+    item: Pattern
+    heading_max_width: float = 40
+    heading_max_commas: int = 1
+    # After a marker, text that means the marker is part of a sentence, not a clause (`1、2家`).
+    not_clause_after_marker: list[Pattern] = Field(default_factory=list)
+
+
+class LevelRule(_Rule):
+    level: str
+    pattern: str
+
+
+class MetaRules(_Rule):
+    doc_number: Pattern
+    notice_about: str = "关于"
+    issued_plan: Pattern
+    notice_title_end: Pattern
+    plan_title: Pattern
+    organisation_end: Pattern
+    date: Pattern
+    recipients_line: Pattern
+    cc_prefix: Pattern
+    print_line: Pattern
+    attachment_item: Pattern
+    citation: Pattern
+    citation_number: Pattern
+    deletion_note: Pattern
+    levels: list[LevelRule]
+    max_front_lines: int = 40
 
 
 def _alternation(words: list[str]) -> str:
@@ -216,3 +334,18 @@ class TableRules(_Rule):
     category_match_min: float = Field(0.75, ge=0, le=1)
     content_match_min: float = Field(0.5, ge=0, le=1)
     examples: list[Example] = Field(default_factory=list)
+
+
+class Grammars(_Rule):
+    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+    directory: str
+    layout: Layout
+    numbering: Numbering
+    meta: MetaRules
+    targets: TargetRules
+    deadlines: DeadlineRules
+    agencies: AgencyRules
+    units: UnitRules
+    lexicon: Lexicon
+    tables: TableRules
+    userdict_lines: list[str] = Field(default_factory=list)

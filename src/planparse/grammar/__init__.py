@@ -1,0 +1,14 @@
+"""The grammars: every language rule as validated data (`grammars/*.toml`), their schema, loading and
+merging, and the runner of their examples. The stages import this package; it imports no stage."""
+from __future__ import annotations
+
+from .load import FILE_MODELS, bundled_grammars_dir, load_grammars
+from .schema import (AgencyRules, ColumnRole, DeadlineRules, Example, Grammars, Layout, LevelRule, Lexicon, LexiconEntry,
+                     MarkerLevel, MetaRules, Numbering, Pattern, RoleRule, TableRules, TargetRules, TimeRule, Unit, UnitRules,
+                     WordClass, check_regex, check_words, compile_pattern)
+
+__all__ = [
+    "FILE_MODELS", "AgencyRules", "ColumnRole", "DeadlineRules", "Example", "Grammars", "Layout", "LevelRule", "Lexicon",
+    "LexiconEntry", "MarkerLevel", "MetaRules", "Numbering", "Pattern", "RoleRule", "TableRules", "TargetRules", "TimeRule",
+    "Unit", "UnitRules", "WordClass", "bundled_grammars_dir", "check_regex", "check_words", "compile_pattern", "load_grammars",
+]

@@ -1,0 +1,155 @@
+"""Run every `examples` entry of a grammar directory against the rule it belongs to.
+
+Used by `planparse grammars check [DIR]` and by the test suite, so that an analyst who adds a rule
+with an example learns at once whether the rule does what the example says.
+
+Examples of plain patterns run here. Examples whose meaning is a stage's reading (an ordinal, a resolved
+date, a parsed annotation) are yielded by that stage, which registers its runner with `@example_runner`
+when it is imported: this package never imports a stage. `planparse.pipeline.check_grammars` imports
+them all and runs everything.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from .load import load_grammars
+from .schema import Example, Grammars
+
+EXAMPLE_DOC_YEAR = 2020  # relative dates in examples (年底前) resolve against this year
+
+
+@dataclass
+class ExampleResult:
+    where: str
+    example: Example
+    got: Any
+    ok: bool
+
+    def __str__(self) -> str:
+        return f"{self.where}: input {self.example.input!r}: expected {self.example.expect!r}, got {self.got!r}"
+
+
+def bool_search(p) -> Callable[[str], Any]:
+    return lambda s: bool(p.compiled.search(s))
+
+
+def fullmatch(p) -> Callable[[str], Any]:
+    return lambda s: bool(p.compiled.fullmatch(s))
+
+
+def substitute(p) -> Callable[[str], Any]:
+    return lambda s: p.compiled.sub(p.replace, s)
+
+
+def _subset(expected: Any, got: Any) -> bool:
+    """A dict expectation matches when every key it names agrees; a list, item by item."""
+    if isinstance(expected, dict):
+        return isinstance(got, dict) and all(_subset(v, got.get(k)) for k, v in expected.items())
+    if isinstance(expected, list):
+        return isinstance(got, list) and len(expected) == len(got) and all(_subset(e, x) for e, x in zip(expected, got))
+    if isinstance(expected, float) or isinstance(got, float):
+        try:
+            return abs(float(expected) - float(got)) < 1e-9
+        except (TypeError, ValueError):
+            return False
+    return expected == got
+
+
+Case = tuple[str, Example, Callable[[str], Any]]  # (where, example, what the rule gives for an input)
+ExampleRunner = Callable[[Grammars], Iterator[Case]]
+_RUNNERS: list[ExampleRunner] = []
+
+
+def example_runner(fn: ExampleRunner) -> ExampleRunner:
+    """Register a stage's runner of the examples it owns (decorator)."""
+    _RUNNERS.append(fn)
+    return fn
+
+
+def _pattern_cases(g: Grammars) -> Iterator[Case]:
+    """Examples of rules that are plain patterns: whether they match, or what they substitute."""
+    lay = g.layout
+    for name, pats, fn in (("block_start", lay.block_start, bool_search), ("item_start", lay.item_start, bool_search),
+                           ("section_heading", lay.section_heading, bool_search),
+                           ("break_after", lay.break_after, bool_search), ("furniture", lay.furniture, fullmatch),
+                           ("markup", lay.markup, substitute)):
+        for i, p in enumerate(pats):
+            for ex in p.examples:
+                yield f"layout.toml {name}[{i}]", ex, fn(p)
+    for ex in g.numbering.annex_start.examples:
+        yield "numbering.toml annex_start", ex, bool_search(g.numbering.annex_start)
+
+    mr = g.meta
+    for name in ("recipients_line", "notice_title_end", "plan_title", "organisation_end", "cc_prefix", "print_line", "deletion_note",
+                 "issued_plan"):
+        p = getattr(mr, name)
+        for ex in p.examples:
+            yield f"meta.toml {name}", ex, bool_search(p)
+
+    def unit_of(s):
+        m = g.units.regex.search(s)
+        return g.units.lookup(m.group(0)).unit if m else None
+
+    for i, u in enumerate(g.units.units):
+        for ex in u.examples:
+            yield f"units.toml units[{i}]", ex, unit_of
+
+    tr = g.targets
+    for ex in tr.baseline.examples:
+        yield "targets.toml baseline", ex, lambda s: (int(m.group("year")) if (m := tr.baseline.compiled.search(s)) else None)
+    for i, p in enumerate(tr.qualitative):
+        for ex in p.examples:
+            yield f"targets.toml qualitative[{i}]", ex, bool_search(p)
+    for name in ("not_target_before", "not_target_after", "strip_from_metric"):
+        for i, p in enumerate(getattr(tr, name)):
+            for ex in p.examples:
+                yield f"targets.toml {name}[{i}]", ex, bool_search(p)
+
+    ag = g.agencies
+    for i, p in enumerate(ag.sentence_subject):
+        for ex in p.examples:
+            yield f"agencies.toml sentence_subject[{i}]", ex, bool_search(p)
+    for ex in ag.standing_rule.examples:
+        yield "agencies.toml standing_rule", ex, lambda s: (m.group("names") if (m := ag.standing_rule.compiled.search(s)) else None)
+
+    tb = g.tables
+    for name in ("task_title", "target_table", "qualitative_cell", "number_cell", "title_line"):
+        p = getattr(tb, name)
+        for ex in p.examples:
+            yield f"tables.toml {name}", ex, bool_search(p)
+    for ex in tb.title_year.examples:
+        yield "tables.toml title_year", ex, lambda s: ([m.group("y") for m in tb.title_year.compiled.finditer(s)] or [None])[-1]
+    for ex in tb.header_unit.examples:
+        yield "tables.toml header_unit", ex, lambda s: (m.group("unit") if (m := tb.header_unit.compiled.search(s)) else None)
+    for ex in tb.category_marker.examples:
+        yield "tables.toml category_marker", ex, lambda s: tb.category_marker.compiled.sub("", s)
+    for i, p in enumerate(tb.table_end):
+        for ex in p.examples:
+            yield f"tables.toml table_end[{i}]", ex, lambda s, p=p: bool(p.compiled.match(s))
+
+
+def _cases(g: Grammars) -> Iterator[Case]:
+    yield from _pattern_cases(g)
+    for runner in _RUNNERS:
+        yield from runner(g)
+
+
+def run_examples(extra_dir: str | None = None) -> tuple[list[ExampleResult], int]:
+    """(failures, number of examples run)."""
+    g = load_grammars(extra_dir)
+    failures, total = [], 0
+    for where, ex, fn in _cases(g):
+        total += 1
+        try:
+            got = fn(ex.input)
+        except Exception as e:  # a rule that crashes on its own example is a failing example
+            got = f"{type(e).__name__}: {e}"
+        ok = _subset(ex.expect, got)
+        if not ok:
+            failures.append(ExampleResult(where, ex, got, ok))
+    return failures, total
+
+
+def all_examples(extra_dir: str | None = None) -> list[tuple[str, Example, Callable[[str], Any]]]:
+    return list(_cases(load_grammars(extra_dir)))

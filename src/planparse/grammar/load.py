@@ -1,0 +1,106 @@
+"""Load, merge and validate the TOML files of a grammar directory.
+
+A second directory (``--grammars``) adds to or overrides the bundled one: tables merge key by key, lists
+are extended (the analyst's entries first), scalars replaced.
+"""
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import GrammarError
+from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, MetaRules, Numbering, TableRules, TargetRules,
+                     UnitRules)
+
+
+def bundled_grammars_dir() -> Path:
+    """`grammars/` of the source tree, or its installed copy `planparse/_grammars`."""
+    here = Path(__file__).resolve().parent.parent  # the planparse package
+    for cand in (here.parent.parent / "grammars", here / "_grammars"):
+        if (cand / "numbering.toml").is_file():
+            return cand
+    try:
+        import planparse._grammars as pkg  # installed wheel: package-dir mapping
+
+        return Path(pkg.__path__[0])
+    except (ImportError, AttributeError, IndexError):
+        raise GrammarError("bundled grammars not found (reinstall planparse)") from None
+
+
+# Each rule file and the attribute of `Grammars` it fills.
+FILE_MODELS: dict[str, tuple[str, type[BaseModel]]] = {
+    "layout.toml": ("layout", Layout),
+    "numbering.toml": ("numbering", Numbering),
+    "meta.toml": ("meta", MetaRules),
+    "targets.toml": ("targets", TargetRules),
+    "deadlines.toml": ("deadlines", DeadlineRules),
+    "agencies.toml": ("agencies", AgencyRules),
+    "units.toml": ("units", UnitRules),
+    "agency_lexicon.toml": ("lexicon", Lexicon),
+    "tables.toml": ("tables", TableRules),
+}
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    if isinstance(base, dict) and isinstance(extra, dict):
+        out = dict(base)
+        for k, v in extra.items():
+            out[k] = _merge(base[k], v) if k in base else v
+        return out
+    if isinstance(base, list) and isinstance(extra, list):
+        return extra + base  # an analyst's rules are tried first
+    return extra
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise GrammarError(f"{path}: invalid TOML: {e}") from None
+    except OSError as e:
+        raise GrammarError(f"{path}: cannot read: {e.strerror}") from None
+
+
+def _describe(err: ValidationError, path: Path) -> str:
+    first = err.errors()[0]
+    loc = ".".join(str(x) for x in first["loc"])
+    return f"{path}: entry {loc}: {first['msg']} ({err.error_count()} error(s))"
+
+
+@functools.lru_cache(maxsize=8)
+def load_grammars(extra_dir: str | None = None) -> Grammars:
+    """Bundled grammars, plus (merged over them) the files of `extra_dir`."""
+    base_dir = bundled_grammars_dir()
+    dirs = [base_dir] + ([Path(extra_dir)] if extra_dir else [])
+    if extra_dir and not Path(extra_dir).is_dir():
+        raise GrammarError(f"{extra_dir}: grammar directory not found")
+    data: dict[str, Any] = {}
+    for name, (key, model) in FILE_MODELS.items():
+        merged: Any = None
+        source = None
+        for d in dirs:
+            f = d / name
+            if f.is_file():
+                raw = _read_toml(f)
+                merged = raw if merged is None else _merge(merged, raw)
+                source = f
+        if merged is None:
+            raise GrammarError(f"{base_dir / name}: required grammar file missing")
+        try:
+            data[key] = model.model_validate(merged)
+        except ValidationError as e:
+            raise GrammarError(_describe(e, source)) from None
+    unknown = [f.name for d in dirs[1:] for f in d.glob("*.toml") if f.name not in FILE_MODELS]
+    if unknown:
+        raise GrammarError(f"{extra_dir}: unknown grammar file(s) {', '.join(sorted(unknown))}")
+    userdict: list[str] = []
+    for d in dirs:
+        f = d / "userdict.txt"
+        if f.is_file():
+            userdict += [ln.strip() for ln in f.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    return Grammars(directory=str(dirs[-1]), userdict_lines=userdict, **data)
