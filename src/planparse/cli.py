@@ -81,13 +81,38 @@ def extract(
 
 
 @app.command()
+def report(
+    file: Path = typer.Argument(..., help="A document (any input format)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="The HTML file to write (default: NAME.report.html in the current directory)."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the report in the default web browser."),
+    grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
+) -> None:
+    """Write a self-contained HTML page: the text with every extracted fact highlighted where it came from."""
+    from .emit import write_atomic
+    from .pipeline import extract_with_text
+    from .report import render_report
+
+    try:
+        doc, text = extract_with_text(file, grammars_dir=grammars)
+    except PlanparseError as e:
+        _fail(e)
+    out = output or Path(f"{file.name}.report.html")
+    write_atomic(out, render_report(doc, text))
+    typer.echo(str(out))
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(out.resolve().as_uri())
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the output (from the pydantic models)."""
     import json
 
-    from .models import Document
+    from .models import document_json_schema
 
-    typer.echo(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(document_json_schema(), ensure_ascii=False, indent=2))
 
 
 @grammars_app.command("check")

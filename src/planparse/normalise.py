@@ -54,6 +54,8 @@ class Line:
     text: str
     page: int | None
     sources: list[int] = field(default_factory=list)  # indices of the cleaned lines joined into it
+    # The source starts a block here (markdown paragraph, heading, list item): never joined to the line before.
+    hard_break: bool = False
 
 
 @dataclass
@@ -174,7 +176,9 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources))]
     for nxt in lines[1:]:
         prev = out[-1].text
-        if "\t" in prev or "\t" in nxt.text:
+        if nxt.hard_break:
+            brk = True  # the source's own paragraph structure is authoritative
+        elif "\t" in prev or "\t" in nxt.text:
             brk = True  # tab-separated table rows are never prose
         elif prev.endswith(ends) or any(p.compiled.search(prev) for p in g.layout.break_after):
             brk = True
@@ -212,6 +216,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     for page in raw.pages:
         anchors = sorted((t.line_index if t.line_index is not None else len(page.lines), i) for i, t in enumerate(page.tables))
         ai = 0
+        block_starts = set(page.paragraph_starts or ())
+        pending_break = False  # a block started on a line that was dropped: the next kept line starts it
         for li, line in enumerate(page.lines + [None]):
             while ai < len(anchors) and anchors[ai][0] <= li:
                 tables.append(page.tables[anchors[ai][1]])
@@ -219,13 +225,15 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
                 ai += 1
             if line is None:
                 break
+            pending_break = pending_break or li in block_starts
             keep_tabs = "\t" in line
             s = clean_line(line, g, keep_tabs)
             if s and is_furniture(s, g):
                 continue
             cleaned.append((s, page.number, fold_width(line).strip("\r\n"), li + 1))
             if s:
-                lines.append(Line(s, page.number, [len(cleaned) - 1]))
+                lines.append(Line(s, page.number, [len(cleaned) - 1], hard_break=pending_break))
+                pending_break = False
     # Tables split the text stream: join paragraphs only between them.
     paras: list[Line] = []
     table_para_idx: list[int] = []

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from ..errors import UsageError
-
-SUPPORTED_SUFFIXES = (".pdf", ".txt", ".docx", ".html", ".htm")
+from ..ingest import SUPPORTED_SUFFIXES  # one list of formats, owned by the readers
 
 
 class BatchUsageError(UsageError):
