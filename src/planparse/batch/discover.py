@@ -70,9 +70,11 @@ def collect_inputs(args: list[str], *, exclude: Optional[Path] = None) -> list[J
         unique.append((f, base))
     if not unique:
         raise BatchUsageError("no input documents found (supported: " + " ".join(SUPPORTED_SUFFIXES) + ")")
-    root = Path(os.path.commonpath([str(b.resolve()) for _, b in unique]))
+    # Output names come from the paths as found, never resolved: a file that is a symlink to another
+    # place is named after the link, where the user put it.
+    root = os.path.commonpath([os.path.abspath(b) for _, b in unique])
     return [
-        Job(i, os.path.normpath(str(f)), f.resolve().relative_to(root).as_posix())
+        Job(i, os.path.normpath(str(f)), Path(os.path.relpath(os.path.abspath(f), root)).as_posix())
         for i, (f, _) in enumerate(unique)
     ]
 

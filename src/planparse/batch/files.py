@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -15,8 +14,9 @@ TMP_SUFFIX = ".tmp"
 def atomic_open(path: Path, mode: str = "w", **kw) -> Iterator[Any]:
     """A file beside `path` that replaces it on success (fsync + rename) and vanishes on failure.
     The temporary name is `.NAME.<random>.tmp`, as emit.write_atomic uses, so one clean-up finds both."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=str(path.parent))
+    from ..emit import temp_beside
+
+    fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, mode, **kw) as f:
             yield f

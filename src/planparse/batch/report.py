@@ -50,6 +50,9 @@ class PlainReporter:
     def start(self, total: int, workers: int) -> None:
         self._w(f"planparse batch: {total} document(s), {workers} worker(s)")
 
+    def note(self, message: str) -> None:
+        self._w(f"note: {message}")
+
     def skip(self, job: Job) -> None:
         self._w(f"skip {job.path} (unchanged)")
 
@@ -95,6 +98,11 @@ class RichReporter:
         )
         self.progress.start()
         self.task = self.progress.add_task("batch", total=total, ok=0, failed=0, skipped=0)
+
+    def note(self, message: str) -> None:
+        from rich.markup import escape
+
+        self.console.print(f"[yellow]note[/] {escape(message)}")
 
     def skip(self, job: Job) -> None:
         t = self.progress.tasks[0]

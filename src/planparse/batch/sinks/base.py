@@ -17,6 +17,7 @@ class Sink(Protocol):
     sink.output_for(job)); the parent then hands each Result to ok() or failed(), in finish order."""
 
     mode: str
+    notes: list[str]  # things the user should know that are not a document's failure (reported once)
 
     def excluded(self) -> Optional[Path]: ...  # an output directory the input walk must not read back
     def start(self, resume: bool) -> None: ...
@@ -28,17 +29,27 @@ class Sink(Protocol):
     def abort(self) -> None: ...
 
 
+def error_record(source: str, kind: str, message: str) -> bytes:
+    """One JSON line {"source", "error": {"kind", "message"}}, UTF-8. Always writable: a name that is not
+    valid Unicode (an undecodable file name, a lone surrogate) is written with JSON escapes instead."""
+    rec = {"source": source, "error": {"kind": kind, "message": message}}
+    try:
+        return (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(rec) + "\n").encode("ascii")
+
+
 class ErrorLog:
     """OUT/_errors.jsonl: the failures of this run, one line each, flushed as they happen."""
 
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.f = open(path, "w", encoding="utf-8")
+        self.f = open(path, "wb")
         self.count = 0
 
     def add(self, source: str, kind: str, message: str) -> None:
-        self.f.write(json.dumps({"source": source, "error": {"kind": kind, "message": message}}, ensure_ascii=False) + "\n")
+        self.f.write(error_record(source, kind, message))
         self.f.flush()
         self.count += 1
 

@@ -18,6 +18,7 @@ class DirSink:
 
     def __init__(self, out: Path):
         self.out = out
+        self.notes: list[str] = []
 
     def excluded(self) -> Optional[Path]:
         return self.out
