@@ -3,7 +3,7 @@ message that names the file and the entry, not later at match time."""
 from __future__ import annotations
 
 import functools
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import regex as re
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -336,6 +336,54 @@ class TableRules(_Rule):
     examples: list[Example] = Field(default_factory=list)
 
 
+class MetricSynonym(_Rule):
+    canonical: str
+    aliases: list[str]
+    examples: list[Example] = Field(default_factory=list)
+
+    _words = field_validator("aliases")(classmethod(lambda cls, v: check_words(v)))
+
+
+class Polarity(_Rule):
+    better: Literal["higher", "lower"]
+    words: list[str]
+    examples: list[Example] = Field(default_factory=list)
+
+    _words = field_validator("words")(classmethod(lambda cls, v: check_words(v)))
+
+
+class Region(_Rule):
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    members: list[str]
+    examples: list[Example] = Field(default_factory=list)
+
+    _members = field_validator("members")(classmethod(lambda cls, v: check_words(v)))
+
+
+class MetricRules(_Rule):
+    """metrics.toml: how `planparse compare` recognises one metric in two plans, and which way is better."""
+
+    match_threshold: float = Field(0.7, gt=0, le=1)
+    default_better: Literal["higher", "lower"] = "higher"
+    list_separators: list[str]
+    whole_scope: Pattern
+    noise: list[Pattern] = Field(default_factory=list)
+    synonyms: list[MetricSynonym] = Field(default_factory=list)
+    polarity: list[Polarity] = Field(default_factory=list)
+    regions: list[Region] = Field(default_factory=list)
+    inner_title: Pattern
+
+    _separators = field_validator("list_separators")(classmethod(lambda cls, v: check_words(v)))
+
+    @field_validator("inner_title")
+    @classmethod
+    def _has_title(cls, v: Pattern) -> Pattern:
+        if "title" not in v.compiled.groupindex:
+            raise ValueError(f"inner_title pattern {v.pattern!r} must capture the title as (?P<title>...)")
+        return v
+
+
 class Grammars(_Rule):
     model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
     directory: str
@@ -348,4 +396,5 @@ class Grammars(_Rule):
     units: UnitRules
     lexicon: Lexicon
     tables: TableRules
+    metrics: MetricRules
     userdict_lines: list[str] = Field(default_factory=list)
