@@ -151,7 +151,7 @@ def grammars_check(
     raise typer.Exit(1 if failures else 0)
 
 
-# --- batch and check (src/planparse/batch.py, src/planparse/check/) ---------------------------------
+# --- batch and check (src/planparse/batch/, src/planparse/check/) ---------------------------------
 
 
 class BatchFormat(str, Enum):
@@ -171,6 +171,7 @@ def batch(
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
     max_tasks_per_child: int = typer.Option(100, "--max-tasks-per-child", min=1, help="Replace a worker after this many documents (bounds memory growth)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal), else one log line per document."),
+    timeout: float = typer.Option(300.0, "--timeout", min=0, help="Seconds one document may take before it is recorded as failed (kind timeout); 0: no limit."),
 ) -> None:
     """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed)."""
     from .batch import BatchOptions, PlainReporter, RichReporter, run_batch
@@ -178,7 +179,7 @@ def batch(
     use_rich = sys.stderr.isatty() if progress is None else progress
     opts = BatchOptions(
         inputs=list(inputs), output=output, fmt=fmt.value, workers=workers, resume=resume,
-        grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child,
+        grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child, timeout=timeout,
     )
     try:
         summary = run_batch(opts, RichReporter() if use_rich else PlainReporter())
