@@ -114,3 +114,33 @@ def test_index_lists_documents_with_counts_and_failures():
     row = re.search(r'<tr><td><a href="002.report.html">.*?</tr>', html).group(0)
     assert f'<td class="num">{len(doc.tasks)}</td>' in row and f'<td class="num">{len(doc.clauses)}</td>' in row
     assert "broken.pdf" in html and "corrupt: not a PDF" in html and "1 failed" in html
+
+
+def test_batch_report_writes_pages_and_an_index_that_survives_resume(tmp_path):
+    from planparse.batch import BatchOptions, PlainReporter, run_batch
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("002_5ca395b12717d3cc.txt", "004_f8539a09ccbc65f7.txt"):
+        (src / name).write_bytes((SAMPLES / name).read_bytes())
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    out = tmp_path / "out"
+    opts = BatchOptions(inputs=[str(src)], output=out, workers=1, report=True)
+    summary = run_batch(opts, PlainReporter())
+    assert (summary.ok, summary.failed) == (2, 1)
+    index = (out / "_report" / "index.html").read_text(encoding="utf-8")
+    for name, title in (("002_5ca395b12717d3cc.txt", "南通市空气质量持续改善行动计划实施方案"), ("004_f8539a09ccbc65f7.txt", "开发区空气质量持续改善行动计划实施方案")):
+        page = out / "_report" / f"{name}.html"
+        assert page.is_file() and title in page.read_text(encoding="utf-8")
+        assert f'<a href="{name}.html">' in index and title in index
+    assert "broken.pdf" in index and "corrupt" in index
+    # --resume skips both documents; the index still lists them, read back from their pages
+    summary = run_batch(BatchOptions(inputs=[str(src)], output=out, workers=1, report=True, resume=True), PlainReporter())
+    assert summary.skipped == 2
+    assert (out / "_report" / "index.html").read_text(encoding="utf-8") == index
+    # beside a file output, the report directory is never read back as input (it holds .html files)
+    jsonl = src / "all.jsonl"
+    run_batch(BatchOptions(inputs=[str(src)], output=jsonl, workers=1, report=True), PlainReporter())
+    assert (src / "all.jsonl.report" / "002_5ca395b12717d3cc.txt.html").is_file()
+    again = run_batch(BatchOptions(inputs=[str(src)], output=jsonl, workers=1, report=True, resume=True), PlainReporter())
+    assert (again.total, again.skipped) == (3, 2)

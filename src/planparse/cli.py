@@ -172,6 +172,7 @@ def batch(
     max_tasks_per_child: int = typer.Option(100, "--max-tasks-per-child", min=1, help="Replace a worker after this many documents (bounds memory growth)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal), else one log line per document."),
     timeout: float = typer.Option(300.0, "--timeout", min=0, help="Seconds one document may take before it is recorded as failed (kind timeout); 0: no limit."),
+    report: bool = typer.Option(False, "--report", help="Also write an HTML report per document and an index page (OUT/_report/index.html; NAME.report/ beside a file output)."),
 ) -> None:
     """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed)."""
     from .batch import BatchOptions, PlainReporter, RichReporter, run_batch
@@ -180,6 +181,7 @@ def batch(
     opts = BatchOptions(
         inputs=list(inputs), output=output, fmt=fmt.value, workers=workers, resume=resume,
         grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child, timeout=timeout,
+        report=report,
     )
     try:
         summary = run_batch(opts, RichReporter() if use_rich else PlainReporter())

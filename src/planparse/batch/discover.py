@@ -27,20 +27,22 @@ def _is_glob(s: str) -> bool:
     return any(ch in s for ch in "*?[")
 
 
-def _walk(d: Path, skip: Optional[Path]) -> Iterator[Path]:
+def _walk(d: Path, skip: Optional[Path] | frozenset[Path]) -> Iterator[Path]:
+    skips = skip if isinstance(skip, frozenset) else frozenset([skip] if skip is not None else [])
     for root, dirs, files in os.walk(d):
         rp = Path(root)
-        dirs[:] = sorted(x for x in dirs if not x.startswith(".") and (skip is None or (rp / x).resolve() != skip))
+        dirs[:] = sorted(x for x in dirs if not x.startswith(".") and (rp / x).resolve() not in skips)
         for name in sorted(files):
             if not name.startswith(".") and name.lower().endswith(SUPPORTED_SUFFIXES):
                 yield rp / name
 
 
-def collect_inputs(args: list[str], *, exclude: Optional[Path] = None) -> list[Job]:
+def collect_inputs(args: list[str], *, exclude: Optional[Path] = None, also_exclude: tuple[Path, ...] = ()) -> list[Job]:
     """Files (any suffix: the reader decides), directories (recursively, supported suffixes only, hidden
-    names skipped) and globs (supported suffixes only). Raises BatchUsageError when an argument matches
-    nothing or nothing is found at all."""
-    skip = exclude.resolve() if exclude is not None else None
+    names skipped) and globs (supported suffixes only); directories the batch writes (`exclude`,
+    `also_exclude`) are never read back. Raises BatchUsageError when an argument matches nothing or
+    nothing is found at all."""
+    skip = frozenset(p.resolve() for p in (exclude, *also_exclude) if p is not None)
     found: list[tuple[Path, Path]] = []  # (file, base directory its name is relative to)
     for arg in args:
         p = Path(arg)
@@ -64,7 +66,7 @@ def collect_inputs(args: list[str], *, exclude: Optional[Path] = None) -> list[J
     unique: list[tuple[Path, Path]] = []
     for f, base in found:
         r = f.resolve()
-        if r in seen or (skip is not None and skip in r.parents):
+        if r in seen or any(d in r.parents for d in skip):
             continue
         seen.add(r)
         unique.append((f, base))

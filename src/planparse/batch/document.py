@@ -28,6 +28,7 @@ class DocumentTask:
     out_path: Optional[str]
     grammars: Optional[str]
     timeout: Optional[float] = None  # seconds for the whole document; None: no limit
+    report_path: Optional[str] = None  # --report: also write the document's HTML report here
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Result:
     kind: Optional[str] = None
     message: Optional[str] = None
     line: Optional[bytes] = None  # jsonl mode: the document's JSON line, UTF-8
+    entry: Optional[dict] = None  # --report: the document's row of the index page (report.IndexEntry fields)
 
 
 def load_stages(grammars_dir: Optional[str]) -> None:
@@ -136,23 +138,36 @@ def render(doc, task: DocumentTask) -> Any:
     return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def write_report(doc, text: str, path: str) -> dict:
+    """--report: the document's HTML page, written atomically; returns its row of the index."""
+    from dataclasses import asdict
+
+    from ..emit import write_atomic
+    from ..report import IndexEntry, render_report
+
+    write_atomic(path, render_report(doc, text))
+    return asdict(IndexEntry.of(doc, href=""))
+
+
 def process_document(task: DocumentTask) -> Result:
     """Extract one document, then write its output (json/csv modes) or return it (jsonl)."""
     t0 = time.perf_counter()
     from ..emit import write_atomic
-    from ..pipeline import extract_file
+    from ..pipeline import extract_with_text
 
     index = task.index
     try:
         try:
             with time_limit(task.timeout):
-                doc = extract_file(task.path, grammars_dir=task.grammars)
+                doc, text = extract_with_text(task.path, grammars_dir=task.grammars)
                 res = Result(
                     index, True, sha256=doc.source.sha256, pages=doc.source.pages, clauses=len(doc.clauses),
                     targets=len(doc.targets), tasks=len(doc.tasks),
                 )
                 out = render(doc, task)
-                del doc
+                if task.report_path:
+                    res.entry = write_report(doc, text, task.report_path)
+                del doc, text
             if task.mode == "jsonl":
                 res.line = out
             else:

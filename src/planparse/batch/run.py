@@ -11,6 +11,7 @@ from .document import DocumentTask, Result, one_line
 from .engines import Engine, PoolEngine
 from .lock import OutputLock
 from .report import PlainReporter, Summary
+from .report_pages import ReportIndex
 from .sinks import Sink, sink_for
 
 DEFAULT_TIMEOUT = 300.0  # seconds per document: a 500-page PDF takes well under a minute
@@ -26,6 +27,7 @@ class BatchOptions:
     grammars: Optional[str] = None
     max_tasks_per_child: Optional[int] = 100
     timeout: Optional[float] = DEFAULT_TIMEOUT  # per document; None or 0: no limit
+    report: bool = False  # also an HTML report per document and an index page (report_root)
 
 
 def engine_for(opts: BatchOptions) -> Engine:
@@ -38,6 +40,12 @@ def lock_path(output: Path) -> Path:
     """`.NAME.lock` beside the output (file or directory): usable before the output exists."""
     out = output.resolve()
     return out.parent / f".{out.name}.lock"
+
+
+def report_root(output: Path, sink: Sink) -> Path:
+    """Where --report writes: OUT/_report/ for a directory output, NAME.report/ beside a file output."""
+    out_dir = sink.excluded()
+    return out_dir / "_report" if out_dir is not None else output.with_name(output.name + ".report")
 
 
 def _unchanged(sink: Sink, job: Job) -> bool:
@@ -63,7 +71,8 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
     engine = engine_for(opts)
     load_grammars(opts.grammars)  # a bad --grammars directory is a usage error, found before any work
     sink = sink_for(opts.output, opts.fmt)
-    jobs = collect_inputs(opts.inputs, exclude=sink.excluded())
+    reports = ReportIndex(report_root(opts.output, sink)) if opts.report else None
+    jobs = collect_inputs(opts.inputs, exclude=sink.excluded(), also_exclude=(reports.root,) if reports else ())
     reporter = reporter or PlainReporter()
     summary = Summary(total=len(jobs))
     with OutputLock(lock_path(opts.output), opts.output):
@@ -74,9 +83,11 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
         try:
             todo: list[Job] = []
             for job in jobs:
-                if opts.resume and _unchanged(sink, job):
+                if opts.resume and _unchanged(sink, job) and (reports is None or reports.has(job)):
                     summary.skipped += 1
                     reporter.skip(job)
+                    if reports:
+                        reports.add_existing(job)
                 else:
                     todo.append(job)
 
@@ -89,6 +100,8 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
                     except Exception as e:
                         res = Result(job.index, False, seconds=res.seconds, kind="internal",
                                      message=f"output not written: {type(e).__name__}: {one_line(e)}")
+                if res.ok and reports:
+                    reports.add(job, res.entry)
                 if res.ok:
                     summary.ok += 1
                     summary.pages += res.pages or 0
@@ -97,6 +110,8 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
                     summary.tasks += res.tasks
                 else:
                     sink.failed(job, res)
+                    if reports:
+                        reports.add_failed(job, res.kind, res.message)
                     summary.failed += 1
                     summary.failures[res.kind] += 1
                 summary.cpu_seconds += res.seconds
@@ -105,10 +120,13 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
             def task_for(job: Job) -> DocumentTask:
                 out = sink.output_for(job)
                 return DocumentTask(job.index, job.path, sink.mode, str(out) if out is not None else None,
-                                    opts.grammars, opts.timeout or None)
+                                    opts.grammars, opts.timeout or None,
+                                    report_path=str(reports.page_for(job)) if reports else None)
 
             engine.run([(job, task_for(job)) for job in todo], record)
             sink.finish(jobs)
+            if reports:
+                reports.finish(jobs)
         except BaseException:
             sink.abort()
             reporter.close()

@@ -1,9 +1,12 @@
 """The index page of a batch: every document's report with its counts and warnings, or its error."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import re
+from dataclasses import asdict, dataclass, field
 from html import escape
 from importlib import resources
+from pathlib import Path
 
 from ..models import Document
 
@@ -33,13 +36,37 @@ class IndexEntry:
 
 
 COLUMNS = ("clauses", "targets", "deadlines", "agencies", "tasks")
+ENTRY_ID = "planparse-entry"
+_ENTRY = re.compile(r'<script type="application/json" id="planparse-entry">(.*?)</script>', re.S)
+
+
+def entry_script(doc: Document) -> str:
+    """The document's index row, embedded in its report page (so a resumed batch can rebuild the index)."""
+    data = asdict(IndexEntry.of(doc, href=""))
+    return f'<script type="application/json" id="{ENTRY_ID}">' + json.dumps(data, ensure_ascii=False).replace("</", "<\\/") + "</script>"
+
+
+def read_entry(page: Path) -> dict | None:
+    """The index row embedded in a report page (it stands in the page's head), or None."""
+    try:
+        with open(page, encoding="utf-8", errors="replace") as f:
+            head = f.read(65536)
+    except OSError:
+        return None
+    m = _ENTRY.search(head)
+    if not m:
+        return None
+    try:
+        return json.loads(m.group(1))
+    except ValueError:
+        return None
 
 
 def render_index(entries: list[IndexEntry], *, title: str = "planparse batch report") -> str:
     css = resources.files("planparse.report").joinpath("static", "report.css").read_text(encoding="utf-8")
     js = resources.files("planparse.report").joinpath("static", "sort.js").read_text(encoding="utf-8")
     rows = []
-    for e in sorted(entries, key=lambda x: x.source):
+    for e in entries:
         name = escape(e.source)
         link = f'<a href="{escape(e.href)}">{name}</a>' if e.href else name
         if e.error:

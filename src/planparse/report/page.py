@@ -14,6 +14,7 @@ from importlib import resources
 
 from ..models import Document
 from .charts import bar_chart
+from .index import entry_script
 from .marks import FACT_KINDS, Fact, collect_facts, render_marked
 
 KIND_LABELS = {"target": "目标 targets", "deadline": "时限 deadlines", "agency": "单位 agencies", "measure": "措施 measures"}
@@ -248,6 +249,7 @@ def render_report(doc: Document, text: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="planparse">
 <title>{_e(title)} — planparse report</title>
+{entry_script(doc)}
 <style>{_static("report.css")}</style>
 </head>
 <body>
