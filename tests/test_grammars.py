@@ -35,16 +35,16 @@ def _write(path: Path, text: str) -> Path:
 
 
 def test_extra_grammar_file_adds_a_unit(tmp_path):
-    doc = _write(tmp_path / "plan.txt", "一、主要目标\n到2025年，全市新能源公交车推广500标台以上。\n")
+    doc = _write(tmp_path / "plan.txt", "一、主要目标\n到2025年，全市港口集装箱吞吐量达到500标箱以上。\n")
     before = extract_file(doc)
     assert before.clauses[0].targets == []
     extra = tmp_path / "g"
     extra.mkdir()
-    _write(extra / "units.toml", '[[units]]\nunit = "标台"\nkind = "count"\n')
+    _write(extra / "units.toml", '[[units]]\nunit = "标箱"\nkind = "count"\n')
     load_grammars.cache_clear()
     after = extract_file(doc, grammars_dir=extra)
     [t] = after.clauses[0].targets
-    assert (t.value, t.unit, t.comparator, t.target_year) == (500, "标台", ">=", 2025)
+    assert (t.value, t.unit, t.comparator, t.target_year) == (500, "标箱", ">=", 2025)
 
 
 def test_extra_lexicon_alias_gives_a_canonical_name(tmp_path):

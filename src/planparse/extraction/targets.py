@@ -277,6 +277,9 @@ def _groups(sentence: str, cands: list[Candidate], cc: _Compiled) -> list[list[C
     return groups
 
 
+_HAN_AFTER = re.compile(r"\p{Han}")
+
+
 def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | None, str | None]:
     s = prefix
     for p in g.targets.strip_from_metric:
@@ -286,9 +289,12 @@ def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | No
     if base:
         cut = min(cut, base.start())
     for rx in [cc.distribute] + [r for r, _ in cc.cmp_before] + [r for r, _ in cc.directions] + [re.compile(r"(?:达到|达|为|控制在|稳定在|提高到|提升至|保持在)")]:
-        m = rx.search(s, 1) if s else None
-        if m and m.start() < cut:
-            cut = m.start()
+        for m in (rx.finditer(s, 1) if s else ()):
+            # A comparator stands right before its value: `超` inside `超标天数` is part of the metric.
+            if rx is cc.cmp_before_rx and _HAN_AFTER.search(s, m.end()):
+                continue
+            cut = min(cut, m.start())
+            break
     metric = s[:cut]
     for p in g.targets.strip_from_metric:
         metric = p.compiled.sub("", metric).strip()
