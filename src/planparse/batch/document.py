@@ -24,8 +24,8 @@ class DocumentTask:
 
     index: int
     path: str
-    mode: str  # the sink's mode: json | csv (the worker writes out_path) | jsonl (returned)
-    out_path: Optional[str]
+    mode: str  # what to render: json | jsonl | csv (the four CSV tables' rows) | tables (tables.py)
+    out_path: Optional[str]  # the worker writes the rendered bytes here; None: they go back in the Result
     grammars: Optional[str]
     timeout: Optional[float] = None  # seconds for the whole document; None: no limit
 
@@ -42,7 +42,7 @@ class Result:
     tasks: int = 0
     kind: Optional[str] = None
     message: Optional[str] = None
-    line: Optional[bytes] = None  # jsonl mode: the document's JSON line, UTF-8
+    payload: Any = None  # the rendered output when the sink writes it (no out_path): bytes or rows
 
 
 def load_stages(grammars_dir: Optional[str]) -> None:
@@ -127,17 +127,25 @@ def time_limit(seconds: Optional[float]) -> Iterator[None]:
 
 
 def render(doc, task: DocumentTask) -> Any:
-    """The document's output for the sink's mode: bytes to write (json, csv), or the line (jsonl)."""
+    """The document's output for the sink: bytes to write (or a JSON line), or the tables' rows."""
     from ..emit import to_json
 
     if task.mode in ("json", "jsonl"):
         return to_json(doc).encode("utf-8")
-    rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path)}
-    return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8")
+    if task.mode == "csv":
+        rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path)}
+        return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8")
+    from .tables import document_rows
+
+    tables = document_rows(doc, task.path)
+    if task.out_path is None:
+        return tables
+    staged = {"source": task.path, "sha256": doc.source.sha256, "tables": tables}
+    return (json.dumps(staged, ensure_ascii=False, default=str) + "\n").encode("utf-8")  # dates as ISO text
 
 
 def process_document(task: DocumentTask) -> Result:
-    """Extract one document, then write its output (json/csv modes) or return it (jsonl)."""
+    """Extract one document, then write its output to out_path or return it in the Result."""
     t0 = time.perf_counter()
     from ..emit import write_atomic
     from ..pipeline import extract_file
@@ -153,8 +161,8 @@ def process_document(task: DocumentTask) -> Result:
                 )
                 out = render(doc, task)
                 del doc
-            if task.mode == "jsonl":
-                res.line = out
+            if task.out_path is None:
+                res.payload = out
             else:
                 try:
                     write_atomic(task.out_path, out)
