@@ -38,7 +38,8 @@ def extract_raw_with_text(raw: ingest.RawDocument, g: Grammars) -> tuple[Documen
     nt = normalise(raw, g)
     seg = segment(nt, g)
     found = extract_all(nt, seg, g)
-    return assemble(raw, nt, seg, found), nt.text
+    # a traditional-script text is matched as its simplified fold; the Document quotes the original (same offsets)
+    return assemble(raw, nt, seg, found), nt.text if nt.original_text is None else nt.original_text
 
 
 def check_grammars(grammars_dir: str | Path | None = None) -> tuple[list[ExampleResult], int]:

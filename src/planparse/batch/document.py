@@ -24,8 +24,8 @@ class DocumentTask:
 
     index: int
     path: str
-    mode: str  # the sink's mode: json | csv (the worker writes out_path) | jsonl (returned)
-    out_path: Optional[str]
+    mode: str  # what to render: json | jsonl | csv (the four CSV tables' rows) | tables (tables.py)
+    out_path: Optional[str]  # the worker writes the rendered bytes here; None: they go back in the Result
     grammars: Optional[str]
     timeout: Optional[float] = None  # seconds for the whole document; None: no limit
     report_path: Optional[str] = None  # --report: also write the document's HTML report here
@@ -43,7 +43,7 @@ class Result:
     tasks: int = 0
     kind: Optional[str] = None
     message: Optional[str] = None
-    line: Optional[bytes] = None  # jsonl mode: the document's JSON line, UTF-8
+    payload: Any = None  # the rendered output when the sink writes it (no out_path): bytes or rows
     entry: Optional[dict] = None  # --report: the document's row of the index page (report.IndexEntry fields)
 
 
@@ -129,13 +129,21 @@ def time_limit(seconds: Optional[float]) -> Iterator[None]:
 
 
 def render(doc, task: DocumentTask) -> Any:
-    """The document's output for the sink's mode: bytes to write (json, csv), or the line (jsonl)."""
+    """The document's output for the sink: bytes to write (or a JSON line), or the tables' rows."""
     from ..emit import to_json
 
     if task.mode in ("json", "jsonl"):
         return to_json(doc).encode("utf-8")
-    rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path)}
-    return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8")
+    if task.mode == "csv":
+        rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path)}
+        return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8")
+    from .tables import document_rows
+
+    tables = document_rows(doc, task.path)
+    if task.out_path is None:
+        return tables
+    staged = {"source": task.path, "sha256": doc.source.sha256, "tables": tables}
+    return (json.dumps(staged, ensure_ascii=False, default=str) + "\n").encode("utf-8")  # dates as ISO text
 
 
 def write_report(doc, text: str, path: str) -> dict:
@@ -150,7 +158,7 @@ def write_report(doc, text: str, path: str) -> dict:
 
 
 def process_document(task: DocumentTask) -> Result:
-    """Extract one document, then write its output (json/csv modes) or return it (jsonl)."""
+    """Extract one document, then write its output to out_path or return it in the Result."""
     t0 = time.perf_counter()
     from ..emit import write_atomic
     from ..pipeline import extract_with_text
@@ -168,8 +176,8 @@ def process_document(task: DocumentTask) -> Result:
                 if task.report_path:
                     res.entry = write_report(doc, text, task.report_path)
                 del doc, text
-            if task.mode == "jsonl":
-                res.line = out
+            if task.out_path is None:
+                res.payload = out
             else:
                 try:
                     write_atomic(task.out_path, out)

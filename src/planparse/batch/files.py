@@ -30,7 +30,7 @@ def atomic_open(path: Path, mode: str = "w", **kw) -> Iterator[Any]:
 
 
 # `.NAME.<8 random characters>.tmp` where NAME is one of our outputs (mkstemp adds 8 characters of [a-z0-9_]).
-_STALE = re.compile(r"^\..+\.(?:json|jsonl|csv)\.[a-z0-9_]{8}\.tmp$")
+_STALE = re.compile(r"^\..+\.(?:json|jsonl|csv|parquet)\.[a-z0-9_]{8}\.tmp$")
 
 
 def remove_stale_temps(directory: Path) -> int:

@@ -21,19 +21,32 @@ DEFAULT_TIMEOUT = 300.0  # seconds per document: a 500-page PDF takes well under
 class BatchOptions:
     inputs: list[str]
     output: Path
-    fmt: str = "auto"  # auto | json | jsonl | csv
+    fmt: str = "auto"  # auto | json | jsonl | csv | duckdb | parquet
     workers: Optional[int] = None
     resume: bool = False
     grammars: Optional[str] = None
     max_tasks_per_child: Optional[int] = 100
     timeout: Optional[float] = DEFAULT_TIMEOUT  # per document; None or 0: no limit
     report: bool = False  # also an HTML report per document and an index page (report_root)
+    engine: str = "pool"  # pool | dask
+    scheduler: Optional[str] = None  # dask: a scheduler address; None: a LocalCluster
+    dask_processes: bool = True  # dask LocalCluster: worker processes (False: threads, for tests)
 
 
 def engine_for(opts: BatchOptions) -> Engine:
     if opts.workers is not None and opts.workers < 1:
         raise BatchUsageError("--workers must be at least 1")
-    return PoolEngine(opts.workers, opts.grammars, opts.max_tasks_per_child)
+    if opts.scheduler and opts.engine != "dask":
+        raise BatchUsageError("--scheduler needs --engine dask")
+    if opts.engine == "pool":
+        return PoolEngine(opts.workers, opts.grammars, opts.max_tasks_per_child)
+    if opts.engine == "dask":
+        try:
+            from .engines.dask import DaskEngine
+        except ImportError as e:
+            raise BatchUsageError(f"--engine dask needs the dask extra: pip install 'planparse[dask]' ({e})") from None
+        return DaskEngine(opts.scheduler, opts.workers, opts.grammars, processes=opts.dask_processes)
+    raise BatchUsageError(f"unknown engine {opts.engine!r} (pool, dask)")
 
 
 def lock_path(output: Path) -> Path:
@@ -128,6 +141,7 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
             if reports:
                 reports.finish(jobs)
         except BaseException:
+            engine.close()
             sink.abort()
             reporter.close()
             raise

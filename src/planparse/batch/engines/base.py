@@ -14,3 +14,4 @@ class Engine(Protocol):
 
     def workers_for(self, n_tasks: int) -> int: ...  # how many workers a batch of n_tasks gets (reported)
     def run(self, work: list[tuple[Job, DocumentTask]], record: Record) -> None: ...
+    def close(self) -> None: ...  # release what the engine holds (run() does it when it ends)

@@ -34,6 +34,9 @@ class PoolEngine:
         else:
             self._run_pool(work, self.workers_for(len(work)), record)
 
+    def close(self) -> None:
+        pass  # the pool lives inside run()
+
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=workers, mp_context=mp.get_context("spawn"), initializer=init_worker,

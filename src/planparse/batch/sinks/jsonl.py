@@ -117,7 +117,7 @@ class JsonlSink:
             raise
 
     def ok(self, job: Job, res: Result) -> None:
-        self._append(res.line)
+        self._append(res.payload)
 
     def failed(self, job: Job, res: Result) -> None:
         self._append(error_record(job.path, res.kind, res.message))
