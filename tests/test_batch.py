@@ -277,14 +277,14 @@ runner = CliRunner()
 def test_unexpected_exception_is_recorded_as_internal(tmp_path: Path, monkeypatch):
     import planparse.pipeline as pipeline
 
-    real = pipeline.extract_file
+    real = pipeline.extract_with_text
 
     def flaky(path, **kw):
         if "003_" in str(path):
             raise RuntimeError("clause map\n  is inconsistent")
         return real(path, **kw)
 
-    monkeypatch.setattr(pipeline, "extract_file", flaky)
+    monkeypatch.setattr(pipeline, "extract_with_text", flaky)
     docs = tmp_path / "docs"
     docs.mkdir()
     for s in SAMPLES:
