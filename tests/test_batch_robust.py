@@ -55,15 +55,15 @@ def surrogate_in_003(monkeypatch):
     that the error boundary itself is what is tested.)"""
     import planparse.pipeline as pipeline
 
-    real = pipeline.extract_file
+    real = pipeline.extract_with_text
 
     def extract(path, **kw):
-        doc = real(path, **kw)
+        doc, text = real(path, **kw)
         if "003_" in str(path):
             doc.meta.title = (doc.meta.title or "") + LONE
-        return doc
+        return doc, text
 
-    monkeypatch.setattr(pipeline, "extract_file", extract)
+    monkeypatch.setattr(pipeline, "extract_with_text", extract)
 
 
 @pytest.mark.parametrize("fmt, out", [("json", "out"), ("jsonl", "out.jsonl"), ("csv", "tables")])
@@ -157,7 +157,7 @@ def test_a_directory_of_symlinks_is_named_by_the_links(tmp_path: Path):
 def test_a_document_over_its_time_is_recorded_as_timeout(tmp_path: Path, monkeypatch):
     import planparse.pipeline as pipeline
 
-    real = pipeline.extract_file
+    real = pipeline.extract_with_text
 
     def extract(path, **kw):
         if "002_" in str(path):
@@ -167,7 +167,7 @@ def test_a_document_over_its_time_is_recorded_as_timeout(tmp_path: Path, monkeyp
 
     for s in SAMPLES:  # the one-off loading (jieba's dictionaries) before the clock runs
         real(s)
-    monkeypatch.setattr(pipeline, "extract_file", extract)
+    monkeypatch.setattr(pipeline, "extract_with_text", extract)
     docs = copy_samples(tmp_path / "docs")
     r = invoke([str(docs), "-o", str(tmp_path / "o.jsonl"), "--workers", "1", "--timeout", "4"])
     assert r.exit_code == 1, r.output

@@ -378,7 +378,7 @@ class DocumentOcr:
     def why_no_text(self) -> str:
         """The one-line reason of an image-only PDF that could not be read."""
         if self.done:
-            return "no text found: image-only PDF and OCR read nothing on its pages"
+            return "no text layer (image-only PDF) and OCR read nothing on its pages"
         if self.mode == "never":
             return "no text layer (image-only PDF) and OCR is off (--ocr never); run with --ocr auto"
         return f"no text layer (image-only PDF) and no OCR engine installed: {HOW_TO_ENABLE}"
