@@ -419,7 +419,9 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0)
         first_of_paragraph = "\n" in text[prev_end + 1 : m.start()] or prev_end < 0
-        if first_of_paragraph:
+        # A parenthesis right after a sentence's end (`。（市科委牵头）`) annotates and closes a task: what
+        # follows is another task, even where a PDF's lines ran two paragraphs together.
+        if first_of_paragraph or sentence.lstrip()[:1] in "（(":
             carry = None
             paragraph_year = None
         prev_end = m.end() - 1
