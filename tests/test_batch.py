@@ -45,7 +45,7 @@ def image_only_pdf(path: Path) -> Path:
 
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
-    """tmp/in/samples/*.txt, tmp/in/bad/{corrupt.pdf, empty.txt, scan.pdf}, tmp/in/gbk/004_gbk.txt, tmp/in/notes.md"""
+    """tmp/in/samples/*.txt, tmp/in/bad/{corrupt.pdf, empty.txt, scan.pdf}, tmp/in/gbk/004_gbk.txt, tmp/in/notes.csv"""
     root = tmp_path / "in"
     (root / "samples").mkdir(parents=True)
     for s in SAMPLES:
@@ -58,7 +58,7 @@ def corpus(tmp_path: Path) -> Path:
     (root / "gbk").mkdir()
     text = (ROOT / "samples" / "004_f8539a09ccbc65f7.txt").read_text(encoding="utf-8")
     (root / "gbk" / "004_gbk.txt").write_bytes(text.encode("gb18030"))
-    (root / "notes.md").write_text("not a document: skipped in a directory walk", encoding="utf-8")
+    (root / "notes.csv").write_text("not a document: skipped in a directory walk", encoding="utf-8")
     return root
 
 
@@ -103,7 +103,7 @@ def test_batch_directory_mode(corpus: Path):
     assert "FAIL in/bad/corrupt.pdf: corrupt: " in r.stderr
     assert "FAIL in/bad/scan.pdf: no_text_layer: " in r.stderr
     assert "FAIL in/bad/empty.txt: empty: empty file" in r.stderr
-    assert "notes.md" not in r.stderr
+    assert "notes.csv" not in r.stderr
     assert "9 (6 ok, 0 skipped unchanged, 3 failed)" in r.stderr
     assert "corrupt 1, empty 1, no_text_layer 1" in r.stderr
     assert not list(out.rglob("*.tmp"))

@@ -561,7 +561,7 @@ def test_clean_file_exit_0_and_directory_input(tmp_path):
     assert runner.invoke(app, ["check", S003]).exit_code == 0
     (tmp_path / "a.txt").write_text(BASE, encoding="utf-8")
     (tmp_path / "b.txt").write_text(variant(("（二）优化能源", "(二)优化能源")), encoding="utf-8")
-    (tmp_path / "notes.md").write_text("not a document", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("not a document", encoding="utf-8")
     r = runner.invoke(app, ["check", str(tmp_path), "-f", "json"])
     assert r.exit_code == 1
     assert [(Path(f["path"]).name, f["code"]) for f in json.loads(r.stdout)] == [("b.txt", "PP004")]

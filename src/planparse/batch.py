@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 from .errors import PlanparseError, UsageError
+from .ingest import SUPPORTED_SUFFIXES  # one list of formats, owned by the readers
 
-SUPPORTED_SUFFIXES = (".pdf", ".txt", ".docx", ".html", ".htm")
 ERRORS_NAME = "_errors.jsonl"
 ROWS_DIR = "_rows"
 CSV_TABLES = ("documents", "clauses", "targets", "tasks")

@@ -1,4 +1,4 @@
-"""The output contract (shared/output-contract.md) as pydantic v2 models: the source of truth in code.
+"""The output contract (docs/output-contract.md) as pydantic v2 models: the source of truth in code.
 
 Field names and meanings follow the contract exactly; fields beyond it are additions, never renames.
 """
@@ -9,6 +9,8 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+JSON_SCHEMA_ID = "urn:planparse:schema:document:v1"
 
 Comparator = Literal[">=", "<=", "~", "="]
 Direction = Literal["decrease", "increase"]
@@ -187,3 +189,8 @@ class Document(_Model):
     annexes: list[Annex] = Field(default_factory=list, description="annex sections (附件) after the body")
     deadlines: list[Deadline] = Field(default_factory=list, description="every deadline, flat")
     agencies: list[Agencies] = Field(default_factory=list, description="every agency annotation, flat")
+
+
+def document_json_schema() -> dict:
+    """The JSON Schema of a Document (docs/schema.json), with its dialect and identifier first."""
+    return {"$schema": JSON_SCHEMA_DIALECT, "$id": JSON_SCHEMA_ID, **Document.model_json_schema()}

@@ -9,6 +9,7 @@ from pathlib import Path
 from . import ingest
 from .assemble import assemble
 from .extraction import extract_all
+from .compare import metrics as _compare_metrics  # noqa: F401  (registers the examples of metrics.toml)
 from .grammar import load_grammars
 from .grammar.check import ExampleResult, all_examples, run_examples
 from .models import Document
@@ -17,12 +18,17 @@ from .segment import segment
 
 
 def extract_file(path: str | Path, *, grammars_dir: str | Path | None = None) -> Document:
+    return extract_with_text(path, grammars_dir=grammars_dir)[0]
+
+
+def extract_with_text(path: str | Path, *, grammars_dir: str | Path | None = None) -> tuple[Document, str]:
+    """The Document and the normalised text its spans point into (what `planparse report` shows)."""
     g = load_grammars(str(grammars_dir) if grammars_dir else None)
     raw = ingest.read(path)
     nt = normalise(raw, g)
     seg = segment(nt, g)
     found = extract_all(nt, seg, g)
-    return assemble(raw, nt, seg, found)
+    return assemble(raw, nt, seg, found), nt.text
 
 
 def check_grammars(grammars_dir: str | Path | None = None) -> tuple[list[ExampleResult], int]:

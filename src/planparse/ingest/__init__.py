@@ -7,14 +7,26 @@ from pathlib import Path
 from ..errors import EmptyFileError, InputError, MissingFileError, UnknownFormatError
 from .base import RawDocument, RawPage, RawTable
 
-__all__ = ["read", "RawDocument", "RawPage", "RawTable", "detect_format"]
+__all__ = ["read", "RawDocument", "RawPage", "RawTable", "detect_format", "SUPPORTED_SUFFIXES"]
 
 _SUFFIXES = {
+    ".md": "markdown", ".markdown": "markdown",
     ".txt": "txt", ".text": "txt",
     ".pdf": "pdf",
     ".docx": "docx",
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
 }
+
+
+# Suffixes a directory walk picks up (a file named explicitly is always tried).
+SUPPORTED_SUFFIXES = (".pdf", ".txt", ".docx", ".html", ".htm", ".md", ".markdown")
+
+_MARKDOWN_OPENINGS = (b"---\n", b"---\r\n", b"# ", b"## ", b"### ")
+
+
+def _looks_like_markdown(head: bytes) -> bool:
+    """A file without a known suffix that opens with YAML front matter or an ATX heading."""
+    return head.lstrip(b"\xef\xbb\xbf").startswith(_MARKDOWN_OPENINGS)
 
 
 def detect_format(path: Path, head: bytes) -> str:
@@ -33,8 +45,10 @@ def detect_format(path: Path, head: bytes) -> str:
     sniff = head[:512].lstrip().lower()
     if sniff.startswith((b"<!doctype html", b"<html")):
         return "html"
+    if _looks_like_markdown(head):
+        return "markdown"
     raise UnknownFormatError(
-        f"unknown format '{path.suffix or '(no suffix)'}' (supported: .pdf .txt .docx .html)",
+        f"unknown format '{path.suffix or '(no suffix)'}' (supported: {' '.join(SUPPORTED_SUFFIXES)})",
         path=str(path),
     )
 
@@ -65,6 +79,10 @@ def read(path: str | Path) -> RawDocument:
         from .docx import read_docx
 
         doc = read_docx(p, data)
+    elif fmt == "markdown":
+        from .markdown import read_markdown
+
+        doc = read_markdown(p, data)
     else:
         from .html import read_html
 

@@ -26,15 +26,21 @@ class RawPage:
     number: int | None  # 1-based page number for PDF, None otherwise
     lines: list[str]
     tables: list[RawTable] = field(default_factory=list)
+    # Indices of lines that start a block of the source (a markdown paragraph, heading or list
+    # item): a paragraph never runs across one. None: the source has no such structure.
+    paragraph_starts: list[int] | None = None
 
 
 @dataclass
 class RawDocument:
     path: str
-    format: str  # "pdf" | "txt" | "docx" | "html"
+    format: str  # "pdf" | "txt" | "docx" | "html" | "markdown"
     sha256: str
     pages: list[RawPage]
     page_count: int | None = None  # number of PDF pages, else None
     # True when each line is already a whole paragraph (docx, html): normalise must not re-join.
     lines_are_paragraphs: bool = False
     encoding: str | None = None  # detected encoding for txt
+    # Fields of a front matter or page header (标题, 文号, 发布机构…): not document text; the meta
+    # stage uses them only for what the document itself does not say.
+    header: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,173 @@
+"""Markdown reader (scraped web pages saved as .md): the text a reader sees, line for line.
+
+markdown-it-py parses the file; every block token carries its source line range (`.map`), so the
+rendered text of each source line goes back into the same line slot: `RawPage.lines[i]` is what
+line i+1 of the file says once markup is gone (`#`, `**`, link targets, list bullets, table pipes,
+YAML front matter), or "" where the line is only markup or blank. Clause `line`s therefore point
+into the source file. Each block (paragraph, heading, list item) starts a paragraph of its own:
+the blank-line structure of the file is authoritative, so a long line (a URL) never swallows the
+short lines after it.
+
+A YAML front matter (python-frontmatter) is not text: its fields go to `RawDocument.header`, where
+the meta stage looks only for what the document itself does not say. Scrape headers written as
+text (`**发布日期**: …`) are recognised later, by the grammar, like those of any other format.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import frontmatter
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ..errors import CorruptFileError
+from .base import RawDocument, RawPage, RawTable
+from .txt import decode_text
+
+# A link whose target is a file to download (the portal's 【原文下载】 list), not text of the document.
+_DOWNLOAD_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd", ".zip", ".rar", ".7z", ".txt")
+
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, str], int]:
+    """(front-matter fields, number of source lines the front matter takes)."""
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(text):
+        return {}, 0
+    try:
+        fm, content = handler.split(text)
+        fields = handler.load(fm) or {}
+    except Exception:  # malformed YAML: the block is still not document text
+        return {}, 0
+    if not isinstance(fields, dict):
+        return {}, 0
+    consumed = text[: len(text) - len(content)].count("\n")
+    header = {str(k).strip(): _scalar(v) for k, v in fields.items() if _scalar(v)}
+    return header, consumed
+
+
+def _scalar(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "、".join(_scalar(v) for v in value if _scalar(v))
+    return str(value).strip()
+
+
+def _is_download_link(children: list[Token]) -> bool:
+    """The rendered line is nothing but one link to a file (`[通知.pdf](/cms/….pdf)`)."""
+    links = [c for c in children if c.type == "link_open"]
+    if len(links) != 1:
+        return False
+    outside = []
+    depth = 0
+    for c in children:
+        if c.type == "link_open":
+            depth += 1
+        elif c.type == "link_close":
+            depth -= 1
+        elif depth == 0 and c.type in ("text", "code_inline"):
+            outside.append(c.content)
+    href = str(links[0].attrGet("href") or "").strip().lower().split("?")[0].split("#")[0]
+    return not "".join(outside).strip() and href.endswith(_DOWNLOAD_SUFFIXES)
+
+
+def _render_inline(tok: Token) -> list[str]:
+    """The plain text of an inline token, one string per source line (soft and hard breaks)."""
+    lines = [""]
+    for c in tok.children or []:
+        if c.type in ("softbreak", "hardbreak"):
+            lines.append("")
+        elif c.type in ("text", "code_inline"):
+            # A `**` that found no partner (`（2026—2030年****）`) is markup debris, not text.
+            lines[-1] += c.content.replace("**", "").replace("__", "")
+        elif c.type == "html_inline" and c.content.lower().startswith("<br"):
+            lines.append("")
+        # strong/em/link/image/html_inline: markup; link text arrives as its own text children
+    return lines
+
+
+def _cell_text(tok: Token) -> str:
+    return "".join(_render_inline(tok)).strip()
+
+
+def _raw_lines(tok: Token) -> list[str]:
+    """Lines of a code or HTML block: a scrape's indented paragraphs are text, not code."""
+    return tok.content.rstrip("\n").split("\n")
+
+
+def read_markdown(path: Path, data: bytes) -> RawDocument:
+    text, encoding = decode_text(data)
+    if "\x00" in text:
+        raise CorruptFileError("binary data, not a Markdown file", path=str(path))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    header, offset = _split_front_matter(text)
+    source = text.split("\n")
+    body = "\n".join(source[offset:])
+
+    lines = [""] * len(source)
+    starts: set[int] = set()
+    tables: list[RawTable] = []
+    ordinal: list[str] = []  # the written number of the open ordered-list item ("" for bullets)
+    tokens = _PARSER.parse(body)
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        first = tok.map[0] + offset if tok.map else None
+        if tok.type == "table_open":
+            rows: list[list[str | None]] = []
+            row: list[str | None] = []
+            j = i + 1
+            while tokens[j].type != "table_close":
+                t = tokens[j]
+                if t.type == "tr_open":
+                    row = []
+                elif t.type == "inline":
+                    row.append(_cell_text(t))
+                elif t.type == "tr_close":
+                    rows.append(row)
+                j += 1
+            tables.append(RawTable(rows=rows, page=None, line_index=first))
+            if first is not None:
+                starts.add(first)
+                starts.add(tok.map[1] + offset)
+            i = j + 1
+            continue
+        if tok.type in ("ordered_list_open", "bullet_list_open"):
+            pass
+        elif tok.type == "list_item_open":
+            # An ordered item's number is a clause marker of the document (`12. 建设…`): keep it as written.
+            ordinal.append(f"{tok.info}{tok.markup}" if tok.info else "")
+        elif tok.type == "list_item_close":
+            ordinal.pop()
+        elif tok.type == "inline" and first is not None:
+            if _is_download_link(tok.children or []):
+                i += 1
+                continue
+            rendered = _render_inline(tok)
+            prefix = ""
+            if ordinal and ordinal[-1] and tokens[i - 1].type == "paragraph_open" and tokens[i - 2].type == "list_item_open":
+                prefix = ordinal[-1]
+            for k, piece in enumerate(rendered):
+                if first + k < len(lines):
+                    lines[first + k] = (prefix if k == 0 else "") + piece
+            starts.add(first)
+        elif tok.type in ("code_block", "fence", "html_block") and first is not None:
+            raw = _raw_lines(tok)
+            skip = 1 if tok.type == "fence" else 0  # the opening ``` line
+            for k, piece in enumerate(raw):
+                if first + skip + k < len(lines):
+                    lines[first + skip + k] = piece
+                    if k == 0 or not raw[k - 1].strip():
+                        starts.add(first + skip + k)
+        i += 1
+
+    return RawDocument(
+        path=str(path),
+        format="markdown",
+        sha256="",
+        pages=[RawPage(number=None, lines=lines, tables=tables, paragraph_starts=sorted(starts))],
+        encoding=encoding,
+        header=header,
+    )
