@@ -266,6 +266,8 @@ def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | No
         cut = min(cut, base.start())
     for rx in [cc.distribute] + [r for r, _ in cc.cmp_before] + [r for r, _ in cc.directions] + [re.compile(r"(?:达到|达|为|控制在|稳定在|提高到|提升至|保持在)")]:
         m = rx.search(s, 1) if s else None
+        while m and len(m.group(0)) == 1 and s[m.end():].strip():
+            m = rx.search(s, m.end())  # a one-character comparator (超) only right before the number: 超标天数 stays
         if m and m.start() < cut:
             cut = m.start()
     metric = s[:cut]
