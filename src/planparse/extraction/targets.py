@@ -5,6 +5,7 @@ comma-clauses (split on `，；：`) each hold a subject, a predicate and the nu
 """
 from __future__ import annotations
 
+import bisect
 import functools
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import regex as re
 from ..grammar import Grammars
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
+from ..text import SpanSet
 from .deadlines import TimeExpr, find_time_expressions
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -111,10 +113,8 @@ _BEFORE_WINDOW = 64
 
 
 def _clause_start(sentence: str, pos: int) -> int:
-    i = pos
-    while i > 0 and i > pos - _MAX_CLAUSE and sentence[i - 1] not in _CLAUSE_SEP:
-        i -= 1
-    return i
+    lo = max(0, pos - _MAX_CLAUSE)
+    return max([lo] + [sentence.rfind(sep, lo, pos) + 1 for sep in _CLAUSE_SEP])
 
 
 def _qualifier_after(tail: str, cc: _Compiled) -> tuple[str | None, str]:
@@ -130,10 +130,8 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
     cc = _compiled(g)
     tr = g.targets
     out: list[Candidate] = []
-    spans = [(t.start, t.end) for t in times]
-
-    def covered(a: int, b: int) -> bool:
-        return any(a < te and ts < b for ts, te in spans)
+    times_taken = SpanSet((t.start, t.end) for t in times)
+    covered = times_taken.overlaps
 
     for m in _NUM.finditer(sentence):
         s, e = m.span()
@@ -186,8 +184,9 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
             out.append(Candidate(m.start(), m.end(), val, None, "倍", "ratio", "=", direction="increase", doubling=True))
 
     cm_rx = tr.chinese_number.compiled
+    found = SpanSet((c.start, c.end) for c in out)
     for m in cm_rx.finditer(sentence):
-        if covered(*m.span()) or _paren_depth(sentence, m.start()) or any(m.start() < c.end and c.start < m.end() for c in out):
+        if covered(*m.span()) or _paren_depth(sentence, m.start()) or found.overlaps(*m.span()):
             continue
         try:
             n = float(cn2an.cn2an(m.group("num"), "smart"))
@@ -203,6 +202,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
         comparator, tail = _qualifier_after(sentence[m.end():], cc)
         out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, u.unit if u else written,
                              u.kind if u else "measure", comparator))
+        found.add(out[-1].start, out[-1].end)
     if tr.chinese_percent is not None:
         for m in tr.chinese_percent.compiled.finditer(sentence):
             if covered(*m.span()) or _paren_depth(sentence, m.start()):
@@ -292,6 +292,9 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
     if not cands:
         return []
     asp_positions = [m.start() for m in cc.aspiration.finditer(sentence)]
+    # Target years by position, for a bisection per group (not a scan of every time expression).
+    year_times = [t for t in times if t.sets_target_year and t.year is not None]
+    year_starts = [t.start for t in year_times]
     sentence_aspirational = bool(re.match(r"^\s*(?:" + cc.aspiration.pattern + ")", sentence))
     out: list[tuple[Target, int, int]] = []
     for group in _groups(sentence, cands, cc):
@@ -312,11 +315,10 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             comparator_before = (cc.cmp_before_value[bm.group(0)], bm.start())
         bm = g.targets.baseline.compiled.search(prefix)
         baseline = int(bm.group("year")) if bm else None
-        year = None
-        for t in times:
-            if t.start < first.start and t.sets_target_year and t.year is not None:
-                year = t.year
-        aspirational = sentence_aspirational or any(cstart <= a < first.start for a in asp_positions)
+        before = bisect.bisect_left(year_starts, first.start)
+        year = year_times[before - 1].year if before else None
+        aspirational = sentence_aspirational or (
+            bisect.bisect_left(asp_positions, cstart) < bisect.bisect_left(asp_positions, first.start))
         if not aspirational and asp_positions and asp_positions[0] < cstart and cc.subject_starters.match(prefix):
             aspirational = True
         metric, scope = _metric_and_scope(prefix, g, cc)
