@@ -24,6 +24,7 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
             )
         )
     warnings = [Warning(code=code, message=msg) for code, msg in raw.warnings]
+    warnings += [Warning(code=code, message=msg) for code, msg in nt.warnings]
     warnings += [Warning(code=code, message=msg, clause_id=cid) for code, msg, cid in seg.warnings]
     warnings += found.warnings
     if not clauses:

@@ -251,6 +251,78 @@ def check(
     raise typer.Exit(1 if any(severity_at_least(f.severity, threshold) for f in findings) else 0)
 
 
+# --- compare (src/planparse/compare/) ------------------------------------------------------------------
+
+
+class CompareFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    html = "html"
+    dot = "dot"
+
+
+@app.command()
+def compare(
+    paths: list[Path] = typer.Argument(..., help="PARENT CHILD (documents in any input format, or their planparse JSON), or one DIRECTORY.", show_default=False),
+    fmt: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f", help="text (tables), json, csv or html (side by side); for a DIRECTORY: text (tree), json, dot or html."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
+    grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
+    clause_threshold: float = typer.Option(0.35, "--clause-threshold", min=0.0, max=1.0, help="Score from which a child clause or task row takes up a parent clause."),
+) -> None:
+    """How an implementing plan (CHILD) measures up to the plan it implements (PARENT): targets kept,
+    tightened, loosened, dropped or added; clauses taken up; citation. With one DIRECTORY: the chain of
+    who implements whom.
+
+    Exit 0 done, 2 usage error, 3 an input could not be read."""
+    from .compare import compare_directory, compare_documents, load_side
+    from .compare import render as r
+    from .emit import write_atomic
+    from .grammar import load_grammars
+
+    def usage(msg: str) -> None:
+        typer.echo(f"planparse: error: {msg}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+
+    if len(paths) not in (1, 2):
+        usage("compare takes PARENT CHILD, or one DIRECTORY")
+    if len(paths) == 1 and not paths[0].is_dir():
+        usage(f"{paths[0]}: one argument must be a directory (or give PARENT CHILD)")
+    try:
+        g = load_grammars(str(grammars) if grammars else None)
+        if len(paths) == 1:
+            if fmt == CompareFormat.csv:
+                usage("a directory's chain has no csv format (text, json, dot or html)")
+            chain = compare_directory(paths[0], grammars_dir=grammars)
+            for path, why in chain.errors.items():
+                typer.echo(f"planparse: error: {path}: {why}", err=True)
+            render = {CompareFormat.text: r.render_chain_text, CompareFormat.json: r.render_json,
+                      CompareFormat.dot: r.render_chain_dot, CompareFormat.html: r.render_chain_html}[fmt]
+            text, tree, failed = render(chain), r.chain_tree(chain), bool(chain.errors)
+        else:
+            if fmt == CompareFormat.dot:
+                usage("dot is for a directory's chain; compare PARENT CHILD gives text, json, csv or html")
+            parent, child = (load_side(p, grammars_dir=grammars) for p in paths)
+            comparison = compare_documents(parent, child, g, clause_threshold=clause_threshold)
+            text = {CompareFormat.text: lambda: r.render_text(comparison), CompareFormat.json: lambda: r.render_json(comparison),
+                    CompareFormat.csv: lambda: r.render_csv(comparison),
+                    CompareFormat.html: lambda: r.render_html(comparison, parent, child)}[fmt]()
+            tree, failed = None, False
+    except PlanparseError as e:
+        _fail(e)
+    if output:
+        write_atomic(output, text)
+    elif fmt == CompareFormat.text and sys.stdout.isatty():
+        from rich.console import Console
+
+        console = Console()
+        for part in ([tree] if tree is not None else r.comparison_renderables(comparison)):
+            console.print(part)
+    else:
+        sys.stdout.write(text)
+    raise typer.Exit(EXIT_UNREADABLE if failed else 0)
+
+
 def _choices(param) -> list[str] | None:
     desc = getattr(param, "type_descriptor", None)  # typer >= 0.2x keeps the annotation here
     choices = desc.choices if desc is not None and desc.is_choice else getattr(getattr(param, "type", None), "choices", None)
@@ -276,9 +348,11 @@ def _plain_metavars(command) -> None:
             param.metavar = "PATH"
         elif "int" in kind:
             param.metavar = "N"
+            param._get_number_range_help_str = lambda: None  # a count: `[x>=1]` says nothing the help does not
+        elif "float" in kind:
+            param.metavar = "NUMBER"
         else:
             param.metavar = "TEXT"
-        param._get_number_range_help_str = lambda: None
 
 
 def _usage_error_line(e) -> str:

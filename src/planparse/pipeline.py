@@ -9,6 +9,7 @@ from pathlib import Path
 from . import ingest
 from .assemble import assemble
 from .extraction import extract_all
+from .compare import metrics as _compare_metrics  # noqa: F401  (registers the examples of metrics.toml)
 from .grammar import load_grammars
 from .grammar.check import ExampleResult, all_examples, run_examples
 from .models import Document

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import GrammarError
-from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, MetaRules, Numbering, TableRules, TargetRules,
+from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, MetaRules, MetricRules, Numbering, TableRules, TargetRules,
                      UnitRules)
 
 
@@ -42,6 +42,7 @@ FILE_MODELS: dict[str, tuple[str, type[BaseModel]]] = {
     "units.toml": ("units", UnitRules),
     "agency_lexicon.toml": ("lexicon", Lexicon),
     "tables.toml": ("tables", TableRules),
+    "metrics.toml": ("metrics", MetricRules),
 }
 
 

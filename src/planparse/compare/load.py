@@ -1,0 +1,77 @@
+"""Either side of a comparison: a document in any input format, or planparse's own JSON output.
+
+A JSON output is recognised by its content (a JSON object with planparse's top-level keys), whatever
+the file is called, and validated with the contract's Document model: a JSON file that is not a valid
+planparse document is bad input (exit 3), never guessed at.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+from pydantic import ValidationError
+
+from ..errors import EmptyFileError, InputError, MissingFileError
+from ..models import Document
+
+_DOCUMENT_KEYS = {"schema_version", "source", "meta"}
+
+
+class NotADocumentJson(InputError):
+    """A JSON file that is not planparse output at all (a directory walk skips it)."""
+
+    kind = "not_planparse_json"
+
+
+def _looks_like_json(path: Path, head: bytes) -> bool:
+    """An object at the start is JSON whatever the name; a `.json` file is JSON whatever it holds."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{" or path.suffix.lower() == ".json"
+
+
+def read_document_json(path: Path, data: bytes) -> Document:
+    try:
+        obj = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"not valid JSON ({e})", path=str(path)) from None
+    if not isinstance(obj, dict) or not _DOCUMENT_KEYS <= obj.keys():
+        raise NotADocumentJson("JSON but not a planparse document (no schema_version/source/meta)", path=str(path))
+    try:
+        return Document.model_validate(obj)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise InputError(f"not a valid planparse document: {where}: {first['msg']}", path=str(path)) from None
+
+
+def load_side(path: str | Path, *, grammars_dir: Optional[str | Path] = None) -> Document:
+    """The Document of `path`: validated from JSON output, or extracted from the document itself."""
+    p = Path(path)
+    if not p.exists():
+        raise MissingFileError("no such file", path=str(p))
+    if p.is_file():
+        try:
+            with p.open("rb") as f:
+                head = f.read(4096)
+        except OSError as e:
+            raise InputError(f"cannot read file ({e.strerror})", path=str(p)) from None
+        if not head.strip():
+            raise EmptyFileError("empty file", path=str(p))
+        if _looks_like_json(p, head):
+            return read_document_json(p, p.read_bytes())
+    from ..pipeline import extract_file
+
+    return extract_file(p, grammars_dir=grammars_dir)
+
+
+def directory_inputs(directory: Path) -> list[Path]:
+    """Documents and planparse JSON files under `directory` (recursively, hidden names skipped), sorted."""
+    from ..batch import SUPPORTED_SUFFIXES
+
+    suffixes = tuple(SUPPORTED_SUFFIXES) + (".json",)
+    found: list[Path] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root) / f for f in sorted(files) if not f.startswith(".") and f.lower().endswith(suffixes)]
+    return found
