@@ -64,7 +64,7 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def _merged_dictionary(words: list[tuple[str, int, str]]) -> tuple[Path, Path]:
     """(merged dictionary, its place names), built once per word list and jieba version."""
-    import jieba
+    jieba = _import_jieba()
 
     base = Path(jieba.__file__).with_name("dict.txt")
     own = "".join(f"{w} {f} {t}\n" for w, f, t in words)
@@ -85,6 +85,22 @@ def _merged_dictionary(words: list[tuple[str, int, str]]) -> tuple[Path, Path]:
     return merged, places
 
 
+def _import_jieba():
+    """jieba imports pkg_resources (deprecated; a large share of start-up, ~20 MB) only to open its
+    own data files, and opens them by path when that import fails: make it fail, for this import only."""
+    import sys
+
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
+
+
 def tokenizer(g=None):
     """A jieba Tokenizer with the grammars' words (the bundled grammars when g is None)."""
     with _lock:
@@ -92,7 +108,7 @@ def tokenizer(g=None):
         tok = _state.get(key)
         if tok is not None:
             return tok
-        import jieba
+        jieba = _import_jieba()
 
         jieba.setLogLevel(logging.WARNING)
         if g is None:
