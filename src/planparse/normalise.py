@@ -226,6 +226,10 @@ def _is_section_heading(text: str, g: Grammars) -> bool:
     return any(p.compiled.match(text) for p in g.layout.section_heading) and not any(ch in text for ch in "。；！？")
 
 
+# The break_after patterns end at the end of the line: a paragraph's last characters are enough.
+_BREAK_AFTER_WINDOW = 200
+
+
 def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     """Re-join visual lines into paragraphs.
 
@@ -242,6 +246,9 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     ends = tuple(g.layout.paragraph_end)
     soft_ends = tuple(g.layout.soft_end)
     out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources), lines[0].box, lines[0].block)]
+    # The width of the paragraph being built, kept up to date: measuring a growing paragraph at
+    # every line made thousands of short lines quadratic.
+    width = visual_width(lines[0].text)
     for nxt in lines[1:]:
         prev = out[-1].text
         short = _ends_short(out[-1])
@@ -252,9 +259,9 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
         elif prev.endswith(ends) and _runs_on(out[-1], nxt) and not _starts_block(nxt.text, g) \
                 and not _starts_item(nxt.text, g):
             brk = False
-        elif prev.endswith(ends) or any(p.compiled.search(prev) for p in g.layout.break_after):
+        elif prev.endswith(ends) or any(p.compiled.search(prev[-_BREAK_AFTER_WINDOW:]) for p in g.layout.break_after):
             brk = True
-        elif _is_section_heading(prev, g) and visual_width(prev) < 0.95 * full:
+        elif width < 0.95 * full and _is_section_heading(prev, g):
             brk = True
         elif _starts_block(nxt.text, g):
             brk = True
@@ -266,9 +273,9 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             brk = short and not splits_a_word(prev, nxt.text, g)
         elif paragraph_style:
             # One paragraph per line already: only a long line cut mid-sentence, or a cut word, continues.
-            brk = visual_width(prev) < median and not splits_a_word(prev, nxt.text, g)
-        elif visual_width(prev) < g.layout.short_line_ratio * full or \
-                visual_width(prev) < g.layout.shorter_than_next_ratio * visual_width(nxt.text):
+            brk = width < median and not splits_a_word(prev, nxt.text, g)
+        elif width < g.layout.short_line_ratio * full or \
+                width < g.layout.shorter_than_next_ratio * visual_width(nxt.text):
             # A wrapped line is as wide as the text block: one clearly narrower ended its paragraph,
             # unless the break cuts a word in two (`清洁能源替|代`), which only wrapping does.
             brk = not splits_a_word(prev, nxt.text, g)
@@ -276,13 +283,18 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             brk = False
         if brk:
             out.append(Line(nxt.text, nxt.page, list(nxt.sources), nxt.box, nxt.block))
+            width = visual_width(nxt.text)
         else:
             # Latin words wrap at a space: the space comes back. (A PDF page breaks a line only
             # there; text of unknown origin may have cut a number in two, so digits join there.)
             starts_word = nxt.text[:1].isalnum() if nxt.box is not None else nxt.text[:1].isalpha()
             glue = " " if (prev[-1:].isascii() and prev[-1:].isalnum() and nxt.text[:1].isascii() and starts_word) else ""
-            out[-1] = Line(squeeze_spaces(prev + glue + nxt.text, keep_tabs=False), out[-1].page, out[-1].sources + nxt.sources,
-                           nxt.box, nxt.block)
+            # Both sides are squeezed and stripped already (clean_line), and the glue is a space only
+            # between Latin letters or digits: squeezing the joined paragraph again changed nothing
+            # and made many short lines quadratic.
+            out[-1].sources.extend(nxt.sources)
+            out[-1] = Line(prev + glue + nxt.text, out[-1].page, out[-1].sources, nxt.box, nxt.block)
+            width += visual_width(glue + nxt.text)
     return out
 
 
