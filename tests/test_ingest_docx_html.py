@@ -619,3 +619,31 @@ def test_html_table_kinds_and_site_name_title(tmp_path):
     assert table.rows[0] == ["重点任务", "具体措施"]
     assert table.rows[1] == ["优化产业结构", C1 + C2 + C6]
     assert len(table.rows) == 4
+
+
+def test_docx_paragraphs_broken_mid_sentence_are_rejoined(tmp_path):
+    """A Word file whose author pressed Enter inside sentences (as if typing lines): a paragraph
+    ending on `，` or inside a word continues in the next; headings and items stay apart."""
+    import docx as python_docx
+
+    from planparse.pipeline import extract_file
+
+    d = python_docx.Document()
+    for text in [
+        "某某区示范工作方案",
+        "一、总体要求",
+        "坚持系统推进示范片区建设，统筹协调各方力量，",
+        "确保示范任务按期完成。",
+        "二、主要任务",
+        "（一）推进示范片区提质增效。到2026年，示范片区覆盖率达到百分之",
+        "八十以上，区示范办牵头。",
+        "（二）加强监督检查。",
+    ]:
+        d.add_paragraph(text)
+    path = tmp_path / "broken.docx"
+    d.save(str(path))
+    doc = extract_file(path)
+    by_id = {c.id: c for c in doc.clauses}
+    assert [c.id for c in doc.clauses] == ["1", "2", "2.1", "2.2"]
+    assert by_id["1"].text.endswith("\n坚持系统推进示范片区建设，统筹协调各方力量，确保示范任务按期完成。")
+    assert by_id["2.1"].text.endswith("示范片区覆盖率达到百分之八十以上，区示范办牵头。")

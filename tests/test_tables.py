@@ -421,6 +421,17 @@ def test_seq_number_is_not_a_quantity(tmp_path):
     assert "蒸吨" not in doc.tasks[1].content
 
 
+def test_flattened_table_resyncs_after_a_lost_row_number(tmp_path):
+    """Row 2's number was lost (a bare number on a page edge read as a page number): row 3 is still
+    a row of its own, and the gap is reported."""
+    lines = [ln for ln in FLAT if ln != "2"]
+    lines[lines.index("3 加强监测")] = "3 加强监测"
+    doc = extract_file(_write(tmp_path, "flat4.txt", lines))
+    assert [t.seq for t in doc.tasks] == [1, 3]
+    assert doc.tasks[1].content == "完善空气质量监测网络，提升预警预报能力，实现重点区域全覆盖。"
+    assert any(w.code == "table-row-gap" and "no row 2" in w.message for w in doc.warnings)
+
+
 def test_geometric_table_over_two_pages():
     """RawTables of a ruled table on two pages: header repeated, None for merged cells, a row broken
     over the page break (its continuation has no seq number)."""

@@ -246,11 +246,13 @@ def _parse_cell_table(lines: list[str]) -> dict | None:
     return {"header": rows[0], "header_rows": rows[1:n_header], "rows": rows[n_header:], "spans": spans}
 
 
-def _join_paragraphs(lines: list[str]) -> list[str]:
+def _join_paragraphs(lines: list[str], keep_gaps: bool = False) -> list[str]:
     """The sample's paragraphs as planparse's own normaliser reads them from the text.
 
     Rendering those paragraphs makes the PDF a faithful copy of what the text pipeline sees, so that
-    PDF and text of one document can be compared clause by clause.
+    PDF and text of one document can be compared clause by clause. keep_gaps: the spaces of the
+    sample's lines stay in the paragraphs (the cell gaps of a flattened table), as a typist's
+    document would have them.
     """
     try:
         from planparse.grammar import load_grammars
@@ -259,7 +261,14 @@ def _join_paragraphs(lines: list[str]) -> list[str]:
     except ImportError:  # the tool also works without planparse installed
         return _join_paragraphs_naively(lines)
     raw = RawDocument(path="", format="txt", sha256="", pages=[RawPage(number=None, lines=list(lines))])
-    return [p for p in normalise(raw, load_grammars(None)).text.split("\n") if p.strip()]
+    nt = normalise(raw, load_grammars(None))
+    if not keep_gaps:
+        return [p for p in nt.text.split("\n") if p.strip()]
+    paras: dict[int, list[str]] = {}
+    for sl in nt.source_lines:
+        if sl.text:
+            paras.setdefault(sl.offset, []).append(sl.raw.strip())
+    return ["".join(parts) for _, parts in sorted(paras.items())]
 
 
 def _join_paragraphs_naively(lines: list[str]) -> list[str]:
@@ -293,14 +302,15 @@ def _join_paragraphs_naively(lines: list[str]) -> list[str]:
     return paras
 
 
-def txt_to_blocks(text: str) -> list[Block]:
-    """Naive structure of a sample: paragraphs (broken lines re-joined) and annex tables."""
+def txt_to_blocks(text: str, keep_gaps: bool = False) -> list[Block]:
+    """Naive structure of a sample: paragraphs (broken lines re-joined; keep_gaps: with the
+    spaces of its lines) and annex tables."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks: list[Block] = []
     pending: list[str] = []
 
     def flush() -> None:
-        for p in _join_paragraphs(pending):
+        for p in _join_paragraphs(pending, keep_gaps):
             blocks.append(("para", p))
         pending.clear()
 

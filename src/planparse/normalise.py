@@ -8,13 +8,14 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex as re
 
 from .grammar import Grammars
 from .grammar.check import example_runner
-from .ingest.base import RawDocument, RawTable
+from .ingest.base import LineBox, RawDocument, RawTable
+from .script import fold_table
 from .words import splits_a_word
 
 # Chinese punctuation that stays full width (the contract's list, plus ！？ and the corner quotes).
@@ -61,8 +62,44 @@ class Line:
     text: str
     page: int | None
     sources: list[int] = field(default_factory=list)  # indices of the cleaned lines joined into it
+    box: LineBox | None = None  # where the (last) visual line sits on its PDF page
+    block: tuple[float, float] | None = None  # left and right edges of the text block of that page
     # The source starts a block here (markdown paragraph, heading, list item): never joined to the line before.
     hard_break: bool = False
+
+
+# How far short of the text block's right edge (in character heights) a line must end to have
+# ended its paragraph: wrapping leaves less than this (a CJK line pushed back by a character that
+# may not start a line; a Latin word that did not fit).
+_SHORT_AFTER_CJK = 2.0
+_SHORT_AFTER_LATIN = 4.5
+
+
+def text_block(boxes: list[LineBox]) -> tuple[float, float] | None:
+    """The left and right edges of a page's text block: where most lines start (continuation lines
+    at the margin, not first lines indented) and where most full lines end."""
+    if len(boxes) < 3:
+        return None
+    starts = sorted(b.x0 for b in boxes)
+    ends = sorted(b.x1 for b in boxes)
+    return starts[int(0.2 * (len(starts) - 1))], ends[int(0.8 * (len(ends) - 1))]
+
+
+def _ends_short(line: Line) -> bool | None:
+    """Whether a PDF line stops short of its page's right edge (None: no geometry)."""
+    if line.box is None or line.block is None:
+        return None
+    last = line.text[-1:]
+    allowance = _SHORT_AFTER_LATIN if last.isascii() and last.isalnum() else _SHORT_AFTER_CJK
+    return line.box.x1 < line.block[1] - allowance * line.box.size
+
+
+def _runs_on(prev: Line, nxt: Line) -> bool:
+    """A PDF line that reaches the right edge followed by one at the left margin: the paragraph
+    goes on, even after a full stop (a new paragraph is indented, or follows a short line)."""
+    if prev.box is None or prev.block is None or nxt.box is None or nxt.block is None:
+        return False
+    return _ends_short(prev) is False and nxt.box.x0 < nxt.block[0] + 0.5 * nxt.box.size
 
 
 @dataclass
@@ -93,6 +130,9 @@ class NormalText:
     header: dict[str, str] = field(default_factory=dict)
     # (code, message) of what normalising changed in the document's words (injected noise removed).
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    # The text as written when it is in traditional script: `text` is then its character-for-character
+    # simplified fold (what the rules match), and the output quotes this one (same offsets).
+    original_text: str | None = None
     _line_index: list[tuple[int, int | None]] | None = field(default=None, repr=False, compare=False)
 
     def line_at(self, offset: int) -> int | None:
@@ -191,11 +231,17 @@ def _is_section_heading(text: str, g: Grammars) -> bool:
     return any(p.compiled.match(text) for p in g.layout.section_heading) and not any(ch in text for ch in "。；！？")
 
 
+# The break_after patterns end at the end of the line: a paragraph's last characters are enough.
+_BREAK_AFTER_WINDOW = 200
+
+
 def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     """Re-join visual lines into paragraphs.
 
     A break is kept after a line that ends a sentence, before a numbered marker or heading, and
-    after a line clearly shorter than the printed width (a heading, a title, a signature).
+    after a line clearly shorter than the printed width (a heading, a title, a signature). PDF lines
+    carry the page's geometry: there a line that stops short of the text block's right edge ended
+    its paragraph, one that reaches it did not, and a line starting with a marker starts one.
     """
     lines = [ln for ln in lines if ln.text]
     if not lines:
@@ -204,39 +250,82 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     paragraph_style, median = _paragraph_style(lines, g)
     ends = tuple(g.layout.paragraph_end)
     soft_ends = tuple(g.layout.soft_end)
-    out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources))]
+    out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources), lines[0].box, lines[0].block)]
+    # The width of the paragraph being built, kept up to date: measuring a growing paragraph at
+    # every line made thousands of short lines quadratic.
+    width = visual_width(lines[0].text)
     for nxt in lines[1:]:
         prev = out[-1].text
+        short = _ends_short(out[-1])
         if nxt.hard_break:
             brk = True  # the source's own paragraph structure is authoritative
         elif "\t" in prev or "\t" in nxt.text:
             brk = True  # tab-separated table rows are never prose
-        elif prev.endswith(ends) or any(p.compiled.search(prev) for p in g.layout.break_after):
+        elif prev.endswith(ends) and _runs_on(out[-1], nxt) and not _starts_block(nxt.text, g) \
+                and not _starts_item(nxt.text, g):
+            brk = False
+        elif prev.endswith(ends) or any(p.compiled.search(prev[-_BREAK_AFTER_WINDOW:]) for p in g.layout.break_after):
             brk = True
-        elif _is_section_heading(prev, g) and visual_width(prev) < 0.95 * full:
+        elif width < 0.95 * full and _is_section_heading(prev, g):
             brk = True
         elif _starts_block(nxt.text, g):
             brk = True
-        elif _starts_item(nxt.text, g) and prev.endswith(soft_ends):
-            brk = True
+        elif _starts_item(nxt.text, g) and (prev.endswith(soft_ends) or short is not None):
+            brk = True  # on a PDF page, a numbered item starts a paragraph at any line width
         elif prev.endswith(tuple(g.layout.continue_end)):
             brk = False
+        elif short is not None:
+            brk = short and not splits_a_word(prev, nxt.text, g)
         elif paragraph_style:
             # One paragraph per line already: only a long line cut mid-sentence, or a cut word, continues.
-            brk = visual_width(prev) < median and not splits_a_word(prev, nxt.text, g)
-        elif visual_width(prev) < g.layout.short_line_ratio * full or \
-                visual_width(prev) < g.layout.shorter_than_next_ratio * visual_width(nxt.text):
+            brk = width < median and not splits_a_word(prev, nxt.text, g)
+        elif width < g.layout.short_line_ratio * full or \
+                width < g.layout.shorter_than_next_ratio * visual_width(nxt.text):
             # A wrapped line is as wide as the text block: one clearly narrower ended its paragraph,
             # unless the break cuts a word in two (`清洁能源替|代`), which only wrapping does.
             brk = not splits_a_word(prev, nxt.text, g)
         else:
             brk = False
         if brk:
-            out.append(Line(nxt.text, nxt.page, list(nxt.sources)))
+            out.append(Line(nxt.text, nxt.page, list(nxt.sources), nxt.box, nxt.block))
+            width = visual_width(nxt.text)
         else:
-            glue = " " if (prev[-1:].isascii() and prev[-1:].isalnum() and nxt.text[:1].isascii() and nxt.text[:1].isalpha()) else ""
-            out[-1] = Line(squeeze_spaces(prev + glue + nxt.text, keep_tabs=False), out[-1].page, out[-1].sources + nxt.sources)
+            # Latin words wrap at a space: the space comes back. (A PDF page breaks a line only
+            # there; text of unknown origin may have cut a number in two, so digits join there.)
+            starts_word = nxt.text[:1].isalnum() if nxt.box is not None else nxt.text[:1].isalpha()
+            glue = " " if (prev[-1:].isascii() and prev[-1:].isalnum() and nxt.text[:1].isascii() and starts_word) else ""
+            # Both sides are squeezed and stripped already (clean_line), and the glue is a space only
+            # between Latin letters or digits: squeezing the joined paragraph again changed nothing
+            # and made many short lines quadratic.
+            out[-1].sources.extend(nxt.sources)
+            out[-1] = Line(prev + glue + nxt.text, out[-1].page, out[-1].sources, nxt.box, nxt.block)
+            width += visual_width(glue + nxt.text)
     return out
+
+
+def rejoin_broken_paragraphs(lines: list[Line], g: Grammars) -> list[Line]:
+    """Whole paragraphs (Word, web pages) of which the author broke some mid-sentence, as PDF lines
+    are broken: a paragraph that ends where a sentence cannot end (`，` `、` `和` …) or inside a
+    word, followed by one that starts no numbered item, is joined to it."""
+    ends = tuple(g.layout.paragraph_end) + tuple(g.layout.soft_end)
+    cont = tuple(g.layout.continue_end)
+    out: list[Line] = []
+    for nxt in lines:
+        prev = out[-1].text if out else ""
+        broken = bool(prev) and not nxt.hard_break and "\t" not in prev and "\t" not in nxt.text and (
+            prev.endswith(cont)
+            or (not prev.endswith(ends) and visual_width(prev) >= _BROKEN_MIN_WIDTH and splits_a_word(prev, nxt.text, g))
+        ) and not _starts_block(nxt.text, g) and not _starts_item(nxt.text, g)
+        if broken:
+            out[-1] = Line(prev + nxt.text, out[-1].page, out[-1].sources + nxt.sources)
+        else:
+            out.append(nxt)
+    return out
+
+
+# A paragraph cut inside a word is taken for a broken one only when it is at least this wide (a
+# short one is a heading, a title, a signature that happens to meet the next paragraph in a word).
+_BROKEN_MIN_WIDTH = 15
 
 
 def normalise(raw: RawDocument, g: Grammars) -> NormalText:
@@ -248,6 +337,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     header_zone = _in_header_zone(raw, g)
     removed: Counter = Counter()
     for pi, page in enumerate(raw.pages):
+        boxes = page.boxes if page.boxes is not None and len(page.boxes) == len(page.lines) else None
+        block = text_block(boxes) if boxes else None
         anchors = sorted((t.line_index if t.line_index is not None else len(page.lines), i) for i, t in enumerate(page.tables))
         ai = 0
         block_starts = set(page.paragraph_starts or ())
@@ -272,7 +363,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
                 continue
             cleaned.append((s, page.number, fold_width(line).strip("\r\n"), li + 1))
             if s:
-                lines.append(Line(s, page.number, [len(cleaned) - 1], hard_break=pending_break))
+                box = boxes[li] if boxes else None
+                lines.append(Line(s, page.number, [len(cleaned) - 1], box, block if box else None, hard_break=pending_break))
                 pending_break = False
     # Tables split the text stream: join paragraphs only between them.
     paras: list[Line] = []
@@ -283,7 +375,7 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     para_at_cut: dict[int, int] = {}
     for cut in seg_ends:
         chunk = lines[start:cut]
-        paras.extend(chunk if raw.lines_are_paragraphs else join_lines(chunk, g))
+        paras.extend(rejoin_broken_paragraphs(chunk, g) if raw.lines_are_paragraphs else join_lines(chunk, g))
         para_at_cut[cut] = len(paras)
         start = cut
     for idx in table_line_idx:
@@ -310,10 +402,21 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
         if pi is not None:
             next_para = pi
         source_lines.append(SourceLine(s, page, min(offsets[next_para], len(text)), rawline, lineno))
-    warnings = [("noise_removed", f"removed injected text before reading: {n} × {name}") for name, n in removed.items()]
+    warnings = [("noise-removed", f"removed injected text before reading: {n} × {name}") for name, n in removed.items()]
+    original_text = None
+    fold = fold_table(text)
+    if fold:
+        # Traditional script: every stage matches the simplified fold; the output quotes the original.
+        original_text, text = text, text.translate(fold)
+        folded = sum(1 for ch in original_text if ord(ch) in fold)
+        warnings.append(("traditional-script", f"{folded} characters in traditional script, folded to simplified for reading"))
+        for sl in source_lines:
+            sl.text, sl.raw = sl.text.translate(fold), sl.raw.translate(fold)
+        tables = [replace(t, rows=[[c.translate(fold) if c else c for c in row] for row in t.rows]) for t in tables]
+        header = {k: v.translate(fold) for k, v in header.items()}
     return NormalText(
         text=text, page_starts=page_starts, tables=tables, table_offsets=table_offsets, page_count=raw.page_count,
-        source_lines=source_lines, header=header, warnings=warnings,
+        source_lines=source_lines, header=header, warnings=warnings, original_text=original_text,
     )
 
 

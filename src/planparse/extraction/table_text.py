@@ -36,9 +36,15 @@ from .deadlines import find_time_expressions
 from .table_grid import ColumnRoles, Grid
 
 NEG = -math.inf
+_MAX_ROW_GAP = 2  # row numbers a flattened table may have lost in a row before the reader resyncs
 _SENTENCE_END = re.compile(r"[。；！？;!?]")
 _DIGITS = re.compile(r"^(\d{1,3})(?=[\p{Han}“《（(])")
 _CELL_PUNCT = re.compile(r"[。，；,;]")
+# A row number has a few digits (a run of thousands is no row, and int() refuses it).
+_MAX_SEQ_DIGITS = 4
+# Every cell but the content is short (a category, a date, a list of agencies): the row-splitting
+# search tries at most this many atoms for one, so a row of thousands of lines stays linear.
+_MAX_SHORT_CELL_ATOMS = 32
 
 
 @dataclass
@@ -176,11 +182,21 @@ class _RowSplitter:
         best = [[NEG] * (n + 1) for _ in range(m + 1)]
         back = [[0] * (n + 1) for _ in range(m + 1)]
         best[0][0] = 0.0
+        long_roles = ("content", "measures")
         for i, role in enumerate(self.cols):
-            for j in range(n + 1):
+            # Columns after the last long one hold short cells only: they start near the row's end.
+            short_tail = not any(r in long_roles for r in self.cols[i:])
+            first_j = max(0, n - (m - i) * _MAX_SHORT_CELL_ATOMS) if short_tail else 0
+            for j in range(first_j, n + 1):
                 if best[i][j] == NEG:
                     continue
-                for k in (range(j, n + 1) if i < m - 1 else (n,)):  # the last column ends the row
+                if i == m - 1:
+                    ks = (n,) if role in long_roles or n - j <= _MAX_SHORT_CELL_ATOMS else ()
+                elif role in long_roles:
+                    ks = range(j, n + 1)
+                else:
+                    ks = range(j, min(n, j + _MAX_SHORT_CELL_ATOMS) + 1)
+                for k in ks:  # the last column ends the row
                     s = self.cell_score(role, atoms, j, k)
                     if s == NEG:
                         continue
@@ -243,6 +259,7 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
     narrow_max = max(4.0, g.tables.narrow_ratio * wide)
     # rows: cut at the seq numbers 1, 2, 3 … at the start of a line
     rows: list[tuple[int, int, list[tuple[str, SourceLine, bool]]]] = []  # (seq, line index, lines)
+    gap_warnings: list[tuple[str, str]] = []
     expected = 1
     blank = False
     for li, sl in enumerate(block[1:], 1):
@@ -256,13 +273,20 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
         toks = raw.split(None, 1)
         head, rest = toks[0], (toks[1] if len(toks) > 1 else "")
         num = None
-        if head.isascii() and head.isdigit():  # not ①: str.isdigit accepts circled digits
+        if head.isascii() and head.isdigit() and len(head) <= _MAX_SEQ_DIGITS:  # not ①: isdigit accepts ①
             num = int(head)
         else:
             m = _DIGITS.match(raw)
             if m and not m.group(1).startswith("0"):
                 num, rest = int(m.group(1)), raw[m.end():]
-        if num is not None and (num == expected or (not rows and 1 <= num <= 3)) and not _quantity_follows(rest, g):
+        # A row number lost on the way (deleted as a page number, dropped by the PDF) must not fold
+        # every later row into one: the reader resynchronises on the next number and says so.
+        resync = num is not None and bool(rows) and expected < num <= expected + _MAX_ROW_GAP and bool(rest.strip())
+        if num is not None and (num == expected or resync or (not rows and 1 <= num <= 3)) \
+                and not _quantity_follows(rest, g):
+            if resync:
+                lost = f"{expected}" if num == expected + 1 else f"{expected}-{num - 1}"
+                gap_warnings.append(("table-row-gap", f"flattened table: no row {lost} between rows {expected - 1} and {num}"))
             rows.append((num, li, []))
             expected = num + 1
             if rest.strip():
@@ -279,7 +303,7 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
     grid_rows: list[list[str | None]] = [header]
     pages: list[int | None] = [block[0].page]
     offsets: list[int] = [block[0].offset]
-    warnings: list[tuple[str, str]] = []
+    warnings: list[tuple[str, str]] = list(gap_warnings)
     for seq, li, row_lines in rows:
         atoms: list[Atom] = []
         for k, (raw, sl, blank_before) in enumerate(row_lines):

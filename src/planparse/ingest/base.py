@@ -20,12 +20,26 @@ class RawTable:
 
 
 @dataclass
+class LineBox:
+    """Where a visual line of a PDF page sits (points; x to the right, top/bottom measured down the
+    page) and the height of its characters: what re-joining lines and finding page furniture read."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass
 class RawPage:
     """One page (PDF) or the whole document (txt/docx/html) as lines in reading order."""
 
     number: int | None  # 1-based page number for PDF, None otherwise
     lines: list[str]
     tables: list[RawTable] = field(default_factory=list)
+    # PDF: the box of each line (same length as `lines`); None when the reader has no geometry.
+    boxes: list[LineBox] | None = None
     # Indices of lines that start a block of the source (a markdown paragraph, heading or list
     # item): a paragraph never runs across one. None: the source has no such structure.
     paragraph_starts: list[int] | None = None
@@ -41,6 +55,8 @@ class RawDocument:
     # True when each line is already a whole paragraph (docx, html): normalise must not re-join.
     lines_are_paragraphs: bool = False
     encoding: str | None = None  # detected encoding for txt
+    # (code, message) of what reading had to repair: invalid bytes, lone surrogates, control characters.
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     # Fields of a front matter or page header (标题, 文号, 发布机构…): not document text; the meta
     # stage uses them only for what the document itself does not say.
     header: dict[str, str] = field(default_factory=dict)

@@ -1,8 +1,8 @@
 """PDF reader: pypdfium2 for the text of every page, pdfplumber only for pages that may hold a ruled table.
 
 Speed: pypdfium2 reads text an order of magnitude faster than pdfplumber/pdfminer. pdfplumber is opened
-lazily and only asked about pages whose vector graphics look like ruling lines (>= 2 horizontal and
->= 2 vertical strokes or boxes); on those pages the characters whose baseline origin lies inside a
+lazily and only asked about pages whose vector graphics look like table ruling (>= 2 horizontal
+rules and >= 3 distinct vertical ones, counting box sides: a frame around the text is not a table); on those pages the characters whose baseline origin lies inside a
 table's bounding box are taken out of the text stream, and the table is returned as a RawTable placed
 (line_index) where its first character stood in the stream.
 
@@ -30,7 +30,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
-from .base import RawDocument, RawPage, RawTable
+from .base import LineBox, RawDocument, RawPage, RawTable
+from .pdf_layout import Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
 
 __all__ = ["read_pdf", "clean_line", "join_cell_lines", "TABLE_SETTINGS"]
 
@@ -61,6 +62,7 @@ _CJK = (
     "\uff00-\uffef"  # full-width forms (，（）：；)
     "\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"  # ‘’“”—…· as used in Chinese text
 )
+# Inside a table cell the words of a wrapped line are not cells: spaces between CJK go.
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \u00a0]+(?=[{_CJK}])")
 # Kangxi radicals / CJK radicals supplement / compatibility ideographs: fonts whose ToUnicode maps a
 # glyph to one of these instead of the unified ideograph (⽅ U+2F45 for 方). NFKC maps them back.
@@ -79,13 +81,13 @@ def _unradical(m: re.Match) -> str:
 
 
 def clean_line(line: str) -> str:
-    """Remove what is clearly an artefact of text extraction; keep everything else as it is."""
+    """Remove what is clearly an artefact of text extraction; keep everything else as it is.
+    Spaces are kept, between CJK characters too: a gap may be all that is left of a table's cell
+    border (`持续推进 市工业和信息化局牵头`); normalise squeezes the spaces of prose."""
     line = _ARTEFACTS.sub("", line)
     line = line.replace("\t", " ")
     if _RADICALS.search(line):
         line = _RADICALS.sub(_unradical, line)
-    if " " in line or "\u00a0" in line:
-        line = _CJK_SPACE.sub("", line)
     return line.rstrip()
 
 
@@ -94,7 +96,7 @@ def join_cell_lines(text: str | None) -> str | None:
     `VOCs`), after removing extraction artefacts from each line."""
     if text is None:
         return None
-    return "".join(clean_line(p).strip() for p in _LINE_SPLIT.split(text))
+    return "".join(_CJK_SPACE.sub("", clean_line(p)).strip() for p in _LINE_SPLIT.split(text))
 
 
 # ------------------------------------------------------------------------------------ page furniture
@@ -125,26 +127,80 @@ def _furniture_key(line: str) -> str | None:
     return key
 
 
-Item = Union[str, RawTable]
+Item = Union[PageLine, RawTable]
+# A bare number at the top or bottom of a page sits in the margin when the gap to the body text is
+# this many times the page's line pitch (a row number of a table runs on at the line pitch).
+_MARGIN_PITCHES = 1.8
 
 
-def _strip_page_numbers(items: list[Item]) -> list[Item]:
-    line_pos = [i for i, it in enumerate(items) if isinstance(it, str)]
-    if not line_pos:
-        return items
-    edges = {line_pos[0], line_pos[-1]}
-    drop = {i for i in line_pos if _is_page_number(items[i], i in edges)}  # type: ignore[arg-type]
-    return [it for i, it in enumerate(items) if i not in drop]
+def _is_line(it: Item) -> bool:
+    return isinstance(it, PageLine)
+
+
+def _line_pitch(lines: list[PageLine]) -> float:
+    steps = sorted(b.box.top - a.box.top for a, b in zip(lines, lines[1:]) if b.box.top > a.box.top)
+    if len(steps) >= 2:
+        return steps[(len(steps) - 1) // 2]  # the lower median: the gap to a footer is not a pitch
+    return 1.5 * max((ln.box.size for ln in lines), default=10.0)
+
+
+def _in_margin(lines: list[PageLine], k: int, pitch: float) -> bool:
+    """Line k (the first or last of its page) stands apart from the body text."""
+    if len(lines) == 1:
+        return True
+    near = lines[1] if k == 0 else lines[k - 1]
+    return abs(near.box.top - lines[k].box.top) > _MARGIN_PITCHES * pitch
+
+
+def _bare_number(text: str) -> int | None:
+    m = _PAGE_NO_EDGE.match(text)
+    return int(re.search(r"\d+", text).group(0)) if m else None  # type: ignore[union-attr]
+
+
+def _strip_page_numbers(pages: list[list[Item]]) -> list[list[Item]]:
+    """Drop page numbers. A decorated one (`— 11 —`, `第 1 页 共 14 页`) anywhere on the page; a
+    bare number on the first or last line only when it sits in the margin apart from the body text,
+    or fits the document's page sequence on a page that shows no other page number. A table's row
+    number that falls on a page edge runs on at the line pitch and is kept."""
+    decorated: list[set[int]] = []
+    bare: list[list[tuple[int, int, bool]]] = []  # (item index, value, in margin)
+    shift: Counter[int] = Counter()
+    for number, items in enumerate(pages, start=1):
+        pos = [i for i, it in enumerate(items) if _is_line(it)]
+        lines: list[PageLine] = [items[i] for i in pos]  # type: ignore[misc]
+        deco = {pos[k] for k, ln in enumerate(lines) if _PAGE_NO_ANYWHERE.match(ln.text)}
+        cands = []
+        if lines:
+            pitch = _line_pitch(lines)
+            for k in sorted({0, len(lines) - 1}):
+                value = _bare_number(lines[k].text)
+                if value is not None and pos[k] not in deco:
+                    margin = _in_margin(lines, k, pitch)
+                    cands.append((pos[k], value, margin))
+                    if margin:
+                        shift[value - number] += 1
+        decorated.append(deco)
+        bare.append(cands)
+    usual_shift = shift.most_common(1)[0][0] if shift else None
+    out = []
+    for number, (items, deco, cands) in enumerate(zip(pages, decorated, bare), start=1):
+        drop = set(deco)
+        in_margin = [c for c in cands if c[2]]
+        for idx, value, margin in cands:
+            if margin or (not deco and not in_margin and usual_shift is not None and value - number == usual_shift):
+                drop.add(idx)
+        out.append([it for i, it in enumerate(items) if i not in drop])
+    return out
 
 
 def _edge_positions(items: list[Item]) -> tuple[list[int], list[int]]:
-    pos = [i for i, it in enumerate(items) if isinstance(it, str)]
+    pos = [i for i, it in enumerate(items) if _is_line(it)]
     return pos[:2], pos[-2:]
 
 
 def _strip_running_lines(pages: list[list[Item]]) -> list[list[Item]]:
     """Drop headers/footers: the same short line (digits ignored) at the top/bottom of >= half the pages."""
-    with_lines = [p for p in pages if any(isinstance(it, str) for it in p)]
+    with_lines = [p for p in pages if any(_is_line(it) for it in p)]
     if len(pages) < 3 or len(with_lines) < 2:
         return pages
     need = max(2, math.ceil(len(with_lines) / 2))
@@ -152,8 +208,8 @@ def _strip_running_lines(pages: list[list[Item]]) -> list[list[Item]]:
     bottom: Counter[str] = Counter()
     for items in with_lines:
         head, tail = _edge_positions(items)
-        top.update({k for k in (_furniture_key(items[i]) for i in head) if k})  # type: ignore[arg-type]
-        bottom.update({k for k in (_furniture_key(items[i]) for i in tail) if k})  # type: ignore[arg-type]
+        top.update({k for k in (_furniture_key(items[i].text) for i in head) if k})  # type: ignore[union-attr]
+        bottom.update({k for k in (_furniture_key(items[i].text) for i in tail) if k})  # type: ignore[union-attr]
     top_keys = {k for k, n in top.items() if n >= need}
     bottom_keys = {k for k, n in bottom.items() if n >= need}
     if not top_keys and not bottom_keys:
@@ -161,34 +217,36 @@ def _strip_running_lines(pages: list[list[Item]]) -> list[list[Item]]:
     out = []
     for items in pages:
         head, tail = _edge_positions(items)
-        drop = {i for i in head if _furniture_key(items[i]) in top_keys}  # type: ignore[arg-type]
-        drop |= {i for i in tail if _furniture_key(items[i]) in bottom_keys}  # type: ignore[arg-type]
+        drop = {i for i in head if _furniture_key(items[i].text) in top_keys}  # type: ignore[union-attr]
+        drop |= {i for i in tail if _furniture_key(items[i].text) in bottom_keys}  # type: ignore[union-attr]
         out.append([it for i, it in enumerate(items) if i not in drop])
     return out
 
 
 def _to_raw_page(number: int, items: list[Item]) -> RawPage:
     lines: list[str] = []
+    boxes: list[LineBox] = []
     tables: list[RawTable] = []
     for it in items:
-        if isinstance(it, str):
-            lines.append(it)
+        if isinstance(it, PageLine):
+            lines.append(it.text)
+            boxes.append(it.box)
         else:
             it.line_index = len(lines)
             tables.append(it)
-    return RawPage(number=number, lines=lines, tables=tables)
+    return RawPage(number=number, lines=lines, tables=tables, boxes=boxes)
 
 
 def _count_visible(text: str) -> int:
     return len(text) - sum(text.count(ws) for ws in _WHITESPACE)
 
 
-def _text_items(text: str) -> list[Item]:
-    out: list[Item] = []
-    for raw in _LINE_SPLIT.split(text):
-        line = clean_line(raw)
-        if line.strip():
-            out.append(line)
+def _clean_lines(lines: list[PageLine]) -> list[PageLine]:
+    out = []
+    for ln in lines:
+        text = clean_line(ln.text)
+        if text.strip():
+            out.append(PageLine(text, ln.box))
     return out
 
 
@@ -203,17 +261,54 @@ _PAGEOBJ_TEXT = pdfium_c.FPDF_PAGEOBJ_TEXT
 _ZERO_WIDTH = 1e-3
 
 
+# Base font names of the Adobe CJK CID fonts and the common Chinese/Japanese/Korean system fonts
+# written in ASCII (names in GBK/Shift-JIS bytes are non-ASCII and caught as such).
+_CJK_FONT_NAME = re.compile(
+    r"(?i)^(?:[A-Z]{6}\+)?(?:ST|Adobe|M|Heisei|HY|Kozuka|Noto|Source)?"
+    r"(?:Song|Sung|Hei|Kai|Fangsong|FangSong|Ming|Min|Gothic|GoThic|KakuGo|MyeongJo|Sim|MS-?Mincho|MS-?Gothic"
+    r"|Yahei|YaHei|DengXian|PMingLiU|MingLiU|Batang|Gulim|Dotum|CJK)"
+)
+
+
+def _loses_text(text_obj) -> bool:
+    """A zero-width text object loses text only when pdfium has no outlines for its font: a font
+    that is not embedded (and no system substitute gave it a width). Office exports (LibreOffice,
+    WPS, Word) write a lone space as its own object in an embedded subset font: it has no outline,
+    so its box is empty, and nothing is lost."""
+    font = pdfium_c.FPDFTextObj_GetFont(text_obj)
+    if not font:
+        return True
+    if pdfium_c.FPDFFont_GetIsEmbedded(font):
+        return False
+    # Not embedded: a Latin font always has a substitute with outlines (its empty objects are
+    # spaces); a CJK font may have none on this machine.
+    buf = ctypes.create_string_buffer(128)
+    n = pdfium_c.FPDFFont_GetBaseFontName(font, buf, len(buf))
+    name = buf.raw[: max(n - 1, 0)]
+    return not name.isascii() or bool(_CJK_FONT_NAME.search(name.decode("ascii")))
+
+
 class _Scan:
-    __slots__ = ("vertical", "horizontal", "lossy_text")
+    """What one cheap pass over a page's objects tells: ruling that may form a table, lost text.
+
+    A table needs at least two columns, so at least three distinct vertical rules (cell borders,
+    or the sides of cell boxes); the ruling that frames a text block (page border, letterhead
+    rules, a text box) has two, and such pages never go to pdfminer."""
+
+    __slots__ = ("vertical_x", "horizontal", "grid_path", "lossy_text")
 
     def __init__(self) -> None:
-        self.vertical = 0
+        self.vertical_x: set[int] = set()  # x of vertical rules and box sides, in 2-pt bins
         self.horizontal = 0
+        self.grid_path = False  # one path object drawing a whole grid
         self.lossy_text = False
 
     @property
     def may_have_table(self) -> bool:
-        return self.vertical >= 2 and self.horizontal >= 2
+        return self.horizontal >= 2 and (self.grid_path or len(self.vertical_x) >= 3)
+
+
+_GRID_SEGMENTS = 12  # a box is 4-5 path segments; a path with many more inside a box may be a grid
 
 
 def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int = 0) -> None:
@@ -228,7 +323,7 @@ def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int 
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == _PAGEOBJ_TEXT:
             if not scan.lossy_text and pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
-                if right.value - left.value < _ZERO_WIDTH:
+                if right.value - left.value < _ZERO_WIDTH and _loses_text(obj):
                     scan.lossy_text = True
         elif kind == _PAGEOBJ_PATH:
             if scan.may_have_table or not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
@@ -236,12 +331,14 @@ def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int 
             w = right.value - left.value
             h = top.value - bottom.value
             if w <= 3 and h >= 8:
-                scan.vertical += 1
+                scan.vertical_x.add(round((left.value + right.value) / 4))
             elif h <= 3 and w >= 8:
                 scan.horizontal += 1
-            elif w >= 8 and h >= 8:  # a box, or a whole grid drawn as one path
-                scan.vertical += 2
+            elif w >= 8 and h >= 8:  # a box (cell, frame), or a whole grid drawn as one path
+                scan.vertical_x.update((round(left.value / 2), round(right.value / 2)))
                 scan.horizontal += 2
+                if pdfium_c.FPDFPath_CountSegments(obj) >= _GRID_SEGMENTS:
+                    scan.grid_path = True
         elif kind == _PAGEOBJ_FORM and depth < 8:
             _scan_objects(obj, True, scan, bounds, depth + 1)
 
@@ -289,48 +386,76 @@ def _find_tables(plumber_page) -> list[tuple[tuple[float, float, float, float], 
     for table in plumber_page.find_tables(TABLE_SETTINGS):
         rows = table.extract(x_tolerance=3, y_tolerance=3)
         rows = [[join_cell_lines(c) for c in row] for row in rows]
-        cells = [c for row in rows for c in row]
-        if len(rows) < 2 and len(cells) < 2:
-            continue  # a framed paragraph, not a table: leave its text in the lines
+        if not _is_grid_of_text(rows):
+            continue  # a page frame or a framed paragraph, not a table: its text stays in the lines
         found.append((table.bbox, rows))
     return found
 
 
-def _page_with_tables(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int) -> list[Item]:
-    """Walk pdfium's characters; those whose origin is inside a table box go to the table, not the text."""
+def _is_grid_of_text(rows: list[list[str | None]]) -> bool:
+    """A table has at least two columns that hold text, and rows of at least two filled cells (all
+    of them when the table has one or two rows). Ruling lines that box the text block (page
+    borders, letterhead rules, text frames) give one column of body text: that is the page's
+    prose, not a table."""
+    ncols = max((len(r) for r in rows), default=0)
+    columns_with_text = sum(1 for c in range(ncols) if any(c < len(r) and r[c] for r in rows))
+    filled_rows = sum(1 for row in rows if sum(1 for c in row if c) >= 2)
+    return columns_with_text >= 2 and filled_rows >= min(2, len(rows))
+
+
+# Code points pdfium reports that are not glyphs of the page: its own line breaks and hyphen marks,
+# and whitespace (spaces come back from the measured gaps between characters).
+_NOT_GLYPHS = frozenset((0, 0x02, 0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000, 0xFFFE, 0xFEFF, 0x200B))
+_FULL_TURN = 2 * math.pi
+_UPRIGHT = math.pi / 4  # a character angle within this of 0 is upright text
+
+
+def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int) -> list[Item]:
+    """The page's lines from pdfium's characters and their boxes, in reading order; the characters
+    inside a table's box go to the table, which stands before the first line below its top."""
     tp = textpage.raw
-    n = pdfium_c.FPDFText_CountChars(tp)
-    x = ctypes.c_double()
-    y = ctypes.c_double()
-    xr, yr = ctypes.byref(x), ctypes.byref(y)
+    rect = pdfium_c.FS_RECTF()
+    ref = ctypes.byref(rect)
+    get_unicode, get_box, get_angle = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle
     boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, _ in tables]
-    raw_tables = [RawTable(rows=rows, page=number) for _, rows in tables]
-    placed = [False] * len(tables)
-    chunks: list[Union[list[str], RawTable]] = [[]]
-    for i in range(n):
-        code = pdfium_c.FPDFText_GetUnicode(tp, i)
-        ch = chr(code) if 0 < code < 0x110000 else ""
-        inside = -1
-        if ch not in ("\r", "\n") and pdfium_c.FPDFText_GetCharOrigin(tp, i, xr, yr):
-            for k, (l, b, r, t) in enumerate(boxes):
-                if l <= x.value <= r and b <= y.value <= t:
-                    inside = k
-                    break
-        if inside >= 0:
-            if not placed[inside]:
-                placed[inside] = True
-                chunks.append(raw_tables[inside])
-                chunks.append([])
+    by_quadrant: dict[int, list[Glyph]] = {0: []}
+    upright = by_quadrant[0]
+    for i in range(pdfium_c.FPDFText_CountChars(tp)):
+        code = get_unicode(tp, i)
+        if code in _NOT_GLYPHS or code >= 0x110000 or not get_box(tp, i, ref):
             continue
-        chunks[-1].append(ch)  # type: ignore[union-attr]
-    items: list[Item] = []
-    for chunk in chunks:
-        if isinstance(chunk, RawTable):
-            items.append(chunk)
+        left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
+        if boxes:
+            cx, cy = (left + right) / 2, (bottom + top) / 2
+            if any(l <= cx <= r and b <= cy <= t for l, b, r, t in boxes):
+                continue
+        angle = get_angle(tp, i)
+        if angle < _UPRIGHT or angle > _FULL_TURN - _UPRIGHT:  # the common case, without a call
+            upright.append((left, right, bottom, top, chr(code)))
         else:
-            items.extend(_text_items("".join(chunk)))
-    # a table without any character (an empty grid) has no place in the stream: it goes last
-    items.extend(t for t, ok in zip(raw_tables, placed) if not ok)
+            q = quadrant(angle)
+            by_quadrant.setdefault(q, []).append((*to_reading(q, left, right, bottom, top), chr(code)))
+    # The page's text direction is that of most of its characters; text in another direction
+    # (a stamp, a rotated side note) follows it.
+    order = sorted((q for q in by_quadrant if by_quadrant[q]), key=lambda q: -len(by_quadrant[q]))
+    lines = [ln for q in order for ln in _clean_lines(lines_from_glyphs(by_quadrant[q]))]
+    main = order[0] if order else 0
+    placed = []
+    for (b, rows) in tables:
+        _, _, _, table_top = to_reading(main, b[0], b[2], b[1], b[3])
+        placed.append((-table_top, RawTable(rows=rows, page=number)))
+    return _interleave(lines, placed)
+
+
+def _interleave(lines: list[PageLine], tables: list[tuple[float, RawTable]]) -> list[Item]:
+    """Tables (with the top of each, measured down the page) put among the lines where they stand."""
+    pending = sorted(tables, key=lambda t: t[0])
+    items: list[Item] = []
+    for line in lines:
+        while pending and pending[0][0] <= (line.box.top + line.box.bottom) / 2:
+            items.append(pending.pop(0)[1])
+        items.append(line)
+    items.extend(t for _, t in pending)
     return items
 
 
@@ -345,15 +470,13 @@ def _plumber_items(page, tables: list[tuple[tuple, list]], number: int) -> list[
         cy = (obj["top"] + obj["bottom"]) / 2
         return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
-    lines = page.filter(outside).extract_text_lines(strip=True, return_chars=False)
-    pending = sorted(((b[1], RawTable(rows=rows, page=number)) for b, rows in tables), key=lambda t: t[0])
-    items: list[Item] = []
-    for line in lines:
-        while pending and pending[0][0] <= line["top"]:
-            items.append(pending.pop(0)[1])
-        items.extend(_text_items(line["text"]))
-    items.extend(t for _, t in pending)
-    return items
+    found = page.filter(outside).extract_text_lines(strip=True, return_chars=False)
+    lines = _clean_lines([
+        PageLine(ln["text"], LineBox(x0=ln["x0"], x1=ln["x1"], top=ln["top"], bottom=ln["bottom"],
+                                     size=ln["bottom"] - ln["top"]))
+        for ln in found
+    ])
+    return _interleave(lines, [(b[1], RawTable(rows=rows, page=number)) for b, rows in tables])
 
 
 def _quiet_pdfminer() -> None:
@@ -370,6 +493,8 @@ class _Plumber:
     def __init__(self, data: bytes):
         self._data = data
         self._pdf = None
+        self._page_objs: list = []
+        self._page_class: Any = None
         self._failed = False
 
     def analyse(
@@ -386,8 +511,15 @@ class _Plumber:
                 import pdfplumber
 
                 _quiet_pdfminer()
+                from pdfminer.pdfpage import PDFPage
+                from pdfplumber.page import Page
+
                 self._pdf = pdfplumber.open(io.BytesIO(self._data))
-            page = self._pdf.pages[index]
+                # pdfminer's page objects only (light); `pdf.pages` would build a pdfplumber Page
+                # for every page of the file, when only the few table pages are wanted
+                self._page_objs = list(PDFPage.create_pages(self._pdf.doc))
+                self._page_class = Page
+            page = self._page_class(self._pdf, self._page_objs[index], page_number=index + 1, initial_doctop=0)
         except Exception:  # pdfminer cannot parse what pdfium could: no tables, pdfium's text is kept
             self._failed = True
             return None
@@ -421,6 +553,27 @@ class _Plumber:
 # ------------------------------------------------------------------------------------------- reader
 
 
+def _read_page(page: pdfium.PdfPage, index: int, plumber: _Plumber) -> list[Item]:
+    """One page's lines and tables: pdfium's characters, pdfplumber's table finder on pages whose
+    ruling may form a table, and pdfplumber's text on pages where pdfium loses characters."""
+    textpage = page.get_textpage()
+    try:
+        scan = _scan_page(page)
+        if scan.lossy_text:
+            found = plumber.analyse(index, find_tables=scan.may_have_table, pdfium_chars=None)
+            if found and found[1] is not None:
+                return found[1]
+        tables: list[tuple[tuple, list]] = []
+        if scan.may_have_table and textpage.count_chars() > 0:
+            found = plumber.analyse(index, find_tables=True, pdfium_chars=_count_visible(textpage.get_text_range()))
+            if found and found[1] is not None:
+                return found[1]
+            tables = found[0] if found else []
+        return _pdfium_items(textpage, tables, index + 1)
+    finally:
+        textpage.close()
+
+
 def _open_error(err: Exception, path: str) -> Exception:
     code = getattr(err, "err_code", None)
     if code == _PASSWORD_ERR:
@@ -435,6 +588,9 @@ def _check_structure(data: bytes, path: str) -> None:
         raise CorruptFileError("not a PDF (no %PDF header)", path=path)
     if b"%%EOF" not in data[-65536:]:
         raise CorruptFileError("truncated PDF (no %%EOF at the end of the file)", path=path)
+
+
+_REOPEN_EVERY = 50  # pages
 
 
 def read_pdf(path: Path, data: bytes) -> RawDocument:
@@ -452,35 +608,18 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
     try:
         n_pages = len(pdf)
         for index in range(n_pages):
+            if index and index % _REOPEN_EVERY == 0:
+                # pdfium keeps what it parsed (fonts, their substitutes, resources) for the life of
+                # the document: a fresh handle every so many pages keeps memory flat on long files
+                pdf.close()
+                pdf = pdfium.PdfDocument(data)
             try:
                 page = pdf[index]
             except pdfium.PdfiumError:
                 raise CorruptFileError(f"corrupt PDF (page {index + 1} cannot be loaded)", path=spath) from None
             try:
-                textpage = page.get_textpage()
-                try:
-                    n_chars = textpage.count_chars()
-                    text = textpage.get_text_range() if n_chars > 0 else ""
-                    stripped = _count_visible(text)
-                    scan = _scan_page(page)
-                    items: list[Item] | None = None
-                    if scan.lossy_text:
-                        found = plumber.analyse(index, find_tables=scan.may_have_table, pdfium_chars=None)
-                        if found and found[1] is not None:
-                            items = found[1]
-                    elif stripped > 0 and scan.may_have_table:
-                        found = plumber.analyse(index, find_tables=True, pdfium_chars=stripped)
-                        if found and found[1] is not None:
-                            items = found[1]
-                        elif found and found[0]:
-                            items = _page_with_tables(textpage, found[0], index + 1)
-                    if items is None:
-                        items = _text_items(text)
-                    text_chars += sum(
-                        _count_visible(it) if isinstance(it, str) else len(it.rows) for it in items
-                    )
-                finally:
-                    textpage.close()
+                items = _read_page(page, index, plumber)
+                text_chars += sum(_count_visible(it.text) if isinstance(it, PageLine) else len(it.rows) for it in items)
             except pdfium.PdfiumError:
                 raise CorruptFileError(f"corrupt PDF (page {index + 1} cannot be read)", path=spath) from None
             except (AssertionError, ValueError, OSError, IndexError) as e:  # damaged content streams
@@ -495,8 +634,7 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
         pdf.close()
     if text_chars == 0:
         raise NoTextLayerError("no text layer (image-only PDF?); run OCR first", path=spath)
-    pages = [_strip_page_numbers(items) for items in pages]
-    pages = _strip_running_lines(pages)
+    pages = _strip_running_lines(_strip_page_numbers(pages))
     return RawDocument(
         path=spath,
         format="pdf",

@@ -1,0 +1,178 @@
+"""Benchmark on real PDFs: planparse's whole pipeline against pdfplumber's extract_text, side by side.
+
+    python bench/bench_pdf.py [--reps 3] [--rss-pages 500] [--json out.json]
+
+In one run, on the same files, the median of --reps runs (after one untimed warm-up) of
+  * planparse.extract(path)                 -- the whole pipeline up to the validated Document
+  * pdfplumber.open(path) + extract_text()  -- every page
+over four groups:
+  real        the text-layer PDFs of ../shared/corpus/real (files without a text layer are skipped)
+  rendered    the samples as LibreOffice exports them (tests/fixtures/office) and as reportlab renders
+              them (tools/render_pdf.py), files without ruled tables
+  text pages  every page of all those files without table ruling, gathered into one PDF
+  table pages every page of all those files whose ruling may form a table (the pages planparse sends
+              to pdfplumber's table finder), gathered into one PDF
+x = pdfplumber time / planparse time (> 1: planparse is faster). Then the peak RSS of
+`planparse extract` (a fresh process) on PDFs of 100, 250 and --rss-pages pages made by
+concatenating the real PDFs (pypdfium2), to show that memory does not grow with the page count.
+The machine may be shared: only the ratios, measured side by side, are meant to be compared.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for _p in (ROOT / "src", ROOT):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
+
+REAL = ROOT.parent / "shared" / "corpus" / "real"
+OFFICE = ROOT / "tests" / "fixtures" / "office"
+
+
+def _median(fn, reps: int) -> float:
+    from bench.bench_extract import _median_time
+
+    fn()  # warm-up: imports, grammars, jieba's dictionaries
+    return _median_time(fn, reps)
+
+
+def _plumber(path: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.close()
+
+
+def _table_pages(path: Path) -> list[int]:
+    import pypdfium2 as pdfium
+
+    from planparse.ingest.pdf import _scan_page
+
+    with pdfium.PdfDocument(str(path)) as pdf:
+        return [i for i in range(len(pdf)) if _scan_page(pdf[i]).may_have_table]
+
+
+def _has_text_layer(path: Path) -> bool:
+    from planparse.errors import PlanparseError
+    from planparse.ingest import read
+
+    try:
+        read(path)
+        return True
+    except PlanparseError:
+        return False
+
+
+def _gather(sources: list[tuple[Path, list[int]]], out: Path) -> Path:
+    import pypdfium2 as pdfium
+
+    dest = pdfium.PdfDocument.new()
+    for path, pages in sources:
+        if pages:
+            with pdfium.PdfDocument(str(path)) as src:
+                dest.import_pages(src, pages)
+    dest.save(str(out))
+    dest.close()
+    return out
+
+
+def _pages(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    with pdfium.PdfDocument(str(path)) as pdf:
+        return len(pdf)
+
+
+def _time_group(name: str, files: list[Path], reps: int, per_file: bool) -> dict:
+    import planparse
+
+    rows = []
+    for f in files:
+        pages = _pages(f)
+        pp = _median(lambda: planparse.extract(f), reps)
+        pl = _median(lambda: _plumber(f), reps)
+        rows.append({"file": f.name, "pages": pages, "planparse_s": pp, "pdfplumber_s": pl})
+        if per_file:
+            print(f"    {f.name[:46]:<46} {pages:4d} p | planparse {pages / pp:7.1f} p/s | "
+                  f"pdfplumber {pages / pl:6.1f} p/s | x {pl / pp:5.2f}", flush=True)
+    pages = sum(r["pages"] for r in rows)
+    pp = sum(r["planparse_s"] for r in rows)
+    pl = sum(r["pdfplumber_s"] for r in rows)
+    print(f"  {name:<12} {len(rows):3d} files {pages:4d} pages | planparse {pages / pp:7.1f} p/s | "
+          f"pdfplumber {pages / pl:6.1f} p/s | x {pl / pp:5.2f}", flush=True)
+    return {"group": name, "files": rows, "pages": pages, "planparse_s": pp, "pdfplumber_s": pl, "ratio": pl / pp}
+
+
+def _peak_rss_mb(path: Path) -> float:
+    """Peak RSS of `python -m planparse.cli extract PATH` in a fresh process (ru_maxrss of the child)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    code = (
+        "import resource, subprocess, sys\n"
+        "r = subprocess.run([sys.executable, '-m', 'planparse.cli', 'extract', sys.argv[1], '-o', '/dev/null'])\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env, timeout=3600)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--rss-pages", type=int, default=500)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    from tools.render_pdf import render_sample
+
+    real = [p for p in sorted(REAL.glob("*.pdf")) if _has_text_layer(p)]
+    with tempfile.TemporaryDirectory(prefix="planparse-bench-") as tmp:
+        tmpd = Path(tmp)
+        reportlab = [render_sample(t, tmpd / f"reportlab_{t.stem}.pdf") for t in sorted((ROOT / "samples").glob("*.txt"))]
+        office = sorted(OFFICE.glob("*.pdf"))
+        rendered = office + reportlab
+        table_pages = {p: _table_pages(p) for p in real + rendered}
+        rendered_plain = [p for p in rendered if not table_pages[p]]
+        text_only = _gather([(p, [i for i in range(_pages(p)) if i not in set(tp)]) for p, tp in table_pages.items()],
+                            tmpd / "text_pages.pdf")
+        tables = _gather(list(table_pages.items()), tmpd / "table_pages.pdf")
+        print(f"planparse vs pdfplumber extract_text, median of {args.reps} runs "
+              f"(x = pdfplumber time / planparse time)", flush=True)
+        groups = [
+            _time_group("real", real, args.reps, per_file=True),
+            _time_group("rendered", rendered_plain, args.reps, per_file=True),
+            _time_group("text pages", [text_only], args.reps, per_file=False),
+            _time_group("table pages", [tables], args.reps, per_file=False),
+        ]
+        rss = []
+        sources = [(p, list(range(_pages(p)))) for p in real]
+        for target in sorted({100, 250, args.rss_pages}):
+            picked, n = [], 0
+            while n < target:
+                for p, pages in sources:
+                    take = pages[: target - n]
+                    if take:
+                        picked.append((p, take))
+                        n += len(take)
+                    if n >= target:
+                        break
+            big = _gather(picked, tmpd / f"concat_{target}.pdf")
+            t0 = time.perf_counter()
+            mb = _peak_rss_mb(big)
+            rss.append({"pages": target, "peak_rss_mb": mb, "wall_s": time.perf_counter() - t0})
+            print(f"  peak RSS  {target:4d} pages: {mb:6.1f} MB ({time.perf_counter() - t0:.1f} s)", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps({"groups": groups, "rss": rss}, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
