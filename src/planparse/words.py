@@ -191,8 +191,7 @@ def cut(text: str, g=None) -> list[str]:
 
 
 def posseg(text: str, g=None):
-    tokenizer(g)
-    return _state[("pos", id(g))].lcut(text)
+    return _tagger(g).lcut(text)
 
 
 def ends_with_verb(text: str, g=None) -> bool:
