@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,13 +38,10 @@ OFFICE = ROOT / "tests" / "fixtures" / "office"
 
 
 def _median(fn, reps: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    from bench.bench_extract import _median_time
+
+    fn()  # warm-up: imports, grammars, jieba's dictionaries
+    return _median_time(fn, reps)
 
 
 def _plumber(path: Path) -> None:

@@ -373,9 +373,11 @@ def _plain_metavars(command) -> None:
             param.metavar = "PATH"
         elif "int" in kind:
             param.metavar = "N"
+            param._get_number_range_help_str = lambda: None  # a count: `[x>=1]` says nothing the help does not
+        elif "float" in kind:
+            param.metavar = "NUMBER"
         else:
             param.metavar = "TEXT"
-        param._get_number_range_help_str = lambda: None
 
 
 def _usage_error_line(e) -> str:

@@ -22,11 +22,9 @@ _SEPARATORS = "，,；;。"
 @functools.lru_cache(maxsize=4096)
 def _first_word_is_place(name: str) -> bool:
     """jieba's part-of-speech tagger knows place names (江苏, 南通): such a name has its own jurisdiction."""
-    from ..words import posseg
+    from ..words import starts_with_place
 
-    for w in posseg(name):
-        return w.flag == "ns" and len(w.word) >= 2
-    return False
+    return starts_with_place(name)
 
 
 @dataclass

@@ -5,6 +5,7 @@ comma-clauses (split on `，；：`) each hold a subject, a predicate and the nu
 """
 from __future__ import annotations
 
+import bisect
 import functools
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from ..grammar import Grammars
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
 from ..words import ends_with_verb, splits_a_word
+from ..text import SpanSet
 from .deadlines import TimeExpr, find_time_expressions
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -116,10 +118,8 @@ _BEFORE_WINDOW = 64
 
 
 def _clause_start(sentence: str, pos: int) -> int:
-    i = pos
-    while i > 0 and i > pos - _MAX_CLAUSE and sentence[i - 1] not in _CLAUSE_SEP:
-        i -= 1
-    return i
+    lo = max(0, pos - _MAX_CLAUSE)
+    return max([lo] + [sentence.rfind(sep, lo, pos) + 1 for sep in _CLAUSE_SEP])
 
 
 def _qualifier_after(tail: str, cc: _Compiled) -> tuple[str | None, str]:
@@ -135,10 +135,8 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
     cc = _compiled(g)
     tr = g.targets
     out: list[Candidate] = []
-    spans = [(t.start, t.end) for t in times]
-
-    def covered(a: int, b: int) -> bool:
-        return any(a < te and ts < b for ts, te in spans)
+    times_taken = SpanSet((t.start, t.end) for t in times)
+    covered = times_taken.overlaps
 
     for m in _NUM.finditer(sentence):
         s, e = m.span()
@@ -202,9 +200,10 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
                 continue
             out.append(Candidate(m.start(), m.end(), val, None, "倍", "ratio", "=", direction="increase", doubling=True))
 
+    found = SpanSet((c.start, c.end) for c in out)
     for m in tr.chinese_number.compiled.finditer(sentence):
         # The shortest numeral before a unit (`一万辆` = 1 万辆, `百项` = 100 项); `一个`, `一批` are articles.
-        if covered(*m.span()) or _paren_depth(sentence, m.start()) or _in_quotes(sentence, m.start()) or any(m.start() < c.end and c.start < m.end() for c in out):
+        if covered(*m.span()) or _paren_depth(sentence, m.start()) or _in_quotes(sentence, m.start()) or found.overlaps(*m.span()):
             continue
         written_num = m.group("num")
         if m.group("unit"):
@@ -239,6 +238,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
             if kind != "count" or not ends_with_verb(clause_before, g):
                 continue
         out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, unit, kind, comparator, counted=counted))
+        found.add(out[-1].start, out[-1].end)
     if tr.chinese_percent is not None:
         for m in tr.chinese_percent.compiled.finditer(sentence):
             if covered(*m.span()) or _paren_depth(sentence, m.start()):
@@ -277,9 +277,6 @@ def _groups(sentence: str, cands: list[Candidate], cc: _Compiled) -> list[list[C
     return groups
 
 
-_HAN_AFTER = re.compile(r"\p{Han}")
-
-
 def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | None, str | None]:
     s = prefix
     for p in g.targets.strip_from_metric:
@@ -289,12 +286,11 @@ def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | No
     if base:
         cut = min(cut, base.start())
     for rx in [cc.distribute] + [r for r, _ in cc.cmp_before] + [r for r, _ in cc.directions] + [re.compile(r"(?:达到|达|为|控制在|稳定在|提高到|提升至|保持在)")]:
-        for m in (rx.finditer(s, 1) if s else ()):
-            # A comparator stands right before its value: `超` inside `超标天数` is part of the metric.
-            if rx is cc.cmp_before_rx and _HAN_AFTER.search(s, m.end()):
-                continue
-            cut = min(cut, m.start())
-            break
+        m = rx.search(s, 1) if s else None
+        while m and len(m.group(0)) == 1 and s[m.end():].strip():
+            m = rx.search(s, m.end())  # a one-character comparator (超) only right before the number: 超标天数 stays
+        if m and m.start() < cut:
+            cut = m.start()
     metric = s[:cut]
     for p in g.targets.strip_from_metric:
         metric = p.compiled.sub("", metric).strip()
@@ -347,6 +343,9 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
     if not cands:
         return []
     asp_positions = [m.start() for m in cc.aspiration.finditer(sentence)]
+    # Target years by position, for a bisection per group (not a scan of every time expression).
+    year_times = [t for t in times if t.sets_target_year and t.year is not None]
+    year_starts = [t.start for t in year_times]
     sentence_aspirational = bool(re.match(r"^\s*(?:" + cc.aspiration.pattern + ")", sentence))
     out: list[tuple[Target, int, int]] = []
     for group in _groups(sentence, cands, cc):
@@ -369,11 +368,10 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             comparator_before = (cc.cmp_before_value[bm.group(0)], bm.start())
         bm = g.targets.baseline.compiled.search(prefix)
         baseline = int(bm.group("year")) if bm else None
-        year = None
-        for t in times:
-            if t.start < first.start and t.sets_target_year and t.year is not None:
-                year = t.year
-        aspirational = sentence_aspirational or any(cstart <= a < first.start for a in asp_positions)
+        before = bisect.bisect_left(year_starts, first.start)
+        year = year_times[before - 1].year if before else None
+        aspirational = sentence_aspirational or (
+            bisect.bisect_left(asp_positions, cstart) < bisect.bisect_left(asp_positions, first.start))
         if not aspirational and asp_positions and asp_positions[0] < cstart and cc.subject_starters.match(prefix):
             aspirational = True
         metric, scope = _metric_and_scope(prefix, g, cc)
@@ -446,7 +444,9 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0)
         first_of_paragraph = "\n" in text[prev_end + 1 : m.start()] or prev_end < 0
-        if first_of_paragraph:
+        # A parenthesis right after a sentence's end (`。（市科委牵头）`) annotates and closes a task: what
+        # follows is another task, even where a PDF's lines ran two paragraphs together.
+        if first_of_paragraph or sentence.lstrip()[:1] in "（(":
             carry = None
             paragraph_year = None
         prev_end = m.end() - 1

@@ -494,6 +494,8 @@ class _Plumber:
     def __init__(self, data: bytes):
         self._data = data
         self._pdf = None
+        self._page_objs: list = []
+        self._page_class: Any = None
         self._failed = False
 
     def analyse(
@@ -510,8 +512,15 @@ class _Plumber:
                 import pdfplumber
 
                 _quiet_pdfminer()
+                from pdfminer.pdfpage import PDFPage
+                from pdfplumber.page import Page
+
                 self._pdf = pdfplumber.open(io.BytesIO(self._data))
-            page = self._pdf.pages[index]
+                # pdfminer's page objects only (light); `pdf.pages` would build a pdfplumber Page
+                # for every page of the file, when only the few table pages are wanted
+                self._page_objs = list(PDFPage.create_pages(self._pdf.doc))
+                self._page_class = Page
+            page = self._page_class(self._pdf, self._page_objs[index], page_number=index + 1, initial_doctop=0)
         except Exception:  # pdfminer cannot parse what pdfium could: no tables, pdfium's text is kept
             self._failed = True
             return None
@@ -582,6 +591,9 @@ def _check_structure(data: bytes, path: str) -> None:
         raise CorruptFileError("truncated PDF (no %%EOF at the end of the file)", path=path)
 
 
+_REOPEN_EVERY = 50  # pages
+
+
 def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
     """Text pages through pdfium/pdfplumber; pages without a usable text layer through OCR (ingest/ocr.py)."""
     spath = str(path)
@@ -599,6 +611,11 @@ def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
     try:
         n_pages = len(pdf)
         for index in range(n_pages):
+            if index and index % _REOPEN_EVERY == 0:
+                # pdfium keeps what it parsed (fonts, their substitutes, resources) for the life of
+                # the document: a fresh handle every so many pages keeps memory flat on long files
+                pdf.close()
+                pdf = pdfium.PdfDocument(data)
             try:
                 page = pdf[index]
             except pdfium.PdfiumError:
