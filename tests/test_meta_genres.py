@@ -176,3 +176,13 @@ def test_scored_corpus_meta_and_clauses():
         c = score.score_clauses(gold, pred)
         assert c["fn"] == 0 and c["fp"] == 0, (doc.name, c["missing"], c["spurious"])
     assert tp == 47 and fp == 0 and fn == 0
+
+
+def test_plan_title_wrapped_over_two_lines(tmp_path):
+    m = _extract(tmp_path, (
+        "示范市人民政府关于印发2043年实施“智慧·低碳”示范改造\n专项行动方案的通知\n示政综〔2043〕3号\n各区人民政府：\n"
+        "《2043年实施“智慧·低碳”示范改造专项行动方案》已经市政府同意，现印发给你们，请认真贯彻实施。\n示范市人民政府\n"
+        "2043年2月1日\n2043年实施“智慧·低碳”示范改造\n专项行动方案\n一、年度目标\n全年完成示范改造项目100个。\n"
+    )).meta
+    assert m.notice_title == "示范市人民政府关于印发2043年实施“智慧·低碳”示范改造专项行动方案的通知"
+    assert m.title == "2043年实施“智慧·低碳”示范改造专项行动方案"

@@ -335,9 +335,11 @@ def _plan_title(front: list[str], meta: Meta, cited: list[CitedDocument], g: Gra
             break
     start = max([i for i in (date_idx, notice_idx) if i is not None], default=-1) + 1
     body_lines = front[start:]
-    for p in body_lines:
-        if issued and p == issued:
-            return p
+    # The plan's own title line(s): a long title wraps over two or three lines.
+    for i in range(len(body_lines)):
+        for k in (1, 2, 3):
+            if issued and "".join(body_lines[i:i + k]) == issued:
+                return issued
     for p in body_lines:
         if _is_title_like(p) and mr.plan_title.compiled.search(p) and not mr.notice_title_end.compiled.search(p) and not mr.cc_prefix.compiled.match(p) \
                 and not mr.print_line.compiled.match(p) and not mr.deletion_note.compiled.match(p):
