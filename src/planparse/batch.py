@@ -93,7 +93,7 @@ def collect_inputs(args: list[str], *, exclude: Optional[Path] = None) -> list[J
                 hp = Path(h)
                 if hp.is_dir():
                     found += [(f, hp) for f in _walk(hp, skip)]
-                elif hp.is_file() and hp.suffix.lower() in SUPPORTED_SUFFIXES:
+                elif hp.is_file() and hp.name.lower().endswith(SUPPORTED_SUFFIXES):
                     found.append((hp, hp.parent))
         else:
             raise BatchUsageError(f"{arg}: no such file or directory")
@@ -108,13 +108,31 @@ def collect_inputs(args: list[str], *, exclude: Optional[Path] = None) -> list[J
     if not unique:
         raise BatchUsageError("no input documents found (supported: " + " ".join(SUPPORTED_SUFFIXES) + ")")
     root = Path(os.path.commonpath([str(b.resolve()) for _, b in unique]))
-    return [
-        Job(i, os.path.normpath(str(f)), f.resolve().relative_to(root).as_posix())
-        for i, (f, _) in enumerate(unique)
-    ]
+    return _with_archive_members(
+        [(os.path.normpath(str(f)), f.resolve().relative_to(root).as_posix()) for f, _ in unique]
+    )
+
+
+def _with_archive_members(inputs: list[tuple[str, str]]) -> list[Job]:
+    """An archive is its documents: one job per member (`a.zip!/x/y.pdf`, output `a.zip!/x/y.pdf.json`),
+    read from the archive by the worker, never unpacked to disk. Refused members (zip bomb, a path
+    leaving the archive) are jobs too: reading them fails with the reason, as any bad input does."""
+    from .ingest.archive import documents_in
+
+    jobs: list[Job] = []
+    for path, rel in inputs:
+        members = documents_in(path)
+        for member in members if members is not None else [path]:
+            inner = member[len(path):]  # "" or "!/x/y.pdf"
+            jobs.append(Job(len(jobs), member, rel + inner))
+    return jobs
 
 
 def sha256_file(path: str | Path) -> str:
+    from .ingest.archive import MEMBER_SEP, read_member_path
+
+    if MEMBER_SEP in str(path) and not os.path.exists(path):  # an archive member: the sha of its bytes
+        return hashlib.sha256(read_member_path(str(path))).hexdigest()
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -251,7 +269,8 @@ def one_line(e: BaseException) -> str:
     return msg or type(e).__name__
 
 
-def process_document(index: int, path: str, mode: str, out_path: Optional[str], grammars_dir: Optional[str]) -> Result:
+def process_document(index: int, path: str, mode: str, out_path: Optional[str], grammars_dir: Optional[str],
+                     ocr: str = "auto") -> Result:
     """Extract one document and write its output (dir/csv modes) or return its line (jsonl mode).
     Never raises for a document problem: the error comes back as (kind, one-line message)."""
     t0 = time.perf_counter()
@@ -259,7 +278,7 @@ def process_document(index: int, path: str, mode: str, out_path: Optional[str], 
     from .pipeline import extract_file
 
     try:
-        doc = extract_file(path, grammars_dir=grammars_dir)
+        doc = extract_file(path, grammars_dir=grammars_dir, ocr=ocr)  # type: ignore[arg-type]
         res = Result(
             index, True, sha256=doc.source.sha256, pages=doc.source.pages, clauses=len(doc.clauses),
             targets=len(doc.targets), tasks=len(doc.tasks),
@@ -632,6 +651,7 @@ class BatchOptions:
     resume: bool = False
     grammars: Optional[str] = None
     max_tasks_per_child: Optional[int] = 100
+    ocr: str = "auto"  # auto | always | never (ingest/ocr.py)
 
 
 def _sink_for(opts: BatchOptions):
@@ -702,7 +722,7 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
 
         def args_for(job: Job) -> tuple:
             out = sink.output_for(job)
-            return (job.index, job.path, sink.mode, str(out) if out is not None else None, opts.grammars)
+            return (job.index, job.path, sink.mode, str(out) if out is not None else None, opts.grammars, opts.ocr)
 
         if workers == 1 or len(todo) <= 1:
             _init_in_process(opts.grammars)

@@ -155,7 +155,7 @@ class BatchFormat(str, Enum):
 
 @app.command()
 def batch(
-    inputs: list[str] = typer.Argument(..., help="Files, directories (recursive; .pdf .txt .docx .html .htm) or globs.", show_default=False),
+    inputs: list[str] = typer.Argument(..., help="Files, directories (recursive; every supported suffix), globs, and archives (.zip, .tar.gz: every document inside).", show_default=False),
     output: Path = typer.Option(..., "-o", "--output", help="A directory (one NAME.EXT.json per input, mirroring the input tree) or a .jsonl file."),
     fmt: BatchFormat = typer.Option(BatchFormat.auto, "--format", "-f", help="auto (from OUT), json (directory), jsonl (one file), csv (documents/clauses/targets/tasks.csv in OUT)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Parallel worker processes (default: the CPU count); 1 runs in-process."),
@@ -163,6 +163,7 @@ def batch(
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
     max_tasks_per_child: int = typer.Option(100, "--max-tasks-per-child", min=1, help="Replace a worker after this many documents (bounds memory growth)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal), else one log line per document."),
+    ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
 ) -> None:
     """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed)."""
     from .batch import BatchOptions, PlainReporter, RichReporter, run_batch
@@ -170,7 +171,7 @@ def batch(
     use_rich = sys.stderr.isatty() if progress is None else progress
     opts = BatchOptions(
         inputs=list(inputs), output=output, fmt=fmt.value, workers=workers, resume=resume,
-        grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child,
+        grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child, ocr=ocr.value,
     )
     try:
         summary = run_batch(opts, RichReporter() if use_rich else PlainReporter())
