@@ -23,7 +23,8 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
                 agency_mentions=found.mentions_by_clause.get(c.id, []),
             )
         )
-    warnings = [Warning(code=code, message=msg, clause_id=cid) for code, msg, cid in seg.warnings]
+    warnings = [Warning(code=code, message=msg) for code, msg in nt.warnings]
+    warnings += [Warning(code=code, message=msg, clause_id=cid) for code, msg, cid in seg.warnings]
     warnings += found.warnings
     warnings += [Warning(code=code, message=msg, page=page) for code, msg, page in raw.notes]
     page_info = [PageInfo(number=p.number, ocr=p.ocr, ocr_confidence=p.ocr_confidence) for p in raw.pages if p.number is not None]
