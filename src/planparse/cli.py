@@ -143,7 +143,7 @@ def grammars_check(
     raise typer.Exit(1 if failures else 0)
 
 
-# --- batch and check (src/planparse/batch.py, src/planparse/check/) ---------------------------------
+# --- batch and check (src/planparse/batch/, src/planparse/check/) ---------------------------------
 
 
 class BatchFormat(str, Enum):
@@ -151,18 +151,28 @@ class BatchFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+    duckdb = "duckdb"
+    parquet = "parquet"
+
+
+class BatchEngine(str, Enum):
+    pool = "pool"
+    dask = "dask"
 
 
 @app.command()
 def batch(
     inputs: list[str] = typer.Argument(..., help="Files, directories (recursive; every supported suffix), globs, and archives (.zip, .tar.gz: every document inside).", show_default=False),
-    output: Path = typer.Option(..., "-o", "--output", help="A directory (one NAME.EXT.json per input, mirroring the input tree) or a .jsonl file."),
-    fmt: BatchFormat = typer.Option(BatchFormat.auto, "--format", "-f", help="auto (from OUT), json (directory), jsonl (one file), csv (documents/clauses/targets/tasks.csv in OUT)."),
+    output: Path = typer.Option(..., "-o", "--output", help="A directory (one NAME.EXT.json per input, mirroring the input tree), a .jsonl file or a .duckdb database."),
+    fmt: BatchFormat = typer.Option(BatchFormat.auto, "--format", "-f", help="auto (from OUT), json (directory), jsonl (one file), csv (documents/clauses/targets/tasks.csv in OUT), duckdb (one database), parquet (one NAME.parquet per table in OUT)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Parallel worker processes (default: the CPU count); 1 runs in-process."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs whose output exists and records the input's current sha256."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
     max_tasks_per_child: int = typer.Option(100, "--max-tasks-per-child", min=1, help="Replace a worker after this many documents (bounds memory growth)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal), else one log line per document."),
+    timeout: float = typer.Option(300.0, "--timeout", min=0, help="Seconds one document may take before it is recorded as failed (kind timeout); 0: no limit."),
+    engine: BatchEngine = typer.Option(BatchEngine.pool, "--engine", help="pool (processes on this machine) or dask (a Dask distributed cluster; needs the dask extra)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a LocalCluster of --workers processes)."),
     ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
 ) -> None:
     """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed)."""
@@ -171,7 +181,8 @@ def batch(
     use_rich = sys.stderr.isatty() if progress is None else progress
     opts = BatchOptions(
         inputs=list(inputs), output=output, fmt=fmt.value, workers=workers, resume=resume,
-        grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child, ocr=ocr.value,
+        grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child, timeout=timeout,
+        engine=engine.value, scheduler=scheduler, ocr=ocr.value,
     )
     try:
         summary = run_batch(opts, RichReporter() if use_rich else PlainReporter())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -23,14 +24,41 @@ def to_jsonl(doc: Document) -> str:
     return to_json(doc, pretty=False)
 
 
-def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
-    path = Path(path)
+@functools.cache
+def _umask() -> int:
+    try:  # Linux says it without changing it (os.umask can only be read by setting it, racing threads)
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def temp_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file `.NAME.<random>.tmp` beside `path` (fd, name), with the mode the umask
+    gives a new file (mkstemp's own 0600 would survive the rename and hide the output from others)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
+    except OSError:  # a file system without modes: keep what it gave
+        pass
+    return fd, tmp
+
+
+def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode(encoding)  # before the temporary file: a text that cannot be encoded leaves none
+    fd, tmp = temp_beside(path)
+    try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data.encode(encoding) if isinstance(data, str) else data)
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
