@@ -241,7 +241,9 @@ def test_wps_made_by_libreoffice_reads_like_its_docx(tmp_path):
     assert wps.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
     doc = extract_file(wps)
     assert doc.source.format == "wps"
-    assert [(c.id, c.heading) for c in doc.clauses] == [(c.id, c.heading) for c in extract_file(docx).clauses]
+    # Headings and levels as in the .docx; the ordinals of numbering that Word continues across
+    # sections (2.2.4 after 2.1.3), LibreOffice restarts (2.2.1) when it writes the file.
+    assert [(c.level, c.heading) for c in doc.clauses] == [(c.level, c.heading) for c in extract_file(docx).clauses]
     assert doc.meta.doc_number == extract_file(docx).meta.doc_number
     assert len(doc.clauses) > 40
 
