@@ -89,16 +89,12 @@ def _table_filename(index: int, title: str | None) -> str:
     return f"table_{index:02d}_{name[:40]}.csv"
 
 
-def write_document_csvs(doc: Document, directory: Path) -> list[Path]:
-    """tasks.csv, targets.csv and one CSV per table (table_01_<title>.csv) in `directory`.
+def document_csvs(doc: Document) -> list[tuple[str, str]]:
+    """(file name, CSV text) of tasks.csv, targets.csv and one CSV per table (table_01_<title>.csv).
 
-    UTF-8 with a BOM (csv_text), each file written atomically; returns the written paths in that
-    order. tasks.csv and targets.csv are always written (header only when empty), so a batch job
-    finds the same files for every document.
+    UTF-8 with a BOM (csv_text). tasks.csv and targets.csv are always there (header only when
+    empty), so a batch job finds the same files for every document.
     """
-    directory = Path(directory)
-    written: list[Path] = []
-
     def names(ag, role: str) -> str:
         return "、".join(getattr(ag, role)) if ag is not None else ""
 
@@ -110,26 +106,31 @@ def write_document_csvs(doc: Document, directory: Path) -> list[Path]:
             names(t.agencies, "lead"), names(t.agencies, "support"), names(t.agencies, "responsible"),
             names(t.agencies, "implementers"), t.clause_id, t.page,
         ])
-    path = directory / "tasks.csv"
-    write_atomic(path, csv_text(
+    files = [("tasks.csv", csv_text(
         ["seq", "category", "content", "deadline_text", "deadline_date", "deadline_kind", "lead", "support",
-         "responsible", "implementers", "clause_id", "page"], task_rows))
-    written.append(path)
+         "responsible", "implementers", "clause_id", "page"], task_rows))]
 
     target_rows = [[
         t.metric, t.scope, t.value, t.value_max, t.unit, t.comparator, t.direction, t.baseline_year, t.target_year,
         t.aspirational, t.clause_id, t.task_seq, t.table_index, t.text,
     ] for t in doc.targets]
-    path = directory / "targets.csv"
-    write_atomic(path, csv_text(
+    files.append(("targets.csv", csv_text(
         ["metric", "scope", "value", "value_max", "unit", "comparator", "direction", "baseline_year", "target_year",
-         "aspirational", "clause_id", "task_seq", "table_index", "text"], target_rows))
-    written.append(path)
+         "aspirational", "clause_id", "task_seq", "table_index", "text"], target_rows)))
 
     for i, table in enumerate(doc.tables, 1):
-        path = directory / _table_filename(i, table.title)
         ncols = max([len(table.header)] + [len(r) for r in table.rows])
         header = list(table.header) + [""] * (ncols - len(table.header))
-        write_atomic(path, csv_text(header, [list(r) + [""] * (ncols - len(r)) for r in table.rows]))
+        files.append((_table_filename(i, table.title),
+                      csv_text(header, [list(r) + [""] * (ncols - len(r)) for r in table.rows])))
+    return files
+
+
+def write_document_csvs(doc: Document, directory: Path) -> list[Path]:
+    """document_csvs written into `directory`, each atomically; returns the written paths in order."""
+    written: list[Path] = []
+    for name, text in document_csvs(doc):
+        path = Path(directory) / name
+        write_atomic(path, text)
         written.append(path)
     return written

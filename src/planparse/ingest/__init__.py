@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..errors import EmptyFileError, InputError, MissingFileError, UnknownFormatError
+from ..errors import EmptyFileError, InputError, MissingFileError, PlanparseError, UnknownFormatError
 from .base import RawDocument, RawPage, RawTable
 from .ocr import OCR_MODES, OcrMode
 
@@ -163,11 +164,48 @@ def read_bytes(name: str, data: bytes, options: ReadOptions = ReadOptions()) -> 
 
         member, member_data = single_member(name, data, fmt)
         return read_bytes(member, member_data, options)
-    doc = READERS[fmt].read(Path(name), data, options)
+    try:
+        doc = READERS[fmt].read(Path(name), data, options)
+    except PlanparseError as e:
+        e.path = e.path or name  # every error line names the file
+        raise
     doc.sha256 = hashlib.sha256(data).hexdigest()
     doc.path = name
+    repair_surrogates(doc)
     if not any(line.strip() for page in doc.pages for line in page.lines) and not any(
         page.tables for page in doc.pages
     ):
         raise EmptyFileError("no text in document", path=name)
     return doc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _repair(s: str) -> tuple[str, int]:
+    """Surrogate pairs joined into their character, lone surrogates replaced by U+FFFD (with the count)."""
+    fixed = s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return fixed, fixed.count("\ufffd") - s.count("\ufffd")
+
+
+def repair_surrogates(doc: RawDocument) -> None:
+    """Readers can hand over UTF-16 surrogates (pdfium for 𝐀 and other mathematical letters, CESU-8 text):
+    no string with one can be written as UTF-8, so they are repaired here, once, for every format."""
+    lone = 0
+    for page in doc.pages:
+        for i, line in enumerate(page.lines):
+            if _SURROGATE.search(line):
+                page.lines[i], n = _repair(line)
+                lone += n
+        for table in page.tables:
+            for row in table.rows:
+                for j, cell in enumerate(row):
+                    if cell and _SURROGATE.search(cell):
+                        row[j], n = _repair(cell)
+                        lone += n
+    for key, value in list(doc.header.items()):
+        if _SURROGATE.search(value):
+            doc.header[key], n = _repair(value)
+            lone += n
+    if lone:
+        doc.warnings.append(("lone-surrogates-replaced", f"{lone} unpaired UTF-16 surrogate(s) in the text replaced by U+FFFD"))
