@@ -170,7 +170,7 @@ class BatchEngine(str, Enum):
 
 @app.command()
 def batch(
-    inputs: list[str] = typer.Argument(..., help="Files, directories (recursive; .pdf .txt .docx .html .htm) or globs.", show_default=False),
+    inputs: list[str] = typer.Argument(..., help="Files, directories (recursive; every supported suffix), globs, and archives (.zip, .tar.gz: every document inside).", show_default=False),
     output: Path = typer.Option(..., "-o", "--output", help="A directory (one NAME.EXT.json per input, mirroring the input tree), a .jsonl file or a .duckdb database."),
     fmt: BatchFormat = typer.Option(BatchFormat.auto, "--format", "-f", help="auto (from OUT), json (directory), jsonl (one file), csv (documents/clauses/targets/tasks.csv in OUT), duckdb (one database), parquet (one NAME.parquet per table in OUT)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Parallel worker processes (default: the CPU count); 1 runs in-process."),
@@ -182,6 +182,7 @@ def batch(
     report: bool = typer.Option(False, "--report", help="Also write an HTML report per document and an index page (OUT/_report/index.html; NAME.report/ beside a file output)."),
     engine: BatchEngine = typer.Option(BatchEngine.pool, "--engine", help="pool (processes on this machine) or dask (a Dask distributed cluster; needs the dask extra)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a LocalCluster of --workers processes)."),
+    ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
 ) -> None:
     """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed)."""
     from .batch import BatchOptions, PlainReporter, RichReporter, run_batch
@@ -190,8 +191,7 @@ def batch(
     opts = BatchOptions(
         inputs=list(inputs), output=output, fmt=fmt.value, workers=workers, resume=resume,
         grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child, timeout=timeout,
-        report=report,
-        engine=engine.value, scheduler=scheduler,
+        report=report, engine=engine.value, scheduler=scheduler, ocr=ocr.value,
     )
     try:
         summary = run_batch(opts, RichReporter() if use_rich else PlainReporter())

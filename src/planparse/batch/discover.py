@@ -58,7 +58,7 @@ def collect_inputs(args: list[str], *, exclude: Optional[Path] = None, also_excl
                 hp = Path(h)
                 if hp.is_dir():
                     found += [(f, hp) for f in _walk(hp, skip)]
-                elif hp.is_file() and hp.suffix.lower() in SUPPORTED_SUFFIXES:
+                elif hp.is_file() and hp.name.lower().endswith(SUPPORTED_SUFFIXES):
                     found.append((hp, hp.parent))
         else:
             raise BatchUsageError(f"{arg}: no such file or directory")
@@ -75,13 +75,31 @@ def collect_inputs(args: list[str], *, exclude: Optional[Path] = None, also_excl
     # Output names come from the paths as found, never resolved: a file that is a symlink to another
     # place is named after the link, where the user put it.
     root = os.path.commonpath([os.path.abspath(b) for _, b in unique])
-    return [
-        Job(i, os.path.normpath(str(f)), Path(os.path.relpath(os.path.abspath(f), root)).as_posix())
-        for i, (f, _) in enumerate(unique)
-    ]
+    return _with_archive_members(
+        [(os.path.normpath(str(f)), Path(os.path.relpath(os.path.abspath(f), root)).as_posix()) for f, _ in unique]
+    )
+
+
+def _with_archive_members(inputs: list[tuple[str, str]]) -> list[Job]:
+    """An archive is its documents: one job per member (`a.zip!/x/y.pdf`, output `a.zip!/x/y.pdf.json`),
+    read from the archive by the worker, never unpacked to disk. Refused members (zip bomb, a path
+    leaving the archive) are jobs too: reading them fails with the reason, as any bad input does."""
+    from ..ingest.archive import documents_in
+
+    jobs: list[Job] = []
+    for path, rel in inputs:
+        members = documents_in(path)
+        for member in members if members is not None else [path]:
+            inner = member[len(path):]  # "" or "!/x/y.pdf"
+            jobs.append(Job(len(jobs), member, rel + inner))
+    return jobs
 
 
 def sha256_file(path: str | Path) -> str:
+    from ..ingest.archive import MEMBER_SEP, read_member_path
+
+    if MEMBER_SEP in str(path) and not os.path.exists(path):  # an archive member: the sha of its bytes
+        return hashlib.sha256(read_member_path(str(path))).hexdigest()
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

@@ -29,6 +29,7 @@ class DocumentTask:
     grammars: Optional[str]
     timeout: Optional[float] = None  # seconds for the whole document; None: no limit
     report_path: Optional[str] = None  # --report: also write the document's HTML report here
+    ocr: str = "auto"  # auto | always | never (ingest/ocr.py)
 
 
 @dataclass
@@ -167,7 +168,7 @@ def process_document(task: DocumentTask) -> Result:
     try:
         try:
             with time_limit(task.timeout):
-                doc, text = extract_with_text(task.path, grammars_dir=task.grammars)
+                doc, text = extract_with_text(task.path, grammars_dir=task.grammars, ocr=task.ocr)  # type: ignore[arg-type]
                 res = Result(
                     index, True, sha256=doc.source.sha256, pages=doc.source.pages, clauses=len(doc.clauses),
                     targets=len(doc.targets), tasks=len(doc.tasks),

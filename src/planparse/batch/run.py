@@ -31,6 +31,7 @@ class BatchOptions:
     engine: str = "pool"  # pool | dask
     scheduler: Optional[str] = None  # dask: a scheduler address; None: a LocalCluster
     dask_processes: bool = True  # dask LocalCluster: worker processes (False: threads, for tests)
+    ocr: str = "auto"  # auto | always | never (ingest/ocr.py)
 
 
 def engine_for(opts: BatchOptions) -> Engine:
@@ -133,7 +134,7 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
             def task_for(job: Job) -> DocumentTask:
                 out = sink.output_for(job)
                 return DocumentTask(job.index, job.path, sink.mode, str(out) if out is not None else None,
-                                    opts.grammars, opts.timeout or None,
+                                    opts.grammars, opts.timeout or None, ocr=opts.ocr,
                                     report_path=str(reports.page_for(job)) if reports else None)
 
             engine.run([(job, task_for(job)) for job in todo], record)

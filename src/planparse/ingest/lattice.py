@@ -61,13 +61,22 @@ def _runs(mask, min_len: int) -> list[tuple[int, int, int]]:
 
 
 def image_rulings(image, dpi: float) -> tuple[list[Edge], list[Edge]]:
-    """Horizontal and vertical ruling lines of a page image (pixels): runs of dark pixels much longer
-    than any stroke of a character (a horizontal line at least ~0.6 inch, a vertical one ~0.2 inch)."""
+    """Horizontal and vertical ruling lines of a page image (pixels): runs of dark pixels longer than
+    a stroke of body text (a horizontal line at least ~0.6 inch, a vertical one ~0.2 inch) that meet
+    at least two lines of the other direction: a grid. (A bracket or a stroke of a large title
+    character is as long as a short vertical rule, but it stands alone.)"""
     import numpy as np
 
     dark = np.asarray(image.convert("L")) < 150
     h = [(float(r), float(s), float(e)) for r, s, e in _runs(dark, int(0.6 * dpi))]
     v = [(float(c), float(s), float(e)) for c, s, e in _runs(dark.T, int(0.2 * dpi))]
+    tol = 3.0
+
+    def meets(a: Edge, b: Edge) -> bool:  # a horizontal, b vertical
+        return a[1] - tol <= b[0] <= a[2] + tol and b[1] - tol <= a[0] <= b[2] + tol
+
+    v = [b for b in v if sum(1 for a in h if meets(a, b)) >= 2]
+    h = [a for a in h if sum(1 for b in v if meets(a, b)) >= 2]
     return h, v
 
 
