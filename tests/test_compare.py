@@ -240,6 +240,8 @@ def test_cli_text_json_csv_html(tmp_path, samples):
     assert r.exit_code == 0, r.output
     assert "短流程炼钢产量占比" in r.output and "stricter" in r.output and "国发〔2023〕24号" in r.output
 
+    child = tmp_path / "jiangsu.json"      # the other formats from both sides' JSON (no extraction)
+    child.write_text(to_json(samples[JIANGSU]), encoding="utf-8")
     r = runner.invoke(app, ["compare", str(parent_json), str(child), "--format", "json"])
     data = json.loads(r.output)
     assert data["targets"]["counts"]["stricter"] >= 3 and data["citation"]["by"] == "doc_number"
@@ -299,3 +301,16 @@ def test_json_side_round_trips(tmp_path):
     f = tmp_path / "city.out"        # detected by content, whatever the name
     f.write_text(to_json(doc, pretty=True), encoding="utf-8")
     assert load_side(f) == doc
+
+
+def test_directory_with_an_unreadable_file_links_the_rest_and_exits_3(tmp_path, samples):
+    for stem in (NATIONAL, JIANGSU):
+        (tmp_path / f"{stem}.json").write_text(to_json(samples[stem]), encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    r = runner.invoke(app, ["compare", str(tmp_path), "-f", "json"])
+    assert r.exit_code == 3
+    err = [x for x in r.output.splitlines() if x.startswith("planparse: error:")]
+    assert len(err) == 1 and "empty.txt" in err[0]
+    chain = json.loads(r.output[r.output.index("{"):])
+    assert [Path(p).stem for d in chain["documents"] for p in d["implements"]] == [NATIONAL]
+    assert list(chain["errors"]) == [str(tmp_path / "empty.txt")]

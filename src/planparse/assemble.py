@@ -23,7 +23,8 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
                 agency_mentions=found.mentions_by_clause.get(c.id, []),
             )
         )
-    warnings = [Warning(code=code, message=msg, clause_id=cid) for code, msg, cid in seg.warnings]
+    warnings = [Warning(code=code, message=msg) for code, msg in nt.warnings]
+    warnings += [Warning(code=code, message=msg, clause_id=cid) for code, msg, cid in seg.warnings]
     warnings += found.warnings
     targets = [t for c in clauses for t in c.targets] + [t for task in found.tasks for t in task.targets] + found.table_targets
     deadlines = [d for c in clauses for d in c.deadlines] + [task.deadline for task in found.tasks if task.deadline]

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 import regex as re
 
 from .grammar import Grammars
+from .grammar.check import example_runner
 from .ingest.base import RawDocument, RawTable
 from .words import splits_a_word
 
@@ -82,6 +84,10 @@ class NormalText:
     page_count: int | None = None
     # Every cleaned line in reading order, blank lines included, with the paragraph it went into.
     source_lines: list[SourceLine] = field(default_factory=list)
+    # Front-matter and scrape-header fields (标题, 文号, 发布机构…): not text; meta falls back on them.
+    header: dict[str, str] = field(default_factory=dict)
+    # (code, message) of what normalising changed in the document's words (injected noise removed).
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     _line_index: list[tuple[int, int | None]] | None = field(default=None, repr=False, compare=False)
 
     def line_at(self, offset: int) -> int | None:
@@ -119,7 +125,27 @@ def clean_line(line: str, g: Grammars, keep_tabs: bool) -> str:
 
 
 def is_furniture(s: str, g: Grammars) -> bool:
-    return any(p.compiled.fullmatch(s) for p in g.layout.furniture)
+    """Page furniture of a printed page, or chrome of a web portal: never document text."""
+    return any(p.compiled.fullmatch(s) for p in g.layout.furniture) or any(p.compiled.fullmatch(s) for p in g.layout.chrome)
+
+
+def remove_noise(line: str, g: Grammars, removed: Counter) -> str:
+    """Injected junk (pinyin after characters, `???` runs) out of a line; `removed` counts it by rule."""
+    for rule in g.layout.noise:
+        line, n = rule.compiled.subn(rule.replace, line)
+        if n:
+            removed[rule.name or rule.pattern] += n
+    return line
+
+
+def _in_header_zone(raw: RawDocument, g: Grammars) -> set[tuple[int, int]]:
+    """(page index, line index) of the non-empty lines where a scrape header may stand: the first
+    and last few of the document."""
+    sh = g.layout.scrape_header
+    if sh is None:
+        return set()
+    filled = [(pi, li) for pi, page in enumerate(raw.pages) for li, line in enumerate(page.lines) if line.strip()]
+    return set(filled[: sh.front_lines]) | set(filled[-sh.tail_lines:] if sh.tail_lines else [])
 
 
 def _typical_width(lines: list[Line], g: Grammars) -> float:
@@ -213,7 +239,10 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     cleaned: list[tuple[str, int | None, str, int]] = []
     tables: list[RawTable] = []
     table_line_idx: list[int] = []
-    for page in raw.pages:
+    header: dict[str, str] = dict(raw.header)
+    header_zone = _in_header_zone(raw, g)
+    removed: Counter = Counter()
+    for pi, page in enumerate(raw.pages):
         anchors = sorted((t.line_index if t.line_index is not None else len(page.lines), i) for i, t in enumerate(page.tables))
         ai = 0
         block_starts = set(page.paragraph_starts or ())
@@ -226,9 +255,15 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
             if line is None:
                 break
             pending_break = pending_break or li in block_starts
+            line = remove_noise(line, g, removed)
             keep_tabs = "\t" in line
             s = clean_line(line, g, keep_tabs)
             if s and is_furniture(s, g):
+                continue
+            fields = g.layout.scrape_header.fields_of(s) if s and (pi, li) in header_zone else None
+            if fields:
+                for label, value in fields:
+                    header.setdefault(label, value)
                 continue
             cleaned.append((s, page.number, fold_width(line).strip("\r\n"), li + 1))
             if s:
@@ -270,7 +305,24 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
         if pi is not None:
             next_para = pi
         source_lines.append(SourceLine(s, page, min(offsets[next_para], len(text)), rawline, lineno))
+    warnings = [("noise_removed", f"removed injected text before reading: {n} × {name}") for name, n in removed.items()]
     return NormalText(
         text=text, page_starts=page_starts, tables=tables, table_offsets=table_offsets, page_count=raw.page_count,
-        source_lines=source_lines,
+        source_lines=source_lines, header=header, warnings=warnings,
     )
+
+
+@example_runner
+def _layout_examples(g: Grammars):
+    """Examples of the portal chrome, noise and scrape-header rules this stage applies."""
+    lay = g.layout
+    for i, p in enumerate(lay.chrome):
+        for ex in p.examples:
+            yield f"layout.toml chrome[{i}]", ex, lambda s, p=p: bool(p.compiled.fullmatch(s))
+    for i, p in enumerate(lay.noise):
+        for ex in p.examples:
+            yield f"layout.toml noise[{i}]", ex, lambda s, p=p: p.compiled.sub(p.replace, s)
+    if lay.scrape_header is not None:
+        for ex in lay.scrape_header.examples:
+            yield "layout.toml scrape_header", ex, lambda s: [list(f) for f in lay.scrape_header.fields_of(s)] \
+                if lay.scrape_header.fields_of(s) else False

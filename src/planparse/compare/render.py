@@ -282,8 +282,9 @@ def chain_tree(chain: Chain) -> Tree:
 
     def add(node, path: str, seen: frozenset) -> None:
         d = by_path[path]
-        label = Text(doc_label(d.document), style="bold")
-        label.append(f"  [{d.document.level or 'level unknown'}]  {path}", style="dim")
+        name = doc_label(d.document)
+        label = Text(name, style="bold")
+        label.append(f"  [{d.document.level or 'level unknown'}]" + (f"  {path}" if name != path else ""), style="dim")
         branch = node.add(label)
         for e in d.cites_elsewhere:
             branch.add(Text(f"cites, not in the directory: {e}", style="dim"))

@@ -61,8 +61,10 @@ def _is_title_like(p: str) -> bool:
 def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     mr = g.meta
     paras = [(off, p.strip()) for off, p in nt.paragraphs if p.strip()]
-    front = [(off, p) for off, p in paras if off < seg.body_start][: mr.max_front_lines]
-    front_texts = [p for _, p in front]
+    body_start = seg.body_start if seg.clauses else len(nt.text) + 1  # no clause: all of it is front matter
+    front = [(off, p) for off, p in paras if off < body_start][: mr.max_front_lines]
+    front_texts = split_front_elements([p for _, p in front], g)
+    raw_of = _raw_lines(nt)
     meta = Meta()
 
     for p in front_texts:
@@ -84,30 +86,30 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
             j -= 1
         cand = "".join(parts)
         about = mr.notice_about
-        if about in cand:
-            # Keep only the lines from the one that holds the issuer's name before 关于.
-            start = next((k for k in range(len(parts)) if about in "".join(parts[k:]) and about not in "".join(parts[k + 1:])), 0)
+        if about in cand or mr.issuing_verb.compiled.search(cand):
+            # Keep only the lines from the one that holds the issuer's name before 关于 (or 印发).
+            word = about if about in cand else mr.issuing_verb.compiled.search(cand).group(0)
+            start = next((k for k in range(len(parts)) if word in "".join(parts[k:]) and word not in "".join(parts[k + 1:])), 0)
             meta.notice_title = "".join(parts[start:])
             notice_idx = i
             break
 
-    # Issue date and issuer: a line that is only a date, with the organisation line(s) above it.
+    # Issue date and issuer: the signature — a line that is only a date, with the organisation
+    # line(s) above it — after the notice title, else at the end of the document.
     date_idx = None
-    for i, p in enumerate(front_texts):
-        if notice_idx is not None and i <= notice_idx:
-            continue
-        iso = parse_date(p, g, full=True)
-        if iso:
-            meta.issue_date = iso
-            date_idx = i
-            issuers = []
-            j = i - 1
-            while j >= 0 and mr.organisation_end.compiled.search(front_texts[j]) and _is_title_like(front_texts[j]) \
-                    and (notice_idx is None or j > notice_idx):
-                issuers.insert(0, front_texts[j])
-                j -= 1
-            meta.issuer = issuers
-            break
+    sig = _signature(front_texts, notice_idx, g)
+    if sig:
+        date_idx, meta.issue_date, meta.issuer = sig
+    else:
+        tail = [p for _, p in paras[-mr.signature_tail_lines:]]
+        tail_sig = _signature(tail, None, g, last=True)
+        if tail_sig:
+            _, meta.issue_date, meta.issuer = tail_sig
+    if meta.issuer:
+        meta.issuer = [name for line in meta.issuer for name in split_organisations(line, raw_of.get(line, line), g)]
+
+    # A speech (政府工作报告): its byline gives the date, the speaker's office the issuer.
+    speech = _speech(front_texts, g)
 
     # 主送机关: a line ending with a colon between the notice title and the body.
     for i, p in enumerate(front_texts):
@@ -134,13 +136,172 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
             meta.printed_by = org or None
 
     cited = extract_citations(nt.text, g)
-    meta.title = _plan_title(front_texts, meta, cited, g, date_idx, notice_idx)
+    if speech:
+        speech_idx, title, date, office = speech
+        meta.title = title
+        meta.issue_date = meta.issue_date or date
+        meta.issuer = meta.issuer or ([office] if office else [])
+    else:
+        meta.title = _plan_title(front_texts, meta, cited, g, date_idx, notice_idx)
+    if not meta.issuer and meta.notice_title:
+        meta.issuer = _issuer_in_notice_title(meta.notice_title, g)
+    _fill_from_header(meta, nt.header, g)
     meta.cited_documents = [c for c in cited if c.title != meta.title]
     meta.attachments = list(seg.attachment_list) or _front_attachments(front_texts, g) or [a.title for a in seg.annexes if a.title]
     meta.level = _level(meta, g)
     meta.doc_year = _doc_year(meta)
     return meta
 
+
+
+def split_front_elements(lines: list[str], g: Grammars) -> list[str]:
+    """Front paragraphs with glued elements taken apart: a notice title run into its 文号 or its
+    主送 (`…的通知各区人民政府：`), and a 主送 line run into the first sentence of the body."""
+    out: list[str] = []
+    for p in lines:
+        out.extend(_split_glued_front(p, g))
+    return out
+
+
+def _split_glued_front(p: str, g: Grammars) -> list[str]:
+    mr = g.meta
+    if not mr.notice_title_end.compiled.search(p):
+        for k in range(4, min(len(p), mr.title_max_chars)):
+            if not mr.notice_title_end.compiled.search(p[:k]):
+                continue
+            rest = p[k:].strip()
+            if _doc_number_prefix(rest, g) or _recipients_prefix(rest, g):
+                return [p[:k]] + _split_glued_front(rest, g)
+    n = _doc_number_prefix(p, g)
+    if n and n < len(p):
+        return [p[:n]] + _split_glued_front(p[n:].strip(), g)
+    n = _recipients_prefix(p, g)
+    if n and n < len(p):
+        return [p[:n], p[n:].strip()]
+    return [p]
+
+
+def _doc_number_prefix(s: str, g: Grammars) -> int:
+    """Length of a 发文字号 that opens `s` (0: none)."""
+    for j in range(min(len(s), 40), 5, -1):
+        if g.meta.doc_number.compiled.fullmatch(s[:j]):
+            return j
+    return 0
+
+
+def _recipients_prefix(s: str, g: Grammars) -> int:
+    """Length of a 主送 line (up to its colon) that opens `s` (0: none)."""
+    for j, ch in enumerate(s[:200]):
+        if ch in "：:":
+            return j + 1 if g.meta.recipients_line.compiled.match(s[: j + 1]) else 0
+        if ch in "。；":
+            return 0
+    return 0
+
+
+def _raw_lines(nt: NormalText) -> dict[str, str]:
+    """Paragraph text -> its source line(s) before spaces were squeezed (a gap between two names survives there)."""
+    by_offset: dict[int, list[str]] = {}
+    for sl in nt.source_lines:
+        if sl.text:
+            by_offset.setdefault(sl.offset, []).append(sl.raw)
+    out: dict[str, str] = {}
+    for off, raws in by_offset.items():
+        end = nt.text.find("\n", off)
+        out.setdefault(nt.text[off: end if end >= 0 else len(nt.text)].strip(), " ".join(raws))
+    return out
+
+
+def _is_organisation_line(p: str, g: Grammars) -> bool:
+    return bool(g.meta.organisation_end.compiled.search(p)) and _is_title_like(p)
+
+
+def _signature(lines: list[str], after: int | None, g: Grammars, last: bool = False) -> tuple[int, str, list[str]] | None:
+    """(index of the date line, ISO date, organisation lines above it) of a signature block: a line
+    that is only a date, after index `after`. `last`: the last such block, and only one that is signed."""
+    order = range(len(lines) - 1, -1, -1) if last else range(len(lines))
+    for i in order:
+        if after is not None and i <= after:
+            continue
+        iso = parse_date(lines[i], g, full=True)
+        if not iso:
+            continue
+        issuers: list[str] = []
+        j = i - 1
+        while j >= 0 and (after is None or j > after) and _is_organisation_line(lines[j], g):
+            issuers.insert(0, lines[j])
+            j -= 1
+        if last and not issuers:
+            continue
+        return i, iso, issuers
+    return None
+
+
+def split_organisations(line: str, raw: str, g: Grammars) -> list[str]:
+    """The bodies of one signature line: one, or several side by side (apart in the source, or glued)."""
+    pieces = [x for x in re.split(r"\s+", raw.strip()) if x]
+    if len(pieces) < 2 or not all(g.meta.organisation_end.compiled.search(x) for x in pieces):
+        pieces = [line]
+    out: list[str] = []
+    for x in pieces:
+        parts = [y for y in g.meta.organisation_boundary.compiled.split(x) if y]
+        out.extend(parts if all(g.meta.organisation_end.compiled.search(y) for y in parts) else [x])
+    return out
+
+
+def _speech(front: list[str], g: Grammars) -> tuple[int, str | None, str | None, str | None] | None:
+    """A speech (政府工作报告): (byline index, title, date, speaker's office) from its byline
+    `——2031年1月5日在…会议上` and the speaker line `示范市市长 张某`."""
+    mr = g.meta
+    for i, p in enumerate(front):
+        m = mr.speech_byline.compiled.match(p)
+        if not m:
+            continue
+        title = next((front[j] for j in range(i - 1, -1, -1) if _is_title_like(front[j])), None)
+        date = parse_date(p, g)
+        office = None
+        for q in front[max(0, i - 2): i + 3]:
+            sm = mr.speaker.compiled.match(q)
+            if sm:
+                office = sm.group("office")
+                break
+        return i, title, date, office
+    return None
+
+
+def _issuer_in_notice_title(title: str, g: Grammars) -> list[str]:
+    """`示范市人民政府关于印发…的通知` names its issuer before 关于 (or 印发)."""
+    mr = g.meta
+    cut = title.find(mr.notice_about)
+    if cut <= 0:
+        m = mr.issuing_verb.compiled.search(title)
+        cut = m.start() if m else -1
+    head = title[:cut].strip() if cut > 0 else ""
+    if not head or not mr.organisation_end.compiled.search(head):
+        return []
+    return split_organisations(head, head, g)
+
+
+def _fill_from_header(meta: Meta, header: dict[str, str], g: Grammars) -> None:
+    """Front-matter / scrape-header fields, only for what the document itself did not say."""
+    mr = g.meta
+
+    def value(field: str) -> str | None:
+        return next((header[label].strip() for label in mr.header_fields.get(field, []) if header.get(label, "").strip()), None)
+
+    if not meta.title and (v := value("title")) and _is_title_like(v):
+        meta.title = v
+    if not meta.doc_number and (v := value("doc_number")):
+        m = mr.doc_number.compiled.fullmatch(v)
+        if m:
+            meta.doc_number = normalise_doc_number(m.group("number"))
+    if not meta.issuer and (v := value("issuer")):
+        names = _split_top_level(v, "、，,；; ")
+        if names and all(mr.organisation_end.compiled.search(n) for n in names):
+            meta.issuer = names
+    if not meta.issue_date and (v := value("issue_date")):
+        iso = re.fullmatch(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})", v)
+        meta.issue_date = f"{iso.group(1)}-{int(iso.group(2)):02d}-{int(iso.group(3)):02d}" if iso else parse_date(v, g, full=True)
 
 def _front_attachments(front: list[str], g: Grammars) -> list[str]:
     """`附件：1.X` / `附件：X` in a notice, with the numbered lines that follow it."""
@@ -178,7 +339,7 @@ def _plan_title(front: list[str], meta: Meta, cited: list[CitedDocument], g: Gra
         if issued and p == issued:
             return p
     for p in body_lines:
-        if _is_title_like(p) and mr.plan_title.compiled.search(p) and mr.notice_about not in p and not mr.cc_prefix.compiled.match(p) \
+        if _is_title_like(p) and mr.plan_title.compiled.search(p) and not mr.notice_title_end.compiled.search(p) and not mr.cc_prefix.compiled.match(p) \
                 and not mr.print_line.compiled.match(p) and not mr.deletion_note.compiled.match(p):
             return p
     if issued:
@@ -239,3 +400,7 @@ def _meta_examples(g: Grammars):
     p = g.meta.doc_number
     for ex in p.examples:
         yield "meta.toml doc_number", ex, lambda s: (normalise_doc_number(m.group("number")) if (m := p.compiled.fullmatch(s)) else None)
+    for name in ("issuing_verb", "organisation_boundary", "speech_byline", "speaker"):
+        rule = getattr(g.meta, name)
+        for ex in rule.examples:
+            yield f"meta.toml {name}", ex, lambda s, rule=rule: bool(rule.compiled.search(s))

@@ -69,6 +69,43 @@ class Layout(_Rule):
     break_after: list[Pattern]
     furniture: list[Pattern]
     markup: list[Pattern]
+    # Lines of a web portal, not of the document (download/print/close buttons, breadcrumbs).
+    chrome: list[Pattern] = Field(default_factory=list)
+    # Injected junk removed from a line before anything reads it (pinyin after characters, `???`).
+    noise: list[Pattern] = Field(default_factory=list)
+    scrape_header: Optional["ScrapeHeader"] = None
+
+
+class ScrapeHeader(_Rule):
+    """`发布日期：…  来源：…` lines a scraper or portal puts around the document: fields, not text."""
+
+    fields: list[str]
+    front_lines: int = 30  # only among the first … non-empty lines
+    tail_lines: int = 8  # … or the last … non-empty lines
+    examples: list[Example] = Field(default_factory=list)
+
+    _words = field_validator("fields")(classmethod(lambda cls, v: check_words(v)))
+
+    @property
+    def label(self):
+        """A field label and its colon; group `label`."""
+        alt = "|".join(re.escape(w) for w in sorted(set(self.fields), key=len, reverse=True))
+        return compile_pattern(rf"(?P<label>{alt})\s*[:：]")
+
+    def fields_of(self, line: str) -> list[tuple[str, str]] | None:
+        """[(label, value)] when the whole line is field lines (`- 发布日期：2024-01-02 来源：x`), else None."""
+        body = line.strip().lstrip("-*•·").strip()
+        starts = list(self.label.finditer(body))
+        if not starts or starts[0].start() != 0:
+            return None
+        out = []
+        for i, m in enumerate(starts):
+            end = starts[i + 1].start() if i + 1 < len(starts) else len(body)
+            out.append((m.group("label"), body[m.end():end].strip()))
+        return out
+
+
+Layout.model_rebuild()
 
 
 class MarkerLevel(_Rule):
@@ -149,6 +186,18 @@ class MetaRules(_Rule):
     deletion_note: Pattern
     levels: list[LevelRule]
     max_front_lines: int = 40
+    # Meta field -> labels of front-matter / scrape-header fields that may give it, used only when
+    # the document itself does not say it (title, doc_number, issuer, issue_date).
+    header_fields: dict[str, list[str]] = Field(default_factory=dict)
+    # `X印发《Y》的通知`: the verb of a notice that issues a document (the issuer stands before it).
+    issuing_verb: Pattern = Pattern(pattern="(?!)")
+    # Where two organisation names run together on one signature line.
+    organisation_boundary: Pattern = Pattern(pattern="(?!)")
+    # A speech's byline (`——2031年1月5日在…上`) and its speaker line (`示范市市长 张某`, group office).
+    speech_byline: Pattern = Pattern(pattern="(?!)")
+    speaker: Pattern = Pattern(pattern="(?!)")
+    signature_tail_lines: int = 15  # a signature at the end is looked for among the last … paragraphs
+    title_max_chars: int = 120
 
 
 def _alternation(words: list[str]) -> str:
