@@ -5,6 +5,7 @@ from .extraction import Extraction
 from .ingest.base import RawDocument
 from .models import Annex, Clause, Document, Source, Warning
 from .normalise import NormalText
+from .script import Restorer
 from .segment import Segmentation
 
 
@@ -29,7 +30,7 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
     targets = [t for c in clauses for t in c.targets] + [t for task in found.tasks for t in task.targets] + found.table_targets
     deadlines = [d for c in clauses for d in c.deadlines] + [task.deadline for task in found.tasks if task.deadline]
     agencies = [a for c in clauses for a in c.agencies] + [task.agencies for task in found.tasks if task.agencies]
-    return Document(
+    doc = Document(
         source=Source(path=raw.path, sha256=raw.sha256, format=raw.format, pages=raw.page_count, encoding=raw.encoding),
         meta=found.meta,
         clauses=clauses,
@@ -41,3 +42,8 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
         deadlines=deadlines,
         agencies=agencies,
     )
+    if nt.original_text is not None:
+        # Rules matched the simplified fold of a traditional-script text: quote the document as written.
+        Restorer(nt.text, nt.original_text).model([doc.meta, doc.clauses, doc.tasks, doc.annexes, doc.targets,
+                                                   doc.deadlines, doc.agencies])
+    return doc

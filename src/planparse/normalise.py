@@ -8,13 +8,14 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex as re
 
 from .grammar import Grammars
 from .grammar.check import example_runner
 from .ingest.base import RawDocument, RawTable
+from .script import fold_table
 from .words import splits_a_word
 
 # Chinese punctuation that stays full width (the contract's list, plus ！？ and the corner quotes).
@@ -88,6 +89,9 @@ class NormalText:
     header: dict[str, str] = field(default_factory=dict)
     # (code, message) of what normalising changed in the document's words (injected noise removed).
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    # The text as written when it is in traditional script: `text` is then its character-for-character
+    # simplified fold (what the rules match), and the output quotes this one (same offsets).
+    original_text: str | None = None
     _line_index: list[tuple[int, int | None]] | None = field(default=None, repr=False, compare=False)
 
     def line_at(self, offset: int) -> int | None:
@@ -305,10 +309,21 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
         if pi is not None:
             next_para = pi
         source_lines.append(SourceLine(s, page, min(offsets[next_para], len(text)), rawline, lineno))
-    warnings = [("noise_removed", f"removed injected text before reading: {n} × {name}") for name, n in removed.items()]
+    warnings = [("noise-removed", f"removed injected text before reading: {n} × {name}") for name, n in removed.items()]
+    original_text = None
+    fold = fold_table(text)
+    if fold:
+        # Traditional script: every stage matches the simplified fold; the output quotes the original.
+        original_text, text = text, text.translate(fold)
+        folded = sum(1 for ch in original_text if ord(ch) in fold)
+        warnings.append(("traditional-script", f"{folded} characters in traditional script, folded to simplified for reading"))
+        for sl in source_lines:
+            sl.text, sl.raw = sl.text.translate(fold), sl.raw.translate(fold)
+        tables = [replace(t, rows=[[c.translate(fold) if c else c for c in row] for row in t.rows]) for t in tables]
+        header = {k: v.translate(fold) for k, v in header.items()}
     return NormalText(
         text=text, page_starts=page_starts, tables=tables, table_offsets=table_offsets, page_count=raw.page_count,
-        source_lines=source_lines, header=header, warnings=warnings,
+        source_lines=source_lines, header=header, warnings=warnings, original_text=original_text,
     )
 
 

@@ -34,6 +34,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
     # GB2312 and GBK are subsets of GB18030: decoding with the superset never loses characters.
     if enc.replace("_", "").lower() in {"gb2312", "gbk", "cp936", "hz"}:
         enc = "gb18030"
+    # Big5 files often use the Hong Kong extension's characters: its superset decodes them too.
+    if enc.replace("_", "").replace("-", "").lower() in {"big5", "cp950"}:
+        enc = "big5hkscs"
     return data.decode(enc, errors="replace"), enc
 
 

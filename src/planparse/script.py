@@ -1,0 +1,99 @@
+"""Traditional script: folded to simplified for matching, one character for one, so that every
+offset found in the folded text is an offset in the original; the output keeps the original.
+
+The grammars are written in simplified characters. A machine-converted page or a Big5 file says
+the same things in traditional characters (總體要求, 負責): folding each character with OpenCC's
+t2s table lets every rule match it, and `restore_original` puts the document's own characters
+back into the output strings afterwards.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from pydantic import BaseModel
+
+_CJK_RANGES = (("\u3400", "\u4dbf"), ("\u4e00", "\u9fff"), ("\uf900", "\ufaff"))
+_MIN_DISTINCT = 3  # distinct traditional characters before a text counts as traditional script
+_MIN_SHARE = 0.01  # … and this share of its CJK characters
+_FOLDED: dict[str, str] = {}  # character -> its simplified form (itself when OpenCC keeps it), per process
+
+
+@functools.lru_cache(maxsize=1)
+def _converter():
+    from opencc import OpenCC  # the `opencc` wheel or opencc-python-reimplemented: same interface
+
+    return OpenCC("t2s")
+
+
+def _is_cjk(ch: str) -> bool:
+    return any(lo <= ch <= hi for lo, hi in _CJK_RANGES)
+
+
+def fold_table(text: str) -> dict[int, str]:
+    """str.translate table folding the traditional characters of `text` (empty when there are none)."""
+    table: dict[int, str] = {}
+    todo = [ch for ch in set(text) if ch not in _FOLDED and _is_cjk(ch)]
+    if todo:
+        conv = _converter()
+        for ch in todo:
+            s = conv.convert(ch)
+            _FOLDED[ch] = s if len(s) == 1 else ch  # never change a length: offsets must hold
+    for ch in set(text):
+        s = _FOLDED.get(ch)
+        if s is not None and s != ch:
+            table[ord(ch)] = s
+    # A simplified text may hold a character OpenCC would still fold (著, 乾): only a text written
+    # in traditional script, with several such characters, is folded.
+    if len(table) < _MIN_DISTINCT:
+        return {}
+    cjk = sum(1 for ch in text if _is_cjk(ch))
+    folded = sum(1 for ch in text if ord(ch) in table)
+    return table if folded >= _MIN_SHARE * cjk else {}
+
+
+# Output fields that quote the document (restored); everything else is a normalised value
+# (units, ids, markers, dates, canonical names) and stays as the rules wrote it.
+_QUOTED = {"text", "heading", "metric", "scope", "name", "title", "notice_title", "content", "category", "measures",
+           "deadline_text", "printed_by", "label", "table_title", "doc_number"}
+_QUOTED_LISTS = {"issuer", "recipients", "cc", "attachments", "lead", "support", "responsible", "implementers",
+                 "implementers_inherited", "items", "header"}
+
+
+class Restorer:
+    """Maps strings of the folded text back to the original characters."""
+
+    def __init__(self, folded: str, original: str):
+        self.folded, self.original = folded, original
+
+    def span(self, s: str, span: tuple[int, int] | None) -> str:
+        if span and self.folded[span[0]:span[1]] == s:
+            return self.original[span[0]:span[1]]
+        return self.find(s, span[0] if span else 0)
+
+    def find(self, s: str, near: int = 0) -> str:
+        if not s:
+            return s
+        pos = self.folded.find(s, max(0, near - len(s)))
+        if pos < 0:
+            pos = self.folded.find(s)
+        return self.original[pos:pos + len(s)] if pos >= 0 else s
+
+    def model(self, obj: Any, near: int = 0) -> None:
+        """Restore, in place, the quoted strings of a pydantic model tree."""
+        if isinstance(obj, list):
+            for x in obj:
+                self.model(x, near)
+            return
+        if not isinstance(obj, BaseModel):
+            return
+        span = getattr(obj, "span", None)
+        here = span[0] if isinstance(span, tuple) else near
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if isinstance(value, str) and name in _QUOTED:
+                setattr(obj, name, self.span(value, span) if name == "text" and isinstance(span, tuple) else self.find(value, here))
+            elif isinstance(value, list) and name in _QUOTED_LISTS:
+                setattr(obj, name, [self.find(v, here) if isinstance(v, str) else v for v in value])
+            elif isinstance(value, (BaseModel, list)):
+                self.model(value, here)
