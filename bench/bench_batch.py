@@ -53,8 +53,9 @@ def render_pdfs(dest: Path) -> list[Path] | None:
     return [render_sample(s, dest / f"{s.stem}.pdf") for s in SAMPLES]
 
 
-def run_once(corpus: Path, out: Path, workers: int) -> dict:
-    cmd = [sys.executable, "-m", "planparse.cli", "batch", str(corpus), "-o", str(out), "--workers", str(workers), "--no-progress"]
+def run_once(corpus: Path, out: Path, workers: int, engine: str = "pool") -> dict:
+    cmd = [sys.executable, "-m", "planparse.cli", "batch", str(corpus), "-o", str(out), "--workers", str(workers),
+           "--engine", engine, "--no-progress"]
     res = subprocess.run([sys.executable, "-c", _WRAPPER, json.dumps(cmd)], capture_output=True, text=True, check=True)
     stats = json.loads(res.stdout)
     docs = pages = 0
@@ -71,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=100, help="text documents per run (copies of the samples)")
     ap.add_argument("--pdf-docs", type=int, default=100, help="PDF documents per run (0: no PDF runs)")
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts")
+    ap.add_argument("--engines", default="pool", help="comma-separated engines: pool, dask (a LocalCluster of N worker processes)")
     args = ap.parse_args(argv)
     workers = [int(w) for w in args.workers.split(",")]
+    engines = args.engines.split(",")
     rows = []
     with tempfile.TemporaryDirectory(prefix="planparse-bench-") as tmp:
         tmpd = Path(tmp)
@@ -85,24 +88,25 @@ def main(argv: list[str] | None = None) -> int:
                 print("tools/render_pdf.py not available: text runs only", file=sys.stderr)
         for kind, corpus in corpora:
             n = len(list(corpus.iterdir()))
-            for w in workers:
-                out = tmpd / f"out-{kind}-{w}"
-                st = run_once(corpus, out, w)
-                rows.append({
-                    "input": kind, "docs": n, "workers": w, "ok": st["docs"], "exit": st["rc"],
-                    "wall_s": st["wall"], "docs_per_s": n / st["wall"],
-                    "pages_per_s": (st["pages"] / st["wall"]) if st["pages"] else None,
-                    "pages": st["pages"], "cpu_s": st["cpu"], "peak_rss_mb": st["maxrss_kb"] / 1024,
-                })
-                shutil.rmtree(out, ignore_errors=True)
-                print(f"  {kind} ×{n}, {w} worker(s): {st['wall']:.1f} s", file=sys.stderr)
-    head = f"{'input':<6}{'docs':>6}{'workers':>9}{'ok':>6}{'wall s':>9}{'docs/s':>9}{'pages':>7}{'pages/s':>9}{'cpu s':>8}{'peak RSS MB':>13}"
+            for engine in engines:
+                for w in workers:
+                    out = tmpd / f"out-{kind}-{engine}-{w}"
+                    st = run_once(corpus, out, w, engine)
+                    rows.append({
+                        "input": kind, "engine": engine, "docs": n, "workers": w, "ok": st["docs"], "exit": st["rc"],
+                        "wall_s": st["wall"], "docs_per_s": n / st["wall"],
+                        "pages_per_s": (st["pages"] / st["wall"]) if st["pages"] else None,
+                        "pages": st["pages"], "cpu_s": st["cpu"], "peak_rss_mb": st["maxrss_kb"] / 1024,
+                    })
+                    shutil.rmtree(out, ignore_errors=True)
+                    print(f"  {kind} ×{n}, {engine}, {w} worker(s): {st['wall']:.1f} s", file=sys.stderr)
+    head = f"{'input':<6}{'engine':<7}{'docs':>6}{'workers':>9}{'ok':>6}{'wall s':>9}{'docs/s':>9}{'pages':>7}{'pages/s':>9}{'cpu s':>8}{'peak RSS MB':>13}"
     print(f"planparse batch throughput ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
     print(head)
     print("-" * len(head))
     for r in rows:
         pps = f"{r['pages_per_s']:.1f}" if r["pages_per_s"] else "–"
-        print(f"{r['input']:<6}{r['docs']:>6}{r['workers']:>9}{r['ok']:>6}{r['wall_s']:>9.1f}{r['docs_per_s']:>9.1f}"
+        print(f"{r['input']:<6}{r['engine']:<7}{r['docs']:>6}{r['workers']:>9}{r['ok']:>6}{r['wall_s']:>9.1f}{r['docs_per_s']:>9.1f}"
               f"{r['pages']:>7}{pps:>9}{r['cpu_s']:>8.1f}{r['peak_rss_mb']:>13.0f}")
     return 0 if all(r["exit"] == 0 and r["ok"] == r["docs"] for r in rows) else 1
 

@@ -24,9 +24,13 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
                 agency_mentions=found.mentions_by_clause.get(c.id, []),
             )
         )
-    warnings = [Warning(code=code, message=msg) for code, msg in nt.warnings]
+    warnings = [Warning(code=code, message=msg) for code, msg in raw.warnings]
+    warnings += [Warning(code=code, message=msg) for code, msg in nt.warnings]
     warnings += [Warning(code=code, message=msg, clause_id=cid) for code, msg, cid in seg.warnings]
     warnings += found.warnings
+    if not clauses:
+        warnings.append(Warning(code="no-clauses", message="no numbered clause found: "
+                                "the output has no clause tree"))
     targets = [t for c in clauses for t in c.targets] + [t for task in found.tasks for t in task.targets] + found.table_targets
     deadlines = [d for c in clauses for d in c.deadlines] + [task.deadline for task in found.tasks if task.deadline]
     agencies = [a for c in clauses for a in c.agencies] + [task.agencies for task in found.tasks if task.agencies]

@@ -1,6 +1,7 @@
 """The command line: a thin layer over the library. Heavy modules are imported inside commands."""
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_UNREADABLE, EXIT_USAGE, PlanparseError
+from .errors import EXIT_INTERNAL, EXIT_UNREADABLE, EXIT_USAGE, INPUT_WARNING_CODES, PlanparseError
 
 app = typer.Typer(
     name="planparse",
@@ -18,6 +19,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 grammars_app = typer.Typer(help="Inspect and validate grammar (rule) directories.", no_args_is_help=True)
 app.add_typer(grammars_app, name="grammars")
@@ -50,13 +52,16 @@ def _main(
 @app.command()
 def extract(
     file: Path = typer.Argument(..., help="A .pdf, .txt (any Chinese encoding), .docx or .html file."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
-    fmt: OutFormat = typer.Option(OutFormat.json, "--format", "-f", help="json, jsonl (one line), or csv (with --tables-dir)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout; with --format csv, a directory."),
+    fmt: OutFormat = typer.Option(OutFormat.json, "--format", "-f", help="json, jsonl (one line) or csv."),
     pretty: bool = typer.Option(False, "--pretty", help="Indent the JSON."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
-    tables_dir: Optional[Path] = typer.Option(None, "--tables-dir", help="With --format csv: write tasks.csv, targets.csv and one CSV per table here."),
+    tables_dir: Optional[Path] = typer.Option(None, "--tables-dir", help="With --format csv: the directory for the CSV files (same as -o)."),
 ) -> None:
-    """Extract one document to contract JSON (exit 3 when the input is unreadable)."""
+    """Extract one document to contract JSON (exit 3 when the input is unreadable).
+
+    --format csv writes tasks.csv, targets.csv and one CSV per table into the directory -o (or
+    --tables-dir); without one, targets.csv goes to stdout."""
     from .emit import to_json, to_jsonl, write_atomic
     from .pipeline import extract_file
 
@@ -64,14 +69,17 @@ def extract(
         doc = extract_file(file, grammars_dir=grammars)
     except PlanparseError as e:
         _fail(e)
+    for w in doc.warnings:
+        if w.code in INPUT_WARNING_CODES:
+            typer.echo(f"planparse: warning: {file}: {w.message}", err=True)
     if fmt == OutFormat.csv:
-        from .emit import write_document_csvs
+        from .emit import document_csvs, write_document_csvs
 
-        if tables_dir is None:
-            typer.echo("planparse: error: --format csv needs --tables-dir DIR", err=True)
-            raise typer.Exit(EXIT_USAGE)
-        for written in write_document_csvs(doc, tables_dir):
-            typer.echo(str(written))
+        if tables_dir or output:
+            for written in write_document_csvs(doc, tables_dir or output):
+                typer.echo(str(written))
+        else:
+            sys.stdout.write(dict(document_csvs(doc))["targets.csv"].lstrip("\ufeff"))
         return
     text = to_jsonl(doc) if fmt == OutFormat.jsonl else to_json(doc, pretty=pretty)
     if output:
@@ -132,7 +140,7 @@ def grammars_check(
     raise typer.Exit(1 if failures else 0)
 
 
-# --- batch and check (src/planparse/batch.py, src/planparse/check/) ---------------------------------
+# --- batch and check (src/planparse/batch/, src/planparse/check/) ---------------------------------
 
 
 class BatchFormat(str, Enum):
@@ -140,18 +148,28 @@ class BatchFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+    duckdb = "duckdb"
+    parquet = "parquet"
+
+
+class BatchEngine(str, Enum):
+    pool = "pool"
+    dask = "dask"
 
 
 @app.command()
 def batch(
     inputs: list[str] = typer.Argument(..., help="Files, directories (recursive; .pdf .txt .docx .html .htm) or globs.", show_default=False),
-    output: Path = typer.Option(..., "-o", "--output", help="A directory (one NAME.EXT.json per input, mirroring the input tree) or a .jsonl file."),
-    fmt: BatchFormat = typer.Option(BatchFormat.auto, "--format", "-f", help="auto (from OUT), json (directory), jsonl (one file), csv (documents/clauses/targets/tasks.csv in OUT)."),
+    output: Path = typer.Option(..., "-o", "--output", help="A directory (one NAME.EXT.json per input, mirroring the input tree), a .jsonl file or a .duckdb database."),
+    fmt: BatchFormat = typer.Option(BatchFormat.auto, "--format", "-f", help="auto (from OUT), json (directory), jsonl (one file), csv (documents/clauses/targets/tasks.csv in OUT), duckdb (one database), parquet (one NAME.parquet per table in OUT)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Parallel worker processes (default: the CPU count); 1 runs in-process."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs whose output exists and records the input's current sha256."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
     max_tasks_per_child: int = typer.Option(100, "--max-tasks-per-child", min=1, help="Replace a worker after this many documents (bounds memory growth)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal), else one log line per document."),
+    timeout: float = typer.Option(300.0, "--timeout", min=0, help="Seconds one document may take before it is recorded as failed (kind timeout); 0: no limit."),
+    engine: BatchEngine = typer.Option(BatchEngine.pool, "--engine", help="pool (processes on this machine) or dask (a Dask distributed cluster; needs the dask extra)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a LocalCluster of --workers processes)."),
 ) -> None:
     """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed)."""
     from .batch import BatchOptions, PlainReporter, RichReporter, run_batch
@@ -159,7 +177,8 @@ def batch(
     use_rich = sys.stderr.isatty() if progress is None else progress
     opts = BatchOptions(
         inputs=list(inputs), output=output, fmt=fmt.value, workers=workers, resume=resume,
-        grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child,
+        grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child, timeout=timeout,
+        engine=engine.value, scheduler=scheduler,
     )
     try:
         summary = run_batch(opts, RichReporter() if use_rich else PlainReporter())
@@ -235,7 +254,9 @@ def check(
     if report_fmt == "text":
         counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
         detail = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        typer.echo(f"planparse check: {len(findings)} finding(s){f' ({detail})' if detail else ''} in {len(paths)} file(s)", err=True)
+        unread = f"; {len(errors)} file(s) could not be read" if errors else ""
+        typer.echo(f"planparse check: {len(findings)} finding(s){f' ({detail})' if detail else ''} in "
+                   f"{len(paths) - len(errors)} file(s){unread}", err=True)
     if errors:
         raise typer.Exit(EXIT_UNREADABLE)
     raise typer.Exit(1 if any(severity_at_least(f.severity, threshold) for f in findings) else 0)
@@ -313,23 +334,73 @@ def compare(
     raise typer.Exit(EXIT_UNREADABLE if failed else 0)
 
 
+def _choices(param) -> list[str] | None:
+    desc = getattr(param, "type_descriptor", None)  # typer >= 0.2x keeps the annotation here
+    choices = desc.choices if desc is not None and desc.is_choice else getattr(getattr(param, "type", None), "choices", None)
+    return [str(getattr(c, "value", c)) for c in choices] if choices else None
+
+
+def _plain_metavars(command) -> None:
+    """Help that reads at 80 columns: FILE, PATH, N, [json|jsonl|csv] instead of typer's <path>,
+    <int range>, <list[str]>, and no `[x>=1]` for a count (the help text says what it counts)."""
+    for sub in getattr(command, "commands", {}).values():
+        _plain_metavars(sub)
+    for param in command.params:
+        if getattr(param, "is_flag", False) or param.name in ("help", "version"):
+            continue
+        desc = getattr(param, "type_descriptor", None)
+        kind = str(desc.annotation if desc is not None else getattr(param, "type", "")).lower()
+        if _choices(param):
+            param.metavar = "[" + "|".join(_choices(param)) + "]"
+        elif param.param_type_name == "argument":
+            param.metavar = param.name.upper()
+            param.display_type_rich = lambda ctx: None  # the name says it; no <list[str]> beside it
+        elif "path" in kind:
+            param.metavar = "PATH"
+        elif "int" in kind:
+            param.metavar = "N"
+            param._get_number_range_help_str = lambda: None  # a count: `[x>=1]` says nothing the help does not
+        elif "float" in kind:
+            param.metavar = "NUMBER"
+        else:
+            param.metavar = "TEXT"
+
+
+def _usage_error_line(e) -> str:
+    """A usage error in one line; for a choice, the choices (typer's own message is pydantic's)."""
+    param = getattr(e, "param", None)
+    if param is not None and _choices(param):
+        name = max(getattr(param, "opts", None) or [param.name], key=len)
+        return f"{name}: must be one of {', '.join(_choices(param))}"
+    return " ".join(e.format_message().split())
+
+
 def main() -> None:
+    command = typer.main.get_command(app)
+    _plain_metavars(command)
     try:
-        app()
+        code = command.main(standalone_mode=False)
     except PlanparseError as e:  # anything the commands did not catch themselves
         typer.echo(f"planparse: error: {e.one_line()}", err=True)
-        sys.exit(e.exit_code)
-    except KeyboardInterrupt:
+        code = e.exit_code
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("planparse: interrupted", err=True)
-        sys.exit(130)
-    except Exception as e:  # a bug: still one line, unless PLANPARSE_DEBUG asks for the traceback
-        import os
-
-        if os.environ.get("PLANPARSE_DEBUG"):
+        code = 130
+    except Exception as e:
+        if hasattr(e, "format_message") and hasattr(e, "exit_code"):  # click's usage errors
+            if type(e).__name__ == "NoArgsIsHelpError":  # `planparse` alone: the help, as before
+                typer.echo(e.ctx.get_help())
+                code = 0
+            else:
+                typer.echo(f"planparse: error: {_usage_error_line(e)} (see --help)", err=True)
+                code = e.exit_code
+        elif os.environ.get("PLANPARSE_DEBUG"):
             raise
-        msg = " ".join(str(e).split())[:300]
-        typer.echo(f"planparse: internal error: {type(e).__name__}: {msg} (set PLANPARSE_DEBUG=1 for details; please report)", err=True)
-        sys.exit(EXIT_INTERNAL)
+        else:  # a bug: still one line, unless PLANPARSE_DEBUG asks for the traceback
+            msg = " ".join(str(e).split())[:300]
+            typer.echo(f"planparse: internal error: {type(e).__name__}: {msg} (set PLANPARSE_DEBUG=1 for details; please report)", err=True)
+            code = EXIT_INTERNAL
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -23,14 +24,41 @@ def to_jsonl(doc: Document) -> str:
     return to_json(doc, pretty=False)
 
 
-def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
-    path = Path(path)
+@functools.cache
+def _umask() -> int:
+    try:  # Linux says it without changing it (os.umask can only be read by setting it, racing threads)
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def temp_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file `.NAME.<random>.tmp` beside `path` (fd, name), with the mode the umask
+    gives a new file (mkstemp's own 0600 would survive the rename and hide the output from others)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
+    except OSError:  # a file system without modes: keep what it gave
+        pass
+    return fd, tmp
+
+
+def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode(encoding)  # before the temporary file: a text that cannot be encoded leaves none
+    fd, tmp = temp_beside(path)
+    try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data.encode(encoding) if isinstance(data, str) else data)
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -61,16 +89,12 @@ def _table_filename(index: int, title: str | None) -> str:
     return f"table_{index:02d}_{name[:40]}.csv"
 
 
-def write_document_csvs(doc: Document, directory: Path) -> list[Path]:
-    """tasks.csv, targets.csv and one CSV per table (table_01_<title>.csv) in `directory`.
+def document_csvs(doc: Document) -> list[tuple[str, str]]:
+    """(file name, CSV text) of tasks.csv, targets.csv and one CSV per table (table_01_<title>.csv).
 
-    UTF-8 with a BOM (csv_text), each file written atomically; returns the written paths in that
-    order. tasks.csv and targets.csv are always written (header only when empty), so a batch job
-    finds the same files for every document.
+    UTF-8 with a BOM (csv_text). tasks.csv and targets.csv are always there (header only when
+    empty), so a batch job finds the same files for every document.
     """
-    directory = Path(directory)
-    written: list[Path] = []
-
     def names(ag, role: str) -> str:
         return "、".join(getattr(ag, role)) if ag is not None else ""
 
@@ -82,26 +106,31 @@ def write_document_csvs(doc: Document, directory: Path) -> list[Path]:
             names(t.agencies, "lead"), names(t.agencies, "support"), names(t.agencies, "responsible"),
             names(t.agencies, "implementers"), t.clause_id, t.page,
         ])
-    path = directory / "tasks.csv"
-    write_atomic(path, csv_text(
+    files = [("tasks.csv", csv_text(
         ["seq", "category", "content", "deadline_text", "deadline_date", "deadline_kind", "lead", "support",
-         "responsible", "implementers", "clause_id", "page"], task_rows))
-    written.append(path)
+         "responsible", "implementers", "clause_id", "page"], task_rows))]
 
     target_rows = [[
         t.metric, t.scope, t.value, t.value_max, t.unit, t.comparator, t.direction, t.baseline_year, t.target_year,
         t.aspirational, t.clause_id, t.task_seq, t.table_index, t.text,
     ] for t in doc.targets]
-    path = directory / "targets.csv"
-    write_atomic(path, csv_text(
+    files.append(("targets.csv", csv_text(
         ["metric", "scope", "value", "value_max", "unit", "comparator", "direction", "baseline_year", "target_year",
-         "aspirational", "clause_id", "task_seq", "table_index", "text"], target_rows))
-    written.append(path)
+         "aspirational", "clause_id", "task_seq", "table_index", "text"], target_rows)))
 
     for i, table in enumerate(doc.tables, 1):
-        path = directory / _table_filename(i, table.title)
         ncols = max([len(table.header)] + [len(r) for r in table.rows])
         header = list(table.header) + [""] * (ncols - len(table.header))
-        write_atomic(path, csv_text(header, [list(r) + [""] * (ncols - len(r)) for r in table.rows]))
+        files.append((_table_filename(i, table.title),
+                      csv_text(header, [list(r) + [""] * (ncols - len(r)) for r in table.rows])))
+    return files
+
+
+def write_document_csvs(doc: Document, directory: Path) -> list[Path]:
+    """document_csvs written into `directory`, each atomically; returns the written paths in order."""
+    written: list[Path] = []
+    for name, text in document_csvs(doc):
+        path = Path(directory) / name
+        write_atomic(path, text)
         written.append(path)
     return written

@@ -8,6 +8,11 @@ EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
 EXIT_INTERNAL = 4  # a bug in planparse, reported in one line
 
+# Document warnings about the input as a whole, which `extract` also shows on stderr (exit code 0):
+# bytes it had to replace, or a text in which no clause was found.
+INPUT_WARNING_CODES = frozenset({"invalid-bytes-replaced", "lone-surrogates-replaced", "control-characters-removed",
+                                 "no-clauses"})
+
 
 class PlanparseError(Exception):
     """Base class: `kind` is a stable machine-readable tag, str(self) a one-line human message."""

@@ -190,6 +190,10 @@ def _is_section_heading(text: str, g: Grammars) -> bool:
     return any(p.compiled.match(text) for p in g.layout.section_heading) and not any(ch in text for ch in "。；！？")
 
 
+# The break_after patterns end at the end of the line: a paragraph's last characters are enough.
+_BREAK_AFTER_WINDOW = 200
+
+
 def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     """Re-join visual lines into paragraphs.
 
@@ -204,15 +208,18 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     ends = tuple(g.layout.paragraph_end)
     soft_ends = tuple(g.layout.soft_end)
     out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources))]
+    # The width of the paragraph being built, kept up to date: measuring a growing paragraph at
+    # every line made thousands of short lines quadratic.
+    width = visual_width(lines[0].text)
     for nxt in lines[1:]:
         prev = out[-1].text
         if nxt.hard_break:
             brk = True  # the source's own paragraph structure is authoritative
         elif "\t" in prev or "\t" in nxt.text:
             brk = True  # tab-separated table rows are never prose
-        elif prev.endswith(ends) or any(p.compiled.search(prev) for p in g.layout.break_after):
+        elif prev.endswith(ends) or any(p.compiled.search(prev[-_BREAK_AFTER_WINDOW:]) for p in g.layout.break_after):
             brk = True
-        elif _is_section_heading(prev, g) and visual_width(prev) < 0.95 * full:
+        elif width < 0.95 * full and _is_section_heading(prev, g):
             brk = True
         elif _starts_block(nxt.text, g):
             brk = True
@@ -222,9 +229,9 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             brk = False
         elif paragraph_style:
             # One paragraph per line already: only a long line cut mid-sentence, or a cut word, continues.
-            brk = visual_width(prev) < median and not splits_a_word(prev, nxt.text, g)
-        elif visual_width(prev) < g.layout.short_line_ratio * full or \
-                visual_width(prev) < g.layout.shorter_than_next_ratio * visual_width(nxt.text):
+            brk = width < median and not splits_a_word(prev, nxt.text, g)
+        elif width < g.layout.short_line_ratio * full or \
+                width < g.layout.shorter_than_next_ratio * visual_width(nxt.text):
             # A wrapped line is as wide as the text block: one clearly narrower ended its paragraph,
             # unless the break cuts a word in two (`清洁能源替|代`), which only wrapping does.
             brk = not splits_a_word(prev, nxt.text, g)
@@ -232,9 +239,15 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             brk = False
         if brk:
             out.append(Line(nxt.text, nxt.page, list(nxt.sources)))
+            width = visual_width(nxt.text)
         else:
             glue = " " if (prev[-1:].isascii() and prev[-1:].isalnum() and nxt.text[:1].isascii() and nxt.text[:1].isalpha()) else ""
-            out[-1] = Line(squeeze_spaces(prev + glue + nxt.text, keep_tabs=False), out[-1].page, out[-1].sources + nxt.sources)
+            # Both sides are squeezed and stripped already (clean_line), and the glue is a space only
+            # between Latin letters or digits: squeezing the joined paragraph again changed nothing
+            # and made many short lines quadratic.
+            out[-1].sources.extend(nxt.sources)
+            out[-1] = Line(prev + glue + nxt.text, out[-1].page, out[-1].sources)
+            width += visual_width(glue + nxt.text)
     return out
 
 

@@ -1,6 +1,8 @@
 """Small text helpers shared by several stages."""
 from __future__ import annotations
 
+import bisect
+
 import regex as re
 
 _OPEN, _CLOSE = "（(〔[【《", "）)〕]】》"
@@ -23,3 +25,34 @@ def split_top_level(s: str, seps: str) -> list[str]:
             start = m.end()
     out.append(s[start:])
     return [x.strip() for x in out if x.strip()]
+
+
+class SpanSet:
+    """Character spans taken so far, answering "does [s, e) overlap any of them?" by bisection.
+
+    Overlapping spans are merged (an overlap with the union is an overlap with one of them), so a
+    text with thousands of expressions is not checked pair by pair.
+    """
+
+    def __init__(self, spans=()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in spans:
+            self.add(s, e)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect.bisect_left(self.starts, e) - 1  # the last span starting before e
+        return i >= 0 and self.ends[i] > s
+
+    def add(self, s: int, e: int) -> None:
+        i = bisect.bisect_left(self.starts, s)
+        if i > 0 and self.ends[i - 1] > s:  # merge with the span before
+            i -= 1
+            s = self.starts[i]
+        j = i
+        while j < len(self.starts) and self.starts[j] < e:
+            e = max(e, self.ends[j])
+            j += 1
+        e = max(e, self.ends[j - 1]) if j > i else e
+        self.starts[i:j] = [s]
+        self.ends[i:j] = [e]

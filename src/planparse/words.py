@@ -1,12 +1,23 @@
-"""jieba, loaded once per process with a user dictionary built from the grammars.
+"""jieba, loaded once per process with a dictionary merged from jieba's own and the grammars' words.
 
 Agency names (with their level prefixes), units and the metric terms of grammars/userdict.txt are
-added so that segmentation never splits `非化石能源消费比重` or `省工业和信息化厅`.
+in it so that segmentation never splits `非化石能源消费比重` or `省工业和信息化厅`.
+
+Start-up cost is most of a short document's: the merged dictionary is written once to a cache
+directory, named by the hash of its words, and jieba keeps its parsed form (a marshal cache) beside
+it, so a new process loads one file instead of parsing 350,000 lines and adding a thousand words.
+Place names (tag `ns`) come from the same build as a small word list; jieba's part-of-speech
+tagger (two more copies of the dictionary, ~100 MB) is loaded only for a name that starts with
+a word the dictionary does not know.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import tempfile
 import threading
+from pathlib import Path
 
 _lock = threading.Lock()
 _state: dict = {}
@@ -31,6 +42,65 @@ def _words(g) -> list[tuple[str, int, str]]:
     return words
 
 
+def cache_dir() -> Path:
+    """PLANPARSE_CACHE_DIR, else $XDG_CACHE_HOME/planparse (~/.cache/planparse), else the temp dir."""
+    env = os.environ.get("PLANPARSE_CACHE_DIR")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "planparse"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if os.access(base, os.W_OK):
+            return base
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir())
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def _merged_dictionary(words: list[tuple[str, int, str]]) -> tuple[Path, Path]:
+    """(merged dictionary, its place names), built once per word list and jieba version."""
+    jieba = _import_jieba()
+
+    base = Path(jieba.__file__).with_name("dict.txt")
+    own = "".join(f"{w} {f} {t}\n" for w, f, t in words)
+    key = hashlib.sha256(f"{jieba.__version__}|{base.stat().st_size}|{own}".encode("utf-8")).hexdigest()[:16]
+    directory = cache_dir()
+    merged, places = directory / f"jieba-{key}.dict", directory / f"jieba-{key}.places"
+    if not (merged.exists() and places.exists()):
+        text = base.read_text(encoding="utf-8")
+        if not text.endswith("\n"):
+            text += "\n"
+        tags: dict[str, str] = {}
+        for line in (text + own).splitlines():
+            parts = line.split()
+            if len(parts) >= 3:
+                tags[parts[0]] = parts[2]  # later lines win, as in jieba's tagger
+        _write_atomic(places, "".join(w + "\n" for w, t in tags.items() if t == "ns"))
+        _write_atomic(merged, text + own)  # last: its presence means both are complete
+    return merged, places
+
+
+def _import_jieba():
+    """jieba imports pkg_resources (deprecated; a large share of start-up, ~20 MB) only to open its
+    own data files, and opens them by path when that import fails: make it fail, for this import only."""
+    import sys
+
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
+
+
 def tokenizer(g=None):
     """A jieba Tokenizer with the grammars' words (the bundled grammars when g is None)."""
     with _lock:
@@ -38,20 +108,64 @@ def tokenizer(g=None):
         tok = _state.get(key)
         if tok is not None:
             return tok
-        import jieba
-        import jieba.posseg
+        jieba = _import_jieba()
 
         jieba.setLogLevel(logging.WARNING)
         if g is None:
             from .grammar import load_grammars
 
             g = load_grammars(None)
-        tok = jieba.Tokenizer()
-        for word, freq, tag in _words(g):
-            tok.add_word(word, freq, tag)
+        words = _words(g)
+        try:
+            merged, places = _merged_dictionary(words)
+        except OSError:  # no writable cache anywhere: the slow way, in memory
+            tok = jieba.Tokenizer()
+            for word, freq, tag in words:
+                tok.add_word(word, freq, tag)
+            place_names = None
+        else:
+            tok = jieba.Tokenizer(dictionary=str(merged))
+            tok.tmp_dir = str(merged.parent)
+            tok.cache_file = merged.stem + ".cache"
+            place_names = frozenset(places.read_text(encoding="utf-8").split())
+        tok.initialize()
         _state[key] = tok
-        _state[("pos", key)] = jieba.posseg.POSTokenizer(tok)
+        _state[("places", key)] = place_names
         return tok
+
+
+def _tagger(g=None):
+    """jieba's part-of-speech tagger over the same dictionary (loaded on first use only)."""
+    tok = tokenizer(g)
+    with _lock:
+        pos = _state.get(("pos", id(g)))
+        if pos is None:
+            import jieba.posseg
+
+            pos = _state[("pos", id(g))] = jieba.posseg.POSTokenizer(tok)
+        return pos
+
+
+def starts_with_place(text: str, g=None) -> bool:
+    """True when `text` starts with a place name of two or more characters (江苏, 南通): what jieba's
+    tagger says (tag `ns`). A first word the dictionary knows is tagged from the dictionary, so the
+    place-name list answers; a run of single characters that is no word goes to the tagger's HMM."""
+    tok = tokenizer(g)
+    places = _state[("places", id(g))]
+    words = tok.lcut(text, HMM=False)
+    if places is not None and words:
+        if len(words[0]) >= 2:
+            return words[0] in places
+        run = ""
+        for w in words:
+            if len(w) != 1:
+                break
+            run += w
+        if len(run) == 1 or tok.FREQ.get(run):
+            return False  # the tagger yields single characters here
+    for w in _tagger(g).lcut(text):
+        return w.flag == "ns" and len(w.word) >= 2
+    return False
 
 
 def _is_han(ch: str) -> bool:
@@ -74,8 +188,3 @@ def splits_a_word(left: str, right: str, g=None) -> bool:
 
 def cut(text: str, g=None) -> list[str]:
     return tokenizer(g).lcut(text, HMM=True)
-
-
-def posseg(text: str, g=None):
-    tokenizer(g)
-    return _state[("pos", id(g))].lcut(text)

@@ -22,11 +22,9 @@ _SEPARATORS = "，,；;。"
 @functools.lru_cache(maxsize=4096)
 def _first_word_is_place(name: str) -> bool:
     """jieba's part-of-speech tagger knows place names (江苏, 南通): such a name has its own jurisdiction."""
-    from ..words import posseg
+    from ..words import starts_with_place
 
-    for w in posseg(name):
-        return w.flag == "ns" and len(w.word) >= 2
-    return False
+    return starts_with_place(name)
 
 
 @dataclass
@@ -43,6 +41,7 @@ class AgencyParser:
         self.rules = g.agencies
         self.ctx = ctx or AgencyContext()
         self.index = g.lexicon.index
+        self._longest_index_name = max(map(len, self.index), default=0)
         roles = [(w, r.role) for r in self.rules.roles for w in r.words]
         roles.sort(key=lambda x: len(x[0]), reverse=True)
         self.roles = roles
@@ -60,7 +59,10 @@ class AgencyParser:
     def _base_suffix(self, name: str) -> str | None:
         """The longest lexicon name that ends `name` (`江苏海事局` → `海事局`)."""
         best = None
-        for i in range(1, len(name)):
+        # No lexicon name is longer than the longest one: tails beyond it need no look-up (a cell of
+        # 100k characters made this quadratic).
+        longest = max(self._longest_index_name, max(map(len, self.ctx.known_bases), default=0))
+        for i in range(max(1, len(name) - longest), len(name)):
             tail = name[i:]
             if self._is_base(tail):
                 best = tail

@@ -9,6 +9,7 @@ import cn2an
 from ..grammar import Grammars, TimeRule
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Deadline
+from ..text import SpanSet
 
 
 @dataclass
@@ -76,20 +77,20 @@ def find_time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell:
     # In a 完成时限 cell the cell's own vocabulary comes first (`2025年` alone is the deadline there).
     rules = (list(g.deadlines.cell_only) if cell else []) + list(g.deadlines.rules)
     found: list[TimeExpr] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     for rule in rules:
         for m in rule.compiled.finditer(text):
             s, e = m.span()
             # Leading whitespace/punctuation consumed by look-behinds is not part of the expression.
             while s < e and text[s] in " ，。；：:":
                 s += 1
-            if s >= e or any(s < te and ts < e for ts, te in taken):
+            if s >= e or taken.overlaps(s, e):
                 continue
             res = resolve(rule, {k: v for k, v in m.groupdict().items() if v}, doc_year)
             if res is None:
                 continue
             date, start, year = res
-            taken.append((s, e))
+            taken.add(s, e)
             found.append(TimeExpr(s, e, text[s:e], rule.kind, date, start, year, rule.deadline, rule.sets_target_year))
     found.sort(key=lambda t: t.start)
     return found

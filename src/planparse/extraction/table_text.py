@@ -39,6 +39,11 @@ NEG = -math.inf
 _SENTENCE_END = re.compile(r"[。；！？;!?]")
 _DIGITS = re.compile(r"^(\d{1,3})(?=[\p{Han}“《（(])")
 _CELL_PUNCT = re.compile(r"[。，；,;]")
+# A row number has a few digits (a run of thousands is no row, and int() refuses it).
+_MAX_SEQ_DIGITS = 4
+# Every cell but the content is short (a category, a date, a list of agencies): the row-splitting
+# search tries at most this many atoms for one, so a row of thousands of lines stays linear.
+_MAX_SHORT_CELL_ATOMS = 32
 
 
 @dataclass
@@ -176,11 +181,21 @@ class _RowSplitter:
         best = [[NEG] * (n + 1) for _ in range(m + 1)]
         back = [[0] * (n + 1) for _ in range(m + 1)]
         best[0][0] = 0.0
+        long_roles = ("content", "measures")
         for i, role in enumerate(self.cols):
-            for j in range(n + 1):
+            # Columns after the last long one hold short cells only: they start near the row's end.
+            short_tail = not any(r in long_roles for r in self.cols[i:])
+            first_j = max(0, n - (m - i) * _MAX_SHORT_CELL_ATOMS) if short_tail else 0
+            for j in range(first_j, n + 1):
                 if best[i][j] == NEG:
                     continue
-                for k in (range(j, n + 1) if i < m - 1 else (n,)):  # the last column ends the row
+                if i == m - 1:
+                    ks = (n,) if role in long_roles or n - j <= _MAX_SHORT_CELL_ATOMS else ()
+                elif role in long_roles:
+                    ks = range(j, n + 1)
+                else:
+                    ks = range(j, min(n, j + _MAX_SHORT_CELL_ATOMS) + 1)
+                for k in ks:  # the last column ends the row
                     s = self.cell_score(role, atoms, j, k)
                     if s == NEG:
                         continue
@@ -256,7 +271,7 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
         toks = raw.split(None, 1)
         head, rest = toks[0], (toks[1] if len(toks) > 1 else "")
         num = None
-        if head.isascii() and head.isdigit():  # not ①: str.isdigit accepts circled digits
+        if head.isascii() and head.isdigit() and len(head) <= _MAX_SEQ_DIGITS:  # not ①: isdigit accepts ①
             num = int(head)
         else:
             m = _DIGITS.match(raw)

@@ -5,6 +5,9 @@ comma-clauses (split on `，；：`) each hold a subject, a predicate and the nu
 """
 from __future__ import annotations
 
+import bisect
+import functools
+
 from dataclasses import dataclass
 
 import cn2an
@@ -13,6 +16,7 @@ import regex as re
 from ..grammar import Grammars
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
+from ..text import SpanSet
 from .deadlines import TimeExpr, find_time_expressions
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -74,25 +78,43 @@ def _compiled(g: Grammars) -> _Compiled:
     return c
 
 
-def _paren_depth(s: str, pos: int) -> int:
-    depth = 0
-    for ch in s[:pos]:
+@functools.lru_cache(maxsize=16)
+def _nesting(s: str) -> tuple[list[int], list[int]]:
+    """Per offset of `s`: the bracket depth, and the 《 not yet closed by 》 — computed once per
+    sentence, not once per number in it (a sentence of thousands of numbers was quadratic)."""
+    depth, quotes = [0] * (len(s) + 1), [0] * (len(s) + 1)
+    d = q = 0
+    for i, ch in enumerate(s):
         if ch in "（(":
-            depth += 1
-        elif ch in "）)" and depth:
-            depth -= 1
-    return depth
+            d += 1
+        elif ch in "）)" and d:
+            d -= 1
+        elif ch == "《":
+            q += 1
+        elif ch == "》":
+            q -= 1
+        depth[i + 1], quotes[i + 1] = d, q
+    return depth, quotes
+
+
+def _paren_depth(s: str, pos: int) -> int:
+    return _nesting(s)[0][pos]
 
 
 def _in_quotes(s: str, pos: int) -> bool:
-    return s[:pos].count("《") > s[:pos].count("》")
+    return _nesting(s)[1][pos] > 0
+
+
+# How far back a clause (the text since the last comma) is read before a value: a predicate stands
+# within a few dozen characters; a sentence of thousands without a comma is no prose to read.
+_MAX_CLAUSE = 200
+# The not_target_before patterns end at the value: a window of the text before it is enough.
+_BEFORE_WINDOW = 64
 
 
 def _clause_start(sentence: str, pos: int) -> int:
-    i = pos
-    while i > 0 and sentence[i - 1] not in _CLAUSE_SEP:
-        i -= 1
-    return i
+    lo = max(0, pos - _MAX_CLAUSE)
+    return max([lo] + [sentence.rfind(sep, lo, pos) + 1 for sep in _CLAUSE_SEP])
 
 
 def _qualifier_after(tail: str, cc: _Compiled) -> tuple[str | None, str]:
@@ -108,16 +130,14 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
     cc = _compiled(g)
     tr = g.targets
     out: list[Candidate] = []
-    spans = [(t.start, t.end) for t in times]
-
-    def covered(a: int, b: int) -> bool:
-        return any(a < te and ts < b for ts, te in spans)
+    times_taken = SpanSet((t.start, t.end) for t in times)
+    covered = times_taken.overlaps
 
     for m in _NUM.finditer(sentence):
         s, e = m.span()
         if covered(s, e) or _paren_depth(sentence, s) or _in_quotes(sentence, s):
             continue
-        before = sentence[:s]
+        before = sentence[max(0, s - _BEFORE_WINDOW):s]
         if any(p.compiled.search(before) for p in tr.not_target_before):
             continue
         rest = sentence[e:]
@@ -164,8 +184,9 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
             out.append(Candidate(m.start(), m.end(), val, None, "倍", "ratio", "=", direction="increase", doubling=True))
 
     cm_rx = tr.chinese_number.compiled
+    found = SpanSet((c.start, c.end) for c in out)
     for m in cm_rx.finditer(sentence):
-        if covered(*m.span()) or _paren_depth(sentence, m.start()) or any(m.start() < c.end and c.start < m.end() for c in out):
+        if covered(*m.span()) or _paren_depth(sentence, m.start()) or found.overlaps(*m.span()):
             continue
         try:
             n = float(cn2an.cn2an(m.group("num"), "smart"))
@@ -181,6 +202,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
         comparator, tail = _qualifier_after(sentence[m.end():], cc)
         out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, u.unit if u else written,
                              u.kind if u else "measure", comparator))
+        found.add(out[-1].start, out[-1].end)
     if tr.chinese_percent is not None:
         for m in tr.chinese_percent.compiled.finditer(sentence):
             if covered(*m.span()) or _paren_depth(sentence, m.start()):
@@ -270,6 +292,9 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
     if not cands:
         return []
     asp_positions = [m.start() for m in cc.aspiration.finditer(sentence)]
+    # Target years by position, for a bisection per group (not a scan of every time expression).
+    year_times = [t for t in times if t.sets_target_year and t.year is not None]
+    year_starts = [t.start for t in year_times]
     sentence_aspirational = bool(re.match(r"^\s*(?:" + cc.aspiration.pattern + ")", sentence))
     out: list[tuple[Target, int, int]] = []
     for group in _groups(sentence, cands, cc):
@@ -290,11 +315,10 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             comparator_before = (cc.cmp_before_value[bm.group(0)], bm.start())
         bm = g.targets.baseline.compiled.search(prefix)
         baseline = int(bm.group("year")) if bm else None
-        year = None
-        for t in times:
-            if t.start < first.start and t.sets_target_year and t.year is not None:
-                year = t.year
-        aspirational = sentence_aspirational or any(cstart <= a < first.start for a in asp_positions)
+        before = bisect.bisect_left(year_starts, first.start)
+        year = year_times[before - 1].year if before else None
+        aspirational = sentence_aspirational or (
+            bisect.bisect_left(asp_positions, cstart) < bisect.bisect_left(asp_positions, first.start))
         if not aspirational and asp_positions and asp_positions[0] < cstart and cc.subject_starters.match(prefix):
             aspirational = True
         metric, scope = _metric_and_scope(prefix, g, cc)

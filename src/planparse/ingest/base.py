@@ -41,6 +41,8 @@ class RawDocument:
     # True when each line is already a whole paragraph (docx, html): normalise must not re-join.
     lines_are_paragraphs: bool = False
     encoding: str | None = None  # detected encoding for txt
+    # (code, message) of what reading had to repair: invalid bytes, lone surrogates, control characters.
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     # Fields of a front matter or page header (标题, 文号, 发布机构…): not document text; the meta
     # stage uses them only for what the document itself does not say.
     header: dict[str, str] = field(default_factory=dict)

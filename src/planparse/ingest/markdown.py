@@ -20,9 +20,8 @@ import frontmatter
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..errors import CorruptFileError
 from .base import RawDocument, RawPage, RawTable
-from .txt import decode_text
+from .txt import decode_text_reporting
 
 # A link whose target is a file to download (the portal's 【原文下载】 list), not text of the document.
 _DOWNLOAD_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd", ".zip", ".rar", ".7z", ".txt")
@@ -98,9 +97,7 @@ def _raw_lines(tok: Token) -> list[str]:
 
 
 def read_markdown(path: Path, data: bytes) -> RawDocument:
-    text, encoding = decode_text(data)
-    if "\x00" in text:
-        raise CorruptFileError("binary data, not a Markdown file", path=str(path))
+    text, encoding, warnings = decode_text_reporting(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     header, offset = _split_front_matter(text)
     source = text.split("\n")
@@ -170,4 +167,5 @@ def read_markdown(path: Path, data: bytes) -> RawDocument:
         pages=[RawPage(number=None, lines=lines, tables=tables, paragraph_starts=sorted(starts))],
         encoding=encoding,
         header=header,
+        warnings=warnings,
     )

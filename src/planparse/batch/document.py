@@ -1,0 +1,178 @@
+"""The work done for one document, wherever it runs (a pool worker, a Dask worker, or in-process):
+extract, then render the output the sink asked for. Never raises for a document problem: the error
+comes back in the Result as (kind, one-line message). Rendering and writing are inside that boundary,
+so a result that cannot be encoded (lone surrogates) is the document's `internal` error, not the batch's end."""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
+
+from ..errors import PlanparseError
+from .rows import csv_rows
+
+
+@dataclass(frozen=True)
+class DocumentTask:
+    """What a worker needs for one document: picklable, no reference to the parent's objects."""
+
+    index: int
+    path: str
+    mode: str  # what to render: json | jsonl | csv (the four CSV tables' rows) | tables (tables.py)
+    out_path: Optional[str]  # the worker writes the rendered bytes here; None: they go back in the Result
+    grammars: Optional[str]
+    timeout: Optional[float] = None  # seconds for the whole document; None: no limit
+
+
+@dataclass
+class Result:
+    index: int
+    ok: bool
+    seconds: float = 0.0
+    sha256: Optional[str] = None
+    pages: Optional[int] = None
+    clauses: int = 0
+    targets: int = 0
+    tasks: int = 0
+    kind: Optional[str] = None
+    message: Optional[str] = None
+    payload: Any = None  # the rendered output when the sink writes it (no out_path): bytes or rows
+
+
+def load_stages(grammars_dir: Optional[str]) -> None:
+    """Load (and cache) the grammars and import the stages before the first document."""
+    from ..grammar import load_grammars
+
+    load_grammars(grammars_dir)
+    import planparse.pipeline  # noqa: F401
+
+
+def exit_with_parent() -> None:
+    """In a worker process: exit as soon as the parent process is gone (even after kill -9, which gives
+    the parent no chance to stop its workers). The parent's sentinel is a pipe that closes with it."""
+    import multiprocessing as mp
+    from multiprocessing.connection import wait
+
+    parent = mp.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="planparse-parent-watch", daemon=True).start()
+
+
+def init_worker(grammars_dir: Optional[str]) -> None:
+    """Once per worker process: the stages and grammars; Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+    load_stages(grammars_dir)
+
+
+def one_line(e: BaseException) -> str:
+    msg = " ".join(str(e).split())
+    return msg or type(e).__name__
+
+
+class DocumentTimeout(BaseException):
+    """Raised inside the thread working on a document when its time is up. A BaseException, so that
+    a stage's `except Exception` cannot turn it into another kind of failure."""
+
+
+def _set_async_exc(tid: int, exc: Optional[type]) -> None:
+    """Make thread `tid` raise `exc` at its next bytecode (None: forget one not raised yet)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(exc) if exc else None)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: Optional[float]) -> Iterator[None]:
+    """Raise DocumentTimeout in this thread after `seconds`. Works in any thread (pool workers run
+    documents in their main thread, Dask workers in a thread pool), so one mechanism serves every
+    engine; like a signal, it lands between two Python bytecodes."""
+    if not seconds:
+        yield
+        return
+    tid = threading.get_ident()
+    lock = threading.Lock()
+    state = {"finished": False, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if not state["finished"]:
+                state["fired"] = True
+                _set_async_exc(tid, DocumentTimeout)
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["finished"] = True
+            timer.cancel()
+            fired = state["fired"]
+            if fired:
+                _set_async_exc(tid, None)  # a timeout set but not yet raised: raise it here instead
+    if fired:
+        raise DocumentTimeout
+
+
+def render(doc, task: DocumentTask) -> Any:
+    """The document's output for the sink: bytes to write (or a JSON line), or the tables' rows."""
+    from ..emit import to_json
+
+    if task.mode in ("json", "jsonl"):
+        return to_json(doc).encode("utf-8")
+    if task.mode == "csv":
+        rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path)}
+        return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8")
+    from .tables import document_rows
+
+    tables = document_rows(doc, task.path)
+    if task.out_path is None:
+        return tables
+    staged = {"source": task.path, "sha256": doc.source.sha256, "tables": tables}
+    return (json.dumps(staged, ensure_ascii=False, default=str) + "\n").encode("utf-8")  # dates as ISO text
+
+
+def process_document(task: DocumentTask) -> Result:
+    """Extract one document, then write its output to out_path or return it in the Result."""
+    t0 = time.perf_counter()
+    from ..emit import write_atomic
+    from ..pipeline import extract_file
+
+    index = task.index
+    try:
+        try:
+            with time_limit(task.timeout):
+                doc = extract_file(task.path, grammars_dir=task.grammars)
+                res = Result(
+                    index, True, sha256=doc.source.sha256, pages=doc.source.pages, clauses=len(doc.clauses),
+                    targets=len(doc.targets), tasks=len(doc.tasks),
+                )
+                out = render(doc, task)
+                del doc
+            if task.out_path is None:
+                res.payload = out
+            else:
+                try:
+                    write_atomic(task.out_path, out)
+                except OSError as e:  # disk full, permissions: the document was fine, its output could not be written
+                    res = Result(index, False, kind="write", message=one_line(e))
+        except DocumentTimeout:
+            res = Result(index, False, kind="timeout", message=f"not finished after {task.timeout:g} s (--timeout)")
+    except PlanparseError as e:
+        res = Result(index, False, kind=e.kind, message=one_line(e))
+    except Exception as e:  # a bug in a stage, or an output that cannot be encoded: recorded, the batch goes on
+        res = Result(index, False, kind="internal", message=f"{type(e).__name__}: {one_line(e)}")
+    res.seconds = time.perf_counter() - t0
+    return res

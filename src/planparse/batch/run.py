@@ -1,0 +1,132 @@
+"""The batch, step by step: discover inputs → run them on an engine → sink each result → report."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from .discover import BatchUsageError, Job, collect_inputs, sha256_file
+from .document import DocumentTask, Result, one_line
+from .engines import Engine, PoolEngine
+from .lock import OutputLock
+from .report import PlainReporter, Summary
+from .sinks import Sink, sink_for
+
+DEFAULT_TIMEOUT = 300.0  # seconds per document: a 500-page PDF takes well under a minute
+
+
+@dataclass
+class BatchOptions:
+    inputs: list[str]
+    output: Path
+    fmt: str = "auto"  # auto | json | jsonl | csv | duckdb | parquet
+    workers: Optional[int] = None
+    resume: bool = False
+    grammars: Optional[str] = None
+    max_tasks_per_child: Optional[int] = 100
+    timeout: Optional[float] = DEFAULT_TIMEOUT  # per document; None or 0: no limit
+    engine: str = "pool"  # pool | dask
+    scheduler: Optional[str] = None  # dask: a scheduler address; None: a LocalCluster
+    dask_processes: bool = True  # dask LocalCluster: worker processes (False: threads, for tests)
+
+
+def engine_for(opts: BatchOptions) -> Engine:
+    if opts.workers is not None and opts.workers < 1:
+        raise BatchUsageError("--workers must be at least 1")
+    if opts.scheduler and opts.engine != "dask":
+        raise BatchUsageError("--scheduler needs --engine dask")
+    if opts.engine == "pool":
+        return PoolEngine(opts.workers, opts.grammars, opts.max_tasks_per_child)
+    if opts.engine == "dask":
+        try:
+            from .engines.dask import DaskEngine
+        except ImportError as e:
+            raise BatchUsageError(f"--engine dask needs the dask extra: pip install 'planparse[dask]' ({e})") from None
+        return DaskEngine(opts.scheduler, opts.workers, opts.grammars, processes=opts.dask_processes)
+    raise BatchUsageError(f"unknown engine {opts.engine!r} (pool, dask)")
+
+
+def lock_path(output: Path) -> Path:
+    """`.NAME.lock` beside the output (file or directory): usable before the output exists."""
+    out = output.resolve()
+    return out.parent / f".{out.name}.lock"
+
+
+def _unchanged(sink: Sink, job: Job) -> bool:
+    """--resume: the sink holds an output made from the input as it is now."""
+    recorded = sink.recorded_sha(job)
+    if recorded is None:
+        return False
+    try:
+        return sha256_file(job.path) == recorded
+    except OSError:
+        return False
+
+
+def run_batch(opts: BatchOptions, reporter=None) -> Summary:
+    """Run the batch; returns the summary (failures are in it, never raised). Raises BatchUsageError
+    (or GrammarError) before any document is processed when the inputs or options are wrong, and
+    OutputLocked (exit 2) when another batch is writing to the same output."""
+    from ..grammar import load_grammars
+
+    t_start = time.perf_counter()
+    if opts.timeout is not None and opts.timeout < 0:
+        raise BatchUsageError("--timeout must be 0 (no limit) or more seconds")
+    engine = engine_for(opts)
+    load_grammars(opts.grammars)  # a bad --grammars directory is a usage error, found before any work
+    sink = sink_for(opts.output, opts.fmt)
+    jobs = collect_inputs(opts.inputs, exclude=sink.excluded())
+    reporter = reporter or PlainReporter()
+    summary = Summary(total=len(jobs))
+    with OutputLock(lock_path(opts.output), opts.output):
+        sink.start(opts.resume)
+        for note in sink.notes:
+            reporter.note(note)
+        reporter.start(len(jobs), engine.workers_for(len(jobs)))
+        try:
+            todo: list[Job] = []
+            for job in jobs:
+                if opts.resume and _unchanged(sink, job):
+                    summary.skipped += 1
+                    reporter.skip(job)
+                else:
+                    todo.append(job)
+
+            def record(job: Job, res: Result) -> None:
+                # The per-document error boundary reaches into the sink: a result it cannot write is
+                # that document's failure, never the batch's end.
+                if res.ok:
+                    try:
+                        sink.ok(job, res)
+                    except Exception as e:
+                        res = Result(job.index, False, seconds=res.seconds, kind="internal",
+                                     message=f"output not written: {type(e).__name__}: {one_line(e)}")
+                if res.ok:
+                    summary.ok += 1
+                    summary.pages += res.pages or 0
+                    summary.clauses += res.clauses
+                    summary.targets += res.targets
+                    summary.tasks += res.tasks
+                else:
+                    sink.failed(job, res)
+                    summary.failed += 1
+                    summary.failures[res.kind] += 1
+                summary.cpu_seconds += res.seconds
+                reporter.done(job, res, summary)
+
+            def task_for(job: Job) -> DocumentTask:
+                out = sink.output_for(job)
+                return DocumentTask(job.index, job.path, sink.mode, str(out) if out is not None else None,
+                                    opts.grammars, opts.timeout or None)
+
+            engine.run([(job, task_for(job)) for job in todo], record)
+            sink.finish(jobs)
+        except BaseException:
+            engine.close()
+            sink.abort()
+            reporter.close()
+            raise
+    summary.wall = time.perf_counter() - t_start
+    reporter.finish(summary)
+    return summary

@@ -1,0 +1,57 @@
+"""Sink `json`: OUT/<path relative to the inputs' common root>.json, one file per document (written by
+the worker), failures in OUT/_errors.jsonl."""
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Optional
+
+from ..discover import BatchUsageError, Job
+from ..document import Result
+from ..files import remove_stale_temps
+from .base import ERRORS_NAME, ErrorLog
+
+
+class DirSink:
+    mode = "json"
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.notes: list[str] = []
+
+    def excluded(self) -> Optional[Path]:
+        return self.out
+
+    def output_for(self, job: Job) -> Path:
+        return self.out / (job.rel + ".json")
+
+    def start(self, resume: bool) -> None:
+        if self.out.exists() and not self.out.is_dir():
+            raise BatchUsageError(f"{self.out}: exists and is not a directory")
+        self.out.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(self.out)
+        self.errors = ErrorLog(self.out / ERRORS_NAME)
+
+    def recorded_sha(self, job: Job) -> Optional[str]:
+        try:
+            with open(self.output_for(job), encoding="utf-8") as f:
+                return json.load(f)["source"]["sha256"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def ok(self, job: Job, res: Result) -> None:
+        pass  # the worker wrote the file
+
+    def failed(self, job: Job, res: Result) -> None:
+        self.errors.add(job.path, res.kind, res.message)
+        # An output left from an earlier run describes another version of the input: remove it.
+        with contextlib.suppress(OSError):
+            self.output_for(job).unlink()
+
+    def finish(self, jobs: list[Job]) -> None:
+        self.errors.close()
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self.errors.f.close()

@@ -1,0 +1,143 @@
+"""The analysis tables of a batch (DuckDB and Parquet sinks): one schema, typed, with keys.
+
+documents   one row per document                          key (source)
+clauses     one row per numbered clause                   key (source, clause_id), parent (source, parent_id)
+targets     one row per quantified target                 key (source, target_no)
+deadlines   one row per deadline                          key (source, deadline_no)
+agencies    one row per agency name in an annotation      key (source, agency_no, name_no)
+tasks       one row per task-table row                    key (source, seq)
+measures    one row per policy instrument (若干措施)        key (source, measure_no)
+
+Every table has `source` (the input path as found, the documents key). `clause_id` joins clauses, and
+`task_seq` joins tasks (seq), from targets, deadlines and agencies. Dates are DATE, values DOUBLE,
+years and counts INTEGER, flags BOOLEAN, name lists VARCHAR[]."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Optional
+
+# (column, type): the types are DuckDB's names; parquet.py maps them to Arrow types.
+SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "documents": [
+        ("source", "VARCHAR"), ("sha256", "VARCHAR"), ("format", "VARCHAR"), ("pages", "INTEGER"),
+        ("encoding", "VARCHAR"), ("notice_title", "VARCHAR"), ("title", "VARCHAR"), ("doc_number", "VARCHAR"),
+        ("issuer", "VARCHAR[]"), ("issue_date", "DATE"), ("level", "VARCHAR"), ("doc_year", "INTEGER"),
+        ("recipients", "VARCHAR[]"), ("cited_doc_numbers", "VARCHAR[]"), ("cited_titles", "VARCHAR[]"),
+        ("clauses", "INTEGER"), ("targets", "INTEGER"), ("tasks", "INTEGER"), ("warnings", "INTEGER"),
+    ],
+    "clauses": [
+        ("source", "VARCHAR"), ("clause_id", "VARCHAR"), ("clause_no", "INTEGER"), ("parent_id", "VARCHAR"),
+        ("marker", "VARCHAR"), ("level", "INTEGER"), ("heading", "VARCHAR"), ("text", "VARCHAR"),
+        ("page", "INTEGER"), ("line", "INTEGER"),
+    ],
+    "targets": [
+        ("source", "VARCHAR"), ("target_no", "INTEGER"), ("clause_id", "VARCHAR"), ("task_seq", "INTEGER"),
+        ("metric", "VARCHAR"), ("scope", "VARCHAR"), ("value", "DOUBLE"), ("value_max", "DOUBLE"),
+        ("unit", "VARCHAR"), ("comparator", "VARCHAR"), ("direction", "VARCHAR"), ("baseline_year", "INTEGER"),
+        ("target_year", "INTEGER"), ("aspirational", "BOOLEAN"), ("qualitative", "BOOLEAN"),
+        ("table_index", "INTEGER"), ("text", "VARCHAR"),
+    ],
+    "deadlines": [
+        ("source", "VARCHAR"), ("deadline_no", "INTEGER"), ("clause_id", "VARCHAR"), ("task_seq", "INTEGER"),
+        ("kind", "VARCHAR"), ("date", "DATE"), ("start", "DATE"), ("text", "VARCHAR"),
+    ],
+    "agencies": [
+        ("source", "VARCHAR"), ("agency_no", "INTEGER"), ("name_no", "INTEGER"), ("clause_id", "VARCHAR"),
+        ("task_seq", "INTEGER"), ("role", "VARCHAR"), ("name", "VARCHAR"), ("canonical", "VARCHAR"),
+        ("inherited", "BOOLEAN"), ("text", "VARCHAR"),
+    ],
+    "tasks": [
+        ("source", "VARCHAR"), ("seq", "INTEGER"), ("clause_id", "VARCHAR"), ("category", "VARCHAR"),
+        ("content", "VARCHAR"), ("measures", "VARCHAR"), ("deadline_text", "VARCHAR"), ("deadline_kind", "VARCHAR"),
+        ("deadline_date", "DATE"), ("page", "INTEGER"), ("table_title", "VARCHAR"),
+    ],
+    "measures": [
+        ("source", "VARCHAR"), ("measure_no", "INTEGER"), ("clause_id", "VARCHAR"), ("task_seq", "INTEGER"),
+        ("kind", "VARCHAR"), ("value", "DOUBLE"), ("value_max", "DOUBLE"), ("cap", "DOUBLE"), ("unit", "VARCHAR"),
+        ("recipient", "VARCHAR"), ("text", "VARCHAR"), ("fields", "VARCHAR"),
+    ],
+}
+TABLES = tuple(SCHEMA)
+
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "documents": ("source",),
+    "clauses": ("source", "clause_id"),
+    "targets": ("source", "target_no"),
+    "deadlines": ("source", "deadline_no"),
+    "agencies": ("source", "agency_no", "name_no"),
+    "tasks": ("source", "seq"),
+    "measures": ("source", "measure_no"),
+}
+
+AGENCY_ROLES = ("lead", "support", "responsible", "implementers")
+
+
+def _date(s: Optional[str]) -> Optional[dt.date]:
+    """An ISO date of the contract as a date; a partial or odd one (kept in `text`) as NULL."""
+    if not s:
+        return None
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+def _number(v: Any) -> Optional[float]:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _measure_row(source: str, i: int, m: Any) -> tuple:
+    """A measure's typed columns by name where its model has them; all its fields, as JSON, in `fields`
+    (the measures model is the extraction's to grow; this table never loses what it holds)."""
+    data = m.model_dump(mode="json") if hasattr(m, "model_dump") else dict(m)
+
+    def text(name: str) -> Optional[str]:
+        v = data.get(name)
+        return v if isinstance(v, str) else None
+
+    return (
+        source, i, text("clause_id"), data.get("task_seq") if isinstance(data.get("task_seq"), int) else None,
+        text("kind"), _number(data.get("value", data.get("amount", data.get("rate")))), _number(data.get("value_max")),
+        _number(data.get("cap")), text("unit"), text("recipient"), text("text") or "",
+        json.dumps(data, ensure_ascii=False, sort_keys=True),
+    )
+
+
+def document_rows(doc, source: str) -> dict[str, list[tuple]]:
+    """The rows of one Document for every table, in SCHEMA column order."""
+    m = doc.meta
+    rows: dict[str, list[tuple]] = {name: [] for name in TABLES}
+    rows["documents"].append((
+        source, doc.source.sha256, doc.source.format, doc.source.pages, doc.source.encoding, m.notice_title,
+        m.title, m.doc_number, list(m.issuer), _date(m.issue_date), m.level, m.doc_year, list(m.recipients),
+        [c.doc_number for c in m.cited_documents if c.doc_number], [c.title for c in m.cited_documents],
+        len(doc.clauses), len(doc.targets), len(doc.tasks), len(doc.warnings),
+    ))
+    for i, c in enumerate(doc.clauses):
+        rows["clauses"].append((source, c.id, i, c.parent_id, c.marker, c.level, c.heading, c.text, c.page, c.line))
+    for i, t in enumerate(doc.targets):
+        rows["targets"].append((
+            source, i, t.clause_id, t.task_seq, t.metric, t.scope, t.value, t.value_max, t.unit, t.comparator,
+            t.direction, t.baseline_year, t.target_year, t.aspirational, t.qualitative, t.table_index, t.text,
+        ))
+    for i, d in enumerate(doc.deadlines):
+        rows["deadlines"].append((source, i, d.clause_id, d.task_seq, d.kind, _date(d.date), _date(d.start), d.text))
+    for i, a in enumerate(doc.agencies):
+        inherited = set(a.implementers_inherited)
+        named = [(role, name) for role in AGENCY_ROLES for name in getattr(a, role)]
+        named += [("implementers", name) for name in a.implementers_inherited if name not in a.implementers]
+        for k, (role, name) in enumerate(named):
+            rows["agencies"].append((
+                source, i, k, a.clause_id, a.task_seq, role, name, a.canonical.get(name),
+                role == "implementers" and name in inherited, a.text,
+            ))
+    for t in doc.tasks:
+        d = t.deadline
+        rows["tasks"].append((
+            source, t.seq, t.clause_id, t.category, t.content, t.measures, t.deadline_text, d.kind if d else None,
+            _date(d.date) if d else None, t.page, t.table_title,
+        ))
+    for i, meas in enumerate(getattr(doc, "measures", None) or []):
+        rows["measures"].append(_measure_row(source, i, meas))
+    return rows
