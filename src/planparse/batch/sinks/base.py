@@ -40,21 +40,36 @@ def error_record(source: str, kind: str, message: str) -> bytes:
 
 
 class ErrorLog:
-    """OUT/_errors.jsonl: the failures of this run, one line each, flushed as they happen."""
+    """OUT/_errors.jsonl: the failures of this run, one line each, flushed as they happen (a killed
+    batch keeps them); when the batch ends the file is rewritten in input order, so that the same
+    inputs give the same bytes whatever order the workers finished in."""
 
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.f = open(path, "wb")
-        self.count = 0
+        self.lines: list[tuple[str, bytes]] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.lines)
 
     def add(self, source: str, kind: str, message: str) -> None:
-        self.f.write(error_record(source, kind, message))
+        line = error_record(source, kind, message)
+        self.f.write(line)
         self.f.flush()
-        self.count += 1
+        self.lines.append((source, line))
 
-    def close(self) -> None:
+    def close(self, order: Optional[list[str]] = None) -> None:
+        """Close the log; with `order` (the inputs' sources in input order) rewrite it in that order."""
         self.f.close()
-        if self.count == 0:
+        if not self.lines:
             with contextlib.suppress(OSError):
                 self.path.unlink()
+            return
+        if order is not None and len(self.lines) > 1:
+            from ...emit import write_atomic
+
+            rank = {src: i for i, src in enumerate(order)}
+            ordered = sorted(self.lines, key=lambda sl: rank.get(sl[0], len(rank)))
+            write_atomic(self.path, b"".join(line for _, line in ordered))

@@ -50,7 +50,7 @@ class DirSink:
             self.output_for(job).unlink()
 
     def finish(self, jobs: list[Job]) -> None:
-        self.errors.close()
+        self.errors.close(order=[j.path for j in jobs])
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):
