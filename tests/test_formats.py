@@ -267,7 +267,8 @@ def test_ofd_of_the_corpus():
     assert p1[-1] == "号）文件精神，经研究，同意张阿三同志辞职。"  # `— 1 —` is page furniture
     assert raw.pages[1].lines == ["测试符路桥区卫生局办公室", "2011年3月10日", "测试符路桥区卫生局办公室 2011年3月10日印发"]
     assert len(raw.pages[0].boxes) == len(p1)
-    x0, top, x1, bottom = raw.pages[0].boxes[1]
+    box = raw.pages[0].boxes[1]
+    x0, top, x1, bottom = box.x0, box.top, box.x1, box.bottom
     assert 200 < x0 < x1 < 400 and 190 < top < bottom < 240  # centred under the letterhead (points)
     doc = extract_file(OFD_052)
     assert doc.meta.print_date == "2011-03-10"

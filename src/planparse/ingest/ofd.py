@@ -23,6 +23,7 @@ from lxml import etree
 from ..errors import CorruptFileError, EncryptedError
 from .base import Box, RawDocument, RawPage, RawTable, line_box
 from .lattice import ruled_tables
+from .pdf_layout import PageLine
 from .pdf import Item, _strip_page_numbers, _strip_running_lines, _to_raw_page, clean_line, join_cell_lines
 
 __all__ = ["read_ofd"]
@@ -274,12 +275,8 @@ def read_ofd(path: Path, data: bytes) -> RawDocument:
         pages.append(_page_items(page, len(pages) + 1))
     if not pages:
         raise CorruptFileError("damaged OFD: the document has no pages", path=str(path))
-    pages = [_strip_page_numbers(items) for items in pages]
-    pages = _strip_running_lines(pages)
-    raw_pages: list[RawPage] = []
-    for i, items in enumerate(pages):
-        rp = _to_raw_page(i + 1, items)
-        rp.boxes = [line_box(getattr(ln, "box", (0.0, 0.0, 0.0, 0.0))) for ln in rp.lines]
-        rp.lines = [str(ln) for ln in rp.lines]
-        raw_pages.append(rp)
+    # The PDF reader's page-furniture passes read boxed lines: the OFD's lines become the same items.
+    pages = [[PageLine(str(it), line_box(it.box)) if isinstance(it, _BoxedLine) else it for it in items] for items in pages]
+    pages = _strip_running_lines(_strip_page_numbers(pages))
+    raw_pages: list[RawPage] = [_to_raw_page(i + 1, items) for i, items in enumerate(pages)]
     return RawDocument(path=str(path), format="ofd", sha256="", pages=raw_pages, page_count=len(raw_pages))
