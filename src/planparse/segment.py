@@ -6,6 +6,7 @@ numbering seen so far: the next number at its level, under its parent or across 
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import cn2an
@@ -172,6 +173,9 @@ def lacks_line_structure(nt: NormalText, g: Grammars) -> bool:
     return total > 0 and (len(paras) == 1 or wide >= g.numbering.run_together_share * total)
 
 
+_INLINE_WINDOW = 32  # characters before an inline marker that `inline_after` may look at
+
+
 def _inline_starts(para: str, g: Grammars, anywhere_only: bool = False) -> list[int]:
     """Offsets inside `para` where an inline-capable marker could open a clause."""
     starts: set[int] = set()
@@ -179,7 +183,8 @@ def _inline_starts(para: str, g: Grammars, anywhere_only: bool = False) -> list[
         if not lvl.inline or (anywhere_only and not lvl.inline_anywhere):
             continue
         for m in compile_pattern(lvl.pattern.lstrip("^")).finditer(para):
-            if m.start() and lvl.compiled_inline_after.search(para[: m.start()]):
+            # Only the few characters before the marker decide (a window, so a huge line stays linear).
+            if m.start() and lvl.compiled_inline_after.search(para, max(0, m.start() - _INLINE_WINDOW), m.start()):
                 starts.add(m.start())
     return sorted(starts)
 
@@ -249,7 +254,7 @@ def _place(tree: _Tree, sp: _Span, g: Grammars, warnings: list) -> ClauseDraft |
     if ordinal not in expected and ordinal != 1:
         gap_ok = prev_under_parent < ordinal <= prev_under_parent + 3 or prev_global < ordinal <= prev_global + 3
         # An excerpt may start at `十、`: the first marker of its style is taken as it is.
-        first_of_style = prev_global == 0 and chinese and not any(c.rank <= rank for c in tree.clauses)
+        first_of_style = prev_global == 0 and chinese and not any(r <= rank for r in tree.last_at_rank)
         # An excerpt that skips items (`10.` then `38.` under a new `六、`): the first child of a new
         # parent may carry any later number, as long as the numbering still goes forward.
         excerpt_jump = sp.para_start and parent is not None and prev_under_parent == 0 and ordinal > prev_global
@@ -293,6 +298,7 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
     tree_ends: list[int] = []
     body_end = len(text)
     annex_start: int | None = None
+    label_at = [k for k, x in enumerate(spans) if x.para_start and _annex_label(x.text, g) is not None]
     i = 0
     while i < len(spans):
         sp = spans[i]
@@ -306,7 +312,8 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
                 # Each annex closes the tree before it. An attached 办法/条例 is read as a tree of its own
                 # (ids prefixed by the annex when the notice has clauses of its own, so ids stay unique);
                 # any other annex (tables, lists) holds no clauses.
-                nxt = next((k for k in range(i, len(spans)) if spans[k].para_start and _annex_label(spans[k].text, g) is not None), len(spans))
+                later = bisect.bisect_left(label_at, i)
+                nxt = label_at[later] if later < len(label_at) else len(spans)
                 tree_ends.append(sp.start)
                 if _holds_articles(spans[i:nxt], g):
                     attached = sum(1 for t in trees if t.prefix) + 1
