@@ -5,30 +5,19 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import json
-from pathlib import Path
-from typing import Optional
 
 from ..discover import Job
 from ..files import atomic_open
 from ..rows import CSV_HEADERS, CSV_TABLES
-from .json_dir import DirSink
+from .json_dir import StagedDirSink
 
 ROWS_DIR = "_rows"
 
 
-class CsvSink(DirSink):
+class CsvSink(StagedDirSink):
     mode = "csv"
-
-    def output_for(self, job: Job) -> Path:
-        return self.out / ROWS_DIR / (job.rel + ".rows.json")
-
-    def recorded_sha(self, job: Job) -> Optional[str]:
-        try:
-            with open(self.output_for(job), encoding="utf-8") as f:
-                return json.load(f)["sha256"]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+    stage_dir = ROWS_DIR
+    suffix = ".rows.json"
 
     def finish(self, jobs: list[Job]) -> None:
         super().finish(jobs)
@@ -40,12 +29,7 @@ class CsvSink(DirSink):
                 f = stack.enter_context(atomic_open(self.out / f"{name}.csv", "w", encoding="utf-8", newline=""))
                 f.write(csv_text(CSV_HEADERS[name], []))  # BOM + header, as emit writes every CSV
                 writers[name] = csv.writer(f, lineterminator="\r\n")
-            for job in jobs:  # input order: the CSVs do not depend on which worker finished first
-                try:
-                    with open(self.output_for(job), encoding="utf-8") as f:
-                        rows = json.load(f)["rows"]
-                except (OSError, ValueError, KeyError):
-                    continue  # failed document: in _errors.jsonl
+            for rows in self.staged(jobs, "rows"):
                 for name in CSV_TABLES:
                     for r in rows.get(name, []):
                         writers[name].writerow(["" if v is None else v for v in r])

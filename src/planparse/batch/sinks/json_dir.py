@@ -55,3 +55,31 @@ class DirSink:
     def abort(self) -> None:
         with contextlib.suppress(Exception):
             self.errors.f.close()
+
+
+class StagedDirSink(DirSink):
+    """A directory sink whose workers stage one small JSON file per document (`stage_dir`, `suffix`),
+    gathered into the final tables in input order when the batch ends (csv, parquet)."""
+
+    stage_dir = ""
+    suffix = ""
+
+    def output_for(self, job: Job) -> Path:
+        return self.out / self.stage_dir / (job.rel + self.suffix)
+
+    def recorded_sha(self, job: Job) -> Optional[str]:
+        try:
+            with open(self.output_for(job), encoding="utf-8") as f:
+                return json.load(f)["sha256"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def staged(self, jobs: list[Job], key: str):
+        """Each document's staged `key` in input order, so the tables do not depend on which worker
+        finished first; a failed document has none (it is in _errors.jsonl)."""
+        for job in jobs:
+            try:
+                with open(self.output_for(job), encoding="utf-8") as f:
+                    yield json.load(f)[key]
+            except (OSError, ValueError, KeyError):
+                continue

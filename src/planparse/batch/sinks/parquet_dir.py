@@ -6,9 +6,6 @@ files are written from them at the end, in input order, each atomically. `--resu
 changed documents again: the rows of the others come from their staged files, unchanged."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Optional
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -16,7 +13,7 @@ import pyarrow.parquet as pq
 from ..discover import Job
 from ..files import atomic_open
 from ..tables import SCHEMA, TABLES
-from .json_dir import DirSink
+from .json_dir import StagedDirSink
 
 TABLES_DIR = "_tables"
 
@@ -41,28 +38,15 @@ def _typed(value, kind: str):
     return value
 
 
-class ParquetSink(DirSink):
+class ParquetSink(StagedDirSink):
     mode = "tables"
-
-    def output_for(self, job: Job) -> Path:
-        return self.out / TABLES_DIR / (job.rel + ".tables.json")
-
-    def recorded_sha(self, job: Job) -> Optional[str]:
-        try:
-            with open(self.output_for(job), encoding="utf-8") as f:
-                return json.load(f)["sha256"]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+    stage_dir = TABLES_DIR
+    suffix = ".tables.json"
 
     def finish(self, jobs: list[Job]) -> None:
         super().finish(jobs)
         columns = {name: [[] for _ in SCHEMA[name]] for name in TABLES}
-        for job in jobs:  # input order: the files do not depend on which worker finished first
-            try:
-                with open(self.output_for(job), encoding="utf-8") as f:
-                    tables = json.load(f)["tables"]
-            except (OSError, ValueError, KeyError):
-                continue  # failed document: in _errors.jsonl
+        for tables in self.staged(jobs, "tables"):
             for name in TABLES:
                 kinds = [t for _, t in SCHEMA[name]]
                 for row in tables.get(name, []):
