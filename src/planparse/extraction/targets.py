@@ -69,6 +69,7 @@ class _Compiled:
         self.unit_at = re.compile(r"(?:" + g.units.regex.pattern + ")")  # .match(s, pos): a unit right at pos
         self.han_after = re.compile(r"^\s*(?:的)?\p{Han}")
         self.level_verb_end = re.compile(r"(?:" + _words_alt(tr.level_verbs) + r")\s*$")
+        self.metric_end = re.compile("(?:" + _words_alt(tr.metric_end_words) + ")")
         self.subject_split = re.compile(r"[、和及与]")
 
 
@@ -285,7 +286,7 @@ def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | No
     cut = len(s)
     if base:
         cut = min(cut, base.start())
-    for rx in [cc.distribute] + [r for r, _ in cc.cmp_before] + [r for r, _ in cc.directions] + [re.compile(r"(?:达到|达|为|控制在|稳定在|提高到|提升至|保持在)")]:
+    for rx in [cc.distribute] + [r for r, _ in cc.cmp_before] + [r for r, _ in cc.directions] + [cc.metric_end]:
         m = rx.search(s, 1) if s else None
         while m and len(m.group(0)) == 1 and s[m.end():].strip():
             m = rx.search(s, m.end())  # a one-character comparator (超) only right before the number: 超标天数 stays

@@ -297,6 +297,8 @@ class TargetRules(_Rule):
     count_verbs: list[str]  # 培育3家以上企业: a count with a verb before it is a goal
     predicates: list[str]  # words that make a following number a stated level (达到, 控制在, 比重)
     level_verbs: list[str]  # a number right after these is the goal even when a noun follows (提升至10天趋势预报)
+    # A target's metric ends where one of these predicates starts (`煤炭消费比重达到…` → 煤炭消费比重).
+    metric_end_words: list[str] = ["达到", "达", "为", "控制在", "稳定在", "提高到", "提升至", "保持在"]
     subject_starters: list[str]  # a comma-clause starting with these has no subject of its own (比, 占)
     scope_pattern: Pattern  # 全省, 各设区市 … at the start of a metric phrase
     goal_section: Pattern = Pattern(pattern="(?!)")  # a heading of goals (主要目标): its time expression governs its goals
