@@ -32,6 +32,7 @@ import pypdfium2.raw as pdfium_c
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
 from .base import LineBox, RawDocument, RawPage, RawTable, line_box
 from .ocr import DocumentOcr, OcrLine, OcrMode
+from .pdf_tables import ruled_tables
 from .pdf_layout import Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
 
 __all__ = ["read_pdf", "clean_line", "join_cell_lines", "TABLE_SETTINGS"]
@@ -383,14 +384,20 @@ def _plumber_to_user(box: tuple[float, float, float, float], page) -> tuple[floa
 
 def _find_tables(plumber_page) -> list[tuple[tuple[float, float, float, float], list[list[str | None]]]]:
     """Ruled tables of one pdfplumber page: [(bbox in pdfplumber coordinates, rows)]."""
-    found = []
-    for table in plumber_page.find_tables(TABLE_SETTINGS):
-        rows = table.extract(x_tolerance=3, y_tolerance=3)
+    return _tables_of_text(
+        (table.bbox, table.extract(x_tolerance=3, y_tolerance=3)) for table in plumber_page.find_tables(TABLE_SETTINGS)
+    )
+
+
+def _tables_of_text(found) -> list[tuple[tuple[float, float, float, float], list[list[str | None]]]]:
+    """The found (bbox, rows) that are tables, their cells' lines joined."""
+    out = []
+    for bbox, rows in found:
         rows = [[join_cell_lines(c) for c in row] for row in rows]
         if not _is_grid_of_text(rows):
             continue  # a page frame or a framed paragraph, not a table: its text stays in the lines
-        found.append((table.bbox, rows))
-    return found
+        out.append((bbox, rows))
+    return out
 
 
 def _is_grid_of_text(rows: list[list[str | None]]) -> bool:
@@ -566,10 +573,16 @@ def _read_page(page: pdfium.PdfPage, index: int, plumber: _Plumber) -> list[Item
                 return found[1]
         tables: list[tuple[tuple, list]] = []
         if scan.may_have_table and textpage.count_chars() > 0:
-            found = plumber.analyse(index, find_tables=True, pdfium_chars=_count_visible(textpage.get_text_range()))
-            if found and found[1] is not None:
-                return found[1]
-            tables = found[0] if found else []
+            if page.get_rotation() == 0:
+                # pdfplumber's table finder on pdfium's paths and characters: pdfminer need not
+                # parse the page again (pdfplumber's coordinates are those of the displayed page,
+                # so a rotated page stays with pdfplumber itself)
+                tables = _tables_of_text(ruled_tables(page, textpage, TABLE_SETTINGS))
+            else:
+                found = plumber.analyse(index, find_tables=True, pdfium_chars=_count_visible(textpage.get_text_range()))
+                if found and found[1] is not None:
+                    return found[1]
+                tables = found[0] if found else []
         return _pdfium_items(textpage, tables, index + 1)
     finally:
         textpage.close()
