@@ -15,7 +15,7 @@ def test_the_merged_dictionary_is_built_once_into_the_cache_directory(tmp_path):
     assert first.returncode == 0, first.stderr
     assert "'非化石能源消费比重'" in first.stdout and "'省工业和信息化厅'" in first.stdout  # the grammars' words
     files = sorted(p.suffix for p in (tmp_path / "cache").iterdir())
-    assert files == [".cache", ".dict", ".places"]  # merged dictionary, its place names, jieba's parsed form
+    assert files == [".cache", ".dict", ".places", ".verbs"]  # merged dictionary, its place names and verbs, jieba's parsed form
     stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").iterdir()}
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert second.stdout == first.stdout
@@ -29,3 +29,33 @@ def test_place_names_agree_with_the_tagger(name):
 
     expected = next((w.flag == "ns" and len(w.word) >= 2 for w in words._tagger().lcut(name)), False)
     assert words.starts_with_place(name) == expected
+
+
+# Made-up phrases of the shapes the targets and agencies stages ask about: dictionary words, runs of
+# single characters only the HMM cuts (names the dictionary lacks), digits and Latin letters.
+_PHRASES = ["加快培育", "到2025年建成", "全面推进VOCs治理", "力争打造", "新建充电桩3000个", "鄂湘赣皖协同推进",
+            "滇黔桂苏浙沪", "着力引育", "区住建局牵头", "完成 PM2.5 监测", "累计达到", "推动昆玉楚雄"]
+
+
+@pytest.mark.parametrize("text", _PHRASES)
+def test_the_light_tagger_gives_jiebas_words_and_tags(text):
+    from planparse import words
+
+    tagger = words._tagger()
+    light = [(w, tagger.word_tag_tab.get(w, "x") if flag is None else flag)
+             for w, flag in words._tagged(text, words.tokenizer())]
+    assert light == [(p.word, p.flag) for p in tagger.lcut(text)]
+    last = tagger.lcut(text[-8:])[-1]
+    assert words.ends_with_verb(text) == last.flag.startswith("v")
+
+
+def test_verbs_and_places_are_answered_without_jiebas_tagger():
+    """The tagger's tables cost ~110 MB: asking about verbs and places, HMM runs included, loads none of them."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    code = ("import sys; from planparse import words; "
+            "r = [words.ends_with_verb(t) for t in ('加快培育', '到2025年建成', '推动昆玉楚雄')]; "
+            "r.append(words.starts_with_place('昆玉楚雄联合办公室')); "
+            "print(r, any(m.startswith('jieba.posseg') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[True, True, False, False] False"

@@ -6,15 +6,16 @@ in it so that segmentation never splits `非化石能源消费比重` or `省工
 Start-up cost is most of a short document's: the merged dictionary is written once to a cache
 directory, named by the hash of its words, and jieba keeps its parsed form (a marshal cache) beside
 it, so a new process loads one file instead of parsing 350,000 lines and adding a thousand words.
-Place names (tag `ns`) come from the same build as a small word list; jieba's part-of-speech
-tagger (two more copies of the dictionary, ~100 MB) is loaded only for a name that starts with
-a word the dictionary does not know.
+Place names (tag `ns`) and verbs (tags `v…`) come from the same build as small word lists; jieba's
+part-of-speech tagger (two more copies of the dictionary, ~100 MB) is loaded only for a name that
+starts with a word the dictionary does not know, or a text whose last word only its HMM can find.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import os
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -62,16 +63,16 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _merged_dictionary(words: list[tuple[str, int, str]]) -> tuple[Path, Path]:
-    """(merged dictionary, its place names), built once per word list and jieba version."""
+def _merged_dictionary(words: list[tuple[str, int, str]]) -> tuple[Path, Path, Path]:
+    """(merged dictionary, its place names, its verbs), built once per word list and jieba version."""
     jieba = _import_jieba()
 
     base = Path(jieba.__file__).with_name("dict.txt")
     own = "".join(f"{w} {f} {t}\n" for w, f, t in words)
     key = hashlib.sha256(f"{jieba.__version__}|{base.stat().st_size}|{own}".encode("utf-8")).hexdigest()[:16]
     directory = cache_dir()
-    merged, places = directory / f"jieba-{key}.dict", directory / f"jieba-{key}.places"
-    if not (merged.exists() and places.exists()):
+    merged, places, verbs = (directory / f"jieba-{key}.{kind}" for kind in ("dict", "places", "verbs"))
+    if not (merged.exists() and places.exists() and verbs.exists()):
         text = base.read_text(encoding="utf-8")
         if not text.endswith("\n"):
             text += "\n"
@@ -81,8 +82,9 @@ def _merged_dictionary(words: list[tuple[str, int, str]]) -> tuple[Path, Path]:
             if len(parts) >= 3:
                 tags[parts[0]] = parts[2]  # later lines win, as in jieba's tagger
         _write_atomic(places, "".join(w + "\n" for w, t in tags.items() if t == "ns"))
-        _write_atomic(merged, text + own)  # last: its presence means both are complete
-    return merged, places
+        _write_atomic(verbs, "".join(w + "\n" for w, t in tags.items() if t.startswith("v")))
+        _write_atomic(merged, text + own)  # last: its presence means all are complete
+    return merged, places, verbs
 
 
 def _import_jieba():
@@ -117,20 +119,22 @@ def tokenizer(g=None):
             g = load_grammars(None)
         words = _words(g)
         try:
-            merged, places = _merged_dictionary(words)
+            merged, places, verbs = _merged_dictionary(words)
         except OSError:  # no writable cache anywhere: the slow way, in memory
             tok = jieba.Tokenizer()
             for word, freq, tag in words:
                 tok.add_word(word, freq, tag)
-            place_names = None
+            place_names = verb_words = None
         else:
             tok = jieba.Tokenizer(dictionary=str(merged))
             tok.tmp_dir = str(merged.parent)
             tok.cache_file = merged.stem + ".cache"
             place_names = frozenset(places.read_text(encoding="utf-8").split())
+            verb_words = frozenset(verbs.read_text(encoding="utf-8").split())
         tok.initialize()
         _state[key] = tok
         _state[("places", key)] = place_names
+        _state[("verbs", key)] = verb_words
         return tok
 
 
@@ -163,8 +167,12 @@ def starts_with_place(text: str, g=None) -> bool:
             run += w
         if len(run) == 1 or tok.FREQ.get(run):
             return False  # the tagger yields single characters here
-    for w in _tagger(g).lcut(text):
-        return w.flag == "ns" and len(w.word) >= 2
+    if places is None:  # no word lists (no writable cache): jieba's own tagger
+        for w in _tagger(g).lcut(text):
+            return w.flag == "ns" and len(w.word) >= 2
+        return False
+    for word, flag in _tagged(text, tok):
+        return (word in places if flag is None else flag == "ns") and len(word) >= 2
     return False
 
 
@@ -194,12 +202,110 @@ def posseg(text: str, g=None):
     return _tagger(g).lcut(text)
 
 
+# jieba's tagger, without its tag table. `jieba.posseg` builds a table of the whole dictionary's
+# tags when imported (+55 MB) and POSTokenizer another over the merged dictionary (+55 MB); the two
+# questions asked of it here (is this word a place, a verb?) need only the word lists written with
+# the merged dictionary and, for runs of characters that are no word, the tagger's HMM (7 MB).
+# The patterns are jieba.posseg's own: re_han_internal, re_skip_internal, re_han_detail, re_skip_detail.
+_TAGGER_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
+_TAGGER_SKIP = re.compile("(\r\n|\\s)")
+_HMM_BLOCK = re.compile("([\u4E00-\u9FD5]+)")
+_HMM_SKIP = re.compile("([\\.0-9]+|[a-zA-Z0-9]+)")
+_ENG = re.compile("[a-zA-Z0-9]+")
+_NUM = re.compile("[\\.0-9]+")
+
+
+def _hmm_model():
+    """jieba's part-of-speech HMM (its tables and viterbi), loaded from jieba's files by path: importing
+    them as jieba.posseg.* would run the package's __init__, which builds the default tagger."""
+    with _lock:
+        model = _state.get("hmm")
+        if model is None:
+            import importlib.util
+
+            base = Path(_import_jieba().__file__).with_name("posseg")
+            parts = {}
+            for name in ("char_state_tab", "prob_start", "prob_trans", "prob_emit", "viterbi"):
+                spec = importlib.util.spec_from_file_location(f"planparse._jieba_pos_{name}", base / f"{name}.py")
+                module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+                spec.loader.exec_module(module)  # type: ignore[union-attr]
+                parts[name] = module
+            model = _state["hmm"] = (parts["viterbi"].viterbi, parts["char_state_tab"].P, parts["prob_start"].P,
+                                     parts["prob_trans"].P, parts["prob_emit"].P)
+        return model
+
+
+def _hmm_words(run: str):
+    """POSTokenizer.__cut_detail: a run of characters that is no dictionary word, cut and tagged by the HMM."""
+    for blk in _HMM_BLOCK.split(run):
+        if _HMM_BLOCK.match(blk):
+            viterbi, states, start, trans, emit = _hmm_model()
+            _, tags = viterbi(blk, states, start, trans, emit)
+            begin = nexti = 0
+            for i, ch in enumerate(blk):
+                pos = tags[i][0]
+                if pos == "B":
+                    begin = i
+                elif pos == "E":
+                    yield blk[begin: i + 1], tags[i][1]
+                    nexti = i + 1
+                elif pos == "S":
+                    yield ch, tags[i][1]
+                    nexti = i + 1
+            if nexti < len(blk):
+                yield blk[nexti:], tags[nexti][1]
+        else:
+            for x in _HMM_SKIP.split(blk):
+                if x:
+                    yield x, "m" if _NUM.match(x) else "eng" if _ENG.match(x) else "x"
+
+
+def _tagged(text: str, tok):
+    """jieba's tagger (POSTokenizer.cut, HMM on) word by word: (word, flag), the flag None where the
+    tagger gives the dictionary's tag of the word (the caller looks the word up in a word list)."""
+    for blk in _TAGGER_BLOCK.split(text):
+        if _TAGGER_BLOCK.match(blk):
+            route: dict = {}
+            tok.calc(blk, tok.get_DAG(blk), route)
+            x, buf = 0, ""
+            while x <= len(blk):
+                y = route[x][1] + 1 if x < len(blk) else x + 1
+                if x < len(blk) and y - x == 1:
+                    buf += blk[x:y]  # single characters gather until a word or the end
+                else:
+                    if len(buf) == 1:
+                        yield buf, None
+                    elif buf and not tok.FREQ.get(buf):
+                        yield from _hmm_words(buf)
+                    else:
+                        yield from ((ch, None) for ch in buf)
+                    buf = ""
+                    if x < len(blk):
+                        yield blk[x:y], None
+                x = y
+        else:
+            for x in _TAGGER_SKIP.split(blk):
+                if _TAGGER_SKIP.match(x):
+                    yield x, "x"
+                else:
+                    eng = bool(_ENG.match(x))
+                    yield from ((ch, "m" if _NUM.match(ch) else "eng" if eng else "x") for ch in x)
+
+
 def ends_with_verb(text: str, g=None) -> bool:
     """True when the last word of `text` is a verb (jieba tags v, vn, vd …): `培育`, `引育`, `打造`."""
     text = text.rstrip()
     if not text or not _is_han(text[-1]):
         return False
-    last = None
-    for w in posseg(text[-8:], g):
-        last = w
-    return last is not None and last.flag.startswith("v")
+    tail = text[-8:]
+    tok = tokenizer(g)
+    verbs = _state[("verbs", id(g))]
+    if verbs is None:  # no word lists (no writable cache): jieba's own tagger
+        last = None
+        for w in posseg(tail, g):
+            last = w
+        return last is not None and last.flag.startswith("v")
+    word, flag = "", "x"
+    for word, flag in _tagged(tail, tok):
+        pass
+    return word in verbs if flag is None else flag.startswith("v")
