@@ -1,20 +1,22 @@
 """Benchmark on real PDFs: planparse's whole pipeline against pdfplumber's extract_text, side by side.
 
-    python bench/bench_pdf.py [--reps 3] [--rss-pages 500] [--json out.json]
+    python bench/bench_pdf.py [--reps 3] [--rss-pages 500] [--ocr never|auto] [--json out.json]
 
 In one run, on the same files, the median of --reps runs (after one untimed warm-up) of
-  * planparse.extract(path)                 -- the whole pipeline up to the validated Document
+  * planparse's whole pipeline up to the validated Document (`extract_file(path, ocr=--ocr)`)
   * pdfplumber.open(path) + extract_text()  -- every page
-over four groups:
+over five groups:
   real        the text-layer PDFs of ../shared/corpus/real (files without a text layer are skipped)
-  rendered    the samples as LibreOffice exports them (tests/fixtures/office) and as reportlab renders
-              them (tools/render_pdf.py), files without ruled tables
+  office      the samples as LibreOffice exports them (tests/fixtures/office), files without ruled tables
+  reportlab   the samples as reportlab renders them (tools/render_pdf.py), files without ruled tables
   text pages  every page of all those files without table ruling, gathered into one PDF
   table pages every page of all those files whose ruling may form a table (the pages planparse sends
               to pdfplumber's table finder), gathered into one PDF
 x = pdfplumber time / planparse time (> 1: planparse is faster). Then the peak RSS of
-`planparse extract` (a fresh process) on PDFs of 100, 250 and --rss-pages pages made by
+`planparse extract --ocr MODE` (a fresh process) on PDFs of 100, 250 and --rss-pages pages made by
 concatenating the real PDFs (pypdfium2), to show that memory does not grow with the page count.
+--ocr is `never` by default: pdfplumber reads the text layer only, and so does planparse then
+(with `auto` planparse also OCRs the pages that have no text layer: bench_ocr.py measures that).
 The machine may be shared: only the ratios, measured side by side, are meant to be compared.
 """
 from __future__ import annotations
@@ -67,7 +69,7 @@ def _has_text_layer(path: Path) -> bool:
     from planparse.ingest import read
 
     try:
-        read(path)
+        read(path, ocr="never")
         return True
     except PlanparseError:
         return False
@@ -93,13 +95,13 @@ def _pages(path: Path) -> int:
         return len(pdf)
 
 
-def _time_group(name: str, files: list[Path], reps: int, per_file: bool) -> dict:
-    import planparse
+def _time_group(name: str, files: list[Path], reps: int, per_file: bool, ocr: str) -> dict:
+    from planparse.pipeline import extract_file
 
     rows = []
     for f in files:
         pages = _pages(f)
-        pp = _median(lambda: planparse.extract(f), reps)
+        pp = _median(lambda: extract_file(f, ocr=ocr), reps)  # type: ignore[arg-type]
         pl = _median(lambda: _plumber(f), reps)
         rows.append({"file": f.name, "pages": pages, "planparse_s": pp, "pdfplumber_s": pl})
         if per_file:
@@ -113,15 +115,17 @@ def _time_group(name: str, files: list[Path], reps: int, per_file: bool) -> dict
     return {"group": name, "files": rows, "pages": pages, "planparse_s": pp, "pdfplumber_s": pl, "ratio": pl / pp}
 
 
-def _peak_rss_mb(path: Path) -> float:
-    """Peak RSS of `python -m planparse.cli extract PATH` in a fresh process (ru_maxrss of the child)."""
+def _peak_rss_mb(path: Path, ocr: str) -> float:
+    """Peak RSS of `python -m planparse.cli extract PATH --ocr OCR` in a fresh process (ru_maxrss of the child)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     code = (
         "import resource, subprocess, sys\n"
-        "r = subprocess.run([sys.executable, '-m', 'planparse.cli', 'extract', sys.argv[1], '-o', '/dev/null'])\n"
+        "r = subprocess.run([sys.executable, '-m', 'planparse.cli', 'extract', sys.argv[1], '--ocr', sys.argv[2],"
+        " '-o', '/dev/null'])\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env, timeout=3600)
+    out = subprocess.run([sys.executable, "-c", code, str(path), ocr], capture_output=True, text=True, env=env,
+                         timeout=3600)
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
@@ -129,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--rss-pages", type=int, default=500)
+    ap.add_argument("--ocr", choices=("never", "auto"), default="never")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     from tools.render_pdf import render_sample
@@ -140,17 +145,18 @@ def main(argv: list[str] | None = None) -> int:
         office = sorted(OFFICE.glob("*.pdf"))
         rendered = office + reportlab
         table_pages = {p: _table_pages(p) for p in real + rendered}
-        rendered_plain = [p for p in rendered if not table_pages[p]]
         text_only = _gather([(p, [i for i in range(_pages(p)) if i not in set(tp)]) for p, tp in table_pages.items()],
                             tmpd / "text_pages.pdf")
         tables = _gather(list(table_pages.items()), tmpd / "table_pages.pdf")
-        print(f"planparse vs pdfplumber extract_text, median of {args.reps} runs "
+        print(f"planparse (--ocr {args.ocr}) vs pdfplumber extract_text, median of {args.reps} runs "
               f"(x = pdfplumber time / planparse time)", flush=True)
         groups = [
-            _time_group("real", real, args.reps, per_file=True),
-            _time_group("rendered", rendered_plain, args.reps, per_file=True),
-            _time_group("text pages", [text_only], args.reps, per_file=False),
-            _time_group("table pages", [tables], args.reps, per_file=False),
+            _time_group("real", real, args.reps, per_file=True, ocr=args.ocr),
+            _time_group("office", [p for p in office if not table_pages[p]], args.reps, per_file=True, ocr=args.ocr),
+            _time_group("reportlab", [p for p in reportlab if not table_pages[p]], args.reps, per_file=True,
+                        ocr=args.ocr),
+            _time_group("text pages", [text_only], args.reps, per_file=False, ocr=args.ocr),
+            _time_group("table pages", [tables], args.reps, per_file=False, ocr=args.ocr),
         ]
         rss = []
         sources = [(p, list(range(_pages(p)))) for p in real]
@@ -166,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                         break
             big = _gather(picked, tmpd / f"concat_{target}.pdf")
             t0 = time.perf_counter()
-            mb = _peak_rss_mb(big)
+            mb = _peak_rss_mb(big, args.ocr)
             rss.append({"pages": target, "peak_rss_mb": mb, "wall_s": time.perf_counter() - t0})
             print(f"  peak RSS  {target:4d} pages: {mb:6.1f} MB ({time.perf_counter() - t0:.1f} s)", flush=True)
     if args.json:

@@ -1,0 +1,95 @@
+"""Ruled tables read from pdfium's own paths and characters (ingest/pdf_tables.py) are the tables
+pdfplumber's finder reads from pdfminer's parse of the same page, without pdfminer."""
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pytest
+
+from planparse.ingest import read
+from planparse.ingest.pdf import TABLE_SETTINGS, _plumber_to_user, _scan_page
+from planparse.ingest.pdf_tables import ruled_tables
+from tests.conftest import ROOT
+
+OFFICE = ROOT / "tests" / "fixtures" / "office"
+REAL = ROOT.parent / "shared" / "corpus" / "real"
+
+
+def _pdf(folder, prefix: str):
+    found = sorted(folder.glob(f"{prefix}_*.pdf"))
+    if not found:
+        pytest.skip(f"no {prefix}_*.pdf in {folder}")
+    return found[0]
+
+
+@pytest.mark.parametrize("folder, prefix", [
+    (OFFICE, "001"),  # LibreOffice: annex tables, one of them 20 narrow columns of vertical text
+    (REAL, "003"),    # 福州 数字化绿色化改造: a ruled table of targets
+    (REAL, "005"),    # 巴中 生态环境保护规划: an indicator table with a subscript (PM2.5)
+    (REAL, "024"),    # 达州: a framed page whose ruling forms no table of text
+])
+def test_pdfium_tables_are_pdfplumbers(folder, prefix):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    path = _pdf(folder, prefix)
+    compared = 0
+    with pdfium.PdfDocument(str(path)) as doc, pdfplumber.open(str(path)) as plumber:
+        for index in range(len(doc)):
+            page = doc[index]
+            if not _scan_page(page).may_have_table:
+                continue
+            textpage = page.get_textpage()
+            ours = ruled_tables(page, textpage, TABLE_SETTINGS)
+            theirs = [(_plumber_to_user(t.bbox, plumber.pages[index]), t.extract(x_tolerance=3, y_tolerance=3))
+                      for t in plumber.pages[index].find_tables(TABLE_SETTINGS)]
+            assert [rows for _, rows in ours] == [rows for _, rows in theirs], (path.name, index + 1)
+            for (box, _), (their_box, _) in zip(ours, theirs):
+                assert box == pytest.approx(their_box, abs=0.5)
+            compared += 1
+    assert compared >= 1
+
+
+def test_a_lone_space_object_still_ends_a_word():
+    """LibreOffice writes the space of `OBD 故障诊断仪` as an empty text object, which pdfium's text
+    page leaves out; in a table cell it still separates the words, as in the document."""
+    doc = read(OFFICE / "004_f8539a09ccbc65f7.pdf")
+    cells = [c for p in doc.pages for t in p.tables for row in t.rows for c in row if c and "诊断仪" in c]
+    assert cells and all("OBD 故障诊断仪" in c for c in cells)
+
+
+def _one_table_page(tmp_path, rotation: int):
+    with pdfium.PdfDocument(str(OFFICE / "004_f8539a09ccbc65f7.pdf")) as doc:
+        index = next(i for i in range(len(doc)) if _scan_page(doc[i]).may_have_table)
+        one = pdfium.PdfDocument.new()
+        one.import_pages(doc, [index])
+        one[0].set_rotation(rotation)
+        path = tmp_path / f"table_page_{rotation}.pdf"
+        one.save(str(path))
+        one.close()
+    return path
+
+
+def test_table_pages_are_not_parsed_by_pdfminer(tmp_path, monkeypatch):
+    from planparse.ingest import pdf as pdf_mod
+
+    def boom(*a, **k):
+        raise AssertionError("pdfplumber used on an upright table page")
+
+    monkeypatch.setattr(pdf_mod._Plumber, "analyse", boom)
+    page = read(_one_table_page(tmp_path, 0)).pages[0]
+    assert page.tables and page.tables[0].rows[0][0] == "序号"
+
+
+def test_a_rotated_table_page_keeps_pdfplumbers_finder(tmp_path, monkeypatch):
+    """pdfplumber measures the page as displayed (/Rotate applied), pdfium's objects are in user
+    space: a rotated page is read by pdfplumber's finder, as before."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from planparse.ingest import pdf as pdf_mod
+
+    calls = []
+    analyse = pdf_mod._Plumber.analyse
+    monkeypatch.setattr(pdf_mod._Plumber, "analyse", lambda self, *a, **k: calls.append(a) or analyse(self, *a, **k))
+    path = _one_table_page(tmp_path, 90)
+    page = read(path).pages[0]
+    assert len(calls) == 1
+    with pdfplumber.open(str(path)) as plumber:
+        expected = [rows for _, rows in pdf_mod._find_tables(plumber.pages[0])]
+    assert expected and [t.rows for t in page.tables] == expected
