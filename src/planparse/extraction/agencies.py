@@ -58,6 +58,8 @@ class AgencyParser:
         label_words = "|".join(re.escape(w) for w, _ in labels) or r"(?!)"
         # `牵头单位:甲 参加单位:乙`: a space (kept by normalise) before a label separates two fields.
         self.label_gap = re.compile(rf"\s+(?=(?:{label_words})\s*[:：])")
+        # `责任单位：市生态环境局、市公安局。` as a sentence of its own (built once, asked of every clause)
+        self.label_sentence = re.compile(rf"(?:^|(?<=[。；\n]))\s*(?:{label_words})\s*[:：][^。\n（(]*") if labels else None
 
     # -- names -------------------------------------------------------------------------------
     def _is_base(self, name: str) -> bool:
@@ -282,9 +284,8 @@ class AgencyParser:
             if ag is not None and not ag.is_empty():
                 out.append(ag)
         # `责任单位：市生态环境局、市公安局。` as a sentence of its own, outside brackets.
-        if self.labels:
-            words = "|".join(re.escape(w) for w, _ in self.labels)
-            for m in re.finditer(rf"(?:^|(?<=[。；\n]))\s*(?:{words})\s*[:：][^。\n（(]*", text):
+        if self.label_sentence is not None:
+            for m in self.label_sentence.finditer(text):
                 if any(a.span and a.span[0] <= offset + m.start() < a.span[1] for a in out):
                     continue
                 ag = self.entry(m.group(0).strip(), clause_id=clause_id, span=(offset + m.start(), offset + m.end()))

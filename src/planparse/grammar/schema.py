@@ -86,9 +86,9 @@ class ScrapeHeader(_Rule):
 
     _words = field_validator("fields")(classmethod(lambda cls, v: check_words(v)))
 
-    @property
+    @functools.cached_property
     def label(self):
-        """A field label and its colon; group `label`."""
+        """A field label and its colon; group `label` (built once: normalise asks it of every line)."""
         alt = "|".join(re.escape(w) for w in sorted(set(self.fields), key=len, reverse=True))
         return compile_pattern(rf"(?P<label>{alt})\s*[:：]")
 
