@@ -318,9 +318,18 @@ def _unit_splits_a_word(upto_unit: str, after: str, g: Grammars) -> bool:
 
 
 def _counted_thing(tail: str) -> str | None:
-    """The noun phrase after a count, to the end of its comma-clause: what is counted."""
-    thing = re.split(r"[，,；;。：:、]", tail, maxsplit=1)[0].strip()
-    return thing.removeprefix("的") or None
+    """The noun phrase after a count, to the end of its comma-clause (outside brackets: `县（市、区）`): what
+    is counted."""
+    depth, end = 0, len(tail)
+    for i, ch in enumerate(tail):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "，,；;。：:、":
+            end = i
+            break
+    return tail[:end].strip().removeprefix("的") or None
 
 
 def _groups(sentence: str, cands: list[Candidate], cc: _Compiled) -> list[list[Candidate]]:
@@ -461,6 +470,8 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             unit = c.unit if c.unit is not None else last.unit
             if c.counted and len(metrics) == len(set(metrics)) <= 1:
                 metric = c.counted  # the counted thing, never the verb before it
+            elif not metric and cc.han_after.match(sentence[c.end:]):
+                metric = _counted_thing(sentence[c.end:])  # `60%的城市社区达到创建要求`: the share of what follows
             t = Target(
                 metric=metric, scope=scope, value=c.value, value_max=c.value_max, unit=unit,
                 comparator=comparator, direction=c.direction or direction_val,
