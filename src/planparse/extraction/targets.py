@@ -16,7 +16,7 @@ import regex as re
 from ..grammar import Grammars
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
-from ..words import ends_with_verb, splits_a_word, starts_with_verb
+from ..words import ends_with_verb, is_word, spanning_word, splits_a_word, starts_with_verb
 from ..text import SpanSet
 from .deadlines import TimeExpr, Windows, find_time_expressions, is_past
 
@@ -313,8 +313,12 @@ def _after_leading_times(sentence: str, start: int, end: int, times: list[TimeEx
     return sentence[start:end]
 
 def _unit_splits_a_word(upto_unit: str, after: str, g: Grammars) -> bool:
-    """A one-character measure word that jieba reads as the start of a longer word (`部` in `部门`)."""
-    return len(upto_unit) > 0 and bool(after) and splits_a_word(upto_unit[-1:], after, g) and upto_unit[-1] in g.units.measure_words
+    """A one-character measure word that jieba reads as the start of a longer word (`部` in `部门`); not
+    when the rest of that word is a noun of its own (`颗卫星` is 颗 + 卫星)."""
+    if not upto_unit or not after or upto_unit[-1] not in g.units.measure_words:
+        return False
+    word = spanning_word(upto_unit[-1:], after, g)
+    return word is not None and not (len(word) >= 3 and is_word(word[1:], g))
 
 
 def _counted_thing(tail: str) -> str | None:
