@@ -6,9 +6,11 @@ in it so that segmentation never splits `非化石能源消费比重` or `省工
 Start-up cost is most of a short document's: the merged dictionary is written once to a cache
 directory, named by the hash of its words, and jieba keeps its parsed form (a marshal cache) beside
 it, so a new process loads one file instead of parsing 350,000 lines and adding a thousand words.
-Place names (tag `ns`) and verbs (tags `v…`) come from the same build as small word lists; jieba's
-part-of-speech tagger (two more copies of the dictionary, ~100 MB) is loaded only for a name that
-starts with a word the dictionary does not know, or a text whose last word only its HMM can find.
+Place names (tag `ns`) and verbs (tags `v…`) come from the same build as small word lists: the
+questions asked of jieba's part-of-speech tagger (is this word a place, a verb?) are answered from
+them and, for runs of characters that are no word, from the tagger's HMM tables (`_tagged`); the
+tagger itself (two more copies of the dictionary, ~110 MB) is loaded only when no cache directory
+can be written.
 """
 from __future__ import annotations
 
@@ -180,18 +182,29 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
-def splits_a_word(left: str, right: str, g=None) -> bool:
-    """True when the boundary between `left` and `right` falls inside a word (`…能源替|代。`)."""
+def spanning_word(left: str, right: str, g=None) -> str | None:
+    """The word (jieba, two characters or more) that the boundary between `left` and `right` falls inside
+    (`…能源替|代。` → 替代), else None."""
     if not left or not right or not (_is_han(left[-1]) and _is_han(right[0])):
-        return False  # only a Chinese word can be cut by wrapping; digits run together anyway
+        return None  # only a Chinese word can be cut by wrapping; digits run together anyway
     window_l, window_r = left[-6:], right[:6]
     pos = 0
     for w in tokenizer(g).cut(window_l + window_r, HMM=False):
         end = pos + len(w)
         if pos < len(window_l) < end and len(w) >= 2:
-            return True
+            return w
         pos = end
-    return False
+    return None
+
+
+def splits_a_word(left: str, right: str, g=None) -> bool:
+    """True when the boundary between `left` and `right` falls inside a word (`…能源替|代。`)."""
+    return spanning_word(left, right, g) is not None
+
+
+def is_word(text: str, g=None) -> bool:
+    """`text` is a word of the dictionary (jieba's and the grammars')."""
+    return bool(tokenizer(g).FREQ.get(text))
 
 
 def cut(text: str, g=None) -> list[str]:
@@ -297,15 +310,27 @@ def ends_with_verb(text: str, g=None) -> bool:
     text = text.rstrip()
     if not text or not _is_han(text[-1]):
         return False
-    tail = text[-8:]
+    words = _words_and_verbs(text[-8:], g)
+    return bool(words) and words[-1][1]
+
+
+def starts_with_verb(text: str, g=None) -> bool:
+    """True when the first word of `text` is a verb (`引进海外人才200名`: 引进), also when the dictionary
+    reads a verb and its object as one phrase (`举办活动`)."""
+    text = text.lstrip()
+    if not text or not _is_han(text[0]):
+        return False
+    for word, verb in _words_and_verbs(text[:8], g):
+        if verb:
+            return True
+        return len(word) >= 4 and any(v and len(x) == 2 for x, v in _words_and_verbs(word[:2], g))
+    return False
+
+
+def _words_and_verbs(text: str, g) -> list[tuple[str, bool]]:
+    """jieba's tagger's words of `text`, each with whether its tag is a verb's (v, vn, vd …)."""
     tok = tokenizer(g)
     verbs = _state[("verbs", id(g))]
     if verbs is None:  # no word lists (no writable cache): jieba's own tagger
-        last = None
-        for w in posseg(tail, g):
-            last = w
-        return last is not None and last.flag.startswith("v")
-    word, flag = "", "x"
-    for word, flag in _tagged(tail, tok):
-        pass
-    return word in verbs if flag is None else flag.startswith("v")
+        return [(w.word, w.flag.startswith("v")) for w in posseg(text, g)]
+    return [(word, word in verbs if flag is None else flag.startswith("v")) for word, flag in _tagged(text, tok)]
