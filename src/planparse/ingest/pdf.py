@@ -1,14 +1,17 @@
-"""PDF reader: pypdfium2 for the text of every page, pdfplumber only for pages that may hold a ruled table.
+"""PDF reader: pypdfium2 for the text and the ruled tables of every page; pdfplumber (pdfminer) only
+for pages where pdfium would lose text, and for rotated pages that may hold a table.
 
-Speed: pypdfium2 reads text an order of magnitude faster than pdfplumber/pdfminer. pdfplumber is opened
-lazily and only asked about pages whose vector graphics look like table ruling (>= 2 horizontal
-rules and >= 3 distinct vertical ones, counting box sides: a frame around the text is not a table); on those pages the characters whose baseline origin lies inside a
-table's bounding box are taken out of the text stream, and the table is returned as a RawTable placed
-(line_index) where its first character stood in the stream.
+Speed: pypdfium2 reads a page an order of magnitude faster than pdfplumber/pdfminer. Tables are looked
+for only on pages whose vector graphics look like table ruling (>= 2 horizontal rules and >= 3
+distinct vertical ones, counting box sides: a frame around the text is not a table), by pdfplumber's
+table finder run on pdfium's own path objects and characters (ingest/pdf_tables.py), so pdfminer does
+not parse the page again; the characters inside a table's box are taken out of the text stream, and
+the table is returned as a RawTable placed (line_index) where it stands among the lines. A page with
+/Rotate keeps pdfplumber's own finder, whose coordinates are those of the displayed page.
 
 pdfium silently skips text objects it measures as zero-width (glyphs of a non-embedded CJK font when
 the machine has no CJK font: lone characters, rotated runs); the page scan finds them and such pages
-are read by pdfplumber alone, as are table pages where pdfminer sees visibly more characters.
+are read by pdfplumber alone (on a rotated table page, also when pdfminer sees visibly more characters).
 
 Lines are the visual lines of the page (lines_are_paragraphs=False), with page furniture removed:
 page numbers (`— 11 —`, `- 3 -`, `第 1 页 共 14 页`, a bare number as first/last line) and running
@@ -32,7 +35,7 @@ import pypdfium2.raw as pdfium_c
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
 from .base import LineBox, RawDocument, RawPage, RawTable, line_box
 from .ocr import DocumentOcr, OcrLine, OcrMode
-from .pdf_tables import ruled_tables
+from .pdf_tables import children, ruled_tables
 from .pdf_layout import Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
 
 __all__ = ["read_pdf", "clean_line", "join_cell_lines", "TABLE_SETTINGS"]
@@ -315,14 +318,8 @@ _GRID_SEGMENTS = 12  # a box is 4-5 path segments; a path with many more inside 
 
 def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int = 0) -> None:
     """Ruling evidence among path objects, and text objects that pdfium's text page would skip."""
-    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
-    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
     left, bottom, right, top, refs = bounds
-    for i in range(max(count(container), 0)):
-        obj = get(container, i)
-        if not obj:
-            continue
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+    for obj, kind in children(container, form):
         if kind == _PAGEOBJ_TEXT:
             if not scan.lossy_text and pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
                 if right.value - left.value < _ZERO_WIDTH and _loses_text(obj):

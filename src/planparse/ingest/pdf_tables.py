@@ -23,7 +23,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-__all__ = ["ruled_tables"]
+__all__ = ["children", "ruled_tables"]
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as in PDF
 Point = tuple[float, float]
@@ -146,19 +146,23 @@ def _empty_text(obj, m: Matrix, bounds: tuple) -> dict | None:
             "doctop": box_top, "upright": a * d > 0 and b * c <= 0}
 
 
+def children(container, form: bool):
+    """(object, its type) of a page's objects (form False) or of a form XObject's (form True)."""
+    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
+    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
+    for i in range(max(count(container), 0)):
+        obj = get(container, i)
+        if obj:
+            yield obj, pdfium_c.FPDFPageObj_GetType(obj)
+
+
 def _page_objects(container, form: bool, m: Matrix, out: tuple[list[dict], list[dict]], scratch: tuple,
                   depth: int = 0) -> None:
     """pdfplumber's lines, rects and curves of the page, and the spaces pdfium's text page leaves
     out (form XObjects included, as pdfminer draws them)."""
-    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
-    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
     fs, point, bounds = scratch
     ruling, spaces = out
-    for i in range(max(count(container), 0)):
-        obj = get(container, i)
-        if not obj:
-            continue
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+    for obj, kind in children(container, form):
         if kind == _PATH:
             ruling.extend(_subpath_objects(_path_ops(obj, _compose(_object_matrix(obj, fs), m), point)))
         elif kind == _TEXT:
