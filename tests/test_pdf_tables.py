@@ -93,3 +93,15 @@ def test_a_rotated_table_page_keeps_pdfplumbers_finder(tmp_path, monkeypatch):
     with pdfplumber.open(str(path)) as plumber:
         expected = [rows for _, rows in pdf_mod._find_tables(plumber.pages[0])]
     assert expected and [t.rows for t in page.tables] == expected
+
+
+def test_a_table_finder_failure_falls_back_to_pdfplumber(tmp_path, monkeypatch):
+    """Whatever pdfium gives that the finder cannot take, the page is still read (by pdfplumber)."""
+    from planparse.ingest import pdf as pdf_mod
+
+    def broken(*a, **k):
+        raise ValueError("a path the finder cannot take")
+
+    monkeypatch.setattr(pdf_mod, "ruled_tables", broken)
+    page = read(_one_table_page(tmp_path, 0)).pages[0]
+    assert page.tables and page.tables[0].rows[0][0] == "序号"

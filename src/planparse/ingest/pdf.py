@@ -558,6 +558,17 @@ class _Plumber:
 # ------------------------------------------------------------------------------------------- reader
 
 
+def _pdfium_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[tuple[tuple, list]] | None:
+    """pdfplumber's table finder on pdfium's paths and characters: pdfminer need not parse the page
+    again. (pdfplumber's coordinates are those of the displayed page, so the caller keeps a rotated
+    page for pdfplumber itself.) None when the finder fails on what pdfium gives: pdfplumber then
+    reads the page, which keeps the page's text whatever happens to its tables."""
+    try:
+        return _tables_of_text(ruled_tables(page, textpage, TABLE_SETTINGS))
+    except Exception:
+        return None
+
+
 def _read_page(page: pdfium.PdfPage, index: int, plumber: _Plumber) -> list[Item]:
     """One page's lines and tables: pdfium's characters, pdfplumber's table finder on pages whose
     ruling may form a table, and pdfplumber's text on pages where pdfium loses characters."""
@@ -568,14 +579,10 @@ def _read_page(page: pdfium.PdfPage, index: int, plumber: _Plumber) -> list[Item
             found = plumber.analyse(index, find_tables=scan.may_have_table, pdfium_chars=None)
             if found and found[1] is not None:
                 return found[1]
-        tables: list[tuple[tuple, list]] = []
+        tables: list[tuple[tuple, list]] | None = []
         if scan.may_have_table and textpage.count_chars() > 0:
-            if page.get_rotation() == 0:
-                # pdfplumber's table finder on pdfium's paths and characters: pdfminer need not
-                # parse the page again (pdfplumber's coordinates are those of the displayed page,
-                # so a rotated page stays with pdfplumber itself)
-                tables = _tables_of_text(ruled_tables(page, textpage, TABLE_SETTINGS))
-            else:
+            tables = _pdfium_tables(page, textpage) if page.get_rotation() == 0 else None
+            if tables is None:
                 found = plumber.analyse(index, find_tables=True, pdfium_chars=_count_visible(textpage.get_text_range()))
                 if found and found[1] is not None:
                     return found[1]
