@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from .load import FILE_MODELS, bundled_grammars_dir, load_grammars
 from .schema import (AgencyRules, ColumnRole, DeadlineRules, Example, Grammars, Layout, LevelRule, Lexicon, LexiconEntry,
-                     MarkerLevel, MetaRules, MetricRules, Numbering, Pattern, RoleRule, TableRules, TargetRules, TimeRule, Unit, UnitRules,
+                     MarkerLevel, MeasureKind, MeasureRules, MetaRules, MetricRules, Numbering, Pattern, RoleRule, TableRules, TargetRules, TimeRule, Unit, UnitRules, ValidityRule,
                      WordClass, check_regex, check_words, compile_pattern)
 
 __all__ = [
     "FILE_MODELS", "AgencyRules", "ColumnRole", "DeadlineRules", "Example", "Grammars", "Layout", "LevelRule", "Lexicon",
-    "LexiconEntry", "MarkerLevel", "MetaRules", "MetricRules", "Numbering", "Pattern", "RoleRule", "TableRules", "TargetRules", "TimeRule",
+    "LexiconEntry", "MarkerLevel", "MeasureKind", "MeasureRules", "MetaRules", "MetricRules", "Numbering", "Pattern", "RoleRule", "TableRules", "TargetRules", "TimeRule", "ValidityRule",
     "Unit", "UnitRules", "WordClass", "bundled_grammars_dir", "check_regex", "check_words", "compile_pattern", "load_grammars",
 ]

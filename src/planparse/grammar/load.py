@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import GrammarError
-from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, MetaRules, MetricRules, Numbering, TableRules, TargetRules,
-                     UnitRules)
+from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, MeasureRules, MetaRules, MetricRules, Numbering, TableRules,
+                     TargetRules, UnitRules)
 
 
 def bundled_grammars_dir() -> Path:
@@ -43,6 +43,7 @@ FILE_MODELS: dict[str, tuple[str, type[BaseModel]]] = {
     "agency_lexicon.toml": ("lexicon", Lexicon),
     "tables.toml": ("tables", TableRules),
     "metrics.toml": ("metrics", MetricRules),
+    "measures.toml": ("measures", MeasureRules),
 }
 
 
