@@ -38,7 +38,9 @@ class _Compiled:
         self.kind = re.compile(_alt(list(self.kind_of)))
         self.grant = re.compile(_alt(mr.grant_words))
         self.cap_before = re.compile(r"(?:" + _alt(mr.cap_words) + r")\s*(?:" + _alt(list(self.kind_of)) + r")?\s*$")
+        self.cap_after = re.compile(r"\s*(?:" + _alt(mr.cap_after) + ")")
         self.not_measure = re.compile(_alt(mr.not_measure))
+        self.recipient_tail = re.compile(r"(?:" + _alt(mr.recipient_trailing_drop) + r")\s*$")
 
 
 _CACHE: dict[int, _Compiled] = {}
@@ -91,12 +93,12 @@ def _read_clause(c: _Clause, g: Grammars, cc: _Compiled) -> None:
     body_from = c.grant_at
     for am in mr.amount.compiled.finditer(text, body_from):
         unit = re.sub(r"\s+", "", am.group("unit"))
-        if cc.cap_before.search(text[:am.start()]):
+        v1, v2 = _range_start(am, unit, mr.magnitudes), am.group("v2")
+        if cc.cap_before.search(text[:am.start()]) or (v2 is None and cc.cap_after.match(text, am.end())):
             if c.cap is None:
-                c.cap = (float(am.group("v1")), unit)
+                c.cap = (v1, unit)
         elif c.amount is None:
-            v2 = am.group("v2")
-            c.amount = (float(am.group("v1")), float(v2) if v2 else None, unit)
+            c.amount = (v1, float(v2) if v2 else None, unit)
     rm = mr.rate.compiled.search(text, body_from)
     if rm:
         bm = mr.rate_basis.compiled.search(text[:rm.start()])
@@ -108,6 +110,15 @@ def _read_clause(c: _Clause, g: Grammars, cc: _Compiled) -> None:
     after_kind = km.end() + len(text[km.end():]) - len(text[km.end():].lstrip())
     sum_after_kind = bool(mr.amount.compiled.match(text, after_kind))  # 补贴500元
     c.gives = bool(gm) or c.cap is not None or sum_after_kind or km.group(0) in cc.gives
+
+
+def _range_start(am, unit: str, magnitudes: dict[str, float]) -> float:
+    """The first sum of a range in the unit of the last (`5000元以上5万元` → 0.5 万元)."""
+    v1, written = float(am.group("v1")), am.group("unit1") or ""
+    if not am.group("v2") or not written:
+        return v1
+    factor = magnitudes.get(written[:1], 1.0) / magnitudes.get(unit[:1], 1.0)
+    return round(v1 * factor, 6)
 
 
 def _only_a_cap(c: _Clause, g: Grammars, cc: _Compiled) -> bool:
@@ -122,7 +133,7 @@ def _only_a_cap(c: _Clause, g: Grammars, cc: _Compiled) -> bool:
 
 
 def _recipient(text: str, g: Grammars) -> str | None:
-    m = g.measures.recipient.compiled.match(text)
+    m = g.measures.recipient.compiled.match(_compiled(g).recipient_tail.sub("", text))
     return m.group("who").strip() if m else None
 
 
@@ -173,7 +184,7 @@ def measures_in_sentence(sentence: str, g: Grammars, offset: int = 0, *, clause_
             prefix = c.text[:c.grant_at]
             if prefix.strip() and (who := _recipient(prefix, g)):
                 recipient = who
-            elif i > 0 and clauses[i - 1].kind is None and (who := _recipient(clauses[i - 1].text, g)):
+            elif i > 0 and not clauses[i - 1].gives and (who := _recipient(clauses[i - 1].text, g)):
                 start, recipient = clauses[i - 1].start, who
             last = _Draft(kind=c.kind, start=start, end=c.end, recipient=recipient, clauses=[c])
             drafts.append(last)
@@ -212,7 +223,9 @@ def _measure_examples(g: Grammars):
         for ex in k.examples:
             yield f"measures.toml kinds[{i}] ({k.kind})", ex, lambda s: (cc.kind_of[m.group(0)] if (m := cc.kind.search(s)) else None)
     for ex in mr.amount.examples:
-        yield "measures.toml amount", ex, lambda s: ([float(m.group("v1")), m.group("unit")] if (m := mr.amount.compiled.search(s)) else None)
+        yield "measures.toml amount", ex, lambda s: (
+            {"v1": float(m.group("v1")), "v2": float(m.group("v2")) if m.group("v2") else None, "unit": m.group("unit")}
+            if (m := mr.amount.compiled.search(s)) else None)
     for ex in mr.rate.examples:
         yield "measures.toml rate", ex, lambda s: (float(m.group("rate")) if (m := mr.rate.compiled.search(s)) else None)
     for ex in mr.rate_basis.examples:

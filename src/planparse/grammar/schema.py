@@ -350,6 +350,9 @@ class MeasureRules(_Rule):
     kinds: list[MeasureKind]
     grant_words: list[str]  # 给予, 予以, 按照: the clause gives the instrument (not 争取…补助)
     cap_words: list[str]  # 最高, 不超过: right before a sum, the sum is a cap
+    cap_after: list[str] = Field(default_factory=list)  # 以下: right after a sum, the sum is a cap
+    magnitudes: dict[str, float] = Field(default_factory=dict)  # 万 → 10000: a range's sums in one unit
+    recipient_trailing_drop: list[str] = Field(default_factory=list)  # 可以: not part of the recipient
     not_measure: list[str] = Field(default_factory=list)  # 争取, 力争: funds to obtain are a goal
     amount: Pattern  # a sum of money: groups v1, v2 (range end), unit
     rate: Pattern  # a percent: group rate
