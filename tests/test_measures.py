@@ -215,3 +215,27 @@ def test_real_g60_measures_d01():
     assert by_clause["2.8"] == [("subsidy", None, 15, 5000), ("award", None, None, 1000), ("award", 5000, None, None)]
     assert by_clause["3.18"] == [("subsidy", None, None, 500), ("subsidy", None, 30, 200), ("subsidy", None, None, 200)]
     assert (d.meta.effective_from, d.meta.valid_until) == ("2026-01-01", "2030-12-31")
+
+
+def test_the_instrument_is_the_one_given_not_one_named_in_the_condition():
+    [m] = measures("对获得省级奖励的示范企业给予配套补助40万元。")
+    assert fields(m, "kind", "amount", "recipient") == ("subsidy", 40, "获得省级奖励的示范企业")
+
+
+def test_a_task_row_gives_measures_with_its_task_seq_and_its_goals_stay_targets(tmp_path):
+    d = doc(tmp_path, "示范市示范工作方案\n一、总体要求\n到2027年，示范产业规模达到500亿元。\n附件\n重点任务分解表\n"
+                      "序号\t重点任务\t工作措施\t责任单位\t完成时限\n"
+                      "1\t支持企业研发\t对示范企业研发投入按不超过总投入20%给予补助，最高500万元\t市科技局\t2025年底前\n"
+                      "2\t培育示范企业\t到2026年，培育10家示范企业\t市经信局\t2026年底前\n")
+    assert [(m.task_seq, m.clause_id, m.kind, m.rate, m.cap) for m in d.measures] == [(1, None, "subsidy", 20, 500)]
+    assert [(t.task_seq, t.value, t.unit) for t in d.targets] == [(None, 500, "亿元"), (2, 10, "家")]
+
+
+def test_a_traditional_script_measure_quotes_the_document(tmp_path):
+    d = doc(tmp_path, "示範市支持示範產業發展的若干措施\n"
+                      "一、支持企業做大做強。對年營業收入首次超過5億元的示範企業，給予一次性獎勵50萬元。\n"
+                      "二、本措施自2031年1月1日起施行，有效期至2035年12月31日。推動產業發展，鼓勵企業創新，強化服務保障，優化營商環境。\n")
+    [m] = d.measures
+    assert (m.kind, m.amount, m.unit) == ("award", 50, "万元")  # a normalised unit
+    assert m.recipient == "年營業收入首次超過5億元的示範企業" and m.text.startswith("對年營業收入")
+    assert (d.meta.effective_from, d.meta.valid_until) == ("2031-01-01", "2035-12-31")

@@ -21,7 +21,11 @@ from ..grammar.check import example_runner
 from ..models import Measure
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-_CLAUSE = re.compile(r"[^，；：,;:]+")
+_CLAUSE = re.compile(r"(?:[^，；：,;:]|(?<=\d)[:：∶](?=\d))+")  # a ratio's colon (1:1) splits no clause
+# How far before a sum or a rate its cap word or basis is read, and the longest clause read as a recipient:
+# the words stand within a few characters; a run-on text of thousands without a comma is no recipient.
+_BEFORE_WINDOW = 40
+_MAX_RECIPIENT = 160
 
 
 def _alt(words: list[str]) -> str:
@@ -84,24 +88,26 @@ def _read_clause(c: _Clause, g: Grammars, cc: _Compiled) -> None:
     """Kind, whether it gives, and its sums, rate and ratio (after the recipient prefix)."""
     mr = g.measures
     text = c.text
-    km = cc.kind.search(text)
+    gm = cc.grant.search(text)
+    # The instrument is the one given (`对获得奖励的企业给予补助` → subsidy), else the first named.
+    km = (cc.kind.search(text, gm.start()) if gm else None) or cc.kind.search(text)
     if km is None or cc.not_measure.search(text):
         return
-    gm = cc.grant.search(text)
     c.kind = cc.kind_of[km.group(0)]
     c.grant_at = min(gm.start(), km.start()) if gm else km.start()
     body_from = c.grant_at
     for am in mr.amount.compiled.finditer(text, body_from):
         unit = re.sub(r"\s+", "", am.group("unit"))
         v1, v2 = _range_start(am, unit, mr.magnitudes), am.group("v2")
-        if cc.cap_before.search(text[:am.start()]) or (v2 is None and cc.cap_after.match(text, am.end())):
+        if cc.cap_before.search(text[max(0, am.start() - _BEFORE_WINDOW):am.start()]) or (
+                v2 is None and cc.cap_after.match(text, am.end())):
             if c.cap is None:
                 c.cap = (v1, unit)
         elif c.amount is None:
             c.amount = (v1, float(v2) if v2 else None, unit)
     rm = mr.rate.compiled.search(text, body_from)
     if rm:
-        bm = mr.rate_basis.compiled.search(text[:rm.start()])
+        bm = mr.rate_basis.compiled.search(text[max(body_from, rm.start() - _BEFORE_WINDOW):rm.start()])
         basis = bm.group("basis").strip() if bm else ""
         c.rate = (float(rm.group("rate")), basis or None)
     xm = mr.ratio.compiled.search(text, body_from)
@@ -126,13 +132,15 @@ def _only_a_cap(c: _Clause, g: Grammars, cc: _Compiled) -> bool:
     if c.kind is not None or g.measures.rate.compiled.search(c.text):
         return False
     sums = list(g.measures.amount.compiled.finditer(c.text))
-    if len(sums) != 1 or not cc.cap_before.search(c.text[:sums[0].start()]):
+    if len(sums) != 1 or not cc.cap_before.search(c.text[max(0, sums[0].start() - _BEFORE_WINDOW):sums[0].start()]):
         return False
     c.cap = (float(sums[0].group("v1")), re.sub(r"\s+", "", sums[0].group("unit")))
     return True
 
 
 def _recipient(text: str, g: Grammars) -> str | None:
+    if len(text) > _MAX_RECIPIENT:
+        return None
     m = g.measures.recipient.compiled.match(_compiled(g).recipient_tail.sub("", text))
     return m.group("who").strip() if m else None
 
