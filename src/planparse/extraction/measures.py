@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
-from ..grammar import Grammars
+from ..grammar import Grammars, per_grammar_set
 from ..grammar.check import example_runner
 from ..models import Measure
 
@@ -47,14 +47,7 @@ class _Compiled:
         self.recipient_tail = re.compile(r"(?:" + _alt(mr.recipient_trailing_drop) + r")\s*$")
 
 
-_CACHE: dict[int, _Compiled] = {}
-
-
-def _compiled(g: Grammars) -> _Compiled:
-    c = _CACHE.get(id(g))
-    if c is None:
-        c = _CACHE[id(g)] = _Compiled(g)
-    return c
+_compiled = per_grammar_set(_Compiled)
 
 
 @dataclass

@@ -17,6 +17,21 @@ from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, Meas
                      TargetRules, UnitRules)
 
 
+def per_grammar_set(build):
+    """Decorator: `build(g)` runs once per loaded grammar set (the regexes a stage compiles from its word
+    lists), not once per document or sentence."""
+    cache: dict[int, Any] = {}
+
+    @functools.wraps(build)
+    def once(g):
+        built = cache.get(id(g))
+        if built is None:
+            built = cache[id(g)] = build(g)
+        return built
+
+    return once
+
+
 def bundled_grammars_dir() -> Path:
     """`grammars/` of the source tree, or its installed copy `planparse/_grammars`."""
     here = Path(__file__).resolve().parent.parent  # the planparse package
