@@ -203,3 +203,13 @@ def ends_with_verb(text: str, g=None) -> bool:
     for w in posseg(text[-8:], g):
         last = w
     return last is not None and last.flag.startswith("v")
+
+
+def starts_with_verb(text: str, g=None) -> bool:
+    """True when the first word of `text` is a verb (`引进海外人才200名`: 引进)."""
+    text = text.lstrip()
+    if not text or not _is_han(text[0]):
+        return False
+    for w in posseg(text[:8], g):
+        return w.flag.startswith("v")
+    return False

@@ -9,7 +9,7 @@ from ..normalise import NormalText
 from ..segment import Segmentation
 from ..text import SpanSet
 from .agencies import AgencyContext, AgencyParser, add_document_list
-from .deadlines import deadlines_in
+from .deadlines import deadlines_in, find_windows
 from .measures import measures_in
 from .meta import extract_meta
 from .tables import extract_tables
@@ -48,19 +48,26 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
     parents = {c.parent_id for c in seg.clauses}
     task_level = 0
     goals: dict[str, GoalYear] = {}
+    review: set[str] = set()
+    windows = find_windows(nt.text, g)
     for c in seg.clauses:
         text = nt.text[c.body_start : c.end]
         # A goal section (主要目标, 发展目标 …) gives its year to its sub-clauses too.
         goal = GoalYear() if c.heading and g.targets.goal_section.compiled.search(c.heading) else goals.get(c.parent_id)
         if goal is not None:
             goals[c.id] = goal
-        # Policy instruments and the validity clause claim their numbers: they are no targets, nor deadlines.
-        found.measures_by_clause[c.id] = measures_in(text, g, c.body_start, clause_id=c.id)
-        claimed = SpanSet([*validity.spans, *(m.span for m in found.measures_by_clause[c.id])])
-        found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id, goal=goal, claimed=claimed)
-        found.qualitative_by_clause[c.id] = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id)
-        found.deadlines_by_clause[c.id] = [d for d in deadlines_in(text, g, year, c.body_start, clause_id=c.id)
-                                           if not validity_spans.overlaps(*d.span)]
+        if c.parent_id in review or (c.heading and g.targets.review_section.compiled.search(c.heading)):
+            review.add(c.id)  # 发展基础: what was done, neither goals nor deadlines
+            found.targets_by_clause[c.id], found.qualitative_by_clause[c.id], found.deadlines_by_clause[c.id] = [], [], []
+        else:
+            # Policy instruments and the validity clause claim their numbers: they are no targets, nor deadlines.
+            found.measures_by_clause[c.id] = measures_in(text, g, c.body_start, clause_id=c.id)
+            claimed = SpanSet([*validity.spans, *(m.span for m in found.measures_by_clause[c.id])])
+            found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id, goal=goal, windows=windows,
+                                                       claimed=claimed)
+            found.qualitative_by_clause[c.id] = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id, windows=windows)
+            found.deadlines_by_clause[c.id] = [d for d in deadlines_in(text, g, year, c.body_start, clause_id=c.id, windows=windows)
+                                               if not validity_spans.overlaps(*d.span)]
         had_standing_rule = bool(parser.ctx.standing_implementers)
         found.agencies_by_clause[c.id] = parser.annotations_in(text, c.body_start, clause_id=c.id)
         if not had_standing_rule and parser.ctx.standing_implementers:
