@@ -126,7 +126,7 @@ def test_spans_are_offsets_in_the_full_text():
 
 # ---------------------------------------------------------------- measures claim their numbers from targets
 def test_the_numbers_a_measure_claims_are_not_targets_and_a_goal_beside_it_stays():
-    text = ("到2027年，示范产业规模突破2000亿元。对年营业收入首次超过10亿元的示范企业，给予100万元奖励；"
+    text = ("到2027年，示范产业规模突破2000亿元。对年营业收入首次超亿元的示范企业，给予100万元奖励；"
             "对示范企业研发投入按不超过总投入30%给予补助，最高2000万元。")
     claimed = SpanSet(m.span for m in measures_in(text, G, 0))
     ts = targets_in(text, G, 2024, 0, claimed=claimed)
