@@ -239,3 +239,10 @@ def test_a_traditional_script_measure_quotes_the_document(tmp_path):
     assert (m.kind, m.amount, m.unit) == ("award", 50, "万元")  # a normalised unit
     assert m.recipient == "年營業收入首次超過5億元的示範企業" and m.text.startswith("對年營業收入")
     assert (d.meta.effective_from, d.meta.valid_until) == ("2031-01-01", "2035-12-31")
+
+
+def test_claimed_spans_seen_from_one_sentence():
+    spans = SpanSet([(5, 12), (20, 30), (40, 45)])
+    here = spans.within(10, 35)  # a sentence at offsets 10..35
+    assert list(zip(here.starts, here.ends)) == [(0, 2), (10, 20)]
+    assert here.overlaps(1, 2) and not here.overlaps(3, 9)
