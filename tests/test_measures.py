@@ -94,6 +94,13 @@ def test_a_numberless_grant_takes_the_sums_of_the_clause_after_it():
     assert fields(m, "kind", "cap", "unit", "recipient") == ("subsidy", 200, "万元/年", "运营成效突出的示范平台")
 
 
+def test_a_per_unit_sum_with_a_total_cap_in_another_unit():
+    [m] = measures("对年节能量达到800吨标准煤以上的示范项目，按照每吨标准煤300元的标准补助，最高补助90万元。")
+    assert fields(m, "amount", "unit", "cap", "cap_unit") == (300, "元", 90, "万元")
+    [m] = measures("按照节能效果予以10万元或20万元补助。")
+    assert fields(m, "amount", "amount_max", "unit") == (10, 20, "万元")
+
+
 def test_a_range_of_sums_and_a_per_unit_sum():
     [m] = measures("对新建示范项目给予30万—60万元补助。")
     assert fields(m, "amount", "amount_max", "unit") == (30, 60, "万元")

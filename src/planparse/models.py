@@ -94,8 +94,9 @@ class Measure(_Model):
     rate: Optional[float] = Field(None, description="percent of `basis` (不超过总投入30% → 30)")
     basis: Optional[str] = Field(None, description="what the rate is a share of, as written (总投入, 企业实际支付额)")
     ratio: Optional[str] = Field(None, description="a co-funding ratio (按照1∶1比例共同出资 → 1:1)")
-    cap: Optional[float] = Field(None, description="an upper limit of the sum (最高3000万元, 不超过300万元/年), in `unit`")
-    unit: Optional[str] = Field(None, description="unit of amount and cap: 元, 万元, 亿元, 万元/年 …")
+    cap: Optional[float] = Field(None, description="an upper limit of the sum (最高3000万元, 不超过300万元/年), in `cap_unit`")
+    unit: Optional[str] = Field(None, description="unit of amount (else of cap): 元, 万元, 亿元, 万元/年, 元/千瓦时 …")
+    cap_unit: Optional[str] = Field(None, description="unit of cap (每吨500元…最高150万元: unit 元, cap_unit 万元)")
     recipient: Optional[str] = Field(None, description="who receives it, or on what condition, as written (对…的企业 → …的企业)")
     text: str = ""
     span: Optional[tuple[int, int]] = Field(None, description="offsets of `text` in the normalised full text")

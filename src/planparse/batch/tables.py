@@ -59,7 +59,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("source", "VARCHAR"), ("measure_no", "INTEGER"), ("clause_id", "VARCHAR"), ("task_seq", "INTEGER"),
         ("kind", "VARCHAR"), ("value", "DOUBLE"), ("value_max", "DOUBLE"), ("cap", "DOUBLE"), ("unit", "VARCHAR"),
         ("recipient", "VARCHAR"), ("text", "VARCHAR"), ("fields", "VARCHAR"), ("rate", "DOUBLE"), ("basis", "VARCHAR"),
-        ("ratio", "VARCHAR"),
+        ("ratio", "VARCHAR"), ("cap_unit", "VARCHAR"),
     ],
 }
 TABLES = tuple(SCHEMA)
@@ -92,7 +92,7 @@ def _measure_row(source: str, i: int, m: Measure) -> tuple:
     whole measure as JSON (what a later addition to the model adds is never lost here)."""
     return (
         source, i, m.clause_id, m.task_seq, m.kind, m.amount, m.amount_max, m.cap, m.unit, m.recipient, m.text,
-        json.dumps(m.model_dump(mode="json"), ensure_ascii=False, sort_keys=True), m.rate, m.basis, m.ratio,
+        json.dumps(m.model_dump(mode="json"), ensure_ascii=False, sort_keys=True), m.rate, m.basis, m.ratio, m.cap_unit,
     )
 
 

@@ -155,7 +155,7 @@ def _measure(d: _Draft, sentence: str, offset: int, clause_id, task_seq) -> Meas
     return Measure(
         kind=d.kind, amount=amount[0] if amount else None, amount_max=amount[1] if amount else None,
         rate=rate[0] if rate else None, basis=rate[1] if rate else None, ratio=ratio,
-        cap=cap[0] if cap else None, unit=unit, recipient=d.recipient, text=text,
+        cap=cap[0] if cap else None, unit=unit, cap_unit=cap[1] if cap else None, recipient=d.recipient, text=text,
         span=(offset + d.start, offset + d.end), clause_id=clause_id, task_seq=task_seq,
     )
 
