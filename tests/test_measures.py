@@ -174,6 +174,8 @@ def test_batch_tables_carry_the_measures(tmp_path):
     ("本方案自印发之日起实施，有效期至2033年底。", "2031-02-01", "2031-02-01", "2033-12-31"),
     ("本通知自印发之日起施行。", None, None, None),  # the issue date is not stated: never invented
     ("自2031年1月1日起实施新的示范标准。", None, None, None),  # a standard taking effect, not this document
+    ("示范标准自2031年1月1日起实施。", None, None, None),  # a cited standard's date
+    ("经认定的示范企业，认定有效期为3年。", "2031-06-15", None, None),  # a certificate's validity, not the document's
 ])
 def test_validity_clause(text, issue, start, until):
     v = read_validity(text, G, issue)
