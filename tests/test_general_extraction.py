@@ -247,3 +247,23 @@ def test_a_magnitude_before_its_unit_is_read_with_the_unit():
     assert (t.value, t.unit, t.metric) == (30, "家", "培育年营收超亿元企业")
     [t] = sentence("到2026年，技术合同成交额突破亿元")
     assert (t.value, t.unit, t.comparator) == (1, "亿元", ">=")
+
+
+# ---------------------------------------------------------------- standing rules as sentences, labels
+def test_a_standing_rule_written_as_a_sentence_holds_for_every_later_task_also_unannotated_ones(tmp_path):
+    d = doc(tmp_path, "某县乡村振兴工作方案\n\n以下各项任务均由各乡镇人民政府负责落实。\n一、重点任务\n"
+                      "（一）改造农村公路30公里。（牵头督导：县交通运输局；协办单位：县财政局）\n（二）开展人居环境整治。\n")
+    a1, a2 = [c.agencies for c in d.clauses if c.id in ("1.1", "1.2")]
+    assert (a1[0].lead, a1[0].support, a1[0].implementers_inherited) == (["县交通运输局"], ["县财政局"], ["各乡镇人民政府"])
+    assert (a2[0].implementers, a2[0].inherited) == (["各乡镇人民政府"], True)
+
+
+def test_a_following_sentence_that_names_no_agency_declares_no_standing_rule(tmp_path):
+    d = doc(tmp_path, "某县工作方案\n\n以下工作要认真抓好落实。\n一、重点任务\n（一）开展人居环境整治。\n")
+    assert all(not c.agencies for c in d.clauses)
+
+
+def test_a_horizon_in_the_title_is_not_the_documents_year(tmp_path):
+    d = doc(tmp_path, "某省适应气候变化行动方案2035\n\n一、目标\n到2025年，森林覆盖率达到40%。\n")
+    assert d.meta.doc_year is None
+    assert [(t.value, t.target_year) for t in d.targets] == [(40, 2025)]

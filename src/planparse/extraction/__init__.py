@@ -47,6 +47,8 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
             add_document_list(parser, body.split(annex.title, 1)[-1])
     parents = {c.parent_id for c in seg.clauses}
     task_level = 0
+    # A standing rule in the front matter (`以下各项工作均需各区政府负责落实。`) holds for every task.
+    parser.declare_standing_in(nt.text[: seg.clauses[0].start] if seg.clauses else "")
     goals: dict[str, GoalYear] = {}
     review: set[str] = set()
     windows = find_windows(nt.text, g)
@@ -70,6 +72,7 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
                                                if not validity_spans.overlaps(*d.span)]
         had_standing_rule = bool(parser.ctx.standing_implementers)
         found.agencies_by_clause[c.id] = parser.annotations_in(text, c.body_start, clause_id=c.id)
+        parser.declare_standing_in(text, [a.span for a in found.agencies_by_clause[c.id] if a.span], c.body_start)
         if not had_standing_rule and parser.ctx.standing_implementers:
             task_level = c.level
         elif (had_standing_rule and not found.agencies_by_clause[c.id] and c.id not in parents

@@ -276,6 +276,8 @@ def _governed(sentence: str, s: int, tail: str, kind: str, comparator: str | Non
         # An amount (not a count) before a noun is the noun's attribute (`超亿元企业`) unless its verb stands
         # right before it: `培育年营收超亿元企业30家` counts 企业, it does not set 亿元.
         verb = cc.count_verbs.search(clause_before) if kind != "measure" else cc.count_verb_end.search(clause_before)
+        if kind == "measure" and comparator and tail.lstrip().startswith("的") and not cc.level_verb_end.search(clause_before):
+            return None  # `实施亿元以上的项目`: a class of projects, not an amount to reach
         if kind != "percent" and not verb and not cc.level_verb_end.search(clause_before):
             if listed and out[-1].counted:
                 needs_context = out[-1].needs_goal_context  # `50发火箭、600颗卫星`: one verb for the list

@@ -215,6 +215,9 @@ class MetaRules(_Rule):
     # A speech's byline (`——2031年1月5日在…上`) and its speaker line (`示范市市长 张某`, group office).
     speech_byline: Pattern = Pattern(pattern="(?!)")
     speaker: Pattern = Pattern(pattern="(?!)")
+    # The document's year in its title or number when it has no date: `2024年工作要点`, `2021—2025年`, `〔2023〕`
+    # (group y); a horizon written alone (`战略2035`) is not it.
+    document_year: Pattern = Pattern(pattern=r"(?P<y>(?:19|20)\d{2})")
     signature_tail_lines: int = 15  # a signature at the end is looked for among the last … paragraphs
     title_max_chars: int = 120
     validity: list[ValidityRule] = Field(default_factory=list)  # 自…起施行, 有效期至… → meta.effective_from/valid_until
