@@ -267,3 +267,37 @@ def test_a_horizon_in_the_title_is_not_the_documents_year(tmp_path):
     d = doc(tmp_path, "某省适应气候变化行动方案2035\n\n一、目标\n到2025年，森林覆盖率达到40%。\n")
     assert d.meta.doc_year is None
     assert [(t.value, t.target_year) for t in d.targets] == [(40, 2025)]
+
+
+def test_a_starting_level_is_not_a_goal_but_the_level_it_goes_to_is():
+    [t] = sentence("到2026年，全市规上企业数字化改造覆盖率由45%提高到80%")
+    assert (t.value, t.unit) == (80, "%")
+
+
+def test_a_share_written_before_its_noun_names_what_follows_as_its_metric():
+    [t] = sentence("到2027年，40%以上的行政村建成数字乡村示范点")
+    assert (t.value, t.comparator, t.metric) == (40, ">=", "行政村建成数字乡村示范点")
+
+
+def test_a_counted_thing_keeps_its_bracketed_list():
+    [t] = sentence("到2026年，完成12个县（市、区）供水管网改造")
+    assert (t.value, t.unit, t.metric) == (12, "个", "县（市、区）供水管网改造")
+
+
+def test_a_measure_word_that_the_dictionary_glues_to_its_noun_still_counts():
+    ts = sentence("到2028年，形成年产40发运载火箭、500颗卫星的能力")
+    assert [(t.value, t.unit) for t in ts] == [(40, "发"), (500, "颗")]
+
+
+@pytest.mark.parametrize("text,metric", [
+    ("到2026年，企业开办时间压缩至2个工作日以内", "企业开办时间"),
+    ("到2026年，单位产值能耗降至0.3吨标准煤/万元", "单位产值能耗"),
+])
+def test_a_level_verb_ends_the_metric(text, metric):
+    [t] = sentence(text)
+    assert t.metric == metric
+
+
+def test_a_count_closing_a_verb_phrase_that_the_dictionary_reads_as_one_word():
+    [t] = sentence("到2026年，举办活动40场次")
+    assert (t.value, t.unit, t.target_year) == (40, "场次", 2026)

@@ -16,7 +16,7 @@ import regex as re
 from ..grammar import Grammars
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
-from ..words import ends_with_verb, splits_a_word, starts_with_verb
+from ..words import ends_with_verb, is_word, spanning_word, splits_a_word, starts_with_verb
 from ..text import SpanSet
 from .deadlines import TimeExpr, Windows, find_time_expressions, is_past
 
@@ -317,14 +317,27 @@ def _after_leading_times(sentence: str, start: int, end: int, times: list[TimeEx
     return sentence[start:end]
 
 def _unit_splits_a_word(upto_unit: str, after: str, g: Grammars) -> bool:
-    """A one-character measure word that jieba reads as the start of a longer word (`部` in `部门`)."""
-    return len(upto_unit) > 0 and bool(after) and splits_a_word(upto_unit[-1:], after, g) and upto_unit[-1] in g.units.measure_words
+    """A one-character measure word that jieba reads as the start of a longer word (`部` in `部门`); not
+    when the rest of that word is a noun of its own (`颗卫星` is 颗 + 卫星)."""
+    if not upto_unit or not after or upto_unit[-1] not in g.units.measure_words:
+        return False
+    word = spanning_word(upto_unit[-1:], after, g)
+    return word is not None and not (len(word) >= 3 and is_word(word[1:], g))
 
 
 def _counted_thing(tail: str) -> str | None:
-    """The noun phrase after a count, to the end of its comma-clause: what is counted."""
-    thing = re.split(r"[，,；;。：:、]", tail, maxsplit=1)[0].strip()
-    return thing.removeprefix("的") or None
+    """The noun phrase after a count, to the end of its comma-clause (outside brackets: `县（市、区）`): what
+    is counted."""
+    depth, end = 0, len(tail)
+    for i, ch in enumerate(tail):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "，,；;。：:、":
+            end = i
+            break
+    return tail[:end].strip().removeprefix("的") or None
 
 
 def _groups(sentence: str, cands: list[Candidate], cc: _Compiled) -> list[list[Candidate]]:
@@ -466,6 +479,8 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             unit = c.unit if c.unit is not None else last.unit
             if c.counted and len(metrics) == len(set(metrics)) <= 1:
                 metric = c.counted  # the counted thing, never the verb before it
+            elif not metric and cc.han_after.match(sentence[c.end:]):
+                metric = _counted_thing(sentence[c.end:])  # `60%的城市社区达到创建要求`: the share of what follows
             t = Target(
                 metric=metric, scope=scope, value=c.value, value_max=c.value_max, unit=unit,
                 comparator=comparator, direction=c.direction or direction_val,
