@@ -10,6 +10,7 @@ from ..segment import Segmentation
 from .agencies import AgencyContext, AgencyParser, add_document_list
 from .deadlines import deadlines_in
 from .meta import extract_meta
+from .table_text import indicator_grids
 from .tables import extract_tables
 from .targets import GoalYear, qualitative_targets_in, targets_in
 
@@ -37,11 +38,15 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
         if annex.title and g.agencies.agency_list_title.compiled.search(annex.title):
             body = nt.text[annex.start : annex.end]
             add_document_list(parser, body.split(annex.title, 1)[-1])
+    # Indicator tables flattened into the body are read as tables, not as prose: their lines are
+    # blanked out of the text the prose readers see (same offsets).
+    indicator = indicator_grids(nt, g)
+    prose = blank_spans(nt.text, [grid.span for grid in indicator if grid.span])
     parents = {c.parent_id for c in seg.clauses}
     task_level = 0
     goals: dict[str, GoalYear] = {}
     for c in seg.clauses:
-        text = nt.text[c.body_start : c.end]
+        text = prose[c.body_start : c.end]
         # A goal section (主要目标, 发展目标 …) gives its year to its sub-clauses too.
         goal = GoalYear() if c.heading and g.targets.goal_section.compiled.search(c.heading) else goals.get(c.parent_id)
         if goal is not None:
@@ -68,10 +73,17 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
                         message=f"'{m.group(0).strip()}' needs the document's year, which the document does not state"))
                     break
     _keep_bare_annotations_if_systematic(found, parser, g)
-    tables = extract_tables(nt, seg, g, meta, parser)
+    tables = extract_tables(nt, seg, g, meta, parser, indicator)
     found.tasks, found.tables, found.table_targets = tables.tasks, tables.tables, tables.targets
     found.warnings.extend(tables.warnings)
     return found
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span replaced by line breaks (offsets kept): what is there is not prose."""
+    for a, b in sorted(spans):
+        text = text[:a] + "\n" * (b - a) + text[b:]
+    return text
 
 
 def _keep_bare_annotations_if_systematic(found: Extraction, parser: AgencyParser, g: Grammars) -> None:

@@ -23,13 +23,15 @@ from ..models import Deadline, Table, Target, Task, Warning
 from ..normalise import NormalText, visual_width
 from ..segment import AnnexDraft, Segmentation
 from .agencies import AgencyParser
-from .deadlines import deadlines_in
+from .deadlines import deadlines_in, find_time_expressions
 from .table_grid import (
     ColumnRoles,
     Grid,
     cell_grids,
     geometric_grids,
     header_leaves,
+    header_year,
+    indicator_roles,
     roles_of_leaves,
     seq_of,
     split_header,
@@ -332,29 +334,142 @@ def _table_targets(table: Table, table_index: int, col_roles: list[str | None], 
     return out
 
 
+def _title_year(title: str | None, g: Grammars) -> int | None:
+    years = [int(m.group("y")) for m in g.tables.title_year.compiled.finditer(title or "")]
+    return years[-1] if years else None
+
+
+def _clause_at(seg: Segmentation, offset: int):
+    """The innermost clause whose text holds `offset` (the last one starting before it)."""
+    found = None
+    for c in seg.clauses:
+        if c.start > offset:
+            break
+        found = c
+    return found
+
+
+def _goal_year(nt: NormalText, seg: Segmentation, g: Grammars, clause, offset: int, doc_year: int | None) -> int | None:
+    """The year a goal section (主要目标 …, conventions: goal-section year) gives a table standing in
+    it: the last time expression of the section before the table; None outside a goal section."""
+    by_id = {c.id: c for c in seg.clauses}
+    goal = g.targets.goal_section.compiled
+    while clause is not None and not (clause.heading and goal.search(clause.heading)):
+        clause = by_id.get(clause.parent_id)
+    if clause is None:
+        return None
+    times = find_time_expressions(nt.text[clause.body_start:offset], g, doc_year)
+    years = [t.year for t in times if t.sets_target_year and t.year is not None]
+    return years[-1] if years else None
+
+
+def _comparator_of(written: str | None, words, default: str | None) -> str | None:
+    if not written:
+        return default
+    for wc in words:
+        if written in wc.words or written.rstrip("=") in wc.words:
+            return wc.value
+    return default
+
+
+def _value_of(cell: str, g: Grammars):
+    """(value, value_max, comparator, percent) of an indicator table's value cell, else None (a goal in
+    words, a blank)."""
+    vp = g.tables.indicator_value
+    m = vp.compiled.match(re.sub(r"\s+", "", cell)) if vp is not None else None
+    if not m:
+        return None
+    v1 = float(m.group("v1").replace("－", "-").replace("−", "-"))
+    v2 = float(m.group("v2")) if m.group("v2") else None
+    if v2 is not None and v2 <= v1:
+        return None
+    tr = g.targets
+    cmp = _comparator_of(m.group("before"), tr.comparator_before, None)
+    cmp = _comparator_of(m.group("after"), tr.comparator_after, cmp) or "="
+    return v1, v2, (None if v2 is not None else cmp), bool(m.group("pct") or m.group("pct2"))
+
+
+def _metric_unit(indicator: str, g: Grammars) -> tuple[str, str | None]:
+    """`数字经济核心产业增加值（亿元）` → (数字经济核心产业增加值, 亿元): the last bracket that is a unit."""
+    text = re.sub(r"\s+", "", indicator)
+    for m in reversed(list(g.tables.header_unit.compiled.finditer(text))):
+        written = m.group("unit").strip()
+        if g.units.regex.fullmatch(written) or written in ("%", "‰"):
+            return (text[: m.start()] + text[m.end():]).strip(), written
+    return text, None
+
+
+def indicator_targets(table: Table, table_index: int, roles: list[str | None], g: Grammars, *,
+                      default_year: int | None, clause_id: str | None) -> list[Target]:
+    """One target per value in a target column of an indicator table's row: metric and unit from the
+    指标 cell (`…（亿元）`) or the 单位 column, value and comparator from the cell (`≥45`, `<1%`, `3—5`),
+    target year from the column header (`2025年目标值`) or else `default_year`, baseline value and year
+    from a 基期值 / earlier-year column. A goal in words (`完成省定目标`) or a blank gives none."""
+    col = {r: roles.index(r) for r in set(roles) if r}
+    years = [header_year(h, g) for h in table.header]
+    base_col = col.get("baseline")
+    out = []
+    for row in table.rows:
+        cell_of = lambda i: (row[i] if i is not None and i < len(row) else "") or ""  # noqa: E731
+        metric, unit_written = _metric_unit(cell_of(col["indicator"]), g)
+        if not metric:
+            continue
+        own_unit = cell_of(col.get("unit")).strip()
+        if own_unit and g.units.regex.fullmatch(own_unit):
+            unit_written = own_unit
+        direction = None
+        for wc in g.targets.direction:
+            if any(w in metric for w in wc.words):
+                direction = wc.value
+                break
+        base = _value_of(cell_of(base_col), g) if base_col is not None else None
+        for c, role in enumerate(roles):
+            if role != "target":
+                continue
+            cell = cell_of(c).strip()
+            parsed = _value_of(cell, g) if cell else None
+            if parsed is None:
+                continue
+            value, value_max, comparator, percent = parsed
+            written = unit_written or ("%" if percent else None)
+            unit = g.units.describe(written)[0] if written else ""
+            out.append(Target(
+                metric=metric, value=value, value_max=value_max, unit=unit, comparator=comparator, direction=direction,
+                baseline_year=years[base_col] if base is not None and base_col is not None else None,
+                baseline_value=base[0] if base is not None else None,
+                target_year=years[c] or default_year, text=f"{cell_of(col['indicator'])} {cell}",
+                clause_id=clause_id, table_index=table_index,
+            ))
+    return out
+
+
 # --------------------------------------------------------------------------------------- entry
 
 
 def _grids(nt: NormalText, g: Grammars, roles: ColumnRoles, parser: AgencyParser, year: int | None,
-           matcher: ClauseMatcher) -> list[Grid]:
+           matcher: ClauseMatcher, indicator: list[Grid]) -> list[Grid]:
     grids = geometric_grids(nt, g)
     lines = nt.source_lines
     grids += tsv_grids(lines, g)
     grids += cell_grids(lines, g)
     grids += flat_grids(lines, g, roles, parser, year, heading_sim=matcher.sim)
+    grids += indicator
     grids.sort(key=lambda x: x.offset)
     return grids
 
 
-def extract_tables(nt, seg, g, meta, parser) -> TableResult:
+def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None) -> TableResult:
+    """`indicator`: the indicator tables flattened into the text (table_text.indicator_grids), read
+    before the prose so that the prose readers could leave their lines alone."""
     res = TableResult()
     roles = ColumnRoles(g)
+    iroles = ColumnRoles(g, g.tables.indicator_columns)
     matcher = ClauseMatcher(nt, seg, g)
     year = meta.doc_year
     builder = _TaskBuilder(nt, g, year, parser, matcher)
     task_title = g.tables.task_title.compiled
     target_table = g.tables.target_table.compiled
-    for grid in _grids(nt, g, roles, parser, year, matcher):
+    for grid in _grids(nt, g, roles, parser, year, matcher, indicator or []):
         res.warnings += [Warning(code=c, message=m) for c, m in grid.warnings]
         n_head = split_header(grid, roles, g)
         ncols = grid.ncols
@@ -366,6 +481,18 @@ def extract_tables(nt, seg, g, meta, parser) -> TableResult:
         annex = _annex_at(seg, grid.offset)
         title = _title_for(nt, seg, grid, g, annex)
         present = set(col_roles)
+        ind_roles = indicator_roles(leaves, iroles, g) if not present & _DUTY_COLUMNS else None
+        if ind_roles is not None:
+            rows = [[c or "" for c in r] + [""] * (ncols - len(r)) for r in data]
+            table = Table(title=title, header=leaves, rows=rows, page=grid.pages[n_head] if len(grid.pages) > n_head else None,
+                          annex=annex.label if annex else None, kind="targets")
+            res.tables.append(table)
+            at = grid.span[0] if grid.span else grid.offset
+            clause = _clause_at(seg, at)
+            res.targets += indicator_targets(table, len(res.tables) - 1, ind_roles, g,
+                                             default_year=_title_year(title, g) or _goal_year(nt, seg, g, clause, at, year),
+                                             clause_id=clause.id if clause else None)
+            continue
         is_task = bool(present & _TASK_COLUMNS) and bool(present & _DUTY_COLUMNS)
         if not is_task and title and task_title.search(title) and "seq" in present:
             is_task = True
