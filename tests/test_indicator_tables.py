@@ -322,6 +322,53 @@ def test_a_goal_in_words_is_a_row_but_no_target(tmp_path):
     assert [(m, v, c, y, bv) for m, v, _, _, c, y, _, bv in _rows(doc)] == [("森林覆盖率", 60, ">=", 2025, 58)]
 
 
+def test_an_annex_table_takes_its_titles_year_and_no_clause(tmp_path):
+    doc = _extract(tmp_path, """某市物流降本增效实施方案
+
+一、总体要求
+（一）工作目标。全市物流效率明显提升。
+二、重点任务
+（一）完善物流网络。
+附件1
+2026年物流降本增效主要指标表
+序号
+指标
+目标值
+属性
+1
+社会物流总费用与地区生产总值的比率（%）
+<13.5
+预期性
+2
+多式联运货运量（万吨）
+1500以上
+预期性
+""")
+    table = doc.tables[0]
+    assert table.title == "2026年物流降本增效主要指标表" and table.annex == "附件1"
+    assert [(t.metric, t.value, t.comparator, t.target_year, t.clause_id) for t in doc.targets if t.table_index == 0] == [
+        ("社会物流总费用与地区生产总值的比率", 13.5, "<=", 2026, None),
+        ("多式联运货运量", 1500, ">=", 2026, None),
+    ]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("tabs.txt", "某市数据要素行动计划\n\n一、主要目标\n到2026年，数据要素市场初步形成。\n"
+                 "序号\t指标\t2026年目标值\t属性\n1\t数据交易额（亿元）\t60\t预期性\n2\t公共数据开放率（%）\t≥85\t约束性\n"
+                 "二、重点任务\n（一）培育数据市场。\n"),
+    ("pipes.md", "# 某市数据要素行动计划\n\n一、主要目标\n\n到2026年，数据要素市场初步形成。\n\n"
+                 "| 序号 | 指标 | 2026年目标值 | 属性 |\n|---|---|---|---|\n| 1 | 数据交易额（亿元） | 60 | 预期性 |\n"
+                 "| 2 | 公共数据开放率（%） | ≥85 | 约束性 |\n\n二、重点任务\n\n（一）培育数据市场。\n"),
+])
+def test_tab_separated_and_markdown_indicator_tables(tmp_path, name, text):
+    doc = _extract(tmp_path, text, name)
+    assert [t.kind for t in doc.tables] == ["targets"]
+    assert [(t.metric, t.value, t.unit, t.comparator, t.target_year, t.clause_id) for t in doc.targets if t.table_index == 0] == [
+        ("数据交易额", 60, "亿元", "=", 2026, "1"),
+        ("公共数据开放率", 85, "%", ">=", 2026, "1"),
+    ]
+
+
 def test_a_task_table_is_not_an_indicator_table(tmp_path):
     doc = _extract(tmp_path, """某区工作方案
 

@@ -86,7 +86,7 @@ def is_deadline_cell(text: str, g: Grammars, doc_year: int | None) -> bool:
 class _Judge:
     """Scores of candidate cells (memoised: the same text is asked about many times)."""
 
-    def __init__(self, g: Grammars, parser: AgencyParser, doc_year: int | None, heading_sim: Callable[[str], float] | None):
+    def __init__(self, g: Grammars, parser: AgencyParser | None, doc_year: int | None, heading_sim: Callable[[str], float] | None):
         self.g = g
         self.parser = parser
         self.year = doc_year
@@ -444,7 +444,7 @@ class _IndicatorReader:
         self.cols = [r or "unknown" for k, r in enumerate(rs) if k != self.seq_at]
         self.lead = self.seq_at  # columns written before the row number (a merged 类别 cell)
         self.header_keys = {re.sub(r"\s+", "", w) for w in words}
-        judge = _Judge(g, None, None, None)  # type: ignore[arg-type]  # no agency column here
+        judge = _Judge(g, None, None, None)  # no agency column here
         self.splitter = _RowSplitter(self.cols, judge, narrow_max=_MAX_HEADER_WORD_WIDTH, indicator=True)
         self.max_row_lines = 3 * len(self.cols) + 2
 
@@ -494,17 +494,18 @@ class _IndicatorReader:
             if any(p.compiled.match(sl.text) for p in self.g.tables.table_end):
                 break
             num, rest = _row_number(raw)
-            nxt = next((k for k in range(li + 1, min(n, li + 4)) if self.lines[k].text), None)
             starts = num is not None and not _quantity_follows(rest, self.g) and (
-                num == expected or (not rows and 1 <= num <= 3) or (rows and expected < num <= expected + _MAX_ROW_GAP))
-            if starts and rows and self.whole(rows[-1]) is None and (rest.strip() == "" and nxt is not None and self.starts_cell(nxt)):
-                starts = False  # the previous row lacks its last cells: this number is one of them
+                num == expected or (not rows and 1 <= num <= 3) or (bool(rows) and expected < num <= expected + _MAX_ROW_GAP))
+            keep = self.whole(rows[-1]) if starts and rows else None
+            if starts and rows and keep is None and not rest.strip():
+                nxt = next((k for k in range(li + 1, min(n, li + 4)) if self.lines[k].text), None)
+                if nxt is not None and self.starts_cell(nxt):
+                    starts = False  # the row above lacks its last cells: this number is one of them
             if starts:
-                if rows:
-                    keep = self.whole(rows[-1])
-                    if keep is not None and keep < len(rows[-1].lines) and self.lead:
-                        pending = rows[-1].lines[keep:] + pending
-                        del rows[-1].lines[keep:]
+                if rows and keep is not None and keep < len(rows[-1].lines) and self.lead:
+                    # the lines after the row above is whole are this row's leading cells (类别)
+                    pending = rows[-1].lines[keep:] + pending
+                    del rows[-1].lines[keep:]
                 rows.append(_IndicatorRow(num, li, list(pending) if self.lead else []))
                 rows[-1].lines.append(li)
                 pending = []

@@ -140,6 +140,9 @@ def _title_for(nt: NormalText, seg: Segmentation, grid: Grid, g: Grammars, annex
     """The table's title: the nearest title line above it (…表), else its annex's title."""
     floor = annex.start if annex else max(0, grid.offset - 400)
     paras = [(o, p) for o, p in nt.paragraphs if floor <= o < grid.offset]
+    if grid.span and grid.span[0] > grid.offset:
+        # a table flattened into the text: its title line may have been joined to the paragraph it starts
+        paras.append((grid.offset, nt.text[grid.offset : grid.span[0]]))
     title_re = g.tables.title_line.compiled
     for o, p in reversed(paras[-4:]):
         p = p.strip()
@@ -340,12 +343,13 @@ def _title_year(title: str | None, g: Grammars) -> int | None:
 
 
 def _clause_at(seg: Segmentation, offset: int):
-    """The innermost clause whose text holds `offset` (the last one starting before it)."""
+    """The clause whose own text holds `offset`; None after the body (an annex's table)."""
     found = None
     for c in seg.clauses:
         if c.start > offset:
             break
-        found = c
+        if offset <= c.end:
+            found = c
     return found
 
 
@@ -487,7 +491,8 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
             table = Table(title=title, header=leaves, rows=rows, page=grid.pages[n_head] if len(grid.pages) > n_head else None,
                           annex=annex.label if annex else None, kind="targets")
             res.tables.append(table)
-            at = grid.span[0] if grid.span else grid.offset
+            # a geometric table's offset is where the text resumes after it: it stands in the clause before
+            at = grid.span[0] if grid.span else (max(0, grid.offset - 1) if grid.source == "geometric" else grid.offset)
             clause = _clause_at(seg, at)
             res.targets += indicator_targets(table, len(res.tables) - 1, ind_roles, g,
                                              default_year=_title_year(title, g) or _goal_year(nt, seg, g, clause, at, year),
