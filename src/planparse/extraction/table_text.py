@@ -93,6 +93,7 @@ class _Judge:
         self.heading_sim = heading_sim
         self.suffixes = tuple(sorted(g.tables.org_suffixes, key=len, reverse=True))
         self._agency: dict[str, float] = {}
+        self._cells: dict[tuple[str, int, str], float] = {}
         self._sim: dict[str, float] = {}
 
     def names_list(self, text: str) -> bool:
@@ -127,9 +128,15 @@ class _Judge:
 
     def indicator_cell(self, role: str, atoms: list[Atom]) -> float:
         """Score of a cell of an indicator table's short columns (target, baseline, unit, attribute)."""
-        tr = self.g.tables
         if not atoms:
             return -1.0 if role == "attribute" else -0.5
+        key = (role, len(atoms), "".join(a.text for a in atoms))
+        if key not in self._cells:
+            self._cells[key] = self._indicator_cell(role, atoms)
+        return self._cells[key]
+
+    def _indicator_cell(self, role: str, atoms: list[Atom]) -> float:
+        tr = self.g.tables
         text = re.sub(r"\s+", "", _join(atoms))
         if role == "attribute":
             return 1.5 if len(atoms) <= 2 and tr.indicator_attribute and tr.indicator_attribute.compiled.match(text) else NEG

@@ -12,6 +12,7 @@ or header) gives one Target per numeric cell.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import unicodedata
 from dataclasses import dataclass, field
@@ -136,10 +137,13 @@ def _annex_at(seg: Segmentation, offset: int) -> AnnexDraft | None:
     return None
 
 
-def _title_for(nt: NormalText, seg: Segmentation, grid: Grid, g: Grammars, annex: AnnexDraft | None) -> str | None:
-    """The table's title: the nearest title line above it (…表), else its annex's title."""
+def _title_for(nt: NormalText, paragraphs: list[tuple[int, str]], grid: Grid, g: Grammars, annex: AnnexDraft | None) -> str | None:
+    """The table's title: the nearest title line above it (…表), else its annex's title.
+    `paragraphs`: nt.paragraphs, computed once for all tables."""
     floor = annex.start if annex else max(0, grid.offset - 400)
-    paras = [(o, p) for o, p in nt.paragraphs if floor <= o < grid.offset]
+    lo = bisect.bisect_left(paragraphs, (floor, ""))
+    hi = bisect.bisect_left(paragraphs, (grid.offset, ""))
+    paras = paragraphs[max(lo, hi - 4):hi]
     if grid.span and grid.span[0] > grid.offset:
         # a table flattened into the text: its title line may have been joined to the paragraph it starts
         paras.append((grid.offset, nt.text[grid.offset : grid.span[0]]))
@@ -473,6 +477,7 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
     builder = _TaskBuilder(nt, g, year, parser, matcher)
     task_title = g.tables.task_title.compiled
     target_table = g.tables.target_table.compiled
+    paragraphs = nt.paragraphs
     for grid in _grids(nt, g, roles, parser, year, matcher, indicator or []):
         res.warnings += [Warning(code=c, message=m) for c, m in grid.warnings]
         n_head = split_header(grid, roles, g)
@@ -483,7 +488,7 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
         leaves, spanned = header_leaves(grid.rows[:n_head], ncols)
         col_roles = roles_of_leaves(leaves, spanned, roles)
         annex = _annex_at(seg, grid.offset)
-        title = _title_for(nt, seg, grid, g, annex)
+        title = _title_for(nt, paragraphs, grid, g, annex)
         present = set(col_roles)
         ind_roles = indicator_roles(leaves, iroles, g) if not present & _DUTY_COLUMNS else None
         if ind_roles is not None:
