@@ -296,6 +296,19 @@ def test_a_value_equal_to_the_next_row_number_is_a_cell(tmp_path):
         ("国家级旅游休闲街区", 2, "个", 2027), ("5A级景区数量", 3, "家", 2027), ("文旅产业增加值", 180, "亿元", 2027)]
 
 
+def test_two_boxes_of_indicators_one_after_the_other_are_two_tables(tmp_path):
+    """A header and row 1 again start the next table (not a page break inside the first)."""
+    box = "序号\n指标\n目标值\n属性\n1\n{a}（%）\n{x}\n预期性\n2\n{b}（个）\n{y}\n约束性\n"
+    doc = _extract(tmp_path, "某市营商环境优化行动方案\n\n一、行动目标\n到2026年，营商环境明显改善。\n"
+                   + "专栏1 政务服务指标\n" + box.format(a="一网通办率", x="≥95", b="24小时自助服务点", y="120")
+                   + "专栏2 市场主体指标\n" + box.format(a="新设企业存活率", x="85", b="新增上市企业", y="6—8")
+                   + "二、重点任务\n（一）优化政务服务。\n")
+    assert [t.title for t in doc.tables] == ["专栏1政务服务指标", "专栏2市场主体指标"]
+    assert [(t.table_index, t.metric, t.value, t.value_max, t.target_year) for t in doc.targets] == [
+        (0, "一网通办率", 95, None, 2026), (0, "24小时自助服务点", 120, None, 2026),
+        (1, "新设企业存活率", 85, None, 2026), (1, "新增上市企业", 6, 8, 2026)]
+
+
 def test_a_goal_in_words_is_a_row_but_no_target(tmp_path):
     doc = _extract(tmp_path, """某市生态环境保护规划
 

@@ -79,11 +79,22 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
     return found
 
 
+# What a blanked-out stretch is filled with: no word, no number, no space (U+FFFC, an object stands here).
+_FILLER = "\ufffc"
+
+
 def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    """`text` with each span replaced by line breaks (offsets kept): what is there is not prose."""
+    """`text` with each span blanked out (offsets kept): what is there is not prose. A line break at
+    either end keeps the sentences before and after apart; between them a filler that no rule reads
+    (not whitespace: a long run of it made the readers that look for a label after each line break
+    quadratic)."""
+    parts, pos = [], 0
     for a, b in sorted(spans):
-        text = text[:a] + "\n" * (b - a) + text[b:]
-    return text
+        if a < pos or b <= a:
+            continue
+        parts += [text[pos:a], "\n" + _FILLER * (b - a - 2) + "\n" if b - a >= 2 else "\n" * (b - a)]
+        pos = b
+    return "".join(parts) + text[pos:]
 
 
 def _keep_bare_annotations_if_systematic(found: Extraction, parser: AgencyParser, g: Grammars) -> None:

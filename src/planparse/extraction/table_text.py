@@ -126,6 +126,10 @@ class _Judge:
         t = re.sub(r"\s+", "", text)
         return any(p is not None and p.compiled.match(t) for p in (tr.indicator_value, tr.indicator_attribute, tr.indicator_blank))
 
+    def is_attribute(self, text: str) -> bool:
+        p = self.g.tables.indicator_attribute
+        return p is not None and bool(p.compiled.match(text))
+
     def indicator_cell(self, role: str, atoms: list[Atom]) -> float:
         """Score of a cell of an indicator table's short columns (target, baseline, unit, attribute)."""
         if not atoms:
@@ -205,6 +209,8 @@ class _RowSplitter:
             # the longest run of narrow lines: a merged cell's text may have blank lines inside it
             return 0.5 + 0.25 * len(cell) + (2.0 * sim if matched else 0.0)
         if role in _LONG_ROLES:
+            if self.indicator and any(a.first and a.last and self.judge.is_attribute(a.text) for a in cell):
+                return NEG  # an indicator's name never holds a line of its own saying 预期性
             return 0.0 if cell else NEG
         if role in _INDICATOR_CELLS:
             return self.judge.indicator_cell(role, cell)
@@ -495,8 +501,13 @@ class _IndicatorReader:
             if not sl.text or not raw:
                 li += 1
                 continue
-            if self.is_header_repeat(li):  # the header again, after a page break
-                li += 1
+            if self.is_header_repeat(li):
+                k = li
+                while k < n and (not self.lines[k].text or self.is_header_repeat(k)):
+                    k += 1
+                if rows and k < n and _row_number(self.lines[k].raw.strip())[0] == 1:
+                    break  # a header and row 1 again: the next table
+                li = k  # the header again, after a page break
                 continue
             if any(p.compiled.match(sl.text) for p in self.g.tables.table_end):
                 break
