@@ -195,3 +195,109 @@ def test_a_standing_rule_reaches_later_tasks_without_annotations(tmp_path):
 
 def test_agency_context_is_fresh_per_parser():
     assert AgencyContext().bare_entries == set()
+
+
+# ---------------------------------------------------------------- review sections, past figures, relative windows
+def test_a_review_section_gives_neither_targets_nor_deadlines(tmp_path):
+    d = doc(tmp_path, "某县农业机械化提升方案\n\n一、工作基础和面临形势\n“十三五”期间，全县农作物耕种收综合机械化率提高12个百分点，"
+                      "累计建成烘干中心8座，2020年秸秆综合利用率达到91%。\n二、主要目标\n到2025年，全县农作物耕种收综合机械化率达到85%，"
+                      "新建烘干中心5座。\n", )
+    assert [(t.clause_id, t.value, t.unit, t.target_year) for t in d.targets] == [("2", 85, "%", 2025), ("2", 5, "座", 2025)]
+    assert [dl.date for dl in d.deadlines] == ["2025-12-31"]
+
+
+def test_a_figure_of_a_year_before_the_document_is_an_actual_not_a_goal(tmp_path):
+    d = doc(tmp_path, "关于印发某市智慧交通行动计划的通知\n\n各区人民政府：\n现将计划印发给你们。\n某市人民政府\n2023年5月6日\n\n"
+                      "一、总体要求\n2021年，全市公交出行分担率达到41%。到2025年，公交出行分担率达到50%。\n")
+    assert [(t.value, t.target_year) for t in d.targets] == [(50, 2025)]
+
+
+def test_a_verb_led_heading_about_foundations_is_a_task_not_a_review(tmp_path):
+    d = doc(tmp_path, "某市基础研究方案\n\n一、夯实创新基础\n到2026年，建成新型研发机构12家。\n")
+    assert [(t.value, t.unit, t.target_year) for t in d.targets] == [(12, "家", 2026)]
+
+
+def test_a_relative_window_is_a_period_and_the_year_of_its_goals_and_a_later_bare_window_means_the_same(tmp_path):
+    d = doc(tmp_path, "某市人才专项计划\n\n一、目标\n从2024年起，用3年时间，引进海外高层次人才200名。\n"
+                      "二、措施\n（一）3年内新建人才驿站15个。\n（二）5年内建成人才社区。\n")
+    assert [(t.value, t.unit, t.target_year) for t in d.targets] == [(200, "名", 2026), (15, "个", 2026)]
+    periods = [(dl.clause_id, dl.start, dl.date) for dl in d.deadlines if dl.kind == "period"]
+    assert periods == [("1", "2024-01-01", "2026-12-31"), ("2.1", "2024-01-01", "2026-12-31")]
+    assert d.targets[1].metric == "新建人才驿站"  # the window is when, not what
+
+
+def test_a_start_year_is_never_a_target_year():
+    [t] = sentence("2022年起，全市每年新增绿色工厂20家以上", year=2022)
+    assert t.target_year is None
+
+
+# ---------------------------------------------------------------- words inside words, ranks, magnitudes
+def test_a_direction_word_inside_a_noun_is_part_of_the_metric():
+    [a, b] = sentence("到2027年，规上工业增加值年均增长7%，数字经济核心产业增加值占比达到12%")
+    assert (a.metric, a.direction, b.metric, b.direction) == ("规上工业增加值年均增长率", "increase", "数字经济核心产业增加值占比", None)
+
+
+@pytest.mark.parametrize("text", ["到2026年，力争全省生物医药产业规模居全国前五位", "到2026年，综合排名稳居全省第二"])
+def test_a_rank_is_not_a_quantity(text):
+    assert sentence(text) == []
+
+
+def test_a_magnitude_before_its_unit_is_read_with_the_unit():
+    [t] = sentence("到2026年，培育年营收超亿元企业30家")
+    assert (t.value, t.unit, t.metric) == (30, "家", "培育年营收超亿元企业")
+    [t] = sentence("到2026年，技术合同成交额突破亿元")
+    assert (t.value, t.unit, t.comparator) == (1, "亿元", ">=")
+
+
+# ---------------------------------------------------------------- standing rules as sentences, labels
+def test_a_standing_rule_written_as_a_sentence_holds_for_every_later_task_also_unannotated_ones(tmp_path):
+    d = doc(tmp_path, "某县乡村振兴工作方案\n\n以下各项任务均由各乡镇人民政府负责落实。\n一、重点任务\n"
+                      "（一）改造农村公路30公里。（牵头督导：县交通运输局；协办单位：县财政局）\n（二）开展人居环境整治。\n")
+    a1, a2 = [c.agencies for c in d.clauses if c.id in ("1.1", "1.2")]
+    assert (a1[0].lead, a1[0].support, a1[0].implementers_inherited) == (["县交通运输局"], ["县财政局"], ["各乡镇人民政府"])
+    assert (a2[0].implementers, a2[0].inherited) == (["各乡镇人民政府"], True)
+
+
+def test_a_following_sentence_that_names_no_agency_declares_no_standing_rule(tmp_path):
+    d = doc(tmp_path, "某县工作方案\n\n以下工作要认真抓好落实。\n一、重点任务\n（一）开展人居环境整治。\n")
+    assert all(not c.agencies for c in d.clauses)
+
+
+def test_a_horizon_in_the_title_is_not_the_documents_year(tmp_path):
+    d = doc(tmp_path, "某省适应气候变化行动方案2035\n\n一、目标\n到2025年，森林覆盖率达到40%。\n")
+    assert d.meta.doc_year is None
+    assert [(t.value, t.target_year) for t in d.targets] == [(40, 2025)]
+
+
+def test_a_starting_level_is_not_a_goal_but_the_level_it_goes_to_is():
+    [t] = sentence("到2026年，全市规上企业数字化改造覆盖率由45%提高到80%")
+    assert (t.value, t.unit) == (80, "%")
+
+
+def test_a_share_written_before_its_noun_names_what_follows_as_its_metric():
+    [t] = sentence("到2027年，40%以上的行政村建成数字乡村示范点")
+    assert (t.value, t.comparator, t.metric) == (40, ">=", "行政村建成数字乡村示范点")
+
+
+def test_a_counted_thing_keeps_its_bracketed_list():
+    [t] = sentence("到2026年，完成12个县（市、区）供水管网改造")
+    assert (t.value, t.unit, t.metric) == (12, "个", "县（市、区）供水管网改造")
+
+
+def test_a_measure_word_that_the_dictionary_glues_to_its_noun_still_counts():
+    ts = sentence("到2028年，形成年产40发运载火箭、500颗卫星的能力")
+    assert [(t.value, t.unit) for t in ts] == [(40, "发"), (500, "颗")]
+
+
+@pytest.mark.parametrize("text,metric", [
+    ("到2026年，企业开办时间压缩至2个工作日以内", "企业开办时间"),
+    ("到2026年，单位产值能耗降至0.3吨标准煤/万元", "单位产值能耗"),
+])
+def test_a_level_verb_ends_the_metric(text, metric):
+    [t] = sentence(text)
+    assert t.metric == metric
+
+
+def test_a_count_closing_a_verb_phrase_that_the_dictionary_reads_as_one_word():
+    [t] = sentence("到2026年，举办活动40场次")
+    assert (t.value, t.unit, t.target_year) == (40, "场次", 2026)

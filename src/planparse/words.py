@@ -172,18 +172,29 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
-def splits_a_word(left: str, right: str, g=None) -> bool:
-    """True when the boundary between `left` and `right` falls inside a word (`…能源替|代。`)."""
+def spanning_word(left: str, right: str, g=None) -> str | None:
+    """The word (jieba, two characters or more) that the boundary between `left` and `right` falls inside
+    (`…能源替|代。` → 替代), else None."""
     if not left or not right or not (_is_han(left[-1]) and _is_han(right[0])):
-        return False  # only a Chinese word can be cut by wrapping; digits run together anyway
+        return None  # only a Chinese word can be cut by wrapping; digits run together anyway
     window_l, window_r = left[-6:], right[:6]
     pos = 0
     for w in tokenizer(g).cut(window_l + window_r, HMM=False):
         end = pos + len(w)
         if pos < len(window_l) < end and len(w) >= 2:
-            return True
+            return w
         pos = end
-    return False
+    return None
+
+
+def splits_a_word(left: str, right: str, g=None) -> bool:
+    """True when the boundary between `left` and `right` falls inside a word (`…能源替|代。`)."""
+    return spanning_word(left, right, g) is not None
+
+
+def is_word(text: str, g=None) -> bool:
+    """`text` is a word of the dictionary (jieba's and the grammars')."""
+    return bool(tokenizer(g).FREQ.get(text))
 
 
 def cut(text: str, g=None) -> list[str]:
@@ -203,3 +214,16 @@ def ends_with_verb(text: str, g=None) -> bool:
     for w in posseg(text[-8:], g):
         last = w
     return last is not None and last.flag.startswith("v")
+
+
+def starts_with_verb(text: str, g=None) -> bool:
+    """True when the first word of `text` is a verb (`引进海外人才200名`: 引进), also when the dictionary
+    reads a verb and its object as one phrase (`举办活动`)."""
+    text = text.lstrip()
+    if not text or not _is_han(text[0]):
+        return False
+    for w in posseg(text[:8], g):
+        if w.flag.startswith("v"):
+            return True
+        return len(w.word) >= 4 and any(x.flag.startswith("v") and len(x.word) == 2 for x in posseg(w.word[:2], g))
+    return False

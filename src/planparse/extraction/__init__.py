@@ -8,7 +8,7 @@ from ..models import Agencies, AgencyMention, Deadline, Meta, Table, Target, Tas
 from ..normalise import NormalText
 from ..segment import Segmentation
 from .agencies import AgencyContext, AgencyParser, add_document_list
-from .deadlines import deadlines_in
+from .deadlines import deadlines_in, find_windows
 from .meta import extract_meta
 from .table_text import indicator_grids
 from .tables import extract_tables
@@ -44,18 +44,27 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
     prose = blank_spans(nt.text, [grid.span for grid in indicator if grid.span])
     parents = {c.parent_id for c in seg.clauses}
     task_level = 0
+    # A standing rule in the front matter (`以下各项工作均需各区政府负责落实。`) holds for every task.
+    parser.declare_standing_in(nt.text[: seg.clauses[0].start] if seg.clauses else "")
     goals: dict[str, GoalYear] = {}
+    review: set[str] = set()
+    windows = find_windows(nt.text, g)
     for c in seg.clauses:
         text = prose[c.body_start : c.end]
         # A goal section (主要目标, 发展目标 …) gives its year to its sub-clauses too.
         goal = GoalYear() if c.heading and g.targets.goal_section.compiled.search(c.heading) else goals.get(c.parent_id)
         if goal is not None:
             goals[c.id] = goal
-        found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id, goal=goal)
-        found.qualitative_by_clause[c.id] = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id)
-        found.deadlines_by_clause[c.id] = deadlines_in(text, g, year, c.body_start, clause_id=c.id)
+        if c.parent_id in review or (c.heading and g.targets.review_section.compiled.search(c.heading)):
+            review.add(c.id)  # 发展基础: what was done, neither goals nor deadlines
+            found.targets_by_clause[c.id], found.qualitative_by_clause[c.id], found.deadlines_by_clause[c.id] = [], [], []
+        else:
+            found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id, goal=goal, windows=windows)
+            found.qualitative_by_clause[c.id] = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id, windows=windows)
+            found.deadlines_by_clause[c.id] = deadlines_in(text, g, year, c.body_start, clause_id=c.id, windows=windows)
         had_standing_rule = bool(parser.ctx.standing_implementers)
         found.agencies_by_clause[c.id] = parser.annotations_in(text, c.body_start, clause_id=c.id)
+        parser.declare_standing_in(text, [a.span for a in found.agencies_by_clause[c.id] if a.span], c.body_start)
         if not had_standing_rule and parser.ctx.standing_implementers:
             task_level = c.level
         elif (had_standing_rule and not found.agencies_by_clause[c.id] and c.id not in parents

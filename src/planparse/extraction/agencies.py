@@ -246,6 +246,23 @@ class AgencyParser:
                     self.ctx.standing_implementers.append(n)
         return ag
 
+    def declare_standing_in(self, text: str, skip: list[tuple[int, int]] = (), offset: int = 0) -> bool:
+        """Standing rules written as sentences of their own (`以下各项工作均需各区政府负责落实。`), outside
+        annotations (`skip`, offsets of `text` + offset): their names, when agency names, are implementers of every
+        later task. True when one was declared."""
+        declared = False
+        for m in self.rules.standing_rule.compiled.finditer(text):
+            if any(a <= offset + m.start() < b for a, b in skip):
+                continue
+            names = [self._clean(n) for n in split_top_level(m.group("names"), "、")]
+            if not names or not all(n and self.is_agency_name(n) for n in names):
+                continue  # `以下工作要认真抓好落实`: no names, no rule
+            for n in names:
+                if n not in self.ctx.standing_implementers:
+                    self.ctx.standing_implementers.append(n)
+            declared = True
+        return declared
+
     def inherited_entry(self, *, clause_id=None, task_seq=None) -> Agencies:
         """The entry of a task with no annotation of its own, under a standing rule: its inherited names."""
         ag = Agencies(clause_id=clause_id, task_seq=task_seq)

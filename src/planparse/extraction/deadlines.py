@@ -29,11 +29,32 @@ def _month_end(y: int, m: int) -> str:
     return f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
 
 
-def resolve(rule: TimeRule, groups: dict, doc_year: int | None) -> tuple[str | None, str | None, int | None] | None:
-    """(date, period start, year) for a match, or None when it cannot be resolved (no document year)."""
+# A document's relative windows (`自2019年起3年内`) by their length in years: (end date, start date, year).
+Windows = dict[int, tuple[str, str, int]]
+
+
+def _count(written: str) -> int | None:
+    try:
+        return int(written) if written.isdigit() else int(cn2an.cn2an(written, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def resolve(rule: TimeRule, groups: dict, doc_year: int | None,
+            windows: Windows | None = None) -> tuple[str | None, str | None, int | None] | None:
+    """(date, period start, year) for a match, or None when it cannot be resolved (no document year, a
+    bare `3年内` in a document that opened no 3-year window)."""
     r = rule.resolve
     if r == "none":
         return None, None, None
+    if r == "window":
+        y, n = int(groups["y"]), _count(groups["n"])
+        if not n or n > 30:
+            return None
+        return f"{y + n - 1:04d}-12-31", f"{y:04d}-01-01", y + n - 1
+    if r == "doc_window":
+        n = _count(groups["n"])
+        return windows.get(n) if windows and n else None
     if r == "year_end":
         y = int(groups["y"])
         return f"{y:04d}-12-31", None, y
@@ -72,7 +93,23 @@ def resolve(rule: TimeRule, groups: dict, doc_year: int | None) -> tuple[str | N
     return None
 
 
-def find_time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell: bool = False) -> list[TimeExpr]:
+def find_windows(text: str, g: Grammars) -> Windows:
+    """The relative windows a document opens (`自2019年起3年内`), so that a later bare `3年内` that sets a
+    quantity means the same years. The first window of a length wins."""
+    windows: Windows = {}
+    for rule in g.deadlines.rules:
+        if rule.resolve != "window":
+            continue
+        for m in rule.compiled.finditer(text):
+            groups = {k: v for k, v in m.groupdict().items() if v}
+            res, n = resolve(rule, groups, None), _count(groups.get("n", ""))
+            if res is not None and n and n not in windows:
+                windows[n] = res  # type: ignore[assignment]
+    return windows
+
+
+def find_time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell: bool = False,
+                          windows: Windows | None = None) -> list[TimeExpr]:
     """Every time expression in `text`, left to right, without overlaps (earlier rules win ties)."""
     # In a 完成时限 cell the cell's own vocabulary comes first (`2025年` alone is the deadline there).
     rules = (list(g.deadlines.cell_only) if cell else []) + list(g.deadlines.rules)
@@ -86,7 +123,7 @@ def find_time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell:
                 s += 1
             if s >= e or taken.overlaps(s, e):
                 continue
-            res = resolve(rule, {k: v for k, v in m.groupdict().items() if v}, doc_year)
+            res = resolve(rule, {k: v for k, v in m.groupdict().items() if v}, doc_year, windows)
             if res is None:
                 continue
             date, start, year = res
@@ -96,13 +133,21 @@ def find_time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell:
     return found
 
 
+def is_past(year: int | None, doc_year: int | None) -> bool:
+    """A year before the document's own: what a plan reports as done (`“十三五”时期`, `2020年达到…`), never
+    what it sets."""
+    return year is not None and doc_year is not None and year < doc_year
+
+
 def deadlines_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None, task_seq=None,
-                 cell: bool = False) -> list[Deadline]:
+                 cell: bool = False, windows: Windows | None = None) -> list[Deadline]:
     out = []
-    for t in find_time_expressions(text, g, doc_year, cell=cell):
+    for t in find_time_expressions(text, g, doc_year, cell=cell, windows=windows):
         # In a 完成时限 cell any time expression is the time limit (a bare `2025年` too).
         if not (t.is_deadline or (cell and (t.date or t.kind != "date"))):
             continue
+        if is_past(t.year, doc_year):
+            continue  # a past period (`“十三五”时期，…`) is a review, not a time limit
         out.append(Deadline(text=t.text, kind=t.kind, date=t.date, start=t.period_start,
                             span=(offset + t.start, offset + t.end), clause_id=clause_id, task_seq=task_seq))
     return out
@@ -116,7 +161,9 @@ def _deadline_examples(g: Grammars):
                 m = rule.compiled.search(s)
                 if not m:
                     return None
-                res = resolve(rule, {k: v for k, v in m.groupdict().items() if v}, EXAMPLE_DOC_YEAR)
+                # A bare `3年内` is resolved against a 3-year window opened in 2019 (as if the document had).
+                res = resolve(rule, {k: v for k, v in m.groupdict().items() if v}, EXAMPLE_DOC_YEAR,
+                              {3: ("2021-12-31", "2019-01-01", 2021)})
                 return (res[0] if res and res[0] else rule.kind) if res is not None else None
             for ex in rule.examples:
                 yield f"deadlines.toml {section}[{i}] ({rule.name})", ex, first_date

@@ -149,7 +149,7 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     meta.cited_documents = [c for c in cited if c.title != meta.title]
     meta.attachments = list(seg.attachment_list) or _front_attachments(front_texts, g) or [a.title for a in seg.annexes if a.title]
     meta.level = _level(meta, g)
-    meta.doc_year = _doc_year(meta)
+    meta.doc_year = _doc_year(meta, g)
     return meta
 
 
@@ -386,14 +386,14 @@ def _level(meta: Meta, g: Grammars) -> str | None:
     return None
 
 
-def _doc_year(meta: Meta) -> int | None:
+def _doc_year(meta: Meta, g: Grammars) -> int | None:
     for d in (meta.issue_date, meta.print_date):
         if d:
             return int(d[:4])
     for s in (meta.title, meta.notice_title, meta.doc_number):
-        m = re.search(r"((?:19|20)\d{2})", s or "")
+        m = g.meta.document_year.compiled.search(s or "")
         if m:
-            return int(m.group(1))
+            return int(m.group("y"))
     return None
 
 
@@ -402,6 +402,8 @@ def _meta_examples(g: Grammars):
     p = g.meta.doc_number
     for ex in p.examples:
         yield "meta.toml doc_number", ex, lambda s: (normalise_doc_number(m.group("number")) if (m := p.compiled.fullmatch(s)) else None)
+    yield from (("meta.toml document_year", ex, lambda s: (int(m.group("y")) if (m := g.meta.document_year.compiled.search(s)) else None))
+                for ex in g.meta.document_year.examples)
     for name in ("issuing_verb", "organisation_boundary", "speech_byline", "speaker"):
         rule = getattr(g.meta, name)
         for ex in rule.examples:

@@ -16,9 +16,9 @@ import regex as re
 from ..grammar import Grammars
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
-from ..words import ends_with_verb, splits_a_word
+from ..words import ends_with_verb, is_word, spanning_word, splits_a_word, starts_with_verb
 from ..text import SpanSet
-from .deadlines import TimeExpr, find_time_expressions
+from .deadlines import TimeExpr, Windows, find_time_expressions, is_past
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE_SEP = "，；：,;:"
@@ -69,6 +69,8 @@ class _Compiled:
         self.unit_at = re.compile(r"(?:" + g.units.regex.pattern + ")")  # .match(s, pos): a unit right at pos
         self.han_after = re.compile(r"^\s*(?:的)?\p{Han}")
         self.level_verb_end = re.compile(r"(?:" + _words_alt(tr.level_verbs) + r")\s*$")
+        self.count_verb_end = re.compile(r"(?:" + _words_alt(tr.count_verbs) + r")\s*(?:" + _words_alt(
+            [w for c in tr.comparator_before for w in c.words]) + r")?\s*$")
         self.metric_end = re.compile("(?:" + _words_alt(tr.metric_end_words) + ")")
         self.subject_split = re.compile(r"[、和及与]")
 
@@ -143,8 +145,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
         s, e = m.span()
         if covered(s, e) or _paren_depth(sentence, s) or _in_quotes(sentence, s):
             continue
-        before = sentence[max(0, s - _BEFORE_WINDOW):s]
-        if any(p.compiled.search(before) for p in tr.not_target_before):
+        if _scope_or_condition(sentence, s, None, tr, cc):
             continue
         rest = sentence[e:]
         um = cc.unit_after.match(rest)
@@ -156,11 +157,8 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
                 continue  # `6部门`: the measure word is the start of a word
         else:
             rest_after_unit = rest
-        if any(p.compiled.match(rest_after_unit) for p in tr.not_target_after):
-            # `35蒸吨/小时及以下燃煤锅炉` is a class of things, unless a level verb sets it (控制在…及以下).
-            clause_before = sentence[_clause_start(sentence, s):s]
-            if not re.search(r"(?:控制在|稳定在|保持在|达到|降至|降到)\s*$", clause_before):
-                continue
+        if _scope_or_condition(sentence, s, rest_after_unit, tr, cc):
+            continue
         comparator, tail = _qualifier_after(rest_after_unit, cc)
         end = len(sentence) - len(tail)
         clause_before = sentence[_clause_start(sentence, s):s]
@@ -169,25 +167,10 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
             if comparator is None or not cc.predicates.search(clause_before) or m.group("v2"):
                 continue
             unit = ""
-        counted, needs_context = None, False
-        if cc.han_after.match(tail):
-            # A quantity followed by a noun is a scope or a class (`15个重点行业`, `3吨以下叉车`)
-            # unless a goal verb governs it (`培育3家以上…企业`, `压减50%的炼焦产能`): then the noun is
-            # the counted thing. A verb the grammar does not list (jieba's tags) makes it a goal only in
-            # a goal's context: a comparator, a range or a target year.
-            if kind == "count" or kind == "measure":
-                counted = _counted_thing(tail)
-            listed = bool(out) and out[-1].start >= _clause_start(sentence, s) and cc.joiner.match(sentence[out[-1].end:s][-1:] or " ")
-            if kind != "percent" and not cc.count_verbs.search(clause_before) and not cc.level_verb_end.search(clause_before):
-                if listed and out[-1].counted:
-                    needs_context = out[-1].needs_goal_context  # `50发火箭、600颗卫星`: one verb for the list
-                elif kind != "count" or not ends_with_verb(clause_before, g):
-                    continue
-                else:
-                    needs_context = True
-        elif not (cc.predicates.search(clause_before) or cc.count_verbs.search(clause_before) or comparator):
-            if kind != "percent":
-                continue
+        goal = _governed(sentence, s, tail, kind, comparator, clause_before, out, cc, g)
+        if goal is None:
+            continue
+        counted, needs_context = goal
         v1 = float(m.group("v1"))
         v2 = float(m.group("v2")) if m.group("v2") else None
         if v2 is not None and v2 <= v1:
@@ -211,10 +194,12 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
             num_text, n_end, unit_written = written_num, m.end(), m.group("unit")
         else:
             um = None
-            for k in range(1, len(written_num) + 1):
+            # From k = 0: a unit that starts with the magnitude (`亿元` in `超亿元`) is read whole, 1 亿元.
+            for k in range(0, len(written_num) + 1):
                 um = cc.unit_at.match(sentence, m.start() + k)
-                if um:
+                if um and (k or um.group(0)[:1] in (tr.implied_one.before if tr.implied_one else [])):
                     break
+                um = None
             if um is None:
                 continue
             num_text, n_end, unit_written = written_num[:um.start() - m.start()], um.end(), um.group(0).strip()
@@ -223,6 +208,8 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
         if _unit_splits_a_word(sentence[:n_end], sentence[n_end:], g):
             continue
         io = tr.implied_one
+        if not num_text and io:
+            num_text = io.one
         try:
             n = float(cn2an.cn2an(io.one + num_text if io and num_text[:1] in io.before else num_text, "smart"))
         except (ValueError, KeyError, TypeError):
@@ -232,13 +219,16 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
             n *= 10
         else:
             unit, kind = g.units.describe(unit_written)
+        if _scope_or_condition(sentence, m.start(), None, tr, cc) or _scope_or_condition(sentence, m.start(), sentence[n_end:], tr, cc):
+            continue  # `居前三位` is a rank, `三年` a span of time
         clause_before = sentence[_clause_start(sentence, m.start()):m.start()]
         comparator, tail = _qualifier_after(sentence[n_end:], cc)
-        counted = _counted_thing(tail) if cc.han_after.match(tail) else None
-        if not (cc.predicates.search(clause_before) or cc.count_verbs.search(clause_before)):
-            if kind != "count" or not ends_with_verb(clause_before, g):
-                continue
-        out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, unit, kind, comparator, counted=counted))
+        goal = _governed(sentence, m.start(), tail, kind, comparator, clause_before, out, cc, g, bare_percent=False)
+        if goal is None:
+            continue
+        counted, needs_context = goal
+        out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, unit, kind, comparator, counted=counted,
+                             needs_goal_context=needs_context))
         found.add(out[-1].start, out[-1].end)
     if tr.chinese_percent is not None:
         for m in tr.chinese_percent.compiled.finditer(sentence):
@@ -254,15 +244,96 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[C
     return out
 
 
+def _scope_or_condition(sentence: str, s: int, after_unit: str | None, tr, cc: _Compiled) -> bool:
+    """The number at `s` is a scope, a rank or a class boundary (`半径30公里`, `前三位`, `35蒸吨/小时及以下
+    燃煤锅炉`), not a goal: judged on the text before it (after_unit None) or on the text after its unit."""
+    if after_unit is None:
+        before = sentence[max(0, s - _BEFORE_WINDOW):s]
+        return any(p.compiled.search(before) for p in tr.not_target_before)
+    if any(p.compiled.match(after_unit) for p in tr.not_target_after):
+        # A class boundary, unless a level verb sets it (控制在…及以下).
+        return not cc.level_verb_end.search(sentence[_clause_start(sentence, s):s])
+    return False
+
+
+def _governed(sentence: str, s: int, tail: str, kind: str, comparator: str | None, clause_before: str,
+              out: list[Candidate], cc: _Compiled, g: Grammars, *, bare_percent: bool = True) -> tuple[str | None, bool] | None:
+    """(counted thing, needs a goal's context) when a predicate governs the quantity at `s`, else None.
+
+    A quantity followed by a noun is a scope or a class (`15个重点行业`, `3吨以下叉车`, `超亿元企业`) unless
+    a goal verb governs it (`培育3家以上…企业`, `压减50%的炼焦产能`): then the noun is the counted thing.
+    A verb the grammar does not list (jieba's tags) makes it a goal only in a goal's context: a
+    comparator, a range or a target year."""
+    counted, needs_context = None, False
+    if cc.han_after.match(tail):
+        if kind in ("count", "measure"):
+            counted = _counted_thing(tail)
+        listed = bool(out) and out[-1].start >= _clause_start(sentence, s) and cc.joiner.match(sentence[out[-1].end:s][-1:] or " ")
+        # An amount (not a count) before a noun is the noun's attribute (`超亿元企业`) unless its verb stands
+        # right before it: `培育年营收超亿元企业30家` counts 企业, it does not set 亿元.
+        verb = cc.count_verbs.search(clause_before) if kind != "measure" else cc.count_verb_end.search(clause_before)
+        if kind == "measure" and comparator and tail.lstrip().startswith("的") and not cc.level_verb_end.search(clause_before):
+            return None  # `实施亿元以上的项目`: a class of projects, not an amount to reach
+        if kind != "percent" and not verb and not cc.level_verb_end.search(clause_before):
+            if listed and out[-1].counted:
+                needs_context = out[-1].needs_goal_context  # `50发火箭、600颗卫星`: one verb for the list
+            elif kind != "count" or not ends_with_verb(clause_before, g):
+                return None
+            else:
+                needs_context = True
+    elif cc.predicates.search(clause_before) or cc.count_verbs.search(clause_before) or (comparator and bare_percent):
+        pass
+    elif kind == "count" and _verb_object(clause_before, g):
+        needs_context = True  # `引进海外高层次人才200名`: the count closes a verb's object
+    elif kind != "percent" or not bare_percent:
+        # A numeral in characters is a goal's number only with a predicate (`三成` can be a word of its own).
+        if kind != "count" or not ends_with_verb(clause_before, g):
+            return None
+    return counted, needs_context
+
+
+def _verb_object(clause: str, g: Grammars) -> bool:
+    """A comma-clause that opens with a verb, after its time, scope and aspiration words."""
+    for p in g.targets.strip_from_metric:
+        clause = p.compiled.sub("", clause).strip()
+    sm = g.targets.scope_pattern.compiled.match(clause)
+    return starts_with_verb(clause[sm.end():] if sm else clause, g)
+
+
+def _inside_word(text: str, a: int, b: int, g: Grammars) -> bool:
+    """The match text[a:b] is part of a longer word (jieba's segmentation): `增加` in `增加值`."""
+    return splits_a_word(text[:a], text[a:], g) or splits_a_word(text[:b], text[b:], g)
+
+def _after_leading_times(sentence: str, start: int, end: int, times: list[TimeExpr]) -> str:
+    """sentence[start:end] without the time expressions it opens with (`3年内新增…企业` → `新增…企业`):
+    a time is when, never what."""
+    for t in times:
+        if start <= t.start < end and not sentence[start:t.start].strip(" ，,、"):
+            start = min(t.end, end)
+    return sentence[start:end]
+
 def _unit_splits_a_word(upto_unit: str, after: str, g: Grammars) -> bool:
-    """A one-character measure word that jieba reads as the start of a longer word (`部` in `部门`)."""
-    return len(upto_unit) > 0 and bool(after) and splits_a_word(upto_unit[-1:], after, g) and upto_unit[-1] in g.units.measure_words
+    """A one-character measure word that jieba reads as the start of a longer word (`部` in `部门`); not
+    when the rest of that word is a noun of its own (`颗卫星` is 颗 + 卫星)."""
+    if not upto_unit or not after or upto_unit[-1] not in g.units.measure_words:
+        return False
+    word = spanning_word(upto_unit[-1:], after, g)
+    return word is not None and not (len(word) >= 3 and is_word(word[1:], g))
 
 
 def _counted_thing(tail: str) -> str | None:
-    """The noun phrase after a count, to the end of its comma-clause: what is counted."""
-    thing = re.split(r"[，,；;。：:、]", tail, maxsplit=1)[0].strip()
-    return thing.removeprefix("的") or None
+    """The noun phrase after a count, to the end of its comma-clause (outside brackets: `县（市、区）`): what
+    is counted."""
+    depth, end = 0, len(tail)
+    for i, ch in enumerate(tail):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "，,；;。：:、":
+            end = i
+            break
+    return tail[:end].strip().removeprefix("的") or None
 
 
 def _groups(sentence: str, cands: list[Candidate], cc: _Compiled) -> list[list[Candidate]]:
@@ -288,14 +359,21 @@ def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | No
         cut = min(cut, base.start())
     for rx in [cc.distribute] + [r for r, _ in cc.cmp_before] + [r for r, _ in cc.directions] + [cc.metric_end]:
         m = rx.search(s, 1) if s else None
-        while m and len(m.group(0)) == 1 and s[m.end():].strip():
-            m = rx.search(s, m.end())  # a one-character comparator (超) only right before the number: 超标天数 stays
+        # A one-character comparator (超) only right before the number (超标天数 stays); a predicate inside
+        # a word is part of the metric (`增加值` is no 增加).
+        while m and ((len(m.group(0)) == 1 and s[m.end():].strip()) or _inside_word(s, m.start(), m.end(), g)):
+            m = rx.search(s, m.end())
         if m and m.start() < cut:
             cut = m.start()
     metric = s[:cut]
     for p in g.targets.strip_from_metric:
         metric = p.compiled.sub("", metric).strip()
     metric = metric.strip("，,、的 ")
+    if any(metric.endswith(w) for w in g.targets.rate_words):
+        # `增加值年均增长8%` measures a rate: the metric is 增加值年均增长率 (conventions), not `…年均`.
+        dm = next((m for rx, _ in cc.directions if (m := rx.match(s, cut))), None)
+        if dm:
+            metric += dm.group(0) + g.targets.rate_suffix
     scope = None
     sm = g.targets.scope_pattern.compiled.match(metric)
     if sm and sm.end() < len(metric):
@@ -359,6 +437,8 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             for dm in rx.finditer(prefix):
                 if cc.level_suffix.match(prefix[dm.end():]):
                     continue  # 下降到35%: a level, not a change
+                if _inside_word(prefix, dm.start(), dm.end(), g):
+                    continue  # 工业增加值年均增长: the noun 增加值 states no change
                 if direction is None or dm.start() > direction[1]:
                     direction = (val, dm.start())
         direction_val = direction[0] if direction else None
@@ -375,7 +455,7 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             bisect.bisect_left(asp_positions, cstart) < bisect.bisect_left(asp_positions, first.start))
         if not aspirational and asp_positions and asp_positions[0] < cstart and cc.subject_starters.match(prefix):
             aspirational = True
-        metric, scope = _metric_and_scope(prefix, g, cc)
+        metric, scope = _metric_and_scope(_after_leading_times(sentence, cstart, first.start, times), g, cc)
         metrics = [metric] * len(group)
         if cc.distribute.search(prefix) and metric:
             subjects = [p for p in split_subjects(metric, cc) if p]
@@ -394,6 +474,8 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             unit = c.unit if c.unit is not None else last.unit
             if c.counted and len(metrics) == len(set(metrics)) <= 1:
                 metric = c.counted  # the counted thing, never the verb before it
+            elif not metric and cc.han_after.match(sentence[c.end:]):
+                metric = _counted_thing(sentence[c.end:])  # `60%的城市社区达到创建要求`: the share of what follows
             t = Target(
                 metric=metric, scope=scope, value=c.value, value_max=c.value_max, unit=unit,
                 comparator=comparator, direction=c.direction or direction_val,
@@ -429,7 +511,7 @@ class GoalYear:
 
 
 def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None, task_seq=None,
-               goal: GoalYear | None = None) -> list[Target]:
+               goal: GoalYear | None = None, windows: Windows | None = None) -> list[Target]:
     """Targets of a text, sentence by sentence.
 
     The year of a goal: its sentence's own time expression; else that of a paragraph that opens with one
@@ -451,7 +533,7 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
             carry = None
             paragraph_year = None
         prev_end = m.end() - 1
-        times = find_time_expressions(sentence, g, doc_year)
+        times = find_time_expressions(sentence, g, doc_year, windows=windows)
         tentative: set[int] = set()
         found = targets_in_sentence(sentence, g, doc_year, times, tentative)
         has_time = bool(times)
@@ -481,6 +563,8 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
         for t, a, b in found:
             if id(t) in tentative and t.target_year is None:
                 continue  # a count after a verb, with nothing that makes it a goal
+            if is_past(t.target_year, doc_year):
+                continue  # `2020年达到7.8%` in a plan of 2023: an actual figure, not a goal
             t.span = (offset + m.start() + a, offset + m.start() + b)
             t.clause_id = clause_id
             t.task_seq = task_seq
@@ -488,12 +572,13 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
     return out
 
 
-def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None) -> list[Target]:
+def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None,
+                           windows: Windows | None = None) -> list[Target]:
     """Goals without a number (`PM2.5浓度总体达标`): value null, `qualitative` true, kept apart from targets."""
     out = []
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0)
-        times = [t for t in find_time_expressions(sentence, g, doc_year) if t.sets_target_year and t.year]
+        times = [t for t in find_time_expressions(sentence, g, doc_year, windows=windows) if t.sets_target_year and t.year]
         for rule in g.targets.qualitative:
             for q in rule.compiled.finditer(sentence):
                 cstart = _clause_start(sentence, q.start())

@@ -102,6 +102,8 @@ def _pattern_cases(g: Grammars) -> Iterator[Case]:
     tr = g.targets
     for ex in tr.goal_section.examples:
         yield "targets.toml goal_section", ex, bool_search(tr.goal_section)
+    for ex in tr.review_section.examples:
+        yield "targets.toml review_section", ex, bool_search(tr.review_section)
     for ex in tr.baseline.examples:
         yield "targets.toml baseline", ex, lambda s: (int(m.group("year")) if (m := tr.baseline.compiled.search(s)) else None)
     for i, p in enumerate(tr.qualitative):

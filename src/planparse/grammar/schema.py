@@ -196,6 +196,9 @@ class MetaRules(_Rule):
     # A speech's byline (`——2031年1月5日在…上`) and its speaker line (`示范市市长 张某`, group office).
     speech_byline: Pattern = Pattern(pattern="(?!)")
     speaker: Pattern = Pattern(pattern="(?!)")
+    # The document's year in its title or number when it has no date: `2024年工作要点`, `2021—2025年`, `〔2023〕`
+    # (group y); a horizon written alone (`战略2035`) is not it.
+    document_year: Pattern = Pattern(pattern=r"(?P<y>(?:19|20)\d{2})")
     signature_tail_lines: int = 15  # a signature at the end is looked for among the last … paragraphs
     title_max_chars: int = 120
 
@@ -288,6 +291,7 @@ class TargetRules(_Rule):
     level_suffix: list[str]  # 下降到 / 提高至: a level, not a change
     aspiration: list[str]  # 力争
     rate_words: list[str] = Field(default_factory=list)  # 年均: a yearly rate, measured against no baseline
+    rate_suffix: str = "率"  # 年均增长8% measures 年均增长率
     distribute: list[str]  # 分别
     value_joiners: list[str]  # 、 和 及: between distributed values
     baseline: Pattern  # 比2020年 → 2020 (group `year`)
@@ -302,6 +306,8 @@ class TargetRules(_Rule):
     subject_starters: list[str]  # a comma-clause starting with these has no subject of its own (比, 占)
     scope_pattern: Pattern  # 全省, 各设区市 … at the start of a metric phrase
     goal_section: Pattern = Pattern(pattern="(?!)")  # a heading of goals (主要目标): its time expression governs its goals
+    # A heading of a review (发展基础, 工作成效): its figures are actuals, its periods past; neither targets nor deadlines.
+    review_section: Pattern = Pattern(pattern="(?!)")
     strip_from_metric: list[Pattern]  # words removed from the metric phrase (力争, 原则上)
     qualitative: list[Pattern] = Field(default_factory=list)  # goals without a number (总体达标)
     chinese_number: Pattern  # 一万辆 / 三成: numbers written in Chinese (groups `num`, optional `unit` 成)
@@ -315,7 +321,9 @@ class TimeRule(_Rule):
     name: str
     pattern: str  # may define groups y (year), m (month), n (five-year plan numeral)
     kind: str  # date | ongoing | asap | recurring | period
-    resolve: str = "none"  # year_end | month_end | doc_year_end | doc_month_end | five_year_plan | none
+    # year_end | month_end | day | half_year_end | quarter_end | doc_year_end | doc_month_end | five_year_plan
+    # | window (group y + n years: 自2019年起3年内) | doc_window (a bare 3年内: the document's window of n years) | none
+    resolve: str = "none"
     deadline: bool = True  # false: sets a target year but is not reported as a deadline
     sets_target_year: bool = True
     examples: list[Example] = Field(default_factory=list)
@@ -333,7 +341,7 @@ class TimeRule(_Rule):
     @classmethod
     def _resolve(cls, v: str) -> str:
         if v not in {"year_end", "month_end", "day", "half_year_end", "quarter_end", "doc_year_end", "doc_month_end",
-                     "five_year_plan", "none"}:
+                     "five_year_plan", "window", "doc_window", "none"}:
             raise ValueError(f"unknown resolve {v!r}")
         return v
 
