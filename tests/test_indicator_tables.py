@@ -309,6 +309,43 @@ def test_two_boxes_of_indicators_one_after_the_other_are_two_tables(tmp_path):
         (1, "新设企业存活率", 85, None, 2026), (1, "新增上市企业", 6, 8, 2026)]
 
 
+def test_a_review_table_reports_the_past_and_gives_no_targets(tmp_path):
+    """The 发展基础 section's table of the last plan period (目标 / 完成值 of a year before the
+    document's) is a table, but its figures are what was done."""
+    doc = _extract(tmp_path, """某市绿色建筑发展规划
+
+2022年3月1日
+一、发展基础
+“十三五”期间，绿色建筑发展取得明显成效。
+序号
+指标
+2020年目标
+2020年完成值
+属性
+1
+新建绿色建筑占比（%）
+50
+62
+约束性
+二、发展目标
+到2025年，绿色建筑全面推广。
+序号
+指标
+2025年目标值
+属性
+1
+新建绿色建筑占比（%）
+≥80
+约束性
+三、重点任务
+""")
+    assert len(doc.tables) == 2
+    assert doc.tables[0].header == ["序号", "指标", "2020年目标", "2020年完成值", "属性"]
+    assert doc.tables[0].rows == [["1", "新建绿色建筑占比（%）", "50", "62", "约束性"]]
+    assert [(t.table_index, t.metric, t.value, t.comparator, t.target_year, t.clause_id) for t in doc.targets] == [
+        (1, "新建绿色建筑占比", 80, ">=", 2025, "2")]
+
+
 def test_a_goal_in_words_is_a_row_but_no_target(tmp_path):
     doc = _extract(tmp_path, """某市生态环境保护规划
 
@@ -406,6 +443,8 @@ def test_header_roles(g):
     # no indicator column, or no value column: no indicator table
     assert indicator_roles(["城市", "PM2.5浓度（μg/m3）约束性目标"], iroles, g) is None
     assert indicator_roles(["序号", "指标", "属性"], iroles, g) is None
+    # what was reached is no target column
+    assert indicator_roles(["序号", "指标", "2020年目标", "2020年完成值"], iroles, g) == ["seq", "indicator", "target", "actual"]
 
 
 @pytest.mark.parametrize("cell, expect", [
@@ -413,6 +452,8 @@ def test_header_roles(g):
     ("≥45", (45, None, ">=", False)),
     ("<1%", (1, None, "<=", True)),
     ("≤0.5", (0.5, None, "<=", False)),
+    ("<=2", (2, None, "<=", False)),
+    ("小于等于3", (3, None, "<=", False)),
     ("3—5", (3, 5, None, False)),
     ("60%以上", (60, None, ">=", True)),
     ("73.5*", (73.5, None, "=", False)),

@@ -37,7 +37,7 @@ from .table_grid import ColumnRoles, Grid, header_year, indicator_roles
 
 NEG = -math.inf
 _LONG_ROLES = ("content", "measures", "indicator")  # columns of running text, any length
-_INDICATOR_CELLS = ("target", "baseline", "unit", "attribute")  # an indicator table's short columns
+_INDICATOR_CELLS = ("target", "baseline", "actual", "unit", "attribute")  # an indicator table's short columns
 _MAX_ROW_GAP = 2  # row numbers a flattened table may have lost in a row before the reader resyncs
 _SENTENCE_END = re.compile(r"[。；！？;!?]")
 _DIGITS = re.compile(r"^(\d{1,3})(?=[\p{Han}“《（(])")
@@ -148,7 +148,7 @@ class _Judge:
             if len(atoms) > 2 or visual_width(text) > 12:
                 return NEG
             return 1.0 if self.g.units.regex.fullmatch(text) else (0.3 if tr.indicator_blank and tr.indicator_blank.compiled.match(text) else NEG)
-        # target / baseline: a number (with its comparator), a blank, or a goal in words
+        # target / baseline / actual: a number (with its comparator), a blank, or a goal in words
         if len(atoms) <= 3 and tr.indicator_value and tr.indicator_value.compiled.match(text):
             return 1.0
         if len(atoms) <= 2 and tr.indicator_blank and tr.indicator_blank.compiled.match(text):

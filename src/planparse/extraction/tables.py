@@ -24,7 +24,7 @@ from ..models import Deadline, Table, Target, Task, Warning
 from ..normalise import NormalText, visual_width
 from ..segment import AnnexDraft, Segmentation
 from .agencies import AgencyParser
-from .deadlines import deadlines_in, find_time_expressions
+from .deadlines import deadlines_in, find_time_expressions, is_past
 from .table_grid import (
     ColumnRoles,
     Grid,
@@ -357,13 +357,18 @@ def _clause_at(seg: Segmentation, offset: int):
     return found
 
 
+def _section_of(seg: Segmentation, clause, heading):
+    """The clause or the nearest enclosing one whose heading matches `heading`, else None."""
+    by_id = {c.id: c for c in seg.clauses}
+    while clause is not None and not (clause.heading and heading.search(clause.heading)):
+        clause = by_id.get(clause.parent_id)
+    return clause
+
+
 def _goal_year(nt: NormalText, seg: Segmentation, g: Grammars, clause, offset: int, doc_year: int | None) -> int | None:
     """The year a goal section (主要目标 …, conventions: goal-section year) gives a table standing in
     it: the last time expression of the section before the table; None outside a goal section."""
-    by_id = {c.id: c for c in seg.clauses}
-    goal = g.targets.goal_section.compiled
-    while clause is not None and not (clause.heading and goal.search(clause.heading)):
-        clause = by_id.get(clause.parent_id)
+    clause = _section_of(seg, clause, g.targets.goal_section.compiled)
     if clause is None:
         return None
     times = find_time_expressions(nt.text[clause.body_start:offset], g, doc_year)
@@ -372,12 +377,18 @@ def _goal_year(nt: NormalText, seg: Segmentation, g: Grammars, clause, offset: i
 
 
 def _comparator_of(written: str | None, words, default: str | None) -> str | None:
+    """The comparator a written word means (targets.toml word classes): the word itself, else the
+    longest word it starts with (`小于等于` → 小于, `>=` → >)."""
     if not written:
         return default
+    best: tuple[int, str] | None = None
     for wc in words:
-        if written in wc.words or written.rstrip("=") in wc.words:
-            return wc.value
-    return default
+        for w in wc.words:
+            if written == w:
+                return wc.value
+            if written.startswith(w) and (best is None or len(w) > best[0]):
+                best = (len(w), wc.value)
+    return best[1] if best else default
 
 
 def _value_of(cell: str, g: Grammars):
@@ -499,9 +510,11 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
             # a geometric table's offset is where the text resumes after it: it stands in the clause before
             at = grid.span[0] if grid.span else (max(0, grid.offset - 1) if grid.source == "geometric" else grid.offset)
             clause = _clause_at(seg, at)
-            res.targets += indicator_targets(table, len(res.tables) - 1, ind_roles, g,
-                                             default_year=_title_year(title, g) or _goal_year(nt, seg, g, clause, at, year),
-                                             clause_id=clause.id if clause else None)
+            if _section_of(seg, clause, g.targets.review_section.compiled) is None:  # 发展基础: what was done
+                res.targets += [t for t in indicator_targets(
+                    table, len(res.tables) - 1, ind_roles, g, clause_id=clause.id if clause else None,
+                    default_year=_title_year(title, g) or _goal_year(nt, seg, g, clause, at, year),
+                ) if not is_past(t.target_year, year)]  # a 2020年目标 column in a plan of 2022 reports the past
             continue
         is_task = bool(present & _TASK_COLUMNS) and bool(present & _DUTY_COLUMNS)
         if not is_task and title and task_title.search(title) and "seq" in present:

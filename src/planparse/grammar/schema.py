@@ -436,7 +436,7 @@ class ColumnRole(_Rule):
     @classmethod
     def _role(cls, v: str) -> str:
         allowed = {"seq", "category", "content", "measures", "deadline", "agencies", "lead", "support", "label",
-                   "indicator", "target", "baseline", "unit", "attribute"}
+                   "indicator", "target", "baseline", "actual", "unit", "attribute"}
         if v not in allowed:
             raise ValueError(f"column role must be one of {', '.join(sorted(allowed))}, not {v!r}")
         return v
