@@ -415,15 +415,16 @@ def indicator_header_at(lines: list[SourceLine], i: int, iroles: ColumnRoles, g:
     """(header words, index of the line after the header) of an indicator table's header starting at
     line i: one line of words apart by spaces, or one word a line."""
     raw = lines[i].raw.strip()
-    if not raw or "\t" in raw:
-        return None
+    if not raw or "\t" in lines[i].raw:
+        return None  # tab-separated or tab-prefixed cells: table_grid reads those
     toks = raw.split()
     if len(toks) >= 3 and all(_header_word(t, iroles, g) for t in toks) and _indicator_header(toks, iroles, g):
         return toks, i + 1
     if len(toks) != 1 or not _header_word(raw, iroles, g):
         return None
     words, j = [], i
-    while j < len(lines) and lines[j].raw.strip() and len(lines[j].raw.split()) == 1 and _header_word(lines[j].raw, iroles, g):
+    while j < len(lines) and lines[j].raw.strip() and "\t" not in lines[j].raw and len(lines[j].raw.split()) == 1 \
+            and _header_word(lines[j].raw, iroles, g):
         words.append(lines[j].raw.strip())
         j += 1
     return (words, j) if _indicator_header(words, iroles, g) else None
