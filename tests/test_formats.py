@@ -161,6 +161,36 @@ def test_tar_gz_and_an_archive_inside_an_archive(tmp_path):
     assert _clauses(nested) == _clauses(doc)
 
 
+def _tgz(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def test_a_tar_gz_read_member_by_member_in_order_is_walked_once(tmp_path, monkeypatch):
+    """A .tar.gz cannot seek: reading its members in archive order (what a batch does) walks the stream
+    forward once, not once per member; a member behind the cursor and a rewritten archive are still read."""
+    tgz = tmp_path / "circulars.tar.gz"
+    members = {f"c/{i:03d}.txt": f"第{i}号通知\n".encode() for i in range(40)}
+    tgz.write_bytes(_tgz(members))
+    opened = []
+    real_open = tarfile.open
+    monkeypatch.setattr(archive.tarfile, "open", lambda *a, **k: opened.append(k.get("mode")) or real_open(*a, **k))
+    for name, data in members.items():
+        assert archive.read_member_path(f"{tgz}!/{name}") == data
+    assert len(opened) == 1
+    assert archive.read_member_path(f"{tgz}!/c/003.txt") == members["c/003.txt"]  # behind the cursor
+    assert len(opened) == 2
+    with pytest.raises(MissingFileError):
+        archive.read_member_path(f"{tgz}!/c/999.txt")
+    tgz.write_bytes(_tgz({"c/000.txt": "改写后的通知\n".encode()}))
+    assert archive.read_member_path(f"{tgz}!/c/000.txt") == "改写后的通知\n".encode()
+
+
 def test_path_traversal_and_links_are_refused(tmp_path):
     z = tmp_path / "evil.zip"
     z.write_bytes(_zip({"../../etc/plan.txt": PLAN.encode(), "/abs/plan.txt": PLAN.encode(), "ok/plan.txt": PLAN.encode()}))

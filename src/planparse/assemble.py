@@ -22,6 +22,7 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
                 deadlines=found.deadlines_by_clause.get(c.id, []),
                 agencies=found.agencies_by_clause.get(c.id, []),
                 agency_mentions=found.mentions_by_clause.get(c.id, []),
+                measures=found.measures_by_clause.get(c.id, []),
             )
         )
     warnings = [Warning(code=code, message=msg) for code, msg in (*raw.warnings, *nt.warnings)]
@@ -35,6 +36,7 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
     targets = [t for c in clauses for t in c.targets] + [t for task in found.tasks for t in task.targets] + found.table_targets
     deadlines = [d for c in clauses for d in c.deadlines] + [task.deadline for task in found.tasks if task.deadline]
     agencies = [a for c in clauses for a in c.agencies] + [task.agencies for task in found.tasks if task.agencies]
+    measures = [m for c in clauses for m in c.measures] + found.task_measures
     doc = Document(
         source=Source(path=raw.path, sha256=raw.sha256, format=raw.format, pages=raw.page_count, encoding=raw.encoding,
                       page_info=page_info),
@@ -47,9 +49,10 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
         annexes=[Annex(label=a.label, title=a.title, text=nt.text[a.start : a.end], span=(a.start, a.end), page=a.page) for a in seg.annexes],
         deadlines=deadlines,
         agencies=agencies,
+        measures=measures,
     )
     if nt.original_text is not None:
         # Rules matched the simplified fold of a traditional-script text: quote the document as written.
         Restorer(nt.text, nt.original_text).model([doc.meta, doc.clauses, doc.tasks, doc.annexes, doc.targets,
-                                                   doc.deadlines, doc.agencies])
+                                                   doc.deadlines, doc.agencies, doc.measures])
     return doc

@@ -60,6 +60,9 @@ class Meta(_Model):
     cited_documents: list[CitedDocument] = Field(default_factory=list)
     level: Optional[Level] = None
     doc_year: Optional[int] = Field(None, description="year used to resolve relative dates (年底前)")
+    effective_from: Optional[str] = Field(
+        None, description="ISO date the document takes effect (本办法自…起施行; 自印发之日起施行 → issue_date)")
+    valid_until: Optional[str] = Field(None, description="ISO date the document's validity ends (有效期至…, 有效期5年)")
 
 
 class Target(_Model):
@@ -80,6 +83,26 @@ class Target(_Model):
     task_seq: Optional[int] = None
     table_index: Optional[int] = Field(None, description="index into `tables` for targets read from a table cell")
     qualitative: bool = Field(False, description="a goal stated without a number (value null)")
+
+
+class Measure(_Model):
+    """A policy instrument of a 若干措施 (subsidy, one-off award, interest subsidy, tax rule, co-funding):
+    what the government gives, at what rate or amount, up to what cap, to whom. Not a target."""
+
+    kind: str = Field(description="award, subsidy, loan_interest, tax, co_funding … (the kinds of grammars/measures.toml)")
+    amount: Optional[float] = Field(None, description="a fixed sum (给予一次性奖励200万元 → 200), in `unit`")
+    amount_max: Optional[float] = Field(None, description="upper end of a range of sums (50—100万元 → 100)")
+    rate: Optional[float] = Field(None, description="percent of `basis` (不超过总投入30% → 30)")
+    basis: Optional[str] = Field(None, description="what the rate is a share of, as written (总投入, 企业实际支付额)")
+    ratio: Optional[str] = Field(None, description="a co-funding ratio (按照1∶1比例共同出资 → 1:1)")
+    cap: Optional[float] = Field(None, description="an upper limit of the sum (最高3000万元, 不超过300万元/年), in `cap_unit`")
+    unit: Optional[str] = Field(None, description="unit of amount (else of cap): 元, 万元, 亿元, 万元/年, 元/千瓦时 …")
+    cap_unit: Optional[str] = Field(None, description="unit of cap (每吨500元…最高150万元: unit 元, cap_unit 万元)")
+    recipient: Optional[str] = Field(None, description="who receives it, or on what condition, as written (对…的企业 → …的企业)")
+    text: str = ""
+    span: Optional[tuple[int, int]] = Field(None, description="offsets of `text` in the normalised full text")
+    clause_id: Optional[str] = None
+    task_seq: Optional[int] = None
 
 
 class Deadline(_Model):
@@ -154,6 +177,7 @@ class Clause(_Model):
     agency_mentions: list[AgencyMention] = Field(
         default_factory=list, description="agencies named as a sentence's subject, outside annotations"
     )
+    measures: list[Measure] = Field(default_factory=list, description="policy instruments (subsidies, awards …) of this clause")
 
 
 class Task(_Model):
@@ -206,6 +230,9 @@ class Document(_Model):
     annexes: list[Annex] = Field(default_factory=list, description="annex sections (附件) after the body")
     deadlines: list[Deadline] = Field(default_factory=list, description="every deadline, flat")
     agencies: list[Agencies] = Field(default_factory=list, description="every agency annotation, flat")
+    measures: list[Measure] = Field(
+        default_factory=list, description="every policy instrument (若干措施: subsidies, awards, tax rules …), flat"
+    )
 
 
 def document_json_schema() -> dict:

@@ -55,7 +55,7 @@ def fold_table(text: str) -> dict[int, str]:
 # Output fields that quote the document (restored); everything else is a normalised value
 # (units, ids, markers, dates, canonical names) and stays as the rules wrote it.
 _QUOTED = {"text", "heading", "metric", "scope", "name", "title", "notice_title", "content", "category", "measures",
-           "deadline_text", "printed_by", "label", "table_title", "doc_number"}
+           "deadline_text", "printed_by", "label", "table_title", "doc_number", "recipient", "basis"}
 _QUOTED_LISTS = {"issuer", "recipients", "cc", "attachments", "lead", "support", "responsible", "implementers",
                  "implementers_inherited", "items", "header"}
 

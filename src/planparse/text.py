@@ -60,6 +60,17 @@ class SpanSet:
         i = bisect.bisect_left(self.starts, e) - 1  # the last span starting before e
         return i >= 0 and self.ends[i] > s
 
+    def within(self, lo: int, hi: int) -> "SpanSet":
+        """The spans overlapping [lo, hi), clipped to it, in offsets from lo (full-text spans → one sentence's)."""
+        out = SpanSet()
+        i = max(0, bisect.bisect_right(self.starts, lo) - 1)
+        while i < len(self.starts) and self.starts[i] < hi:
+            if self.ends[i] > lo:
+                out.starts.append(max(self.starts[i], lo) - lo)
+                out.ends.append(min(self.ends[i], hi) - lo)
+            i += 1
+        return out
+
     def add(self, s: int, e: int) -> None:
         i = bisect.bisect_left(self.starts, s)
         if i > 0 and self.ends[i - 1] > s:  # merge with the span before

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Optional
+from typing import Optional
+
+from ..models import Measure
 
 # (column, type): the types are DuckDB's names; parquet.py maps them to Arrow types.
 SCHEMA: dict[str, list[tuple[str, str]]] = {
@@ -25,6 +27,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("issuer", "VARCHAR[]"), ("issue_date", "DATE"), ("level", "VARCHAR"), ("doc_year", "INTEGER"),
         ("recipients", "VARCHAR[]"), ("cited_doc_numbers", "VARCHAR[]"), ("cited_titles", "VARCHAR[]"),
         ("clauses", "INTEGER"), ("targets", "INTEGER"), ("tasks", "INTEGER"), ("warnings", "INTEGER"),
+        ("effective_from", "DATE"), ("valid_until", "DATE"), ("measures", "INTEGER"),
     ],
     "clauses": [
         ("source", "VARCHAR"), ("clause_id", "VARCHAR"), ("clause_no", "INTEGER"), ("parent_id", "VARCHAR"),
@@ -55,7 +58,8 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     "measures": [
         ("source", "VARCHAR"), ("measure_no", "INTEGER"), ("clause_id", "VARCHAR"), ("task_seq", "INTEGER"),
         ("kind", "VARCHAR"), ("value", "DOUBLE"), ("value_max", "DOUBLE"), ("cap", "DOUBLE"), ("unit", "VARCHAR"),
-        ("recipient", "VARCHAR"), ("text", "VARCHAR"), ("fields", "VARCHAR"),
+        ("recipient", "VARCHAR"), ("text", "VARCHAR"), ("fields", "VARCHAR"), ("rate", "DOUBLE"), ("basis", "VARCHAR"),
+        ("ratio", "VARCHAR"), ("cap_unit", "VARCHAR"),
     ],
 }
 TABLES = tuple(SCHEMA)
@@ -83,24 +87,12 @@ def _date(s: Optional[str]) -> Optional[dt.date]:
         return None
 
 
-def _number(v: Any) -> Optional[float]:
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-
-def _measure_row(source: str, i: int, m: Any) -> tuple:
-    """A measure's typed columns by name where its model has them; all its fields, as JSON, in `fields`
-    (the measures model is the extraction's to grow; this table never loses what it holds)."""
-    data = m.model_dump(mode="json") if hasattr(m, "model_dump") else dict(m)
-
-    def text(name: str) -> Optional[str]:
-        v = data.get(name)
-        return v if isinstance(v, str) else None
-
+def _measure_row(source: str, i: int, m: Measure) -> tuple:
+    """A measure's columns: `value`/`value_max` are its sum (amount), `rate` its percent; `fields` holds the
+    whole measure as JSON (what a later addition to the model adds is never lost here)."""
     return (
-        source, i, text("clause_id"), data.get("task_seq") if isinstance(data.get("task_seq"), int) else None,
-        text("kind"), _number(data.get("value", data.get("amount", data.get("rate")))), _number(data.get("value_max")),
-        _number(data.get("cap")), text("unit"), text("recipient"), text("text") or "",
-        json.dumps(data, ensure_ascii=False, sort_keys=True),
+        source, i, m.clause_id, m.task_seq, m.kind, m.amount, m.amount_max, m.cap, m.unit, m.recipient, m.text,
+        json.dumps(m.model_dump(mode="json"), ensure_ascii=False, sort_keys=True), m.rate, m.basis, m.ratio, m.cap_unit,
     )
 
 
@@ -113,6 +105,7 @@ def document_rows(doc, source: str) -> dict[str, list[tuple]]:
         m.title, m.doc_number, list(m.issuer), _date(m.issue_date), m.level, m.doc_year, list(m.recipients),
         [c.doc_number for c in m.cited_documents if c.doc_number], [c.title for c in m.cited_documents],
         len(doc.clauses), len(doc.targets), len(doc.tasks), len(doc.warnings),
+        _date(m.effective_from), _date(m.valid_until), len(doc.measures),
     ))
     for i, c in enumerate(doc.clauses):
         rows["clauses"].append((source, c.id, i, c.parent_id, c.marker, c.level, c.heading, c.text, c.page, c.line))
@@ -138,6 +131,6 @@ def document_rows(doc, source: str) -> dict[str, list[tuple]]:
             source, t.seq, t.clause_id, t.category, t.content, t.measures, t.deadline_text, d.kind if d else None,
             _date(d.date) if d else None, t.page, t.table_title,
         ))
-    for i, meas in enumerate(getattr(doc, "measures", None) or []):
+    for i, meas in enumerate(doc.measures):
         rows["measures"].append(_measure_row(source, i, meas))
     return rows

@@ -4,15 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..grammar import Grammars
-from ..models import Agencies, AgencyMention, Deadline, Meta, Table, Target, Task, Warning
+from ..models import Agencies, AgencyMention, Deadline, Measure, Meta, Table, Target, Task, Warning
 from ..normalise import NormalText
 from ..segment import Segmentation
+from ..text import SpanSet
 from .agencies import AgencyContext, AgencyParser, add_document_list
 from .deadlines import deadlines_in, find_windows
+from .measures import measures_in
 from .meta import extract_meta
 from .table_text import indicator_grids
 from .tables import extract_tables
 from .targets import GoalYear, qualitative_targets_in, targets_in
+from .validity import read_validity
 
 
 @dataclass
@@ -23,7 +26,9 @@ class Extraction:
     deadlines_by_clause: dict[str, list[Deadline]] = field(default_factory=dict)
     agencies_by_clause: dict[str, list[Agencies]] = field(default_factory=dict)
     mentions_by_clause: dict[str, list[AgencyMention]] = field(default_factory=dict)
+    measures_by_clause: dict[str, list[Measure]] = field(default_factory=dict)
     tasks: list[Task] = field(default_factory=list)
+    task_measures: list[Measure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     table_targets: list[Target] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
@@ -31,6 +36,9 @@ class Extraction:
 
 def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
     meta = extract_meta(nt, seg, g)
+    validity = read_validity(nt.text, g, meta.issue_date)
+    meta.effective_from, meta.valid_until = validity.effective_from, validity.valid_until
+    validity_spans = SpanSet(validity.spans)
     found = Extraction(meta=meta)
     year = meta.doc_year
     parser = AgencyParser(g, AgencyContext())
@@ -59,9 +67,14 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
             review.add(c.id)  # 发展基础: what was done, neither goals nor deadlines
             found.targets_by_clause[c.id], found.qualitative_by_clause[c.id], found.deadlines_by_clause[c.id] = [], [], []
         else:
-            found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id, goal=goal, windows=windows)
+            # Policy instruments and the validity clause claim their numbers: they are no targets, nor deadlines.
+            found.measures_by_clause[c.id] = measures_in(text, g, c.body_start, clause_id=c.id)
+            claimed = SpanSet([*validity.spans, *(m.span for m in found.measures_by_clause[c.id])])
+            found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id, goal=goal, windows=windows,
+                                                       claimed=claimed)
             found.qualitative_by_clause[c.id] = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id, windows=windows)
-            found.deadlines_by_clause[c.id] = deadlines_in(text, g, year, c.body_start, clause_id=c.id, windows=windows)
+            found.deadlines_by_clause[c.id] = [d for d in deadlines_in(text, g, year, c.body_start, clause_id=c.id, windows=windows)
+                                               if not validity_spans.overlaps(*d.span)]
         had_standing_rule = bool(parser.ctx.standing_implementers)
         found.agencies_by_clause[c.id] = parser.annotations_in(text, c.body_start, clause_id=c.id)
         parser.declare_standing_in(text, [a.span for a in found.agencies_by_clause[c.id] if a.span], c.body_start)
@@ -84,6 +97,7 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
     _keep_bare_annotations_if_systematic(found, parser, g)
     tables = extract_tables(nt, seg, g, meta, parser, indicator)
     found.tasks, found.tables, found.table_targets = tables.tasks, tables.tables, tables.targets
+    found.task_measures = tables.measures
     found.warnings.extend(tables.warnings)
     return found
 

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 import regex as re
 
 from ..grammar import Grammars
-from ..models import Deadline, Table, Target, Task, Warning
+from ..models import Deadline, Measure, Table, Target, Task, Warning
 from ..normalise import NormalText, visual_width
 from ..segment import AnnexDraft, Segmentation
+from ..text import SpanSet
 from .agencies import AgencyParser
 from .deadlines import deadlines_in, find_time_expressions, is_past
+from .measures import measures_in
 from .table_grid import (
     ColumnRoles,
     Grid,
@@ -53,6 +55,7 @@ class TableResult:
     tables: list[Table] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)  # policy instruments of task rows (task_seq)
 
 
 def _key(s: str | None) -> str:
@@ -207,7 +210,7 @@ class _TaskBuilder:
             ag.span = (pos, pos + len(text)) if pos is not None else None
         return ag
 
-    def task(self, rec: dict, title: str | None) -> tuple[Task, list[Warning]]:
+    def task(self, rec: dict, title: str | None) -> tuple[Task, list[Warning], list[Measure]]:
         seq = rec["seq"]
         warnings: list[Warning] = []
         content = rec.get("content") or rec.get("measures") or ""
@@ -222,15 +225,17 @@ class _TaskBuilder:
         if ag is None and (rec.get("agencies") or rec.get("lead") or rec.get("support")):
             warnings.append(Warning(code="task-agencies-unread", message=f"task {seq}: no role word in {(rec.get('agencies') or rec.get('lead') or '')!r}", page=rec["page"]))
         off = self._find(content, rec["offset"])
-        targets = targets_in(content, self.g, self.year, off or 0, task_seq=seq)
+        instruments = measures_in(content, self.g, off or 0, task_seq=seq)
+        claimed = SpanSet(m.span for m in instruments)
+        targets = targets_in(content, self.g, self.year, off or 0, task_seq=seq, claimed=claimed)
         if off is None:
-            for t in targets:
+            for t in [*targets, *instruments]:
                 t.span = None
         return Task(
             seq=seq, category=rec.get("category"), content=content, measures=measures, deadline=deadline,
             deadline_text=deadline_text, agencies=ag, clause_id=self.matcher.clause_of(rec.get("category"), content),
             targets=targets, page=rec["page"], table_title=title,
-        ), warnings
+        ), warnings, instruments
 
 
 def _task_records(grid: Grid, data_start: int, col_roles: list[str | None]) -> list[dict]:
@@ -526,9 +531,10 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
                 if b != a + 1:
                     res.warnings.append(Warning(code="task-seq-gap", message=f"task table {title or ''}: row {b} follows row {a}"))
             for rec in records:
-                task, warns = builder.task(rec, title)
+                task, warns, instruments = builder.task(rec, title)
                 res.tasks.append(task)
                 res.warnings += warns
+                res.measures += instruments
             continue
         rows = [[c or "" for c in r] + [""] * (ncols - len(r)) for r in data]
         kind = "targets" if target_table.search(title or "") or any(target_table.search(x) for x in leaves) else None

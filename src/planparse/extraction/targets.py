@@ -134,12 +134,16 @@ def _qualifier_after(tail: str, cc: _Compiled) -> tuple[str | None, str]:
     return None, tail
 
 
-def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr]) -> list[Candidate]:
+def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: SpanSet | None = None) -> list[Candidate]:
+    """Numbers of the sentence that may be goals; none inside a time expression or a span `claimed` by another
+    reader (a policy instrument, a validity clause), in sentence offsets."""
     cc = _compiled(g)
     tr = g.targets
     out: list[Candidate] = []
     times_taken = SpanSet((t.start, t.end) for t in times)
-    covered = times_taken.overlaps
+
+    def covered(s: int, e: int) -> bool:
+        return times_taken.overlaps(s, e) or (claimed is not None and claimed.overlaps(s, e))
 
     for m in _NUM.finditer(sentence):
         s, e = m.span()
@@ -411,14 +415,15 @@ def split_subjects(metric: str, cc: _Compiled) -> list[str]:
 
 
 def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
-                        times: list[TimeExpr] | None = None, tentative: set[int] | None = None) -> list[tuple[Target, int, int]]:
+                        times: list[TimeExpr] | None = None, tentative: set[int] | None = None,
+                        claimed: SpanSet | None = None) -> list[tuple[Target, int, int]]:
     """Targets of one sentence, each with its (start, end) in the sentence. Counts that are goals only in a
     goal's context (a comparator, a range or a target year, see Candidate) are added to `tentative` by id
     when it is given, and dropped here when it is not."""
     cc = _compiled(g)
     if times is None:
         times = find_time_expressions(sentence, g, doc_year)
-    cands = find_candidates(sentence, g, times)
+    cands = find_candidates(sentence, g, times, claimed)
     if not cands:
         return []
     asp_positions = [m.start() for m in cc.aspiration.finditer(sentence)]
@@ -511,14 +516,16 @@ class GoalYear:
 
 
 def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None, task_seq=None,
-               goal: GoalYear | None = None, windows: Windows | None = None) -> list[Target]:
+               goal: GoalYear | None = None, windows: Windows | None = None,
+               claimed: SpanSet | None = None) -> list[Target]:
     """Targets of a text, sentence by sentence.
 
     The year of a goal: its sentence's own time expression; else that of a paragraph that opens with one
     (`到2025年，…。…培育5家企业。`); else, inside a goal section (`goal`), the last time expression of the
     section before it. A list of goals may run on into the next sentence of the same
     paragraph (`到2025年，…下降10%。京津冀…分别下降20%、15%`): its change amounts that name no baseline keep
-    the baseline year of the sentence that opened the list.
+    the baseline year of the sentence that opened the list. Numbers inside `claimed` spans (offsets in the
+    full text: policy instruments, a validity clause) are no targets.
     """
     out = []
     carry: tuple[int | None, int | None] | None = None
@@ -535,7 +542,8 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
         prev_end = m.end() - 1
         times = find_time_expressions(sentence, g, doc_year, windows=windows)
         tentative: set[int] = set()
-        found = targets_in_sentence(sentence, g, doc_year, times, tentative)
+        here = claimed.within(offset + m.start(), offset + m.end()) if claimed is not None else None
+        found = targets_in_sentence(sentence, g, doc_year, times, tentative, here)
         has_time = bool(times)
         year_times = [t.year for t in times if t.sets_target_year and t.year is not None]
         # Only a sentence that is itself a list of goals continues the list (its first clause states one).

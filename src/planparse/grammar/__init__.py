@@ -2,13 +2,14 @@
 merging, and the runner of their examples. The stages import this package; it imports no stage."""
 from __future__ import annotations
 
-from .load import FILE_MODELS, bundled_grammars_dir, load_grammars
+from .load import FILE_MODELS, bundled_grammars_dir, load_grammars, per_grammar_set
 from .schema import (AgencyRules, ColumnRole, DeadlineRules, Example, Grammars, Layout, LevelRule, Lexicon, LexiconEntry,
-                     MarkerLevel, MetaRules, MetricRules, Numbering, Pattern, RoleRule, TableRules, TargetRules, TimeRule, Unit, UnitRules,
-                     WordClass, check_regex, check_words, compile_pattern)
+                     MarkerLevel, MeasureKind, MeasureRules, MetaRules, MetricRules, Numbering, Pattern, RoleRule, TableRules,
+                     TargetRules, TimeRule, Unit, UnitRules, ValidityRule, WordClass, check_regex, check_words, compile_pattern)
 
 __all__ = [
     "FILE_MODELS", "AgencyRules", "ColumnRole", "DeadlineRules", "Example", "Grammars", "Layout", "LevelRule", "Lexicon",
-    "LexiconEntry", "MarkerLevel", "MetaRules", "MetricRules", "Numbering", "Pattern", "RoleRule", "TableRules", "TargetRules", "TimeRule",
-    "Unit", "UnitRules", "WordClass", "bundled_grammars_dir", "check_regex", "check_words", "compile_pattern", "load_grammars",
+    "LexiconEntry", "MarkerLevel", "MeasureKind", "MeasureRules", "MetaRules", "MetricRules", "Numbering", "Pattern",
+    "RoleRule", "TableRules", "TargetRules", "TimeRule", "Unit", "UnitRules", "ValidityRule", "WordClass",
+    "bundled_grammars_dir", "check_regex", "check_words", "compile_pattern", "load_grammars", "per_grammar_set",
 ]

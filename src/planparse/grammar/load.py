@@ -13,8 +13,23 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import GrammarError
-from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, MetaRules, MetricRules, Numbering, TableRules, TargetRules,
-                     UnitRules)
+from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, MeasureRules, MetaRules, MetricRules, Numbering, TableRules,
+                     TargetRules, UnitRules)
+
+
+def per_grammar_set(build):
+    """Decorator: `build(g)` runs once per loaded grammar set (the regexes a stage compiles from its word
+    lists), not once per document or sentence."""
+    cache: dict[int, Any] = {}
+
+    @functools.wraps(build)
+    def once(g):
+        built = cache.get(id(g))
+        if built is None:
+            built = cache[id(g)] = build(g)
+        return built
+
+    return once
 
 
 def bundled_grammars_dir() -> Path:
@@ -43,6 +58,7 @@ FILE_MODELS: dict[str, tuple[str, type[BaseModel]]] = {
     "agency_lexicon.toml": ("lexicon", Lexicon),
     "tables.toml": ("tables", TableRules),
     "metrics.toml": ("metrics", MetricRules),
+    "measures.toml": ("measures", MeasureRules),
 }
 
 

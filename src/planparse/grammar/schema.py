@@ -169,6 +169,25 @@ class LevelRule(_Rule):
     pattern: str
 
 
+class ValidityRule(_Rule):
+    """A validity clause (`本办法自2023年1月1日起施行，有效期至2027年12月31日`): when the document takes effect
+    (`effective_from`) and until when it is valid (`valid_until`). Not a task deadline."""
+
+    name: str
+    field: Literal["effective_from", "valid_until"]
+    pattern: str  # groups y, m, d (a date; m and d optional), or n (a number of years)
+    # day: y-m-d; month_end; year_end; issue_date: the document's 成文日期 (自印发之日起);
+    # years_from_start: n years from effective_from, the day before the anniversary (有效期5年)
+    resolve: Literal["day", "month_end", "year_end", "issue_date", "years_from_start"]
+    examples: list[Example] = Field(default_factory=list)
+
+    _compiles = field_validator("pattern")(classmethod(lambda cls, v: check_regex(v)))
+
+    @property
+    def compiled(self):
+        return compile_pattern(self.pattern)
+
+
 class MetaRules(_Rule):
     doc_number: Pattern
     notice_about: str = "关于"
@@ -201,6 +220,7 @@ class MetaRules(_Rule):
     document_year: Pattern = Pattern(pattern=r"(?P<y>(?:19|20)\d{2})")
     signature_tail_lines: int = 15  # a signature at the end is looked for among the last … paragraphs
     title_max_chars: int = 120
+    validity: list[ValidityRule] = Field(default_factory=list)  # 自…起施行, 有效期至… → meta.effective_from/valid_until
 
 
 def _alternation(words: list[str]) -> str:
@@ -315,6 +335,49 @@ class TargetRules(_Rule):
     implied_one: Optional[ImpliedOne] = None  # 百项 = 一百项
     chinese_percent: Optional[Pattern] = None  # 百分之八十
     examples: list[Example] = Field(default_factory=list)
+
+
+class MeasureKind(_Rule):
+    """The words that name one kind of policy instrument (奖励 → award, 贴息 → loan_interest)."""
+
+    kind: str
+    words: list[str]
+    gives: bool = False  # the word itself gives the instrument, no grant word needed (减按, 免征)
+    examples: list[Example] = Field(default_factory=list)  # a phrase → the kind it names
+
+    _non_empty = field_validator("words")(classmethod(lambda cls, v: check_words(v)))
+
+
+class MeasureRules(_Rule):
+    """measures.toml: policy instruments of 若干措施 (subsidy rates and caps, one-off awards, subsidy tiers,
+    interest subsidies, tax rules, co-funding ratios). A comma-clause that names an instrument and gives
+    something (a grant word, or a cap) is a measure; its numbers are claimed, so they are not targets."""
+
+    kinds: list[MeasureKind]
+    grant_words: list[str]  # 给予, 予以, 按照: the clause gives the instrument (not 争取…补助)
+    cap_words: list[str]  # 最高, 不超过: right before a sum, the sum is a cap
+    cap_after: list[str] = Field(default_factory=list)  # 以下: right after a sum, the sum is a cap
+    magnitudes: dict[str, float] = Field(default_factory=dict)  # 万 → 10000: a range's sums in one unit
+    recipient_trailing_drop: list[str] = Field(default_factory=list)  # 可以: not part of the recipient
+    not_measure: list[str] = Field(default_factory=list)  # 争取, 力争: funds to obtain are a goal
+    amount: Pattern  # a sum of money: groups v1, v2 (range end), unit
+    rate: Pattern  # a percent: group rate
+    rate_basis: Pattern  # the text before a rate → what it is a share of (group basis)
+    ratio: Pattern  # a co-funding ratio 1∶1: groups a, b
+    recipient: Pattern  # a clause, or the text before a grant word, that names the recipient (group who)
+    examples: list[Example] = Field(default_factory=list)  # a sentence → its measures
+
+    _words = field_validator("grant_words", "cap_words")(classmethod(lambda cls, v: check_words(v)))
+
+    @field_validator("amount", "rate", "rate_basis", "ratio", "recipient")
+    @classmethod
+    def _groups(cls, v: Pattern, info) -> Pattern:
+        need = {"amount": {"v1", "unit"}, "rate": {"rate"}, "rate_basis": {"basis"}, "ratio": {"a", "b"},
+                "recipient": {"who"}}[info.field_name]
+        missing = need - set(v.compiled.groupindex)
+        if missing:
+            raise ValueError(f"{info.field_name} pattern {v.pattern!r} must capture {', '.join(sorted(missing))}")
+        return v
 
 
 class TimeRule(_Rule):
@@ -534,4 +597,5 @@ class Grammars(_Rule):
     lexicon: Lexicon
     tables: TableRules
     metrics: MetricRules
+    measures: MeasureRules
     userdict_lines: list[str] = Field(default_factory=list)

@@ -1,4 +1,5 @@
-"""Archives as inputs: .zip, .tar, .tar.gz (also nested), read member by member, never unpacked to disk.
+"""Archives as inputs: .zip, .tar, .tar.gz (also nested), read member by member, never unpacked to disk
+(a tar on disk is walked forward from the member read last: see _TarCursor).
 
 A member is named `ARCHIVE!/path/inside` (`a.zip!/b.zip!/c.pdf` for an archive in an archive); that
 name is what `ingest.read` accepts, what the output's source.path says and what batch names outputs
@@ -13,8 +14,10 @@ Such names are re-decoded (UTF-8 if valid, else GB18030, a superset of GBK).
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import tarfile
+import threading
 import zipfile
 from pathlib import Path
 from typing import IO, Iterator
@@ -179,25 +182,95 @@ class _Archive:
                             _check_zip_member(info, label)
                             with zf.open(info) as f:
                                 return _read_bounded(f, label)
+            elif isinstance(self.source, str):
+                with _cursor_lock:  # one walk at a time: threads of one process share the cursor
+                    data = _tar_cursor(self.source).read(wanted, label)
+                if data is not None:
+                    return data
             else:
-                seen = 0
                 with self._fileobj() as f, tarfile.open(fileobj=f, mode="r|*") as tf:
-                    for m in tf:
-                        seen += m.size
-                        if seen > LIMITS.total_bytes:
-                            raise UnsafeMemberError(f"more than {LIMITS.total_bytes} bytes decompressed: refused", path=label)
-                        if _tar_name(m) == wanted:
-                            if not m.isfile():
-                                raise UnsafeMemberError("a link or device, not a file: refused", path=label)
-                            if m.size > LIMITS.member_bytes:
-                                raise UnsafeMemberError(f"member too large ({m.size} bytes): refused", path=label)
-                            fh = tf.extractfile(m)
-                            return _read_bounded(fh, label) if fh else b""
+                    data = _tar_find(tf, wanted, label, [0])
+                    if data is not None:
+                        return data
         except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, RuntimeError) as e:
             # RuntimeError: zipfile's "encrypted, password required"
             what = "encrypted member (password required)" if isinstance(e, RuntimeError) else f"damaged {self.kind} archive ({type(e).__name__})"
             raise CorruptFileError(what, path=label) from None
         raise MissingFileError("no such member in the archive", path=label)
+
+
+def _tar_find(tf: tarfile.TarFile, wanted: str, label: str, seen: list[int]) -> bytes | None:
+    """Walk a tar stream forward to `wanted` and read it; None at the end of the stream. `seen` counts
+    the bytes walked (a one-element list, kept by the caller across calls). next(), not iteration: a
+    second `for m in tf` starts again at the members already passed, which a stream cannot read back."""
+    while (m := tf.next()) is not None:
+        seen[0] += m.size
+        if seen[0] > LIMITS.total_bytes:
+            raise UnsafeMemberError(f"more than {LIMITS.total_bytes} bytes decompressed: refused", path=label)
+        if _tar_name(m) == wanted:
+            if not m.isfile():
+                raise UnsafeMemberError("a link or device, not a file: refused", path=label)
+            if m.size > LIMITS.member_bytes:
+                raise UnsafeMemberError(f"member too large ({m.size} bytes): refused", path=label)
+            fh = tf.extractfile(m)
+            return _read_bounded(fh, label) if fh else b""
+    return None
+
+
+class _TarCursor:
+    """A tar(.gz) on disk kept open at the member read last. A compressed tar cannot seek, so reading
+    member k from the start each time makes a batch over an archive of n documents O(n²); a batch reads
+    members in archive order, so walking on from the last one makes it O(n) per worker process. A member
+    behind the cursor restarts the walk once from the top."""
+
+    def __init__(self, path: str, key: tuple):
+        self.path, self.key = path, key
+        self._file: IO[bytes] | None = None
+        self._tar: tarfile.TarFile | None = None
+        self._seen = [0]
+
+    def _restart(self) -> None:
+        self.close()
+        self._file = open(self.path, "rb")
+        self._tar = tarfile.open(fileobj=self._file, mode="r|*")
+        self._seen = [0]
+
+    def read(self, wanted: str, label: str) -> bytes | None:
+        fresh = self._tar is None
+        if fresh:
+            self._restart()
+        try:
+            data = _tar_find(self._tar, wanted, label, self._seen)
+            if data is None and not fresh:
+                self._restart()
+                data = _tar_find(self._tar, wanted, label, self._seen)
+            return data
+        except BaseException:
+            self.close()  # a stream that raised is in no known place
+            raise
+
+    def close(self) -> None:
+        if self._tar is not None:
+            self._tar.close()
+        if self._file is not None:
+            self._file.close()
+        self._tar = self._file = None
+
+
+_cursor: list[_TarCursor] = []  # at most one per process: the archive a batch worker is reading
+_cursor_lock = threading.Lock()
+
+
+def _tar_cursor(path: str) -> _TarCursor:
+    """The process's cursor on `path` (a changed file is a new archive); the caller holds _cursor_lock."""
+    st = os.stat(path)
+    key = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+    if _cursor and _cursor[0].key == key:
+        return _cursor[0]
+    for old in _cursor:
+        old.close()
+    _cursor[:] = [_TarCursor(path, key)]
+    return _cursor[0]
 
 
 def _open(label: str, source: str | bytes) -> _Archive:

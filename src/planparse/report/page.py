@@ -145,14 +145,14 @@ def _tables(doc: Document, facts: list[Fact]) -> str:
         year = d.date[:4] if d.date else ""
         rows.append(f'<tr data-year="{year}"><td>{_fact_link(f, d.text)}</td><td>{_e(d.kind)}</td><td>{_e(d.date)}</td><td>{_e(d.start)}</td><td>{_where(d.clause_id, d.task_seq)}</td></tr>')
     out.append(_table("deadlines", "Deadlines 时限", ["text", "kind", "date", "start", "where"], rows, "deadline"))
-    measures = getattr(doc, "measures", None) or []
-    if measures:
+    if doc.measures:
         rows = []
-        for m in measures:
-            f = by_span.get(("measure", *m.span)) if getattr(m, "span", None) else None
-            fields = {k: v for k, v in m.model_dump(mode="json").items() if k not in ("span", "text", "clause_id") and v not in (None, [], "")}
+        for m in doc.measures:
+            f = by_span.get(("measure", *m.span)) if m.span else None
+            fields = {k: v for k, v in m.model_dump(mode="json").items()
+                      if k not in ("span", "text", "clause_id", "task_seq") and v not in (None, [], "")}
             summary = "；".join(f"{k}: {v}" for k, v in fields.items())
-            rows.append(f'<tr><td>{_fact_link(f, getattr(m, "text", "")[:40])}</td><td>{_e(summary)}</td><td>{_where(getattr(m, "clause_id", None), None)}</td></tr>')
+            rows.append(f'<tr><td>{_fact_link(f, m.text[:40])}</td><td>{_e(summary)}</td><td>{_where(m.clause_id, m.task_seq)}</td></tr>')
         out.append(_table("measures", "Measures 措施", ["text", "fields", "where"], rows, "measure"))
     rows = []
     for t in doc.tasks:
@@ -189,6 +189,7 @@ def _summary(doc: Document, facts: list[Fact]) -> str:
     meta_rows = [
         ("标题 title", m.title), ("通知 notice", m.notice_title), ("文号 doc number", m.doc_number),
         ("发文机关 issuer", "、".join(m.issuer)), ("成文日期 issue date", m.issue_date), ("level", m.level),
+        ("施行 effective from", m.effective_from), ("有效期至 valid until", m.valid_until),
         ("主送 recipients", "、".join(m.recipients)), ("附件 attachments", "；".join(m.attachments)),
         ("source", f"{doc.source.path} ({doc.source.format}{f', {doc.source.pages} pages' if doc.source.pages else ''})"),
     ]
@@ -198,9 +199,8 @@ def _summary(doc: Document, facts: list[Fact]) -> str:
         ("deadlines", len(doc.deadlines), "#deadlines"), ("agency annotations", len(doc.agencies), "#text"),
         ("task rows", len(doc.tasks), "#tasks"), ("tables", len(doc.tables), "#tasks"), ("warnings", len(doc.warnings), "#warnings"),
     ]
-    measures = getattr(doc, "measures", None) or []
-    if measures:
-        counts.insert(3, ("measures", len(measures), "#measures"))
+    if doc.measures:
+        counts.insert(3, ("measures", len(doc.measures), "#measures"))
     count_html = "".join(f'<a class="count" href="{h}"><b>{n}</b>{_e(k)}</a>' for k, n, h in counts)
     years = Counter(t.target_year for t in doc.targets if t.target_year)
     leads = Counter()
