@@ -9,7 +9,8 @@ merge, one page per row. Grids come from three places:
 * one tab-prefixed cell per line (`\\t南京` / `\\t39` …), rows separated by blank lines, a cell
   wrapped onto a line without the tab, and 2-row headers whose first row has fewer cells (spans).
 
-The flattened tables with neither ruling nor tabs are rebuilt in `table_text`.
+The flattened tables with neither ruling nor tabs are rebuilt in `table_text` (task tables, and
+indicator tables: 序号 / 指标 / 目标值 / 属性, whose header vocabulary is `indicator_columns`).
 """
 from __future__ import annotations
 

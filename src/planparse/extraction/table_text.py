@@ -1,4 +1,5 @@
-"""Task tables whose grid was lost: a PDF table flattened to text, with neither ruling nor tabs.
+"""Task tables (and indicator tables, below) whose grid was lost: a table flattened to text, with
+neither ruling nor tabs.
 
 What survives is the order of the cells and some of the spaces between them:
 

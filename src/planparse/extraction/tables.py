@@ -7,8 +7,10 @@ and a column of agencies or a 完成时限 is a task table: each row becomes a T
 down over merged cells, 完成时限 read as a deadline, 责任分工 parsed by the document's AgencyParser
 (row order: prefix inheritance and standing rules carry over), targets read from the content, and
 the body clause the row implements (its category against the clause headings, else its text
-against the clause texts). Any other grid becomes a Table; a table of targets (目标 in its title
-or header) gives one Target per numeric cell.
+against the clause texts). An indicator table (a header with a 指标 column and a column of values:
+目标值, 基期值, bare years) gives one Target per row and target column (`indicator_targets`). Any
+other grid becomes a Table; a table of targets (目标 in its title or header) gives one Target per
+numeric cell.
 """
 from __future__ import annotations
 
@@ -302,6 +304,14 @@ def _task_records(grid: Grid, data_start: int, col_roles: list[str | None]) -> l
 # -------------------------------------------------------------------------------------- targets
 
 
+def _direction_of(metric: str | None, g: Grammars) -> str | None:
+    """A metric that names a change (`氮氧化物减排比例`, `能耗降低`) gives its values a direction."""
+    for wc in g.targets.direction:
+        if metric and any(w in metric for w in wc.words):
+            return wc.value
+    return None
+
+
 def _table_targets(table: Table, table_index: int, col_roles: list[str | None], g: Grammars) -> list[Target]:
     """One target per numeric cell of a table of targets: scope = the row's label, metric and unit
     from the column's header, target year from the header or else the title; 持续改善 cells skipped."""
@@ -322,12 +332,7 @@ def _table_targets(table: Table, table_index: int, col_roles: list[str | None], 
         year = None
         for m in tr.title_year.compiled.finditer(leaf):
             year = int(m.group("y"))
-        direction = None
-        for wc in g.targets.direction:
-            if metric and any(w in metric for w in wc.words):
-                direction = wc.value
-                break
-        columns.append((metric, unit, year or title_year, direction))
+        columns.append((metric, unit, year or title_year, _direction_of(metric, g)))
     out = []
     for row in table.rows:
         scope = row[label_col] if label_col < len(row) else None
@@ -441,11 +446,7 @@ def indicator_targets(table: Table, table_index: int, roles: list[str | None], g
         own_unit = cell_of(col.get("unit")).strip()
         if own_unit and g.units.regex.fullmatch(own_unit):
             unit_written = own_unit
-        direction = None
-        for wc in g.targets.direction:
-            if any(w in metric for w in wc.words):
-                direction = wc.value
-                break
+        direction = _direction_of(metric, g)
         base = _value_of(cell_of(base_col), g) if base_col is not None else None
         for c, role in enumerate(roles):
             if role != "target":
