@@ -301,3 +301,11 @@ def test_a_level_verb_ends_the_metric(text, metric):
 def test_a_count_closing_a_verb_phrase_that_the_dictionary_reads_as_one_word():
     [t] = sentence("到2026年，举办活动40场次")
     assert (t.value, t.unit, t.target_year) == (40, "场次", 2026)
+
+
+def test_a_time_limit_already_past_is_an_overdue_deadline_not_a_review(tmp_path):
+    # A drafting slip (last year's date left in) stays a deadline and a goal, so that `check` reports it.
+    d = doc(tmp_path, "关于印发某区2024年节水工作方案的通知\n\n各街道：\n现将方案印发给你们。\n某区人民政府\n2024年3月1日\n\n"
+                      "一、重点任务\n（一）2023年底前，完成节水型单位创建30家。至2020年底，全区已建成节水型小区12个。\n")
+    assert [(dl.text, dl.date) for dl in d.deadlines] == [("2023年底前", "2023-12-31")]
+    assert [(t.value, t.unit, t.target_year) for t in d.targets] == [(30, "家", 2023)]

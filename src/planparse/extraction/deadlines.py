@@ -133,10 +133,11 @@ def find_time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell:
     return found
 
 
-def is_past(year: int | None, doc_year: int | None) -> bool:
-    """A year before the document's own: what a plan reports as done (`“十三五”时期`, `2020年达到…`), never
-    what it sets."""
-    return year is not None and doc_year is not None and year < doc_year
+def is_past(t: TimeExpr, doc_year: int | None, g: Grammars) -> bool:
+    """A time of a year before the document's own: what a plan reports as done (`“十三五”时期`, `2020年达到…`),
+    never what it sets, unless written as a time limit (`2023年底前`: an overdue deadline, kept for check)."""
+    return (t.year is not None and doc_year is not None and t.year < doc_year
+            and not g.deadlines.overdue_form.compiled.search(t.text))
 
 
 def deadlines_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None, task_seq=None,
@@ -146,7 +147,7 @@ def deadlines_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, c
         # In a 完成时限 cell any time expression is the time limit (a bare `2025年` too).
         if not (t.is_deadline or (cell and (t.date or t.kind != "date"))):
             continue
-        if is_past(t.year, doc_year):
+        if is_past(t, doc_year, g):
             continue  # a past period (`“十三五”时期，…`) is a review, not a time limit
         out.append(Deadline(text=t.text, kind=t.kind, date=t.date, start=t.period_start,
                             span=(offset + t.start, offset + t.end), clause_id=clause_id, task_seq=task_seq))
@@ -167,3 +168,6 @@ def _deadline_examples(g: Grammars):
                 return (res[0] if res and res[0] else rule.kind) if res is not None else None
             for ex in rule.examples:
                 yield f"deadlines.toml {section}[{i}] ({rule.name})", ex, first_date
+    overdue = g.deadlines.overdue_form.compiled
+    for ex in g.deadlines.overdue_form.examples:
+        yield "deadlines.toml overdue_form", ex, lambda s: bool(overdue.search(s))

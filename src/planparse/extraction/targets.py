@@ -571,7 +571,8 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
         for t, a, b in found:
             if id(t) in tentative and t.target_year is None:
                 continue  # a count after a verb, with nothing that makes it a goal
-            if is_past(t.target_year, doc_year):
+            if any(is_past(x, doc_year, g) for x in times if x.year == t.target_year) and not any(
+                    x.year == t.target_year and not is_past(x, doc_year, g) for x in times):
                 continue  # `2020年达到7.8%` in a plan of 2023: an actual figure, not a goal
             t.span = (offset + m.start() + a, offset + m.start() + b)
             t.clause_id = clause_id

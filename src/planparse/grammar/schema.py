@@ -417,6 +417,9 @@ class DeadlineRules(_Rule):
     rules: list[TimeRule]
     # Deadlines read from a 完成时限 cell may use these rules too (e.g. 持续推进 → ongoing).
     cell_only: list[TimeRule] = Field(default_factory=list)
+    # A time expression of a year before the document's is a review (`2020年，…达到`, `“十三五”时期`) unless it
+    # is written as a time limit (`2023年底前`): an overdue deadline, a drafting slip `check` reports (PP013).
+    overdue_form: Pattern = Pattern(pattern="(?!)")
 
 
 class RoleRule(_Rule):
