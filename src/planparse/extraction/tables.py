@@ -27,7 +27,7 @@ from ..normalise import NormalText, visual_width
 from ..segment import AnnexDraft, Segmentation
 from ..text import SpanSet
 from .agencies import AgencyParser
-from .deadlines import deadlines_in, find_time_expressions, is_past
+from .deadlines import deadlines_in, find_time_expressions
 from .measures import measures_in
 from .table_grid import (
     ColumnRoles,
@@ -520,7 +520,7 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
                 res.targets += [t for t in indicator_targets(
                     table, len(res.tables) - 1, ind_roles, g, clause_id=clause.id if clause else None,
                     default_year=_title_year(title, g) or _goal_year(nt, seg, g, clause, at, year),
-                ) if not is_past(t.target_year, year)]  # a 2020年目标 column in a plan of 2022 reports the past
+                ) if not (t.target_year and year and t.target_year < year)]  # a 2020年目标 column in a plan of 2022: the past
             continue
         is_task = bool(present & _TASK_COLUMNS) and bool(present & _DUTY_COLUMNS)
         if not is_task and title and task_title.search(title) and "seq" in present:
