@@ -309,3 +309,12 @@ def test_a_time_limit_already_past_is_an_overdue_deadline_not_a_review(tmp_path)
                       "一、重点任务\n（一）2023年底前，完成节水型单位创建30家。至2020年底，全区已建成节水型小区12个。\n")
     assert [(dl.text, dl.date) for dl in d.deadlines] == [("2023年底前", "2023-12-31")]
     assert [(t.value, t.unit, t.target_year) for t in d.targets] == [(30, "家", 2023)]
+
+
+def test_a_predicate_the_dictionary_glues_to_the_noun_before_it_still_ends_the_metric():
+    [t] = sentence("到2026年，劣V类水体比例控制在3%以内")  # jieba: 比例控制 | 在
+    assert (t.metric, t.value, t.comparator) == ("劣V类水体比例", 3, "<=")
+
+
+def test_the_japanese_style_inequality_signs_are_comparators_too():
+    assert [(t.value, t.comparator) for t in sentence("到2026年，优良天数比率≧85%，PM2.5浓度≦30微克/立方米")] == [(85, ">="), (30, "<=")]

@@ -74,6 +74,7 @@ class Target(_Model):
     comparator: Optional[Comparator] = None
     direction: Optional[Direction] = None
     baseline_year: Optional[int] = None
+    baseline_value: Optional[float] = Field(None, description="the value in the baseline year, where the document gives it (an indicator table's 基期值 column)")
     target_year: Optional[int] = None
     aspirational: bool = False
     text: str = ""

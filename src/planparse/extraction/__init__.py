@@ -12,6 +12,7 @@ from .agencies import AgencyContext, AgencyParser, add_document_list
 from .deadlines import deadlines_in, find_windows
 from .measures import measures_in
 from .meta import extract_meta
+from .table_text import indicator_grids
 from .tables import extract_tables
 from .targets import GoalYear, qualitative_targets_in, targets_in
 from .validity import read_validity
@@ -45,6 +46,10 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
         if annex.title and g.agencies.agency_list_title.compiled.search(annex.title):
             body = nt.text[annex.start : annex.end]
             add_document_list(parser, body.split(annex.title, 1)[-1])
+    # Indicator tables flattened into the body are read as tables, not as prose: their lines are
+    # blanked out of the text the prose readers see (same offsets).
+    indicator = indicator_grids(nt, g)
+    prose = blank_spans(nt.text, [grid.span for grid in indicator if grid.span])
     parents = {c.parent_id for c in seg.clauses}
     task_level = 0
     # A standing rule in the front matter (`以下各项工作均需各区政府负责落实。`) holds for every task.
@@ -53,7 +58,7 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
     review: set[str] = set()
     windows = find_windows(nt.text, g)
     for c in seg.clauses:
-        text = nt.text[c.body_start : c.end]
+        text = prose[c.body_start : c.end]
         # A goal section (主要目标, 发展目标 …) gives its year to its sub-clauses too.
         goal = GoalYear() if c.heading and g.targets.goal_section.compiled.search(c.heading) else goals.get(c.parent_id)
         if goal is not None:
@@ -90,11 +95,29 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
                         message=f"'{m.group(0).strip()}' needs the document's year, which the document does not state"))
                     break
     _keep_bare_annotations_if_systematic(found, parser, g)
-    tables = extract_tables(nt, seg, g, meta, parser)
+    tables = extract_tables(nt, seg, g, meta, parser, indicator)
     found.tasks, found.tables, found.table_targets = tables.tasks, tables.tables, tables.targets
     found.task_measures = tables.measures
     found.warnings.extend(tables.warnings)
     return found
+
+
+# What a blanked-out stretch is filled with: no word, no number, no space (U+FFFC, an object stands here).
+_FILLER = "\ufffc"
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span blanked out (offsets kept): what is there is not prose. A line break at
+    either end keeps the sentences before and after apart; between them a filler that no rule reads
+    (not whitespace: a long run of it made the readers that look for a label after each line break
+    quadratic)."""
+    parts, pos = [], 0
+    for a, b in sorted(spans):
+        if a < pos or b <= a:
+            continue
+        parts += [text[pos:a], "\n" + _FILLER * (b - a - 2) + "\n" if b - a >= 2 else "\n" * (b - a)]
+        pos = b
+    return "".join(parts) + text[pos:]
 
 
 def _keep_bare_annotations_if_systematic(found: Extraction, parser: AgencyParser, g: Grammars) -> None:

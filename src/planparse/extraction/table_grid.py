@@ -9,7 +9,8 @@ merge, one page per row. Grids come from three places:
 * one tab-prefixed cell per line (`\\t南京` / `\\t39` …), rows separated by blank lines, a cell
   wrapped onto a line without the tab, and 2-row headers whose first row has fewer cells (spans).
 
-The flattened tables with neither ruling nor tabs are rebuilt in `table_text`.
+The flattened tables with neither ruling nor tabs are rebuilt in `table_text` (task tables, and
+indicator tables: 序号 / 指标 / 目标值 / 属性, whose header vocabulary is `indicator_columns`).
 """
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ class Grid:
     header_rows: int | None = None  # known number of header rows (None: decide from the cells)
     end: int = 0  # offset in nt.text just after the table
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    # [start, end) of the table's own lines in nt.text, where known exactly (a table flattened into
+    # the body's text): prose readers leave that stretch alone.
+    span: tuple[int, int] | None = None
 
     @property
     def offset(self) -> int:
@@ -74,17 +78,17 @@ def clean_cell(cell: str | None, g: Grammars) -> str | None:
 
 
 class ColumnRoles:
-    """Header words → column role (tables.toml `columns`)."""
+    """Header words → column role (tables.toml `columns`, or another vocabulary: `indicator_columns`)."""
 
-    def __init__(self, g: Grammars):
+    def __init__(self, g: Grammars, columns=None):
         self.exact: dict[str, str] = {}
         self.words: list[tuple[str, str]] = []
-        for col in g.tables.columns:
+        for col in (g.tables.columns if columns is None else columns):
             for w in col.words:
                 self.exact.setdefault(compact(w), col.role)
                 self.words.append((compact(w), col.role))
         self.words.sort(key=lambda x: len(x[0]), reverse=True)
-        self._alt = re.compile("|".join(re.escape(w) for w, _ in self.words))
+        self._alt = re.compile("|".join(re.escape(w) for w, _ in self.words) or r"(?!)")
 
     def role(self, name: str | None) -> str | None:
         key = compact(name)
@@ -119,6 +123,32 @@ def roles_of_leaves(leaves: list[str], spanned: list[bool], roles: ColumnRoles) 
         nxt = ci + 1
         if nxt < len(out) and (out[nxt] is None or (out[nxt] == "category" and (spanned[nxt] or compact(leaves[nxt]) == compact(leaves[ci])))):
             out[nxt] = "content"
+    return out
+
+
+def header_year(leaf: str | None, g: Grammars) -> int | None:
+    """The year a header cell names (`2025年目标值` → 2025; the last of a span)."""
+    years = [int(m.group("y")) for m in g.tables.title_year.compiled.finditer(leaf or "")]
+    return years[-1] if years else None
+
+
+def indicator_roles(leaves: list[str], roles: ColumnRoles, g: Grammars) -> list[str | None] | None:
+    """Each column's role in an indicator table (roles = the `indicator_columns` vocabulary), or None
+    when the header is no indicator table's: it needs an indicator column and a column of values. A
+    header that is a bare year (`2020年`, `2025年`) is a value column: of several, the earliest is the
+    baseline (unless a 基期值 column is named, or it is not before a named target's year), the others targets."""
+    out = [roles.role(leaf.split("›")[-1]) or roles.role(leaf) for leaf in leaves]
+    years = [header_year(leaf, g) for leaf in leaves]
+    bare = [i for i, r in enumerate(out) if r is None and years[i] is not None]
+    for i in bare:
+        out[i] = "target"
+    if "indicator" not in out or not {"target", "baseline"} & set(out):
+        return None
+    named = [years[i] for i, r in enumerate(out) if r == "target" and i not in bare and years[i]]
+    if bare and "baseline" not in out and (len(bare) > 1 or named):
+        first = min(bare, key=lambda i: years[i])
+        if not named or years[first] < min(named):
+            out[first] = "baseline"
     return out
 
 

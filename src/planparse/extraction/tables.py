@@ -7,11 +7,14 @@ and a column of agencies or a 完成时限 is a task table: each row becomes a T
 down over merged cells, 完成时限 read as a deadline, 责任分工 parsed by the document's AgencyParser
 (row order: prefix inheritance and standing rules carry over), targets read from the content, and
 the body clause the row implements (its category against the clause headings, else its text
-against the clause texts). Any other grid becomes a Table; a table of targets (目标 in its title
-or header) gives one Target per numeric cell.
+against the clause texts). An indicator table (a header with a 指标 column and a column of values:
+目标值, 基期值, bare years) gives one Target per row and target column (`indicator_targets`). Any
+other grid becomes a Table; a table of targets (目标 in its title or header) gives one Target per
+numeric cell.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,7 +27,7 @@ from ..normalise import NormalText, visual_width
 from ..segment import AnnexDraft, Segmentation
 from ..text import SpanSet
 from .agencies import AgencyParser
-from .deadlines import deadlines_in
+from .deadlines import deadlines_in, find_time_expressions
 from .measures import measures_in
 from .table_grid import (
     ColumnRoles,
@@ -32,6 +35,8 @@ from .table_grid import (
     cell_grids,
     geometric_grids,
     header_leaves,
+    header_year,
+    indicator_roles,
     roles_of_leaves,
     seq_of,
     split_header,
@@ -137,10 +142,16 @@ def _annex_at(seg: Segmentation, offset: int) -> AnnexDraft | None:
     return None
 
 
-def _title_for(nt: NormalText, seg: Segmentation, grid: Grid, g: Grammars, annex: AnnexDraft | None) -> str | None:
-    """The table's title: the nearest title line above it (…表), else its annex's title."""
+def _title_for(nt: NormalText, paragraphs: list[tuple[int, str]], grid: Grid, g: Grammars, annex: AnnexDraft | None) -> str | None:
+    """The table's title: the nearest title line above it (…表), else its annex's title.
+    `paragraphs`: nt.paragraphs, computed once for all tables."""
     floor = annex.start if annex else max(0, grid.offset - 400)
-    paras = [(o, p) for o, p in nt.paragraphs if floor <= o < grid.offset]
+    lo = bisect.bisect_left(paragraphs, (floor, ""))
+    hi = bisect.bisect_left(paragraphs, (grid.offset, ""))
+    paras = paragraphs[max(lo, hi - 4):hi]
+    if grid.span and grid.span[0] > grid.offset:
+        # a table flattened into the text: its title line may have been joined to the paragraph it starts
+        paras.append((grid.offset, nt.text[grid.offset : grid.span[0]]))
     title_re = g.tables.title_line.compiled
     for o, p in reversed(paras[-4:]):
         p = p.strip()
@@ -293,6 +304,14 @@ def _task_records(grid: Grid, data_start: int, col_roles: list[str | None]) -> l
 # -------------------------------------------------------------------------------------- targets
 
 
+def _direction_of(metric: str | None, g: Grammars) -> str | None:
+    """A metric that names a change (`氮氧化物减排比例`, `能耗降低`) gives its values a direction."""
+    for wc in g.targets.direction:
+        if metric and any(w in metric for w in wc.words):
+            return wc.value
+    return None
+
+
 def _table_targets(table: Table, table_index: int, col_roles: list[str | None], g: Grammars) -> list[Target]:
     """One target per numeric cell of a table of targets: scope = the row's label, metric and unit
     from the column's header, target year from the header or else the title; 持续改善 cells skipped."""
@@ -313,12 +332,7 @@ def _table_targets(table: Table, table_index: int, col_roles: list[str | None], 
         year = None
         for m in tr.title_year.compiled.finditer(leaf):
             year = int(m.group("y"))
-        direction = None
-        for wc in g.targets.direction:
-            if metric and any(w in metric for w in wc.words):
-                direction = wc.value
-                break
-        columns.append((metric, unit, year or title_year, direction))
+        columns.append((metric, unit, year or title_year, _direction_of(metric, g)))
     out = []
     for row in table.rows:
         scope = row[label_col] if label_col < len(row) else None
@@ -337,29 +351,151 @@ def _table_targets(table: Table, table_index: int, col_roles: list[str | None], 
     return out
 
 
+def _title_year(title: str | None, g: Grammars) -> int | None:
+    years = [int(m.group("y")) for m in g.tables.title_year.compiled.finditer(title or "")]
+    return years[-1] if years else None
+
+
+def _clause_at(seg: Segmentation, offset: int):
+    """The clause whose own text holds `offset`; None after the body (an annex's table)."""
+    found = None
+    for c in seg.clauses:
+        if c.start > offset:
+            break
+        if offset <= c.end:
+            found = c
+    return found
+
+
+def _section_of(seg: Segmentation, clause, heading):
+    """The clause or the nearest enclosing one whose heading matches `heading`, else None."""
+    by_id = {c.id: c for c in seg.clauses}
+    while clause is not None and not (clause.heading and heading.search(clause.heading)):
+        clause = by_id.get(clause.parent_id)
+    return clause
+
+
+def _goal_year(nt: NormalText, seg: Segmentation, g: Grammars, clause, offset: int, doc_year: int | None) -> int | None:
+    """The year a goal section (主要目标 …, conventions: goal-section year) gives a table standing in
+    it: the last time expression of the section before the table; None outside a goal section."""
+    clause = _section_of(seg, clause, g.targets.goal_section.compiled)
+    if clause is None:
+        return None
+    times = find_time_expressions(nt.text[clause.body_start:offset], g, doc_year)
+    years = [t.year for t in times if t.sets_target_year and t.year is not None]
+    return years[-1] if years else None
+
+
+def _comparator_of(written: str | None, words, default: str | None) -> str | None:
+    """The comparator a written word means (targets.toml word classes): the word itself, else the
+    longest word it starts with (`小于等于` → 小于, `>=` → >)."""
+    if not written:
+        return default
+    best: tuple[int, str] | None = None
+    for wc in words:
+        for w in wc.words:
+            if written == w:
+                return wc.value
+            if written.startswith(w) and (best is None or len(w) > best[0]):
+                best = (len(w), wc.value)
+    return best[1] if best else default
+
+
+def _value_of(cell: str, g: Grammars):
+    """(value, value_max, comparator, percent) of an indicator table's value cell, else None (a goal in
+    words, a blank)."""
+    vp = g.tables.indicator_value
+    m = vp.compiled.match(re.sub(r"\s+", "", cell)) if vp is not None else None
+    if not m:
+        return None
+    v1 = float(m.group("v1").replace("－", "-").replace("−", "-"))
+    v2 = float(m.group("v2")) if m.group("v2") else None
+    if v2 is not None and v2 <= v1:
+        return None
+    tr = g.targets
+    cmp = _comparator_of(m.group("before"), tr.comparator_before, None)
+    cmp = _comparator_of(m.group("after"), tr.comparator_after, cmp) or "="
+    return v1, v2, (None if v2 is not None else cmp), bool(m.group("pct") or m.group("pct2"))
+
+
+def _metric_unit(indicator: str, g: Grammars) -> tuple[str, str | None]:
+    """`数字经济核心产业增加值（亿元）` → (数字经济核心产业增加值, 亿元): the last bracket that is a unit."""
+    text = re.sub(r"\s+", "", indicator)
+    for m in reversed(list(g.tables.header_unit.compiled.finditer(text))):
+        written = m.group("unit").strip()
+        if g.units.regex.fullmatch(written) or written in ("%", "‰"):
+            return (text[: m.start()] + text[m.end():]).strip(), written
+    return text, None
+
+
+def indicator_targets(table: Table, table_index: int, roles: list[str | None], g: Grammars, *,
+                      default_year: int | None, clause_id: str | None) -> list[Target]:
+    """One target per value in a target column of an indicator table's row: metric and unit from the
+    指标 cell (`…（亿元）`) or the 单位 column, value and comparator from the cell (`≥45`, `<1%`, `3—5`),
+    target year from the column header (`2025年目标值`) or else `default_year`, baseline value and year
+    from a 基期值 / earlier-year column. A goal in words (`完成省定目标`) or a blank gives none."""
+    col = {r: roles.index(r) for r in set(roles) if r}
+    years = [header_year(h, g) for h in table.header]
+    base_col = col.get("baseline")
+    out = []
+    for row in table.rows:
+        cell_of = lambda i: (row[i] if i is not None and i < len(row) else "") or ""  # noqa: E731
+        metric, unit_written = _metric_unit(cell_of(col["indicator"]), g)
+        if not metric:
+            continue
+        own_unit = cell_of(col.get("unit")).strip()
+        if own_unit and g.units.regex.fullmatch(own_unit):
+            unit_written = own_unit
+        direction = _direction_of(metric, g)
+        base = _value_of(cell_of(base_col), g) if base_col is not None else None
+        for c, role in enumerate(roles):
+            if role != "target":
+                continue
+            cell = cell_of(c).strip()
+            parsed = _value_of(cell, g) if cell else None
+            if parsed is None:
+                continue
+            value, value_max, comparator, percent = parsed
+            written = unit_written or ("%" if percent else None)
+            unit = g.units.describe(written)[0] if written else ""
+            out.append(Target(
+                metric=metric, value=value, value_max=value_max, unit=unit, comparator=comparator, direction=direction,
+                baseline_year=years[base_col] if base is not None and base_col is not None else None,
+                baseline_value=base[0] if base is not None else None,
+                target_year=years[c] or default_year, text=f"{cell_of(col['indicator'])} {cell}",
+                clause_id=clause_id, table_index=table_index,
+            ))
+    return out
+
+
 # --------------------------------------------------------------------------------------- entry
 
 
 def _grids(nt: NormalText, g: Grammars, roles: ColumnRoles, parser: AgencyParser, year: int | None,
-           matcher: ClauseMatcher) -> list[Grid]:
+           matcher: ClauseMatcher, indicator: list[Grid]) -> list[Grid]:
     grids = geometric_grids(nt, g)
     lines = nt.source_lines
     grids += tsv_grids(lines, g)
     grids += cell_grids(lines, g)
     grids += flat_grids(lines, g, roles, parser, year, heading_sim=matcher.sim)
+    grids += indicator
     grids.sort(key=lambda x: x.offset)
     return grids
 
 
-def extract_tables(nt, seg, g, meta, parser) -> TableResult:
+def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None) -> TableResult:
+    """`indicator`: the indicator tables flattened into the text (table_text.indicator_grids), read
+    before the prose so that the prose readers could leave their lines alone."""
     res = TableResult()
     roles = ColumnRoles(g)
+    iroles = ColumnRoles(g, g.tables.indicator_columns)
     matcher = ClauseMatcher(nt, seg, g)
     year = meta.doc_year
     builder = _TaskBuilder(nt, g, year, parser, matcher)
     task_title = g.tables.task_title.compiled
     target_table = g.tables.target_table.compiled
-    for grid in _grids(nt, g, roles, parser, year, matcher):
+    paragraphs = nt.paragraphs
+    for grid in _grids(nt, g, roles, parser, year, matcher, indicator or []):
         res.warnings += [Warning(code=c, message=m) for c, m in grid.warnings]
         n_head = split_header(grid, roles, g)
         ncols = grid.ncols
@@ -369,8 +505,23 @@ def extract_tables(nt, seg, g, meta, parser) -> TableResult:
         leaves, spanned = header_leaves(grid.rows[:n_head], ncols)
         col_roles = roles_of_leaves(leaves, spanned, roles)
         annex = _annex_at(seg, grid.offset)
-        title = _title_for(nt, seg, grid, g, annex)
+        title = _title_for(nt, paragraphs, grid, g, annex)
         present = set(col_roles)
+        ind_roles = indicator_roles(leaves, iroles, g) if not present & _DUTY_COLUMNS else None
+        if ind_roles is not None:
+            rows = [[c or "" for c in r] + [""] * (ncols - len(r)) for r in data]
+            table = Table(title=title, header=leaves, rows=rows, page=grid.pages[n_head] if len(grid.pages) > n_head else None,
+                          annex=annex.label if annex else None, kind="targets")
+            res.tables.append(table)
+            # a geometric table's offset is where the text resumes after it: it stands in the clause before
+            at = grid.span[0] if grid.span else (max(0, grid.offset - 1) if grid.source == "geometric" else grid.offset)
+            clause = _clause_at(seg, at)
+            if _section_of(seg, clause, g.targets.review_section.compiled) is None:  # 发展基础: what was done
+                res.targets += [t for t in indicator_targets(
+                    table, len(res.tables) - 1, ind_roles, g, clause_id=clause.id if clause else None,
+                    default_year=_title_year(title, g) or _goal_year(nt, seg, g, clause, at, year),
+                ) if not (t.target_year and year and t.target_year < year)]  # a 2020年目标 column in a plan of 2022: the past
+            continue
         is_task = bool(present & _TASK_COLUMNS) and bool(present & _DUTY_COLUMNS)
         if not is_task and title and task_title.search(title) and "seq" in present:
             is_task = True

@@ -305,8 +305,9 @@ def _verb_object(clause: str, g: Grammars) -> bool:
 
 
 def _inside_word(text: str, a: int, b: int, g: Grammars) -> bool:
-    """The match text[a:b] is part of a longer word (jieba's segmentation): `增加` in `增加值`."""
-    return splits_a_word(text[:a], text[a:], g) or splits_a_word(text[:b], text[b:], g)
+    """The match text[a:b] runs on into a longer word (jieba's segmentation): `增加` in `增加值`. Only its end
+    is judged: jieba also glues a noun to the verb after it (`比例控制|在`), which leaves 控制在 a predicate."""
+    return splits_a_word(text[:b], text[b:], g)
 
 def _after_leading_times(sentence: str, start: int, end: int, times: list[TimeExpr]) -> str:
     """sentence[start:end] without the time expressions it opens with (`3年内新增…企业` → `新增…企业`):

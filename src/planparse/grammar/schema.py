@@ -501,7 +501,8 @@ class ColumnRole(_Rule):
     @field_validator("role")
     @classmethod
     def _role(cls, v: str) -> str:
-        allowed = {"seq", "category", "content", "measures", "deadline", "agencies", "lead", "support", "label"}
+        allowed = {"seq", "category", "content", "measures", "deadline", "agencies", "lead", "support", "label",
+                   "indicator", "target", "baseline", "actual", "unit", "attribute"}
         if v not in allowed:
             raise ValueError(f"column role must be one of {', '.join(sorted(allowed))}, not {v!r}")
         return v
@@ -525,6 +526,12 @@ class TableRules(_Rule):
     table_end: list[Pattern] = Field(default_factory=list)  # 注： under a table
     deadline_cell_extra: list[Pattern] = Field(default_factory=list)  # 完成时限 cell shapes
     org_suffixes: list[str] = Field(default_factory=list)  # endings of agency names
+    # Indicator tables (主要指标: 序号 / 指标 / 目标值 / 属性): their header words and cell shapes.
+    indicator_columns: list[ColumnRole] = Field(default_factory=list)
+    indicator_value: Optional[Pattern] = None  # a value cell: ≥45, <1%, 3—5 (groups before, v1, v2, pct, after)
+    indicator_text_value: Optional[Pattern] = None  # a goal cell in words: 完成省定目标
+    indicator_attribute: Optional[Pattern] = None  # 预期性 / 约束性
+    indicator_blank: Optional[Pattern] = None  # a cell that states nothing: —, /, 无
     deadline_cell_max_width: float = 14
     narrow_ratio: float = Field(0.45, gt=0, le=1)
     category_match_min: float = Field(0.75, ge=0, le=1)
