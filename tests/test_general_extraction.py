@@ -318,3 +318,12 @@ def test_a_predicate_the_dictionary_glues_to_the_noun_before_it_still_ends_the_m
 
 def test_the_japanese_style_inequality_signs_are_comparators_too():
     assert [(t.value, t.comparator) for t in sentence("到2026年，优良天数比率≧85%，PM2.5浓度≦30微克/立方米")] == [(85, ">="), (30, "<=")]
+
+
+@pytest.mark.parametrize("text,metrics", [
+    ("到2026年，铁路、水路客运量分别增长8%和5%", ["铁路客运量", "水路客运量"]),
+    ("到2026年，玉米、大豆耕种收综合机械化率分别达到95%、90%", ["玉米耕种收综合机械化率", "大豆耕种收综合机械化率"]),
+    ("到2026年，长三角地区、珠三角地区PM2.5浓度分别下降8%、6%", ["长三角地区PM2.5浓度", "珠三角地区PM2.5浓度"]),
+])
+def test_coordinated_subjects_share_the_last_ones_head(text, metrics):
+    assert [t.metric for t in sentence(text)] == metrics

@@ -87,3 +87,14 @@ def test_a_simplified_text_with_a_stray_foldable_character_is_not_folded(tmp_pat
     doc = extract_file(_write(tmp_path, "s.txt", "示范方案\n一、工作目标\n成效显著提升，到2044年覆盖率达到90%。\n"))
     assert not any(w.code == "traditional-script" for w in doc.warnings)
     assert "显著" in doc.clauses[0].text
+
+
+def test_table_cells_of_a_traditional_text_are_quoted_as_written(tmp_path):
+    text = ("示範縣節水行動方案\n\n一、主要目標\n到2046年，主要指標如下：\n序號\n指標\n2046年目標值\n屬性\n"
+            "1\n萬元產值用水量（立方米）\n≤12\n約束性\n2\n節水型單位覆蓋率（%）\n≥60\n預期性\n二、保障措施\n加強組織領導。\n")
+    doc = extract_file(_write(tmp_path, "trad_table.txt", text))
+    (table,) = doc.tables
+    assert table.header == ["序號", "指標", "2046年目標值", "屬性"]
+    assert table.rows[0][1] == "萬元產值用水量（立方米）" and table.rows[1][3] == "預期性"
+    assert [(t.metric, t.value, t.comparator) for t in doc.targets if t.table_index == 0] == [
+        ("萬元產值用水量", 12, "<="), ("節水型單位覆蓋率", 60, ">=")]

@@ -53,6 +53,6 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
     )
     if nt.original_text is not None:
         # Rules matched the simplified fold of a traditional-script text: quote the document as written.
-        Restorer(nt.text, nt.original_text).model([doc.meta, doc.clauses, doc.tasks, doc.annexes, doc.targets,
+        Restorer(nt.text, nt.original_text).model([doc.meta, doc.clauses, doc.tasks, doc.tables, doc.annexes, doc.targets,
                                                    doc.deadlines, doc.agencies, doc.measures])
     return doc

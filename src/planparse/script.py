@@ -58,6 +58,7 @@ _QUOTED = {"text", "heading", "metric", "scope", "name", "title", "notice_title"
            "deadline_text", "printed_by", "label", "table_title", "doc_number", "recipient", "basis"}
 _QUOTED_LISTS = {"issuer", "recipients", "cc", "attachments", "lead", "support", "responsible", "implementers",
                  "implementers_inherited", "items", "header"}
+_QUOTED_GRIDS = {"rows"}  # a table's cells
 
 
 class Restorer:
@@ -95,5 +96,8 @@ class Restorer:
                 setattr(obj, name, self.span(value, span) if name == "text" and isinstance(span, tuple) else self.find(value, here))
             elif isinstance(value, list) and name in _QUOTED_LISTS:
                 setattr(obj, name, [self.find(v, here) if isinstance(v, str) else v for v in value])
+            elif isinstance(value, list) and name in _QUOTED_GRIDS:
+                setattr(obj, name, [[self.find(c, here) if isinstance(c, str) else c for c in row] if isinstance(row, list) else row
+                                    for row in value])
             elif isinstance(value, (BaseModel, list)):
                 self.model(value, here)

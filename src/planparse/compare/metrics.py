@@ -10,9 +10,9 @@ from typing import Optional
 
 import regex as re
 
-from ..grammar.check import bool_search, example_runner, fullmatch, substitute
+from ..grammar.check import example_runner, fullmatch, substitute
 from ..models import Target
-from .regions import leading_regions, regions_named
+from ..regions import leading_regions, regions_named
 from .similarity import bigrams, clean, dice
 
 

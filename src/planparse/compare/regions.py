@@ -3,36 +3,9 @@
 """
 from __future__ import annotations
 
-from typing import Optional
-
-import regex as re
-
 from ..models import Document
+from ..regions import leading_regions, regions_named
 from .models import TargetRef
-
-_compiled: dict[int, tuple] = {}
-
-
-def _alias_pattern(rules) -> tuple[Optional[re.Pattern], dict[str, str]]:
-    cached = _compiled.get(id(rules))
-    if cached is not None and cached[0] is rules:
-        return cached[1], cached[2]
-    # A province of a region is a place targets are set for too (`北京市控制在32微克/立方米以内`).
-    table = {m: m for r in rules.regions for m in r.members}
-    table.update({form: r.name for r in rules.regions for form in (r.name, *r.aliases)})
-    pattern = re.compile("|".join(re.escape(f) for f in sorted(table, key=len, reverse=True))) if table else None
-    _compiled[id(rules)] = (rules, pattern, table)
-    return pattern, table
-
-
-def regions_named(text: str, rules) -> list[str]:
-    """The regions a text names, in order, each once."""
-    pattern, table = _alias_pattern(rules)
-    out: list[str] = []
-    for m in pattern.finditer(text or "") if pattern is not None else ():
-        if table[m.group(0)] not in out:
-            out.append(table[m.group(0)])
-    return out
 
 
 def places_of(doc: Document, rules) -> set[str]:
@@ -62,17 +35,6 @@ def assign_regions(refs: list[TargetRef], rules, has_own_scope) -> None:
                 r.regions = [region]
         elif len(members) == 1 and not has_own_scope(members[0]):
             members[0].regions = regions_named(leading_regions(members[0].metric or "", rules), rules)
-
-
-def leading_regions(metric: str, rules) -> str:
-    """The run of region names (and the separators between them) a metric opens with."""
-    pattern, _ = _alias_pattern(rules)
-    end = 0
-    while pattern is not None and (m := pattern.match(metric, end)):
-        end = m.end()
-        sep = next((x for x in rules.list_separators if metric.startswith(x, end)), "")
-        end += len(sep)
-    return metric[:end]
 
 
 def applies_to(ref: TargetRef, places: set[str], rules) -> bool:

@@ -16,7 +16,8 @@ import regex as re
 from ..grammar import Grammars
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
-from ..words import ends_with_verb, is_word, spanning_word, splits_a_word, starts_with_verb
+from ..regions import leading_regions
+from ..words import cut, ends_with_verb, is_word, spanning_word, splits_a_word, starts_with_verb
 from ..text import SpanSet
 from .deadlines import TimeExpr, Windows, find_time_expressions, is_past
 
@@ -415,6 +416,18 @@ def split_subjects(metric: str, cc: _Compiled) -> list[str]:
     return [p.strip() for p in parts]
 
 
+def with_shared_head(subjects: list[str], g: Grammars) -> list[str]:
+    """`铁路、水路货运量分别增长…` measures 铁路货运量 and 水路货运量: the last subject's head (what follows its
+    leading region names, else its first word) completes the earlier ones that lack it."""
+    last = subjects[-1]
+    words = cut(last, g)
+    lead = leading_regions(last, g.metrics) or (words[0] if len(words) > 1 else "")
+    head = last[len(lead):]
+    if not lead or not head:
+        return subjects
+    return [s if s == last or s.endswith(head) else s + head for s in subjects[:-1]] + [last]
+
+
 def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
                         times: list[TimeExpr] | None = None, tentative: set[int] | None = None,
                         claimed: SpanSet | None = None) -> list[tuple[Target, int, int]]:
@@ -467,9 +480,9 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             subjects = [p for p in split_subjects(metric, cc) if p]
             if len(group) == 1 and len(subjects) > 1:
                 group = [first] * len(subjects)  # `A和B分别下降10%`: one value, one target per subject
-                metrics = subjects
+                metrics = with_shared_head(subjects, g)
             elif len(subjects) == len(group):
-                metrics = subjects
+                metrics = with_shared_head(subjects, g)
         shared_cmp = last.comparator
         for c, metric in zip(group, metrics):
             comparator = c.comparator or (shared_cmp if c is not last else None)
