@@ -327,3 +327,9 @@ def test_the_japanese_style_inequality_signs_are_comparators_too():
 ])
 def test_coordinated_subjects_share_the_last_ones_head(text, metrics):
     assert [t.metric for t in sentence(text)] == metrics
+
+
+def test_a_label_sentence_indented_or_after_blank_lines_is_read():
+    parser = AgencyParser(G, AgencyContext())
+    text = "开展节水宣传。\n\n\n\n　　责任单位：县水利局、县教育局。"
+    assert [a.responsible for a in parser.annotations_in(text, 0)] == [["县水利局", "县教育局"]]

@@ -59,7 +59,8 @@ class AgencyParser:
         # `牵头单位:甲 参加单位:乙`: a space (kept by normalise) before a label separates two fields.
         self.label_gap = re.compile(rf"\s+(?=(?:{label_words})\s*[:：])")
         # `责任单位：市生态环境局、市公安局。` as a sentence of its own (built once, asked of every clause)
-        self.label_sentence = re.compile(rf"(?:^|(?<=[。；\n]))\s*(?:{label_words})\s*[:：][^。\n（(]*") if labels else None
+        # The space before a label is bounded: `\s*` there tried every position of a long blank run (quadratic).
+        self.label_sentence = re.compile(rf"(?:^|(?<=[。；\n]))[ \t\u3000]{{0,8}}(?:{label_words})\s*[:：][^。\n（(]*") if labels else None
 
     # -- names -------------------------------------------------------------------------------
     def _is_base(self, name: str) -> bool:
