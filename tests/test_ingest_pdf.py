@@ -419,7 +419,9 @@ def test_damaged_pdfs_raise_only_planparse_errors(rendered_pdfs, tmp_path):
         path = tmp_path / f"damaged{k}.pdf"
         path.write_bytes(bytes(b))
         try:
-            doc = read(path)
+            # A damaged page often loses its text layer and goes to OCR (~1.5 s a page): one file in
+            # six takes that path; the others are read as text layers only.
+            doc = read(path, ocr="auto" if k % 6 == 0 else "never")
         except PlanparseError as e:
             assert "\n" not in e.one_line()
             outcomes["error"] += 1
