@@ -247,6 +247,7 @@ def test_csv_mode(corpus: Path):
         "clauses": sum(len(d.clauses) for d in docs.values()),
         "targets": sum(len(d.targets) for d in docs.values()),
         "tasks": sum(len(d.tasks) for d in docs.values()),
+        "measures": sum(len(d.measures) for d in docs.values()),
     }
     for name, n in expected_rows.items():
         raw = (out / f"{name}.csv").read_bytes()

@@ -225,6 +225,53 @@ def test_a_resumed_duckdb_batch_replaces_the_rows_of_changed_documents_only(tmp_
     assert len([row for row in after["clauses"] if row[0] == name]) == len([row for row in before["clauses"] if row[0] == name])
 
 
+MEASURES_TEXT = ("示范市促进数字经济发展若干措施\n\n一、支持企业上云\n对新上云的规上企业，按不超过服务费用50%给予补助，最高20万元。\n"
+                 "二、奖励示范项目\n对认定的市级示范项目，给予一次性奖励30万元。\n")
+
+
+def test_a_resumed_duckdb_made_by_an_older_version_gets_the_columns_added_since(tmp_path: Path):
+    """The contract only adds: a database whose tables lack the newer columns (here targets.baseline_value and
+    every measures column after `text`) is upgraded by --resume, its old rows kept, the new rows complete."""
+    duckdb = pytest.importorskip("duckdb", reason="the duckdb extra is not installed")
+    from planparse.batch.tables import SCHEMA
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(SAMPLES[0], docs / SAMPLES[0].name)
+    assert run(["batch", "docs", "-o", "a.duckdb", "--workers", "1"], tmp_path).returncode == 0
+    db = duckdb.connect(str(tmp_path / "a.duckdb"))
+    db.execute('ALTER TABLE targets DROP COLUMN "baseline_value"')
+    for col in ("fields", "rate", "basis", "ratio", "cap_unit"):
+        db.execute(f'ALTER TABLE measures DROP COLUMN "{col}"')
+    old_targets = db.execute("SELECT count(*) FROM targets").fetchone()[0]
+    db.close()
+    (docs / "measures.txt").write_text(MEASURES_TEXT, encoding="utf-8")
+    r = run(["batch", "docs", "-o", "a.duckdb", "--workers", "1", "--resume"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    db = duckdb.connect(str(tmp_path / "a.duckdb"), read_only=True)
+    try:
+        cols = [row[0] for row in db.execute("DESCRIBE targets").fetchall()]
+        assert cols == [c for c, _ in SCHEMA["targets"]]
+        assert db.execute("SELECT count(*) FROM targets").fetchone()[0] == old_targets
+        got = db.execute("SELECT kind, rate, cap, unit FROM measures WHERE source = 'docs/measures.txt' ORDER BY measure_no").fetchall()
+    finally:
+        db.close()
+    assert got == [("subsidy", 50.0, 20.0, "万元"), ("award", None, None, "万元")]
+
+
+def test_csv_batch_writes_the_measures_of_each_document(tmp_path: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "measures.txt").write_text(MEASURES_TEXT, encoding="utf-8")
+    assert run(["batch", "docs", "-o", "out", "--format", "csv", "--workers", "1"], tmp_path).returncode == 0
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "measures.csv").read_text(encoding="utf-8-sig"))))
+    assert [(r["source"], r["clause_id"], r["kind"], r["rate"], r["cap"], r["amount"]) for r in rows] == [
+        ("docs/measures.txt", "1", "subsidy", "50.0", "20.0", ""), ("docs/measures.txt", "2", "award", "", "", "30.0")]
+
+
 def test_dask_and_the_analysis_formats_are_usage_errors_without_their_extras(tmp_path: Path, monkeypatch):
     """The message names the extra to install (simulated: the import is made to fail)."""
     import builtins

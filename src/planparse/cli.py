@@ -172,7 +172,7 @@ class BatchEngine(str, Enum):
 def batch(
     inputs: list[str] = typer.Argument(..., help="Files, directories (recursive; every supported suffix), globs, and archives (.zip, .tar.gz: every document inside).", show_default=False),
     output: Path = typer.Option(..., "-o", "--output", help="A directory (one NAME.EXT.json per input, mirroring the input tree), a .jsonl file or a .duckdb database."),
-    fmt: BatchFormat = typer.Option(BatchFormat.auto, "--format", "-f", help="auto (from OUT), json (directory), jsonl (one file), csv (documents/clauses/targets/tasks.csv in OUT), duckdb (one database), parquet (one NAME.parquet per table in OUT)."),
+    fmt: BatchFormat = typer.Option(BatchFormat.auto, "--format", "-f", help="auto (from OUT), json (directory), jsonl (one file), csv (documents/clauses/targets/tasks/measures.csv in OUT), duckdb (one database), parquet (one NAME.parquet per table in OUT)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Parallel worker processes (default: the CPU count); 1 runs in-process."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs whose output exists and records the input's current sha256."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),

@@ -14,7 +14,7 @@ Outputs
                added (`plans/a.pdf` → `OUT/plans/a.pdf.json`), so `a.pdf` and `a.txt` never collide.
                Failures: one line each in OUT/_errors.jsonl ({"source", "error": {"kind", "message"}}).
     .jsonl     one line per document (the contract JSON), or an error record for a failed one.
-    csv        OUT/documents.csv, clauses.csv, targets.csv, tasks.csv (UTF-8 with BOM).
+    csv        OUT/documents.csv, clauses.csv, targets.csv, tasks.csv, measures.csv (UTF-8 with BOM).
 
 Every file is written atomically (temporary file in the same directory + rename), so a killed batch
 leaves no half-written output; stale temporary files of a killed run are removed when the next run

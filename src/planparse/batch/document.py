@@ -24,7 +24,7 @@ class DocumentTask:
 
     index: int
     path: str
-    mode: str  # what to render: json | jsonl | csv (the four CSV tables' rows) | tables (tables.py)
+    mode: str  # what to render: json | jsonl | csv (the CSV tables' rows) | tables (tables.py)
     out_path: Optional[str]  # the worker writes the rendered bytes here; None: they go back in the Result
     grammars: Optional[str]
     timeout: Optional[float] = None  # seconds for the whole document; None: no limit

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-CSV_TABLES = ("documents", "clauses", "targets", "tasks")
+CSV_TABLES = ("documents", "clauses", "targets", "tasks", "measures")
 
 CSV_HEADERS: dict[str, list[str]] = {
     "documents": ["source", "format", "pages", "sha256", "notice_title", "title", "doc_number", "issuer",
@@ -11,9 +11,11 @@ CSV_HEADERS: dict[str, list[str]] = {
     "clauses": ["source", "id", "marker", "level", "parent_id", "heading", "page", "line", "targets",
                 "deadlines", "text"],
     "targets": ["source", "clause_id", "task_seq", "metric", "scope", "value", "value_max", "unit",
-                "comparator", "direction", "baseline_year", "target_year", "aspirational", "text"],
+                "comparator", "direction", "baseline_year", "target_year", "aspirational", "text", "baseline_value"],
     "tasks": ["source", "seq", "category", "content", "deadline_text", "deadline_kind", "deadline_date",
               "lead", "support", "responsible", "implementers", "clause_id", "page"],
+    "measures": ["source", "clause_id", "task_seq", "kind", "amount", "amount_max", "rate", "basis", "ratio", "cap",
+                 "unit", "cap_unit", "recipient", "text"],
 }
 
 
@@ -26,7 +28,7 @@ def _join(names) -> str:
 
 
 def csv_rows(doc, source: str) -> dict[str, list[list]]:
-    """Rows of one Document for the four CSV tables, in CSV_HEADERS order."""
+    """Rows of one Document for the CSV tables, in CSV_HEADERS order."""
     m = doc.meta
     rows: dict[str, list[list]] = {
         "documents": [[
@@ -41,10 +43,15 @@ def csv_rows(doc, source: str) -> dict[str, list[list]]:
         ],
         "targets": [
             [source, t.clause_id, t.task_seq, t.metric, t.scope, t.value, t.value_max, t.unit, t.comparator,
-             t.direction, t.baseline_year, t.target_year, _yn(t.aspirational), t.text]
+             t.direction, t.baseline_year, t.target_year, _yn(t.aspirational), t.text, t.baseline_value]
             for t in doc.targets
         ],
         "tasks": [],
+        "measures": [
+            [source, x.clause_id, x.task_seq, x.kind, x.amount, x.amount_max, x.rate, x.basis, x.ratio, x.cap, x.unit,
+             x.cap_unit, x.recipient, x.text]
+            for x in doc.measures
+        ],
     }
     for t in doc.tasks:
         a = t.agencies

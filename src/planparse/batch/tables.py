@@ -39,7 +39,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("metric", "VARCHAR"), ("scope", "VARCHAR"), ("value", "DOUBLE"), ("value_max", "DOUBLE"),
         ("unit", "VARCHAR"), ("comparator", "VARCHAR"), ("direction", "VARCHAR"), ("baseline_year", "INTEGER"),
         ("target_year", "INTEGER"), ("aspirational", "BOOLEAN"), ("qualitative", "BOOLEAN"),
-        ("table_index", "INTEGER"), ("text", "VARCHAR"),
+        ("table_index", "INTEGER"), ("text", "VARCHAR"), ("baseline_value", "DOUBLE"),
     ],
     "deadlines": [
         ("source", "VARCHAR"), ("deadline_no", "INTEGER"), ("clause_id", "VARCHAR"), ("task_seq", "INTEGER"),
@@ -113,6 +113,7 @@ def document_rows(doc, source: str) -> dict[str, list[tuple]]:
         rows["targets"].append((
             source, i, t.clause_id, t.task_seq, t.metric, t.scope, t.value, t.value_max, t.unit, t.comparator,
             t.direction, t.baseline_year, t.target_year, t.aspirational, t.qualitative, t.table_index, t.text,
+            t.baseline_value,
         ))
     for i, d in enumerate(doc.deadlines):
         rows["deadlines"].append((source, i, d.clause_id, d.task_seq, d.kind, _date(d.date), _date(d.start), d.text))

@@ -1,4 +1,4 @@
-"""Sink `csv`: OUT/documents.csv, clauses.csv, targets.csv, tasks.csv (UTF-8 with BOM, each row with its
+"""Sink `csv`: OUT/documents.csv, clauses.csv, targets.csv, tasks.csv, measures.csv (UTF-8 with BOM, each row with its
 source file). Each document's rows are written as it finishes, to OUT/_rows/<rel>.rows.json; the CSVs
 are assembled from those files at the end, in input order."""
 from __future__ import annotations

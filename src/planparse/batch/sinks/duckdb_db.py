@@ -32,6 +32,13 @@ def create_statements() -> list[str]:
     return out
 
 
+def upgrade_statements() -> list[str]:
+    """Columns added to the tables since a database was made (`--resume` on an older version's output):
+    the contract only ever adds, so adding the missing columns (null in the rows already there) upgrades it."""
+    return [f'ALTER TABLE {name} ADD COLUMN IF NOT EXISTS "{c}" {t}' for name in TABLES for c, t in SCHEMA[name]
+            if c not in PRIMARY_KEYS[name]]
+
+
 def _storable(text: Optional[str]) -> Optional[str]:
     """Text DuckDB accepts: a lone surrogate (an undecodable file name) as a backslash escape."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8") if text else text
@@ -63,10 +70,14 @@ class DuckdbSink:
             self.db = duckdb.connect(str(self.out))
         except duckdb.Error as e:
             raise BatchUsageError(f"{self.out}: not a DuckDB database ({' '.join(str(e).split())})") from None
-        for stmt in create_statements():
+        for stmt in create_statements() + upgrade_statements():
             self.db.execute(stmt)
-        self._insert = {name: f"INSERT INTO {name} VALUES (" + ", ".join("?" for _ in SCHEMA[name]) + ")" for name in TABLES}
-        self._insert["documents"] = "INSERT INTO documents VALUES (" + ", ".join("?" for _ in SCHEMA["documents"]) + ")"
+        # Columns named: a database an older version made has the columns added since at its end.
+        self._insert = {
+            name: f"INSERT INTO {name} (" + ", ".join(f'"{c}"' for c, _ in SCHEMA[name]) + ") VALUES ("
+            + ", ".join("?" for _ in SCHEMA[name]) + ")"
+            for name in TABLES
+        }
 
     def recorded_sha(self, job: Job) -> Optional[str]:
         row = self.db.execute("SELECT sha256 FROM documents WHERE source = ?", [job.path]).fetchone()
