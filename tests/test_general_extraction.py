@@ -286,7 +286,12 @@ def test_a_counted_thing_keeps_its_bracketed_list():
 
 def test_a_measure_word_that_the_dictionary_glues_to_its_noun_still_counts():
     ts = sentence("到2028年，形成年产40发运载火箭、500颗卫星的能力")
-    assert [(t.value, t.unit) for t in ts] == [(40, "发"), (500, "颗")]
+    assert [(t.value, t.unit, t.metric) for t in ts] == [(40, "发", "运载火箭"), (500, "颗", "卫星")]
+
+
+def test_the_last_count_of_a_list_keeps_a_long_modified_noun():
+    ts = sentence("到2026年，培育6家龙头企业、30家具有核心竞争力的专精特新企业")
+    assert [t.metric for t in ts] == ["龙头企业", "具有核心竞争力的专精特新企业"]
 
 
 @pytest.mark.parametrize("text,metric", [

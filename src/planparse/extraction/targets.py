@@ -274,6 +274,12 @@ def _governed(sentence: str, s: int, tail: str, kind: str, comparator: str | Non
         if kind in ("count", "measure"):
             counted = _counted_thing(tail)
         listed = bool(out) and out[-1].start >= _clause_start(sentence, s) and cc.joiner.match(sentence[out[-1].end:s][-1:] or " ")
+        if listed and counted and out[-1].counted and "的" in counted and "的" not in out[-1].counted:
+            head, _, rest = counted.rpartition("的")
+            if len(rest) <= 4 and len(head) >= 2:
+                # `50发火箭、600颗卫星的能力`: a short noun after 的 is what the verb makes of the list (能力),
+                # not the counted thing; a long one is (`20家具有核心竞争力的专精特新企业`).
+                counted = head
         # An amount (not a count) before a noun is the noun's attribute (`超亿元企业`) unless its verb stands
         # right before it: `培育年营收超亿元企业30家` counts 企业, it does not set 亿元.
         verb = cc.count_verbs.search(clause_before) if kind != "measure" else cc.count_verb_end.search(clause_before)
