@@ -1,6 +1,8 @@
 """Shared fixtures: the samples rendered as PDFs (once per test session)."""
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +14,14 @@ SAMPLES = ROOT / "samples"
 for _p in (ROOT / "src", ROOT):
     if str(_p) not in sys.path:
         sys.path.insert(0, str(_p))
+
+# The CLI as a user runs it, in a process of its own, from this checkout (not an installed copy).
+PLANPARSE = [sys.executable, "-m", "planparse.cli"]
+CLI_ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def run_cli(args: list[str], cwd: Path, timeout: float = 300, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(PLANPARSE + args, cwd=cwd, env=CLI_ENV, capture_output=True, text=True, timeout=timeout, **kw)
 
 
 @pytest.fixture(scope="session")

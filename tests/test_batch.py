@@ -9,7 +9,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,14 +19,9 @@ from planparse.cli import app
 from planparse.emit import to_json
 from planparse.pipeline import extract_file
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import CLI_ENV as ENV, PLANPARSE, ROOT, run_cli as run
+
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
-PLANPARSE = [sys.executable, "-m", "planparse.cli"]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-
-
-def run(args: list[str], cwd: Path, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run(PLANPARSE + args, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout)
 
 
 def image_only_pdf(path: Path) -> Path:

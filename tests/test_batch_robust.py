@@ -17,15 +17,10 @@ from typer.testing import CliRunner
 
 from planparse.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import CLI_ENV as ENV, PLANPARSE, ROOT, run_cli as run
+
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
-PLANPARSE = [sys.executable, "-m", "planparse.cli"]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
 runner = CliRunner()
-
-
-def run(args: list[str], cwd: Path, timeout: float = 240, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run(PLANPARSE + args, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout, **kw)
 
 
 def copy_samples(dest: Path) -> Path:

@@ -16,14 +16,9 @@ import pytest
 
 from planparse.batch import BatchOptions, PlainReporter, run_batch
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import CLI_ENV as ENV, PLANPARSE, ROOT, run_cli as run
+
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
-PLANPARSE = [sys.executable, "-m", "planparse.cli"]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-
-
-def run(args: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(PLANPARSE + args, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture()

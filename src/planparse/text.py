@@ -9,6 +9,10 @@ import regex as re
 _OPEN, _CLOSE = "（(〔[【《", "）)〕]】》"
 
 
+# A sentence: to its 。！？ or to the end of its line.
+SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+
 def split_top_level(s: str, seps: str) -> list[str]:
     """Split on separators outside brackets (`各县（市、区）人民政府` stays one name)."""
     if not any(ch in s for ch in _OPEN):

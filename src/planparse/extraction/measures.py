@@ -19,8 +19,8 @@ import regex as re
 from ..grammar import Grammars, per_grammar_set
 from ..grammar.check import example_runner
 from ..models import Measure
+from ..text import SENTENCE
 
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE = re.compile(r"(?:[^，；：,;:]|(?<=\d)[:：∶](?=\d))+")  # a ratio's colon (1:1) splits no clause
 # How far before a sum or a rate its cap word or basis is read, and the longest clause read as a recipient:
 # the words stand within a few characters; a run-on text of thousands without a comma is no recipient.
@@ -204,7 +204,7 @@ def measures_in_sentence(sentence: str, g: Grammars, offset: int = 0, *, clause_
 def measures_in(text: str, g: Grammars, offset: int, *, clause_id=None, task_seq=None) -> list[Measure]:
     """The policy instruments of a clause's (or a task cell's) text, sentence by sentence."""
     out: list[Measure] = []
-    for m in _SENTENCE.finditer(text):
+    for m in SENTENCE.finditer(text):
         out += measures_in_sentence(m.group(0), g, offset + m.start(), clause_id=clause_id, task_seq=task_seq)
     return out
 

@@ -18,10 +18,9 @@ from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
 from ..regions import leading_regions
 from ..words import cut, ends_with_verb, is_word, spanning_word, splits_a_word, starts_with_verb
-from ..text import SpanSet
+from ..text import SENTENCE, SpanSet, split_top_level
 from .deadlines import TimeExpr, Windows, find_time_expressions, is_past
 
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE_SEP = "，；：,;:"
 _NUM = re.compile(r"(?<![\d.])(?P<v1>\d+(?:\.\d+)?)(?:\s*(?P<rsep>[-~～—–－〜至到])\s*(?P<v2>\d+(?:\.\d+)?))?")
 
@@ -316,6 +315,7 @@ def _inside_word(text: str, a: int, b: int, g: Grammars) -> bool:
     is judged: jieba also glues a noun to the verb after it (`比例控制|在`), which leaves 控制在 a predicate."""
     return splits_a_word(text[:b], text[b:], g)
 
+
 def _after_leading_times(sentence: str, start: int, end: int, times: list[TimeExpr]) -> str:
     """sentence[start:end] without the time expressions it opens with (`3年内新增…企业` → `新增…企业`):
     a time is when, never what."""
@@ -323,6 +323,7 @@ def _after_leading_times(sentence: str, start: int, end: int, times: list[TimeEx
         if start <= t.start < end and not sentence[start:t.start].strip(" ，,、"):
             start = min(t.end, end)
     return sentence[start:end]
+
 
 def _unit_splits_a_word(upto_unit: str, after: str, g: Grammars) -> bool:
     """A one-character measure word that jieba reads as the start of a longer word (`部` in `部门`); not
@@ -336,16 +337,8 @@ def _unit_splits_a_word(upto_unit: str, after: str, g: Grammars) -> bool:
 def _counted_thing(tail: str) -> str | None:
     """The noun phrase after a count, to the end of its comma-clause (outside brackets: `县（市、区）`): what
     is counted."""
-    depth, end = 0, len(tail)
-    for i, ch in enumerate(tail):
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch in "，,；;。：:、":
-            end = i
-            break
-    return tail[:end].strip().removeprefix("的") or None
+    parts = split_top_level(tail[:_MAX_CLAUSE], "，,；;。：:、")
+    return (parts[0].removeprefix("的") if parts else "") or None
 
 
 def _groups(sentence: str, cands: list[Candidate], cc: _Compiled) -> list[list[Candidate]]:
@@ -551,7 +544,7 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
     carry: tuple[int | None, int | None] | None = None
     paragraph_year: int | None = None
     prev_end = -1
-    for m in _SENTENCE.finditer(text):
+    for m in SENTENCE.finditer(text):
         sentence = m.group(0)
         first_of_paragraph = "\n" in text[prev_end + 1 : m.start()] or prev_end < 0
         # A parenthesis right after a sentence's end (`。（市科委牵头）`) annotates and closes a task: what
@@ -605,7 +598,7 @@ def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset:
                            windows: Windows | None = None) -> list[Target]:
     """Goals without a number (`PM2.5浓度总体达标`): value null, `qualitative` true, kept apart from targets."""
     out = []
-    for m in _SENTENCE.finditer(text):
+    for m in SENTENCE.finditer(text):
         sentence = m.group(0)
         times = [t for t in find_time_expressions(sentence, g, doc_year, windows=windows) if t.sets_target_year and t.year]
         for rule in g.targets.qualitative:
