@@ -45,3 +45,13 @@ def test_an_amount_that_names_a_class_of_projects_is_not_a_target():
 def test_a_document_number_in_parentheses_under_the_title():
     # 教育部: the number stands on its own line as （教高函〔2022〕3 号）.
     assert _real("032").meta.doc_number == "教高函〔2022〕3号"
+
+
+def test_an_indented_item_line_that_runs_to_the_right_edge_wraps_its_sentence():
+    # 上海 低碳示范创建 notice: `一、…应于 2024 年底` fills its line, `前完成创建中期评估` goes on the next.
+    doc = _real("014")
+    c1 = doc.clauses[0]
+    assert (c1.id, c1.heading) == ("1", None)
+    assert c1.text.startswith("低碳发展实践区（近零碳排放实践区）应于2024年底前完成创建中期评估，2026年底前完成创建验收工作。")
+    assert [(d.text, d.date) for d in c1.deadlines] == [("于2024年底前", "2024-12-31"), ("2026年底前", "2026-12-31"),
+                                                         ("于2024年底前", "2024-12-31")]

@@ -270,7 +270,9 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             brk = False
         elif prev.endswith(ends) or any(p.compiled.search(prev[-_BREAK_AFTER_WINDOW:]) for p in g.layout.break_after):
             brk = True
-        elif width < 0.95 * full and _is_section_heading(prev, g):
+        elif (short if short is not None else width < 0.95 * full) and _is_section_heading(prev, g):
+            # A heading ends its line short; on a page whose geometry is known, a `一、…` line that runs
+            # to the text block's right edge (indented, so narrower than the block) wraps its sentence.
             brk = True
         elif _starts_block(nxt.text, g):
             brk = True
