@@ -186,3 +186,13 @@ def test_plan_title_wrapped_over_two_lines(tmp_path):
     )).meta
     assert m.notice_title == "示范市人民政府关于印发2043年实施“智慧·低碳”示范改造专项行动方案的通知"
     assert m.title == "2043年实施“智慧·低碳”示范改造专项行动方案"
+
+
+def test_a_notice_signed_under_its_attachment_list_above_long_annexes(tmp_path):
+    names = "".join(f"示范{i}区绿色园区\n" for i in range(30))
+    p = tmp_path / "notice.txt"
+    p.write_text("示范市生态环境局关于开展绿色园区创建工作的通知\n\n各区生态环境局：\n现将有关要求通知如下：\n"
+                 "一、各区于2033年底前完成评估。\n二、请按时报送。\n附件：1. 园区名单\n2. 社区名单\n示范市生态环境局\n"
+                 "2032年3月5日\n附件1\n园区名单\n" + names + "示范市生态环境局办公室 2032年3月6日印发\n", encoding="utf-8")
+    m = extract_file(p).meta
+    assert (m.issuer, m.issue_date, m.print_date) == (["示范市生态环境局"], "2032-03-05", "2032-03-06")

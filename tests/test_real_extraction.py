@@ -55,3 +55,5 @@ def test_an_indented_item_line_that_runs_to_the_right_edge_wraps_its_sentence():
     assert c1.text.startswith("低碳发展实践区（近零碳排放实践区）应于2024年底前完成创建中期评估，2026年底前完成创建验收工作。")
     assert [(d.text, d.date) for d in c1.deadlines] == [("于2024年底前", "2024-12-31"), ("2026年底前", "2026-12-31"),
                                                          ("于2024年底前", "2024-12-31")]
+    # Signed under its 附件 list, above the two annexes of names; 印发 two days later.
+    assert (doc.meta.issuer, doc.meta.issue_date, doc.meta.print_date) == (["上海市生态环境局"], "2022-01-27", "2022-01-29")

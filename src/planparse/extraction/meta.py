@@ -101,10 +101,14 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     if sig:
         date_idx, meta.issue_date, meta.issuer = sig
     else:
-        tail = [p for _, p in paras[-mr.signature_tail_lines:]]
-        tail_sig = _signature(tail, None, g, last=True)
-        if tail_sig:
-            _, meta.issue_date, meta.issuer = tail_sig
+        # Above the first annex (a notice signs below its 附件 list, above the annexes), else at the document's end.
+        first_annex = seg.annexes[0].start if seg.annexes else len(nt.text)
+        body = [p for off, p in paras if off < first_annex][-mr.signature_tail_lines:]
+        for tail in (body, [p for _, p in paras[-mr.signature_tail_lines:]]):
+            tail_sig = _signature(tail, None, g, last=True)
+            if tail_sig:
+                _, meta.issue_date, meta.issuer = tail_sig
+                break
     if meta.issuer:
         meta.issuer = [name for line in meta.issuer for name in split_organisations(line, raw_of.get(line, line), g)]
 
