@@ -45,7 +45,9 @@ def test_heading_own_line_or_first_sentence(tmp_path):
     d = doc(tmp_path, "一、总体要求\n（一）空气质量改善目标\n一是约束性目标。二是工作目标。\n（二）大力发展新能源和清洁能源。到2025年，比重达20%左右。\n"
                       "（三）对排放不达标、治理设施运行不正常、超总量排污、未按要求落实应急减排措施的企业，依法依规严肃查处，并向社会公开。\n")
     h = {c.id: c.heading for c in d.clauses}
-    assert h == {"1": "总体要求", "1.1": "空气质量改善目标", "1.2": "大力发展新能源和清洁能源", "1.3": None}
+    # A run-in item's heading is its first sentence whatever its length (conventions, "Additions").
+    assert h == {"1": "总体要求", "1.1": "空气质量改善目标", "1.2": "大力发展新能源和清洁能源",
+                 "1.3": "对排放不达标、治理设施运行不正常、超总量排污、未按要求落实应急减排措施的企业，依法依规严肃查处，并向社会公开"}
     assert len(d.clauses[1].items) == 2
 
 

@@ -169,7 +169,9 @@ def test_articles_ids_kinds_levels_and_headings(tmp_path):
     assert [(c[i].kind, c[i].level) for i in ("1", "2.1", "2.1.3", "2.1.3.1", "2.2.5.1.1")] == [
         ("chapter", 1), ("section", 2), ("article", 3), ("item", 4), ("subitem", 5)]
     assert (c["1"].heading, c["2.1"].heading, c["2.1.4"].heading) == ("总则", "补偿范围", "补偿对象")
-    assert c["1.1"].heading is None and c["1.1"].text.startswith("为规范湿地生态补偿工作")
+    # An article's heading is its first sentence (conventions, "Additions"); its text still holds it.
+    assert c["1.1"].heading == "为规范湿地生态补偿工作，根据有关规定，制定本办法"
+    assert c["1.1"].text.startswith("为规范湿地生态补偿工作")
     assert (c["2.1.3"].marker, c["2.1.3"].parent_id) == ("第三条", "2.1")
 
 
@@ -187,7 +189,7 @@ def test_articles_without_chapters_and_article_headings_on_their_own_line(tmp_pa
     d = _doc(tmp_path, text)
     assert _ids(d) == ["1", "2", "2.1", "2.2", "3"]
     c = _by_id(d)
-    assert (c["1"].heading, c["2"].heading, c["3"].heading) == ("停放区域", "运营责任", None)
+    assert (c["1"].heading, c["2"].heading, c["3"].heading) == ("停放区域", "运营责任", "本细则自发布之日起施行")
     assert (c["2.1"].kind, c["2.1"].level) == ("subitem", 4)
 
 

@@ -99,8 +99,10 @@ def _match_marker_ranked(para: str, g: Grammars) -> tuple[int, MarkerLevel, int,
 def split_heading(para_rest: str, level: int, g: Grammars, rule: str = "sentence") -> tuple[str | None, bool]:
     """(heading, heading_is_own_line) for the text after a marker.
 
-    `rule` is the style's heading rule: `sentence` (the first sentence when short), `line` (the rest
-    of the line: 第一章 总则), `label` (a bracketed label 【立法目的】, or a short line with no sentence).
+    `rule` is the style's heading rule: `sentence` (the first sentence), `line` (the rest of the line:
+    第一章 总则), `label` (a bracketed label 【立法目的】, or a short line with no sentence, or else the
+    first sentence as for `sentence`). The first sentence is the heading whatever its length: article
+    and run-in item headings are written that way (conventions, "Additions").
     """
     text = para_rest.strip()
     if not text:
@@ -112,7 +114,8 @@ def split_heading(para_rest: str, level: int, g: Grammars, rule: str = "sentence
         whole_line = _SENTENCE_END.search(text) is None and not text.endswith(("：", ":"))
         if whole_line and (rule == "line" or visual_width(text) <= g.numbering.heading_max_width / 2):
             return text, True
-        return None, False
+        if rule == "line":
+            return None, False
     first_end = _SENTENCE_END.search(text)
     if first_end is None:
         # A line of its own with no sentence in it: the whole line is the heading.
@@ -122,12 +125,14 @@ def split_heading(para_rest: str, level: int, g: Grammars, rule: str = "sentence
     sentence = text[: first_end.start()]
     if text[first_end.start()] == "；":
         return None, False
-    if 0 < visual_width(sentence) <= g.numbering.heading_max_width and len(_COMMA.findall(sentence)) <= g.numbering.heading_max_commas:
-        return sentence.rstrip("：: "), False
     colon = re.search(r"[：:]", sentence)
     if colon and 0 < visual_width(sentence[: colon.start()]) <= g.numbering.heading_max_width / 2 \
             and not _COMMA.search(sentence[: colon.start()]):
         return sentence[: colon.start()], False  # `（一）工作目标：到2025年，……。`
+    if colon and "\n" in sentence[colon.end():]:
+        return sentence[: colon.start()].strip() or None, False  # `第三条 …以下项目：` before its list
+    if 0 < visual_width(sentence):
+        return sentence.rstrip("：: "), False
     return None, False
 
 
