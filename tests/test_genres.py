@@ -80,3 +80,64 @@ def test_a_long_run_in_item_heading_is_its_first_sentence(tmp_path):
 def test_a_marker_is_told_from_a_reference_by_the_words_after_the_whole_ordinal(line, kept):
     from planparse.segment import match_marker
     assert (match_marker(line, G) is not None) is kept
+
+
+ARABIC_NOTICE = """关于做好2024年清洁取暖工作的通知
+
+各区县人民政府，市有关部门：
+为做好今冬明春清洁取暖工作，现将有关事项通知如下：
+1．实施清洁能源替代。年内完成5000户农村清洁取暖改造。
+2．加强燃煤质量监管。各区县要在11月15日前完成散煤市场检查。
+3．保障天然气供应。确保供气稳定。
+4．强化安全管理。开展隐患排查。
+5．加强宣传引导。
+某市人民政府办公室
+2024年9月10日
+"""
+
+
+def test_a_document_numbered_only_in_arabic_at_its_top_level_has_clauses(tmp_path):
+    d = doc(tmp_path, ARABIC_NOTICE)
+    assert [(c.id, c.marker, c.heading) for c in d.clauses] == [
+        ("1", "1.", "实施清洁能源替代"), ("2", "2.", "加强燃煤质量监管"), ("3", "3.", "保障天然气供应"),
+        ("4", "4.", "强化安全管理"), ("5", "5.", "加强宣传引导")]
+    assert not any(w.code == "no-clauses" for w in d.warnings)
+
+
+def test_arabic_items_under_chinese_parts_are_still_not_top_level(tmp_path):
+    d = doc(tmp_path, "一、总体要求\n坚持以下原则：\n1．统筹推进。\n2．重点突破。\n二、主要任务\n（一）推进改造。\n")
+    assert [c.id for c in d.clauses] == ["1", "1.1", "1.2", "2", "2.1"]
+
+
+def test_a_list_starting_with_a_date_is_not_a_numbered_document(tmp_path):
+    d = doc(tmp_path, "关于开展节能宣传周活动的通知\n各单位：\n1月10日前报送活动方案。\n2月底前完成总结。\n")
+    assert d.clauses == []
+
+
+STANDARD = """公共机构节能评价技术导则
+
+1 范围
+本文件规定了公共机构节能评价的基本要求、评价指标和评价方法。
+2 规范性引用文件
+下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。
+3 术语和定义
+4 基本要求
+4.1 公共机构应建立能源管理体系。
+4.2 评价指标
+4.2.1 单位建筑面积能耗应不高于25千克标准煤/平方米。
+4.2.2 人均综合能耗应不高于300千克标准煤/人。
+5 评价方法
+5.1 采用现场核查与资料审查相结合的方式，抽查比例不低于1.5%。
+"""
+
+
+def test_a_standard_numbered_gbt_style_has_its_clause_tree(tmp_path):
+    d = doc(tmp_path, STANDARD)
+    assert [(c.id, c.marker, c.kind, c.level, c.parent_id) for c in d.clauses] == [
+        ("1", "1", "chapter", 1, None), ("2", "2", "chapter", 1, None), ("3", "3", "chapter", 1, None),
+        ("4", "4", "chapter", 1, None), ("4.1", "4.1", "clause", 2, "4"), ("4.2", "4.2", "clause", 2, "4"),
+        ("4.2.1", "4.2.1", "subclause", 3, "4.2"), ("4.2.2", "4.2.2", "subclause", 3, "4.2"),
+        ("5", "5", "chapter", 1, None), ("5.1", "5.1", "clause", 2, "5")]
+    assert headings(d)["2"] == "规范性引用文件" and headings(d)["4.2"] == "评价指标"
+    limits = {(t.metric, t.value, t.comparator, t.clause_id) for t in d.targets}
+    assert ("单位建筑面积能耗", 25, "<=", "4.2.1") in limits and ("人均综合能耗", 300, "<=", "4.2.2") in limits

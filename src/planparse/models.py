@@ -158,7 +158,8 @@ class Clause(_Model):
     kind: str = Field(
         "clause",
         description="chapter (第一章), section (第一节), article (第一条); part (一、), subpart (（一）), "
-        "item (1、), subitem (（1）), point (①); inside an article, （一） is an item and 1、 a subitem",
+        "item (1、), subitem (（1）), point (①); inside an article, （一） is an item and 1、 a subitem; "
+        "in a standard numbered GB/T 1.1 style, `1 范围` is a chapter, `4.1` a clause and `4.1.2` a subclause",
     )
     heading: Optional[str] = None
     text: str

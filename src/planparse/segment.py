@@ -224,6 +224,16 @@ def _holds_articles(spans: list[_Span], g: Grammars) -> bool:
 _ARTICLE_FAMILY = {"chapter", "section", "article"}
 
 
+def _has_chinese_markers(spans: list[_Span], g: Grammars) -> bool:
+    """A Chinese-numbered marker (一、 （一） 第一条) opens some paragraph of the document."""
+    levels = g.numbering.levels
+    for sp in spans:
+        hit = _match_marker_ranked(sp.text, g) if sp.para_start else None
+        if hit and levels[hit[0]].ordinal == "chinese":
+            return True
+    return False
+
+
 class _Tree:
     """The numbering state of one clause tree while it is being read."""
 
@@ -236,6 +246,7 @@ class _Tree:
         self.last_child: dict[tuple[str | None, int], int] = {}  # (parent id, style) -> last ordinal
         self.ids: set[str] = set()
         self.only_headings = True  # nothing but marker lines so far: what a table of contents looks like
+        self.alone = False  # the document has no Chinese-numbered marker: arabic styles may be its top level
 
 
 def _place(tree: _Tree, sp: _Span, g: Grammars, warnings: list) -> ClauseDraft | None:
@@ -252,7 +263,9 @@ def _place(tree: _Tree, sp: _Span, g: Grammars, warnings: list) -> ClauseDraft |
     prev_global = tree.last_at_rank.get(rank, 0)
     expected = {prev_under_parent + 1, prev_global + 1}
     chinese = lvl.ordinal == "chinese"
-    if not chinese and not tree.stack:
+    if lvl.only_alone and not tree.alone:
+        return None
+    if not chinese and not tree.stack and not (tree.alone and lvl.top_level_alone):
         return None  # `1、` `（1）` with nothing above them: a list in running text
     if sp.strict and ordinal not in expected:
         return None
@@ -299,7 +312,9 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
     text = nt.text
     spans = _spans(nt, g)
     warnings: list[tuple[str, str, str | None]] = []
+    alone = not _has_chinese_markers(spans, g)
     trees = [_Tree()]
+    trees[0].alone = alone
     tree_ends: list[int] = []
     body_end = len(text)
     annex_start: int | None = None
@@ -324,6 +339,7 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
                     attached = sum(1 for t in trees if t.prefix) + 1
                     prefix = f"a{label[0] or attached}." if any(t.clauses for t in trees) else ""
                     trees.append(_Tree(prefix))
+                    trees[-1].alone = alone
                 else:
                     trees.append(_Tree(closed=True))
                 continue

@@ -119,6 +119,10 @@ class MarkerLevel(_Rule):
     inline: bool = False  # may start a clause mid-line in a document without line structure
     inline_anywhere: bool = False  # …also in a document with line structure (exact next number only)
     inline_after: str = "^$"  # what must stand right before an inline marker (searched at the end)
+    # Documents with no Chinese-numbered marker at a paragraph start (a notice of items 1.–5., a standard):
+    # `top_level_alone` lets this style open top-level clauses there; `only_alone` styles count only there.
+    top_level_alone: bool = False
+    only_alone: bool = False
     not_clause_after: list[Pattern] = Field(default_factory=list)  # text after the marker that rules it out
     examples: list[Example] = Field(default_factory=list)
 
