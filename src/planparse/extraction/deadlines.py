@@ -9,7 +9,7 @@ import cn2an
 from ..grammar import Grammars, TimeRule
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Deadline
-from ..text import SpanSet
+from ..text import SpanSet, cited_titles
 
 
 @dataclass
@@ -58,6 +58,16 @@ def resolve(rule: TimeRule, groups: dict, doc_year: int | None,
     if r == "year_end":
         y = int(groups["y"])
         return f"{y:04d}-12-31", None, y
+    if r == "year_range":
+        y0, y = int(groups["y0"]), int(groups["y"])
+        if not y0 < y <= y0 + 30:
+            return None
+        return f"{y:04d}-12-31", f"{y0:04d}-01-01", y
+    if r == "heating_season":
+        y0, y = int(groups["y0"]), int(groups["y"])
+        if y != y0 + 1:
+            return None
+        return f"{y:04d}-03-31", f"{y0:04d}-10-01", y
     if r == "month_end":
         y, m = int(groups["y"]), int(groups["m"])
         if not 1 <= m <= 12:
@@ -143,7 +153,10 @@ def is_past(t: TimeExpr, doc_year: int | None, g: Grammars) -> bool:
 def deadlines_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None, task_seq=None,
                  cell: bool = False, windows: Windows | None = None) -> list[Deadline]:
     out = []
+    titles = cited_titles(text)
     for t in find_time_expressions(text, g, doc_year, cell=cell, windows=windows):
+        if titles.overlaps(t.start, t.end):
+            continue  # 《…2019-2020年…行动方案》: a document's name, not a time limit
         # In a 完成时限 cell any time expression is the time limit (a bare `2025年` too).
         if not (t.is_deadline or (cell and (t.date or t.kind != "date"))):
             continue
@@ -161,7 +174,7 @@ def _deadline_examples(g: Grammars):
             def first_date(s, rule=rule):
                 m = rule.compiled.search(s)
                 if not m:
-                    return None
+                    return False  # the rule does not match: `expect = false`
                 # A bare `3年内` is resolved against a 3-year window opened in 2019 (as if the document had).
                 res = resolve(rule, {k: v for k, v in m.groupdict().items() if v}, EXAMPLE_DOC_YEAR,
                               {3: ("2021-12-31", "2019-01-01", 2021)})

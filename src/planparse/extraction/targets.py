@@ -167,8 +167,9 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
         end = len(sentence) - len(tail)
         clause_before = sentence[_clause_start(sentence, s):s]
         if unit is None:
-            # A bare ratio (`产能比控制在0.4左右`) needs a predicate before and a qualifier after.
-            if comparator is None or not cc.predicates.search(clause_before) or m.group("v2"):
+            # A bare ratio (`产能比控制在0.4左右`) needs a predicate before and a qualifier after, or is
+            # a range (`容积率控制在0.6—0.8`).
+            if not cc.predicates.search(clause_before) or (comparator is None and not m.group("v2")):
                 continue
             unit = ""
         goal = _governed(sentence, s, tail, kind, comparator, clause_before, out, cc, g)

@@ -408,7 +408,7 @@ class TimeRule(_Rule):
     @classmethod
     def _resolve(cls, v: str) -> str:
         if v not in {"year_end", "month_end", "day", "half_year_end", "quarter_end", "doc_year_end", "doc_month_end",
-                     "five_year_plan", "window", "doc_window", "none"}:
+                     "five_year_plan", "window", "doc_window", "year_range", "heating_season", "none"}:
             raise ValueError(f"unknown resolve {v!r}")
         return v
 
