@@ -141,3 +141,73 @@ def test_a_standard_numbered_gbt_style_has_its_clause_tree(tmp_path):
     assert headings(d)["2"] == "规范性引用文件" and headings(d)["4.2"] == "评价指标"
     limits = {(t.metric, t.value, t.comparator, t.clause_id) for t in d.targets}
     assert ("单位建筑面积能耗", 25, "<=", "4.2.1") in limits and ("人均综合能耗", 300, "<=", "4.2.2") in limits
+
+
+# ---------------------------------------------------------------- years, dates and counts
+from planparse.extraction.deadlines import find_time_expressions  # noqa: E402
+from planparse.extraction.targets import targets_in_sentence  # noqa: E402
+
+
+def sentence(text, year=2024):
+    return [(t.metric, t.value, t.value_max, t.unit, t.comparator, t.target_year) for t, _, _ in targets_in_sentence(text, G, year)]
+
+
+def times(text, year=2024):
+    return [(t.text, t.kind, t.date, t.period_start) for t in find_time_expressions(text, G, year)]
+
+
+def test_fenbie_over_years_gives_one_target_per_year_and_the_years_are_a_period():
+    got = sentence("2022至2025年，新能源汽车占比分别达到80%、90%、95%、100%")
+    assert [(v, y) for _, v, _, _, _, y in got] == [(80, 2022), (90, 2023), (95, 2024), (100, 2025)]
+    assert times("2022至2025年，新能源汽车占比")[0] == ("2022至2025年", "period", "2025-12-31", "2022-01-01")
+
+
+def test_this_year_and_within_the_year_resolve_to_the_document_year():
+    assert sentence("今年主要预期目标是：地区生产总值增长5%左右，城镇新增就业12万人以上")[:2] == [
+        ("地区生产总值", 5, None, "%", "~", 2024), ("城镇新增就业", 12, None, "万人", ">=", 2024)]
+    assert times("年内完成5000户改造")[0][:3] == ("年内", "date", "2024-12-31")
+    assert not any(t[0] == "年内" for t in times("对一年内超标排放车辆占比10%以上的企业"))
+
+
+def test_a_number_straight_after_a_time_expression_is_still_a_goal():
+    assert sentence("年底前70%以上县级机关创建成为节约型机关") == [("县级机关创建成为节约型机关", 70, None, "%", ">=", 2024)]
+
+
+def test_each_count_of_a_list_with_its_own_verb_is_its_own_target():
+    assert sentence("年内新开工300个、完工200个重大项目") == [
+        ("新开工重大项目", 300, None, "个", "=", 2024), ("完工重大项目", 200, None, "个", "=", 2024)]
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("年内办好34项民生实事", 34, "项"), ("年内建立9个紧密型城市医疗集团", 9, "个"), ("年内促进12万城镇就业困难人员就业", 12, "万"),
+])
+def test_a_count_before_its_noun_is_a_target(text, value, unit):
+    [(metric, v, _, u, _, year)] = sentence(text)
+    assert (v, u, year) == (value, unit, 2024)
+
+
+def test_recurring_limits_are_recurring_deadlines_and_their_dates_are_not_quantities():
+    assert [t[:2] for t in times("规划实施情况每三年开展一次评估，评估结果于次年2月底前报送")] == [
+        ("每三年", "recurring"), ("于次年2月底前", "recurring")]
+    assert times("每年1月10日前报送上年度情况")[0][:2] == ("每年1月10日前", "recurring")
+    assert sentence("每年1月10日前报送上年度情况") == []
+
+
+def test_a_period_inside_a_cited_title_is_no_deadline(tmp_path):
+    d = doc(tmp_path, "一、工作任务\n（一）研究制定《某市2030年前碳达峰行动方案》，报市政府审定。\n")
+    assert d.deadlines == []
+
+
+@pytest.mark.parametrize("text,want", [
+    ("路网密度应大于8公里/平方公里", ("路网密度", 8, None, "公里/平方公里", ">=", None)),
+    ("组团面积不应大于50平方公里", ("组团面积", 50, None, "平方公里", "<=", None)),
+    ("建筑总面积与建设用地比值控制在0.6—0.8", ("建筑总面积与建设用地比值", 0.6, 0.8, "", None, None)),
+    ("PM2.5浓度下降3个百分点", ("PM2.5浓度", 3, None, "百分点", "=", None)),
+])
+def test_comparators_ranges_and_percentage_points(text, want):
+    assert sentence(text) == [want]
+
+
+def test_descriptions_and_conditions_are_not_goals():
+    assert [t[1] for t in sentence("新建住宅以6层为主，最高不超过18层")] == [18]
+    assert sentence("确需建设18层以上居住建筑的，应严格充分论证") == []

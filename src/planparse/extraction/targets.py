@@ -68,6 +68,7 @@ class _Compiled:
         self.unit_after = re.compile(r"^\s*(?:" + g.units.regex.pattern + ")")
         self.unit_at = re.compile(r"(?:" + g.units.regex.pattern + ")")  # .match(s, pos): a unit right at pos
         self.han_after = re.compile(r"^\s*(?:的)?\p{Han}")
+        self.bare_magnitude = re.compile(r"^\s*(?:" + _words_alt(g.units.magnitudes) + r")(?=\p{Han})")
         self.level_verb_end = re.compile(r"(?:" + _words_alt(tr.level_verbs) + r")\s*$")
         self.count_verb_end = re.compile(r"(?:" + _words_alt(tr.count_verbs) + r")\s*(?:" + _words_alt(
             [w for c in tr.comparator_before for w in c.words]) + r")?\s*$")
@@ -152,7 +153,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
         if _scope_or_condition(sentence, s, None, tr, cc):
             continue
         rest = sentence[e:]
-        um = cc.unit_after.match(rest)
+        um = cc.unit_after.match(rest) or _bare_magnitude_count(sentence, s, rest, cc)
         unit, kind = None, "measure"
         if um:
             unit, kind = g.units.describe(um.group(0).strip())
@@ -249,6 +250,15 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
     return out
 
 
+def _bare_magnitude_count(sentence: str, s: int, rest: str, cc: _Compiled):
+    """`促进12万城镇就业困难人员就业`: a magnitude straight before the counted noun, after a count verb, is
+    the unit of a count (12 万)."""
+    m = cc.bare_magnitude.match(rest)
+    if m and cc.count_verb_end.search(sentence[_clause_start(sentence, s):s]):
+        return m
+    return None
+
+
 def _scope_or_condition(sentence: str, s: int, after_unit: str | None, tr, cc: _Compiled) -> bool:
     """The number at `s` is a scope, a rank or a class boundary (`半径30公里`, `前三位`, `35蒸吨/小时及以下
     燃煤锅炉`), not a goal: judged on the text before it (after_unit None) or on the text after its unit."""
@@ -294,8 +304,9 @@ def _governed(sentence: str, s: int, tail: str, kind: str, comparator: str | Non
                 needs_context = True
     elif cc.predicates.search(clause_before) or cc.count_verbs.search(clause_before) or (comparator and bare_percent):
         pass
-    elif kind == "count" and _verb_object(clause_before, g):
-        needs_context = True  # `引进海外高层次人才200名`: the count closes a verb's object
+    elif kind in ("count", "measure") and _verb_object(clause_before, g):
+        # `引进海外高层次人才200名`, `整合退出地炼产能740万吨`: the amount closes a verb's object
+        needs_context = True
     elif kind != "percent" or not bare_percent:
         # A numeral in characters is a goal's number only with a predicate (`三成` can be a word of its own).
         if kind != "count" or not ends_with_verb(clause_before, g):
@@ -446,10 +457,19 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
     year_starts = [t.start for t in year_times]
     sentence_aspirational = bool(re.match(r"^\s*(?:" + cc.aspiration.pattern + ")", sentence))
     out: list[tuple[Target, int, int]] = []
+    prev_last: Candidate | None = None
+    list_heads: list[tuple[int, str]] = []  # (index in out, own words) of counts listed with their own verbs
     for group in _groups(sentence, cands, cc):
         first, last = group[0], group[-1]
         cstart = _clause_start(sentence, first.start)
         prefix = sentence[cstart:first.start]
+        # `新开工300个、完工200个`: a count listed after another with words of its own has its own verb.
+        own_words = None
+        if prev_last is not None and prev_last.end >= cstart and len(group) == 1:
+            between = sentence[prev_last.end:first.start]
+            if between[:1] in ("、", "和", "及", "与") and "，" not in between and len(between) <= 12:
+                own_words = between.lstrip("".join(g.targets.value_joiners)).strip()
+        prev_last = last
         # Attributes from the predicate before the first value.
         direction = None
         for rx, val in cc.directions:
@@ -474,9 +494,12 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             bisect.bisect_left(asp_positions, cstart) < bisect.bisect_left(asp_positions, first.start))
         if not aspirational and asp_positions and asp_positions[0] < cstart and cc.subject_starters.match(prefix):
             aspirational = True
-        metric, scope = _metric_and_scope(_after_leading_times(sentence, cstart, first.start, times), g, cc)
+        metric, scope = _metric_and_scope(own_words if own_words else _after_leading_times(sentence, cstart, first.start, times), g, cc)
         metrics = [metric] * len(group)
-        if cc.distribute.search(prefix) and metric:
+        years_each = None
+        if cc.distribute.search(prefix) and len(group) > 1:
+            years_each = _years_of_period(times, first.start, len(group))
+        if cc.distribute.search(prefix) and metric and years_each is None:
             subjects = [p for p in split_subjects(metric, cc) if p]
             if len(group) == 1 and len(subjects) > 1:
                 group = [first] * len(subjects)  # `A和B分别下降10%`: one value, one target per subject
@@ -484,21 +507,23 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             elif len(subjects) == len(group):
                 metrics = with_shared_head(subjects, g)
         shared_cmp = last.comparator
-        for c, metric in zip(group, metrics):
+        for k, (c, metric) in enumerate(zip(group, metrics)):
             comparator = c.comparator or (shared_cmp if c is not last else None)
             if c.value_max is not None:
                 comparator = None
             elif comparator is None:
                 comparator = comparator_before[0] if comparator_before else "="
             unit = c.unit if c.unit is not None else last.unit
-            if c.counted and len(metrics) == len(set(metrics)) <= 1:
+            if own_words and c.counted:
+                metric = own_words + c.counted  # 完工 + 重大项目
+            elif c.counted and len(metrics) == len(set(metrics)) <= 1:
                 metric = c.counted  # the counted thing, never the verb before it
             elif not metric and cc.han_after.match(sentence[c.end:]):
                 metric = _counted_thing(sentence[c.end:])  # `60%的城市社区达到创建要求`: the share of what follows
             t = Target(
                 metric=metric, scope=scope, value=c.value, value_max=c.value_max, unit=unit,
                 comparator=comparator, direction=c.direction or direction_val,
-                baseline_year=baseline, target_year=year, aspirational=aspirational,
+                baseline_year=baseline, target_year=years_each[k] if years_each else year, aspirational=aspirational,
                 text=sentence[cstart:last.end].strip(),
             )
             if c.needs_goal_context and comparator in (None, "=") and c.value_max is None:
@@ -508,8 +533,40 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
                 else:
                     tentative.add(id(t))
             out.append((t, cstart, last.end))
+            if own_words:
+                list_heads.append((len(out) - 1, own_words))
+    _complete_listed_counts(out, list_heads, cands)
     _share_baselines(out, sentence, g)
     return out
+
+
+def _complete_listed_counts(out: list[tuple[Target, int, int]], list_heads: list[tuple[int, str]],
+                            cands: list[Candidate]) -> None:
+    """`新开工300个、完工200个重大项目`: the counted thing named after the last count is what every count of
+    the list counts (新开工重大项目, 完工重大项目)."""
+    for k, words in list_heads:
+        t = out[k][0]
+        counted = t.metric[len(words):] if t.metric and t.metric.startswith(words) else None
+        if not counted or k == 0:
+            continue
+        j = k - 1
+        while j >= 0:
+            earlier = out[j][0]
+            if earlier.metric and not earlier.metric.endswith(counted) and earlier.unit == t.unit:
+                earlier.metric += counted
+            if not any(k2 == j for k2, _ in list_heads):
+                break
+            j -= 1
+
+
+def _years_of_period(times: list[TimeExpr], before: int, n: int) -> list[int] | None:
+    """`2022至2025年…分别达到80%、90%、95%、100%`: one year of the period for each of `n` values, when the
+    last period before them spans exactly n years."""
+    periods = [t for t in times if t.start < before and t.kind == "period" and t.period_start and t.year]
+    if not periods:
+        return None
+    first_year, last_year = int(periods[-1].period_start[:4]), periods[-1].year
+    return list(range(first_year, last_year + 1)) if last_year - first_year + 1 == n else None
 
 
 def _opens_with_time(sentence: str, times: list[TimeExpr], g: Grammars) -> bool:
