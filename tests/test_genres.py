@@ -211,3 +211,50 @@ def test_comparators_ranges_and_percentage_points(text, want):
 def test_descriptions_and_conditions_are_not_goals():
     assert [t[1] for t in sentence("新建住宅以6层为主，最高不超过18层")] == [18]
     assert sentence("确需建设18层以上居住建筑的，应严格充分论证") == []
+
+
+# ---------------------------------------------------------------- meta of every genre
+WORK_REPORT = """政府工作报告
+——2024年1月20日在某市第十七届人民代表大会第三次会议上
+某市市长  张三
+
+各位代表：
+现在，我代表某市人民政府，向大会报告工作，请予审议。
+
+一、2023年工作回顾
+过去一年，全市地区生产总值增长5.2%，城镇新增就业12.3万人。
+
+二、2024年主要目标和重点工作
+今年全市经济社会发展的主要预期目标是：地区生产总值增长5%左右，城镇新增就业12万人以上，单位地区生产总值能耗下降2.5%。
+（一）扩大有效投资。年内新开工300个、完工200个重大项目，办好34项民生实事。
+"""
+
+
+def test_a_work_report_speaks_for_its_government_and_sets_this_years_goals(tmp_path):
+    d = doc(tmp_path, WORK_REPORT)
+    assert (d.meta.title, d.meta.issuer, d.meta.issue_date, d.meta.doc_year) == (
+        "政府工作报告", ["某市人民政府"], "2024-01-20", 2024)
+    got = {(t.clause_id, t.value, t.unit, t.target_year) for t in d.targets}
+    assert {("2", 5, "%", 2024), ("2", 12, "万人", 2024), ("2", 2.5, "%", 2024)} <= got
+    assert {("2.1", 300, "个", 2024), ("2.1", 200, "个", 2024), ("2.1", 34, "项", 2024)} <= got
+    # The review's actual figures are no goals.
+    assert not any(t.clause_id == "1" for t in d.targets)
+    assert [(x.text, x.date) for x in d.deadlines] == [("年内", "2024-12-31")]
+
+
+def test_a_notice_that_issues_nothing_has_its_heading_as_title(tmp_path):
+    d = doc(tmp_path, ARABIC_NOTICE.replace("关于做好2024年清洁取暖工作的通知", "某市人民政府办公室关于做好2024年清洁取暖工作的通知"))
+    assert (d.meta.title, d.meta.notice_title) == ("某市人民政府办公室关于做好2024年清洁取暖工作的通知", None)
+    issuing = doc(tmp_path, "某市人民政府关于印发某市节能行动方案的通知\n各区人民政府：\n现将《某市节能行动方案》印发给你们，请认真贯彻执行。\n"
+                            "某市人民政府\n2024年3月1日\n某市节能行动方案\n一、总体要求\n（一）推进节能。\n", "issuing.txt")
+    assert (issuing.meta.notice_title, issuing.meta.title) == ("某市人民政府关于印发某市节能行动方案的通知", "某市节能行动方案")
+
+
+def test_a_title_printed_over_two_lines_and_its_period_give_the_title_and_year(tmp_path):
+    d = doc(tmp_path, "环保装备制造业高质量发展行动计划\n（2022−2025年）\n为推进产业发展，制定本行动计划。\n一、总体要求\n（一）指导思想\n")
+    assert (d.meta.title, d.meta.doc_year) == ("环保装备制造业高质量发展行动计划（2022−2025年）", 2022)
+
+
+def test_a_bracketed_date_under_the_title_is_the_issue_date(tmp_path):
+    d = doc(tmp_path, "关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的实施意见\n（2021年11月30日）\n为深入贯彻落实党中央决策部署，提出如下实施意见。\n一、总体要求\n")
+    assert d.meta.issue_date == "2021-11-30" and d.meta.doc_year == 2021

@@ -106,7 +106,8 @@ def test_government_work_report(tmp_path):
     )).meta
     assert m.title == "政府工作报告"
     assert m.issue_date == "2037-01-08"
-    assert m.issuer == ["示范市市长"]
+    # The government the speaker speaks for (我代表市人民政府), placed by the speaker's office (issue 20).
+    assert m.issuer == ["示范市人民政府"]
     assert m.notice_title is None
 
 
@@ -117,7 +118,8 @@ def test_document_without_clauses_still_gets_meta(tmp_path):
     ))
     assert doc.clauses == []
     assert _fields(doc.meta) == {
-        "notice_title": "示范市人民政府办公厅关于做好示范节假日值班工作的通知", "title": None,
+        # A notice that issues or forwards nothing is the document itself: its heading is the title (issue 20).
+        "notice_title": None, "title": "示范市人民政府办公厅关于做好示范节假日值班工作的通知",
         "doc_number": "示府办明电〔2038〕1号", "issuer": ["示范市人民政府办公厅"], "issue_date": "2038-09-20",
     }
 

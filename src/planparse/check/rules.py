@@ -578,7 +578,9 @@ def check_deadlines(ctx: Context) -> Iterable[Finding]:
     for c in ctx.doc.clauses:
         for d in c.deadlines:
             when = _valid_iso(d.date)
-            if d.kind in ("date", "period") and when is not None and when < ref:
+            # A period (`2019-2020年秋冬季`) names a campaign that may be under way or just ended: only a
+            # time limit (a date) can be missed.
+            if d.kind == "date" and when is not None and when < ref:
                 f = ctx.at_clause("PP013", c.id, f"deadline “{d.text}” ({d.date}) is before the {label} {ref.isoformat()}")
                 if d.span:
                     f.line = ctx.line_at(d.span[0]) or f.line
@@ -586,7 +588,7 @@ def check_deadlines(ctx: Context) -> Iterable[Finding]:
     for t in ctx.doc.tasks:
         d = t.deadline
         when = _valid_iso(d.date) if d else None
-        if d is not None and d.kind in ("date", "period") and when is not None and when < ref:
+        if d is not None and d.kind == "date" and when is not None and when < ref:
             loc = _task_location(ctx, t)
             yield Finding(ctx.path, "PP013", f"task {t.seq}: deadline “{d.text}” ({d.date}) is before the {label} {ref.isoformat()}", **loc)
 

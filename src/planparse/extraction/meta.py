@@ -144,11 +144,28 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
         speech_idx, title, date, office = speech
         meta.title = title
         meta.issue_date = meta.issue_date or date
-        meta.issuer = meta.issuer or ([office] if office else [])
+        # The government the speaker speaks for (我代表X人民政府) issues the report, not the speaker's office.
+        delegate = next((m.group("org") for p in front_texts if (m := mr.speech_delegate.compiled.search(p))), None)
+        if delegate and office:
+            # `我代表市人民政府` spoken by `示范市市长`: the place is the speaker's.
+            place = re.match(r"^\p{Han}+?(?:省|自治区|市|自治州|州|区|县|旗|盟)", office)
+            if place and delegate[0] == place.group(0)[-1] and not delegate.startswith(place.group(0)):
+                delegate = place.group(0) + delegate[1:]
+        meta.issuer = meta.issuer or ([delegate] if delegate else [office] if office else [])
     else:
         meta.title = _plan_title(front_texts, meta, cited, g, date_idx, notice_idx)
     if not meta.issuer and meta.notice_title:
         meta.issuer = _issuer_in_notice_title(meta.notice_title, g)
+    if meta.notice_title and not meta.title and not mr.issuing_verb.compiled.search(meta.notice_title):
+        # A notice that issues or forwards nothing is the document itself: its heading is the title.
+        meta.title, meta.notice_title = meta.notice_title, None
+    if not meta.issue_date:
+        # `（2021年11月30日）` under the title: the date the document was adopted or issued.
+        for p in front_texts[:8]:
+            m = mr.bracketed_date.compiled.match(p)
+            if m:
+                meta.issue_date = parse_date(m.group("date"), g)
+                break
     _fill_from_header(meta, nt.header, g)
     meta.cited_documents = [c for c in cited if c.title != meta.title]
     meta.attachments = list(seg.attachment_list) or _front_attachments(front_texts, g) or [a.title for a in seg.annexes if a.title]
@@ -344,10 +361,12 @@ def _plan_title(front: list[str], meta: Meta, cited: list[CitedDocument], g: Gra
         for k in (1, 2, 3):
             if issued and "".join(body_lines[i:i + k]) == issued:
                 return issued
-    for p in body_lines:
+    for k, p in enumerate(body_lines):
         if _is_title_like(p) and mr.plan_title.compiled.search(p) and not mr.notice_title_end.compiled.search(p) and not mr.cc_prefix.compiled.match(p) \
                 and not mr.print_line.compiled.match(p) and not mr.deletion_note.compiled.match(p):
-            return p
+            # A title printed over two lines: its period or edition in brackets on the next line.
+            nxt = body_lines[k + 1] if k + 1 < len(body_lines) else ""
+            return p + nxt if mr.title_continuation.compiled.match(nxt) else p
     if issued:
         return issued
     if notice_idx is None:
@@ -408,7 +427,8 @@ def _meta_examples(g: Grammars):
         yield "meta.toml doc_number", ex, lambda s: (normalise_doc_number(m.group("number")) if (m := p.compiled.fullmatch(s)) else None)
     yield from (("meta.toml document_year", ex, lambda s: (int(m.group("y")) if (m := g.meta.document_year.compiled.search(s)) else None))
                 for ex in g.meta.document_year.examples)
-    for name in ("issuing_verb", "organisation_boundary", "speech_byline", "speaker"):
+    for name in ("issuing_verb", "organisation_boundary", "speech_byline", "speaker", "speech_delegate", "title_continuation",
+                 "bracketed_date"):
         rule = getattr(g.meta, name)
         for ex in rule.examples:
             yield f"meta.toml {name}", ex, lambda s, rule=rule: bool(rule.compiled.search(s))

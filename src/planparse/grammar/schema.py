@@ -219,6 +219,12 @@ class MetaRules(_Rule):
     # A speech's byline (`——2031年1月5日在…上`) and its speaker line (`示范市市长 张某`, group office).
     speech_byline: Pattern = Pattern(pattern="(?!)")
     speaker: Pattern = Pattern(pattern="(?!)")
+    # `我代表示范市人民政府，向大会报告工作`: the government a report speaks for is its issuer (group org).
+    speech_delegate: Pattern = Pattern(pattern="(?!)")
+    # A title's second printed line that only brackets its period or edition: `（2022−2025年）`.
+    title_continuation: Pattern = Pattern(pattern="(?!)")
+    # A date in brackets on its own line under the title: `（2021年11月30日）` is the issue date (group date).
+    bracketed_date: Pattern = Pattern(pattern="(?!)")
     # The document's year in its title or number when it has no date: `2024年工作要点`, `2021—2025年`, `〔2023〕`
     # (group y); a horizon written alone (`战略2035`) is not it.
     document_year: Pattern = Pattern(pattern=r"(?P<y>(?:19|20)\d{2})")
