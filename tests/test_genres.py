@@ -258,3 +258,37 @@ def test_a_title_printed_over_two_lines_and_its_period_give_the_title_and_year(t
 def test_a_bracketed_date_under_the_title_is_the_issue_date(tmp_path):
     d = doc(tmp_path, "关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的实施意见\n（2021年11月30日）\n为深入贯彻落实党中央决策部署，提出如下实施意见。\n一、总体要求\n")
     assert d.meta.issue_date == "2021-11-30" and d.meta.doc_year == 2021
+
+
+ANNEXED = """某市人民政府关于印发某市碳达峰实施方案的通知
+各区人民政府：
+现将《某市碳达峰实施方案》印发给你们，请认真贯彻执行。
+一、总体要求
+坚持系统观念。
+二、主要目标
+到2025年，单位地区生产总值能耗比2020年下降14%。
+附件：1．某市能源绿色低碳转型行动方案
+2．重点项目清单
+附件1
+某市能源绿色低碳转型行动方案
+一、工作目标
+到2025年，非化石能源消费比重达到20%。
+二、重点任务
+（一）大力发展新能源。到2025年，光伏装机容量达到500万千瓦。
+（二）推进煤炭消费替代。
+附件2
+重点项目清单
+一、能源类
+1．某光伏项目
+二、交通类
+1．某充电站项目
+"""
+
+
+def test_an_annex_that_is_a_plan_of_its_own_is_parsed_with_annex_ids(tmp_path):
+    d = doc(tmp_path, ANNEXED)
+    assert [c.id for c in d.clauses] == ["1", "2", "A1.1", "A1.2", "A1.2.1", "A1.2.2"]
+    assert headings(d)["A1.2.1"] == "大力发展新能源"
+    got = {(t.clause_id, t.value, t.unit, t.target_year) for t in d.targets}
+    assert got == {("2", 14, "%", 2025), ("A1.1", 20, "%", 2025), ("A1.2.1", 500, "万千瓦", 2025)}
+    assert len({c.id for c in d.clauses}) == len(d.clauses)

@@ -242,10 +242,10 @@ def test_notice_with_clauses_and_an_attached_measures_gets_both_trees(tmp_path):
         "（二）半失能老人每月150元。",
     ])
     d = _doc(tmp_path, text)
-    assert _ids(d) == ["1", "2", "a1.1", "a1.1.1", "a1.2", "a1.2.2", "a1.2.3", "a1.2.3.1", "a1.2.3.2"]
+    assert _ids(d) == ["1", "2", "A1.1", "A1.1.1", "A1.2", "A1.2.2", "A1.2.3", "A1.2.3.1", "A1.2.3.2"]
     c = _by_id(d)
     assert c["2"].text == "做好资金保障。各区要足额安排补贴资金。"  # the notice's last clause ends at the annex
-    assert (c["a1.2.3.1"].kind, c["a1.2.3.1"].parent_id) == ("item", "a1.2.3")
+    assert (c["A1.2.3.1"].kind, c["A1.2.3.1"].parent_id) == ("item", "A1.2.3")
 
 
 def test_annex_without_articles_still_closes_the_tree(tmp_path):

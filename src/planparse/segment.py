@@ -224,6 +224,20 @@ def _holds_articles(spans: list[_Span], g: Grammars) -> bool:
 _ARTICLE_FAMILY = {"chapter", "section", "article"}
 
 
+def _is_sub_document(title: str, spans: list[_Span], g: Grammars) -> bool:
+    """An annex that is a document of its own: an attached 办法/条例 (chapters or articles), or a plan
+    (`附件2 …实施方案`) numbered 一、二、 of its own. A list or a catalogue is not."""
+    if _holds_articles(spans, g):
+        return True
+    title = title.strip()
+    if not (title and g.meta.plan_title.compiled.search(title)) or g.numbering.annex_list_title.compiled.search(title):
+        return False
+    levels = g.numbering.levels
+    parts = [hit[2] for sp in spans if sp.para_start and (hit := _match_marker_ranked(sp.text, g))
+             and levels[hit[0]].kind == "part"]
+    return parts[:2] == [1, 2]
+
+
 def _has_chinese_markers(spans: list[_Span], g: Grammars) -> bool:
     """A Chinese-numbered marker (一、 （一） 第一条) opens some paragraph of the document."""
     levels = g.numbering.levels
@@ -335,9 +349,10 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
                 later = bisect.bisect_left(label_at, i)
                 nxt = label_at[later] if later < len(label_at) else len(spans)
                 tree_ends.append(sp.start)
-                if _holds_articles(spans[i:nxt], g):
+                if _is_sub_document(label[1] or (spans[i].text if i < len(spans) else ""), spans[i:nxt], g):
                     attached = sum(1 for t in trees if t.prefix) + 1
-                    prefix = f"a{label[0] or attached}." if any(t.clauses for t in trees) else ""
+                    # Ids carry the annex number (A2.1, A2.2.1), so every id of the document is unique.
+                    prefix = f"A{label[0] or attached}." if any(t.clauses for t in trees) else ""
                     trees.append(_Tree(prefix))
                     trees[-1].alone = alone
                 else:
@@ -445,7 +460,7 @@ def _numbering_examples(g: Grammars):
             return hit[2] if hit and hit[0] == i else False
         for ex in lvl.examples:
             yield f"numbering.toml levels[{i}]", ex, ordinal
-    for name in ("toc_entry", "heading_label"):
+    for name in ("toc_entry", "heading_label", "annex_list_title"):
         rule = getattr(g.numbering, name)
         for ex in rule.examples if rule else []:
             yield f"numbering.toml {name}", ex, lambda s, rule=rule: bool(rule.compiled.search(s))

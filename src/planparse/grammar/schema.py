@@ -163,6 +163,8 @@ class Numbering(_Rule):
     toc_entry: Optional[Pattern] = None
     # A bracketed label after an article marker is its heading (第一条【立法目的】): group `label`.
     heading_label: Optional[Pattern] = None
+    # An annex titled as a list or catalogue (`重点项目清单`) holds no clauses, even when numbered 一、二、.
+    annex_list_title: Pattern = Pattern(pattern="(?!)")
     # No line structure: paragraphs at least this wide hold at least this share of the text.
     run_together_width: float = 600
     run_together_share: float = 0.5
