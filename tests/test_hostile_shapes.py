@@ -85,6 +85,7 @@ def test_one_huge_line(tmp_path_factory, piece, repeat):
     run_shape(tmp_path_factory.mktemp("s"), utf8(HEAD + "（二）" + piece * repeat + "\n"))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(line=st.lists(st.sampled_from(["推进", "工作", "落实", "情况", "市", "1", "a", "、", "（"]), min_size=1,
                      max_size=5).map("".join),
