@@ -183,6 +183,8 @@ def test_rendering_is_deterministic(tmp_path):
     assert a == b
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_render_cli(tmp_path):
     import subprocess
     import sys
@@ -334,7 +336,7 @@ def test_encrypted_pdf(tmp_path):
     c.save()
     with pytest.raises(EncryptedError) as ei:
         read(path)
-    assert str(ei.value) == "encrypted PDF (password required)"
+    assert ei.value.message == "encrypted PDF (password required)"
     assert ei.value.path == str(path)
     assert "\n" not in ei.value.one_line()
 
@@ -386,7 +388,7 @@ def test_image_only_pdf(tmp_path, monkeypatch):
     c.save()
     with pytest.raises(NoTextLayerError) as ei:
         read(path, ocr="never")
-    assert str(ei.value) == "no text layer (image-only PDF) and OCR is off (--ocr never); run with --ocr auto"
+    assert ei.value.message == "no text layer (image-only PDF) and OCR is off (--ocr never); run with --ocr auto"
     # No engine installed: the message says how to get one.
     from planparse.ingest import ocr as ocr_mod
 
@@ -395,6 +397,7 @@ def test_image_only_pdf(tmp_path, monkeypatch):
         read(path)
 
 
+@pytest.mark.slow
 def test_damaged_pdfs_raise_only_planparse_errors(rendered_pdfs, tmp_path):
     """Random damage (flipped bytes, cuts, zeroed or duplicated runs): a RawDocument or a PlanparseError."""
     rng = random.Random(20240830)
