@@ -281,6 +281,7 @@ def test_csv_mode(corpus: Path):
 runner = CliRunner()
 
 
+@pytest.mark.slow
 def test_unexpected_exception_is_recorded_as_internal(tmp_path: Path, monkeypatch):
     import planparse.pipeline as pipeline
 
@@ -306,6 +307,7 @@ def test_unexpected_exception_is_recorded_as_internal(tmp_path: Path, monkeypatc
     assert len(list((tmp_path / "out").glob("*.json"))) == len(SAMPLES) - 1
 
 
+@pytest.mark.slow
 def test_progress_bar_and_summary_table(tmp_path: Path):
     r = runner.invoke(app, ["batch", str(ROOT / "samples"), "-o", str(tmp_path / "o"), "--workers", "1", "--progress"])
     assert r.exit_code == 0

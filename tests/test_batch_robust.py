@@ -61,6 +61,7 @@ def surrogate_in_003(monkeypatch):
     monkeypatch.setattr(pipeline, "extract_with_text", extract)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt, out", [("json", "out"), ("jsonl", "out.jsonl"), ("csv", "tables")])
 def test_an_unwritable_result_is_that_documents_internal_error(tmp_path: Path, surrogate_in_003, fmt, out):
     docs = copy_samples(tmp_path / "docs")

@@ -280,6 +280,7 @@ def test_single_character_line_of_non_embedded_font_is_kept(tmp_path):
     assert doc.pages[0].lines == ["倒逼企业转变生", "产方式，淘汰落后产能。", "生"]
 
 
+@pytest.mark.slow
 def test_long_document(tmp_path):
     body = [[f"第{i}页，推进重点任务落实，强化责任分工{j}。" for j in range(20)] for i in range(300)]
     doc = read(_canvas_pdf(tmp_path / "long.pdf", body, footer=lambda i, n: f"- {i} -"))

@@ -12,6 +12,8 @@ from planparse.pipeline import extract_file
 from tests.conftest import FIXTURES, GOLD, SAMPLES, gold_scorer
 
 OFFICE = FIXTURES / "office"
+# every sample in two formats, each extracted and scored: the slow part of the suite
+pytestmark = pytest.mark.slow
 STEMS = [p.stem for p in sorted(SAMPLES.glob("*.txt"))]
 FORMATS = ["pdf", "docx"]
 
