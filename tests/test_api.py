@@ -227,10 +227,10 @@ def test_list_rules_wraps_to_a_narrow_terminal(monkeypatch):
     assert max(cell_len(line) for line in r.stdout.splitlines()) <= 50
 
 
-@pytest.mark.parametrize("command", [["extract"], ["report"], ["schema"], ["batch"], ["check"], ["compare"],
-                                     ["grammars", "check"]])
+@pytest.mark.parametrize("command", [[], ["extract"], ["report"], ["schema"], ["batch"], ["check"], ["compare"],
+                                     ["grammars"], ["grammars", "check"]])
 def test_every_help_shows_an_example(command):
     r = runner.invoke(app, [*command, "--help"], terminal_width=80)
     assert r.exit_code == 0 and max(len(line) for line in r.stdout.splitlines()) <= 80
     example = r.stdout.split("Example", 1)[1].splitlines()
-    assert any(line.strip().startswith(f"planparse {command[0]}") for line in example)
+    assert any(line.strip().startswith(" ".join(["planparse", *command[:1]])) for line in example)

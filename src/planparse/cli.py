@@ -15,13 +15,16 @@ from .errors import EXIT_INTERNAL, EXIT_UNREADABLE, EXIT_USAGE, INPUT_WARNING_CO
 app = typer.Typer(
     name="planparse",
     help="Parse Chinese government policy documents (行动计划, 实施方案, 工作计划, 通知) into JSON: "
-    "clause tree, quantified targets, deadlines, responsible agencies, task tables.",
+    "clause tree, quantified targets, deadlines, responsible agencies, task tables.\n\n"
+    "\b\nExamples:\n  planparse extract plan.pdf --pretty\n  planparse check draft.docx\n"
+    "  planparse COMMAND --help",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-grammars_app = typer.Typer(help="Inspect and validate grammar (rule) directories.", no_args_is_help=True)
+grammars_app = typer.Typer(help="Inspect and validate grammar (rule) directories.\n\n\b\nExample:\n"
+                            "  planparse grammars check my-grammars/", no_args_is_help=True)
 app.add_typer(grammars_app, name="grammars")
 
 
