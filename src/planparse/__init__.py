@@ -8,8 +8,7 @@
 output contract (docs/output-contract.md). Names are imported on first use, so that `import planparse`
 (and the CLI's start) stays quick.
 """
-from __future__ import annotations
-
+# no `from __future__ import annotations` here: it would be a public-looking `planparse.annotations`
 import sys
 import types
 from typing import TYPE_CHECKING
@@ -89,7 +88,8 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    """The public names (what completion offers), not the helpers this module imports."""
+    return sorted({*__all__, *_LAZY})
 
 
 class _Package(types.ModuleType):
