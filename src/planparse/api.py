@@ -20,13 +20,13 @@ if TYPE_CHECKING:
     from .check import Finding
     from .compare import Comparison
 
-__all__ = ["Source", "extract", "compare", "check"]
+__all__ = ["DocumentInput", "extract", "compare", "check"]
 
-Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
+DocumentInput = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
 GrammarsArg = Union[str, "os.PathLike[str]", Grammars, None]
 
 
-def extract(source: Source, *, ocr: OcrMode = "auto", grammars: GrammarsArg = None,
+def extract(source: DocumentInput, *, ocr: OcrMode = "auto", grammars: GrammarsArg = None,
             filename: Optional[str] = None) -> Document:
     """Read one document and return its `Document` (the JSON contract of `planparse extract`).
 
@@ -61,8 +61,9 @@ def extract(source: Source, *, ocr: OcrMode = "auto", grammars: GrammarsArg = No
     return extract_raw(_read(source, ocr=_ocr_mode(ocr), filename=filename), g)
 
 
-def compare(parent: Union[Source, Document], child: Union[Source, Document], *, grammars: GrammarsArg = None,
-            clause_threshold: Optional[float] = None, ocr: OcrMode = "auto") -> "Comparison":
+def compare(parent: Union[DocumentInput, Document], child: Union[DocumentInput, Document], *,
+            grammars: GrammarsArg = None, clause_threshold: Optional[float] = None,
+            ocr: OcrMode = "auto") -> "Comparison":
     """How an implementing plan (`child`) measures up to the plan it implements (`parent`).
 
     Either side is a `Document` (from `extract`), a path to a document or to planparse's JSON output
@@ -85,7 +86,7 @@ def compare(parent: Union[Source, Document], child: Union[Source, Document], *, 
     g = _grammars(grammars)
     mode = _ocr_mode(ocr)
 
-    def side(source: Union[Source, Document], default_name: str) -> Document:
+    def side(source: Union[DocumentInput, Document], default_name: str) -> Document:
         if isinstance(source, Document):
             return source
         if isinstance(source, (str, os.PathLike)):
@@ -96,7 +97,7 @@ def compare(parent: Union[Source, Document], child: Union[Source, Document], *, 
     return compare_documents(side(parent, "<parent>"), side(child, "<child>"), g, clause_threshold=threshold)
 
 
-def check(source: Source, *, select: Union[str, Iterable[str], None] = None,
+def check(source: DocumentInput, *, select: Union[str, Iterable[str], None] = None,
           ignore: Union[str, Iterable[str], None] = None, ocr: OcrMode = "auto", grammars: GrammarsArg = None,
           filename: Optional[str] = None) -> "list[Finding]":
     """Lint one document: the `Finding`s of ``planparse check``, in page and line order.
