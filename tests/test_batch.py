@@ -69,6 +69,8 @@ def strip_path(d: dict) -> dict:
 EXPECTED_FAILURES = {"in/bad/corrupt.pdf": "corrupt", "in/bad/empty.txt": "empty", "in/bad/scan.pdf": "no_text_layer"}
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_batch_directory_mode(corpus: Path):
     cwd = corpus.parent
     r = run(["batch", "in", "-o", "out", "--workers", "2"], cwd)
@@ -103,6 +105,8 @@ def test_batch_directory_mode(corpus: Path):
     assert not list(out.rglob("*.tmp"))
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_batch_all_good_exits_0_and_resume_skips_unchanged(tmp_path: Path):
     src = tmp_path / "docs"
     src.mkdir()
@@ -146,6 +150,8 @@ def _many(tmp_path: Path, copies: int) -> Path:
     return many
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 @pytest.mark.parametrize("mode", ["dir", "jsonl"])
 def test_killed_batch_resumes_to_a_complete_valid_output(tmp_path: Path, mode: str):
     copies = 60
@@ -195,6 +201,8 @@ def test_killed_batch_resumes_to_a_complete_valid_output(tmp_path: Path, mode: s
         assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_jsonl_mode(corpus: Path):
     cwd = corpus.parent
     r = run(["batch", "in/samples", "in/bad/corrupt.pdf", "-o", "all.jsonl", "--workers", "2"], cwd)
@@ -211,6 +219,8 @@ def test_jsonl_mode(corpus: Path):
     assert not (cwd / "in" / "_errors.jsonl").exists()  # jsonl mode keeps its error records in the file
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_jsonl_resume_drops_a_torn_line(tmp_path: Path):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -230,6 +240,8 @@ def test_jsonl_resume_drops_a_torn_line(tmp_path: Path):
     assert not (tmp_path / "o.jsonl.partial").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_csv_mode(corpus: Path):
     cwd = corpus.parent
     r = run(["batch", "in/samples", "in/bad", "-o", "tables", "--format", "csv", "--workers", "2"], cwd)
@@ -269,6 +281,7 @@ def test_csv_mode(corpus: Path):
 runner = CliRunner()
 
 
+@pytest.mark.slow
 def test_unexpected_exception_is_recorded_as_internal(tmp_path: Path, monkeypatch):
     import planparse.pipeline as pipeline
 
@@ -294,6 +307,7 @@ def test_unexpected_exception_is_recorded_as_internal(tmp_path: Path, monkeypatc
     assert len(list((tmp_path / "out").glob("*.json"))) == len(SAMPLES) - 1
 
 
+@pytest.mark.slow
 def test_progress_bar_and_summary_table(tmp_path: Path):
     r = runner.invoke(app, ["batch", str(ROOT / "samples"), "-o", str(tmp_path / "o"), "--workers", "1", "--progress"])
     assert r.exit_code == 0

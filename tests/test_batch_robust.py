@@ -61,6 +61,7 @@ def surrogate_in_003(monkeypatch):
     monkeypatch.setattr(pipeline, "extract_with_text", extract)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt, out", [("json", "out"), ("jsonl", "out.jsonl"), ("csv", "tables")])
 def test_an_unwritable_result_is_that_documents_internal_error(tmp_path: Path, surrogate_in_003, fmt, out):
     docs = copy_samples(tmp_path / "docs")
@@ -125,6 +126,8 @@ def test_an_error_record_with_an_undecodable_name_is_still_written(tmp_path: Pat
 # --- input discovery ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_a_directory_of_symlinks_is_named_by_the_links(tmp_path: Path):
     real = copy_samples(tmp_path / "store" / "deep")
     links = tmp_path / "links"
@@ -149,6 +152,7 @@ def test_a_directory_of_symlinks_is_named_by_the_links(tmp_path: Path):
 # --- time limit ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_document_over_its_time_is_recorded_as_timeout(tmp_path: Path, monkeypatch):
     import planparse.pipeline as pipeline
 
@@ -196,6 +200,8 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; only its parent (init, here) has yet to reap it
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
 def test_workers_exit_when_the_parent_is_killed(tmp_path: Path):
     many = tmp_path / "many"
@@ -231,6 +237,8 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path):
 # --- two batches, one output --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_a_second_batch_on_the_same_output_exits_2_while_the_first_runs(tmp_path: Path):
     copy_samples(tmp_path / "docs")
     from planparse.batch.lock import OutputLock
@@ -265,6 +273,8 @@ def test_a_second_batch_on_the_same_output_exits_2_while_the_first_runs(tmp_path
     assert not (tmp_path / ".same.jsonl.lock").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path):
     copy_samples(tmp_path / "docs")
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
@@ -275,6 +285,8 @@ def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path):
     assert not (tmp_path / ".out.lock").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_resume_skips_and_reports_lines_it_cannot_read(tmp_path: Path):
     copy_samples(tmp_path / "docs")
     assert run(["batch", "docs", "-o", "o.jsonl", "--workers", "1"], tmp_path).returncode == 0
@@ -297,6 +309,8 @@ def test_resume_skips_and_reports_lines_it_cannot_read(tmp_path: Path):
 # --- files people can share, same input same bytes, no silent surprises ----------------------------------
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640)])
 def test_outputs_get_the_mode_the_umask_gives(tmp_path: Path, umask: int, mode: int):
     copy_samples(tmp_path / "docs")
@@ -307,6 +321,8 @@ def test_outputs_get_the_mode_the_umask_gives(tmp_path: Path, umask: int, mode: 
     assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(mode)}
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_jsonl_is_in_input_order_and_the_same_bytes_every_run(tmp_path: Path):
     many = tmp_path / "many"
     many.mkdir()

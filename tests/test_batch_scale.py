@@ -44,6 +44,8 @@ def quiet(tmp_path: Path) -> PlainReporter:
 # --- the Dask engine ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_dask_local_cluster_gives_the_pool_s_bytes(tmp_path: Path, inputs: Path, monkeypatch):
     pytest.importorskip("distributed", reason="the dask extra (dask[distributed]) is not installed")
     monkeypatch.chdir(tmp_path)
@@ -84,6 +86,8 @@ def _workers_of(pid: int) -> list[int]:
     return out
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
 def test_a_killed_dask_worker_loses_no_document(tmp_path: Path):
     pytest.importorskip("distributed", reason="the dask extra (dask[distributed]) is not installed")
@@ -133,6 +137,8 @@ def json_counts(records: list[dict]) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_duckdb_and_parquet_hold_what_the_json_holds(tmp_path: Path, inputs: Path):
     duckdb = pytest.importorskip("duckdb", reason="the duckdb extra is not installed")
     pytest.importorskip("pyarrow", reason="the parquet extra (pyarrow) is not installed")
@@ -185,6 +191,8 @@ def test_duckdb_and_parquet_hold_what_the_json_holds(tmp_path: Path, inputs: Pat
     db.close()
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_a_resumed_duckdb_batch_replaces_the_rows_of_changed_documents_only(tmp_path: Path):
     duckdb = pytest.importorskip("duckdb", reason="the duckdb extra is not installed")
     docs = tmp_path / "docs"
@@ -224,6 +232,8 @@ MEASURES_TEXT = ("示范市促进数字经济发展若干措施\n\n一、支持�
                  "二、奖励示范项目\n对认定的市级示范项目，给予一次性奖励30万元。\n")
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_a_resumed_duckdb_made_by_an_older_version_gets_the_columns_added_since(tmp_path: Path):
     """The contract only adds: a database whose tables lack the newer columns (here targets.baseline_value and
     every measures column after `text`) is upgraded by --resume, its old rows kept, the new rows complete."""
@@ -254,6 +264,8 @@ def test_a_resumed_duckdb_made_by_an_older_version_gets_the_columns_added_since(
     assert got == [("subsidy", 50.0, 20.0, "万元"), ("award", None, None, "万元")]
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_csv_batch_writes_the_measures_of_each_document(tmp_path: Path):
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -569,7 +569,8 @@ def test_clean_file_exit_0_and_directory_input(tmp_path):
 
 def test_list_rules():
     r = runner.invoke(app, ["check", "--list-rules"])
-    assert r.exit_code == 0 and len(r.stdout.splitlines()) == len(RULES)
+    entries = [line for line in r.stdout.splitlines() if not line.startswith(" ")]  # a long summary wraps under its rule
+    assert r.exit_code == 0 and [e.split()[0] for e in entries] == list(RULES)
 
 
 def test_render_json_is_a_list_even_when_empty():

@@ -14,16 +14,20 @@ def run(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "planparse.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
+@pytest.mark.cli
 def test_version():
     r = run("--version")
     assert r.returncode == 0 and r.stdout.startswith("planparse ")
 
 
+@pytest.mark.cli
 def test_help_lists_commands():
     r = run("--help")
     assert r.returncode == 0 and "extract" in r.stdout and "schema" in r.stdout
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_extract_to_stdout_is_contract_json():
     r = run("extract", SAMPLE)
     assert r.returncode == 0, r.stderr
@@ -34,6 +38,8 @@ def test_extract_to_stdout_is_contract_json():
     assert d["meta"]["doc_number"] == "苏政发〔2024〕53号"
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_extract_to_file_pretty_and_jsonl(tmp_path):
     out = tmp_path / "sub" / "o.json"
     assert run("extract", SAMPLE, "-o", out, "--pretty").returncode == 0
@@ -43,12 +49,14 @@ def test_extract_to_file_pretty_and_jsonl(tmp_path):
     assert r.stdout.count("\n") == 1 and json.loads(r.stdout) == json.loads(pretty)
 
 
+@pytest.mark.cli
 def test_schema_is_json_schema():
     r = run("schema")
     s = json.loads(r.stdout)
     assert s["type"] == "object" and "clauses" in s["properties"]
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("name,content,needle", [
     ("missing.txt", None, "no such file"),
     ("empty.txt", b"", "empty"),
@@ -58,6 +66,7 @@ def test_schema_is_json_schema():
     ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "pdf"),
     ("broken.docx", b"PK\x03\x04garbage", "docx"),
 ])
+@pytest.mark.slow
 def test_bad_input_exits_3_with_one_line(tmp_path, name, content, needle):
     p = tmp_path / name
     if content is not None:
@@ -70,11 +79,14 @@ def test_bad_input_exits_3_with_one_line(tmp_path, name, content, needle):
     assert r.stdout == ""
 
 
+@pytest.mark.cli
 def test_usage_error_exits_2():
     r = run("extract")
     assert r.returncode == 2
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_gbk_and_utf16_text_give_the_same_result(tmp_path):
     text = SAMPLE.read_text(encoding="utf-8")
     outs = []
@@ -88,6 +100,8 @@ def test_gbk_and_utf16_text_give_the_same_result(tmp_path):
     assert outs[0] == outs[1] == outs[2] and len(outs[0][0]) == 36
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_output_does_not_depend_on_the_working_directory(tmp_path):
     a = run("extract", SAMPLE)
     b = run("extract", SAMPLE, cwd=tmp_path)
@@ -113,6 +127,8 @@ def _image_only_pdf(path):
     return path
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 @pytest.mark.parametrize("make,needle", [(_encrypted_pdf, "encrypted"), (_image_only_pdf, "no text layer")])
 def test_unreadable_pdfs_exit_3(tmp_path, make, needle):
     r = run("extract", make(tmp_path / "x.pdf"))
@@ -120,6 +136,8 @@ def test_unreadable_pdfs_exit_3(tmp_path, make, needle):
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_truncated_pdf_exits_3(tmp_path, rendered_pdfs):
     data = rendered_pdfs["000_1e3bdffa556e102e"].read_bytes()
     p = tmp_path / "cut.pdf"
@@ -128,6 +146,8 @@ def test_truncated_pdf_exits_3(tmp_path, rendered_pdfs):
     assert r.returncode == 3 and "truncated PDF (no %%EOF" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_form_feeds_in_text_are_pages(tmp_path):
     text = SAMPLE.read_text(encoding="utf-8")
     i = text.index("三、优化能源结构")

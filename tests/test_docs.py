@@ -1,16 +1,19 @@
 """The documentation a clone carries: the contract and its JSON Schema in docs/, every README link resolvable."""
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 REGENERATE = "PYTHONPATH=src python3 -m planparse.cli schema > docs/schema.json"
 
 
+@pytest.mark.cli
 def test_committed_schema_is_what_planparse_schema_prints():
-    r = subprocess.run([sys.executable, "-m", "planparse.cli", "schema"], capture_output=True, text=True, cwd=ROOT)
+    r = run_cli(["schema"], cwd=ROOT)  # this checkout's planparse, not an installed one
     assert r.returncode == 0, r.stderr
     committed = (ROOT / "docs" / "schema.json").read_text(encoding="utf-8")
     assert json.loads(committed) == json.loads(r.stdout), (

@@ -1,7 +1,7 @@
 """Formats beyond txt/pdf/docx/html: the reader registry and content sniffing, archives (.zip,
 .tar.gz, nested, GBK names, bombs, traversal), Word 97 .doc / WPS .wps through LibreOffice, and OFD.
 
-Expected values for the corpus files were written by reading the documents (048: the 2021 text of
+Expected values for the real files (tests/fixtures/real) were written by reading the documents (048: the 2021 text of
 南宁市燃气管理条例, 35 articles; 052: 路桥区卫生局 批复 路卫发〔2011〕76号, two pages)."""
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from planparse.errors import CorruptFileError, EmptyFileError, InputError, Missi
 from planparse.ingest import archive  # noqa: E402
 from planparse.pipeline import extract_file  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "real"
-DOC_048 = CORPUS / "048_nanning-gas-regulation-2021.doc"
-OFD_052 = CORPUS / "052_luqiao-health-bureau-reply.ofd"
+REAL = ROOT / "tests" / "fixtures" / "real"
+DOC_048 = REAL / "048_nanning-gas-regulation-2021.doc"
+OFD_052 = REAL / "052_luqiao-health-bureau-reply.ofd"
 # Its （一） restart in every section: LibreOffice shows the numbering Word shows. (Continuous
 # numbering across sections, as make_docx writes it for 000, LibreOffice displays restarted.)
 SAMPLE = ROOT / "samples" / "001_e273565e5025a23d.txt"
@@ -126,6 +126,8 @@ def test_zip_member_names_written_in_gbk_without_the_utf8_flag(tmp_path):
     assert doc.meta.title == "某某市河湖保护行动方案"
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_archive_with_several_documents_names_them_and_exits_3(tmp_path):
     z = tmp_path / "two.zip"
     z.write_bytes(_zip({"a/plan.txt": PLAN.encode(), "b/notice.txt": PLAN.encode(), "readme.png": b"\x89PNG"}))
@@ -212,6 +214,8 @@ def test_path_traversal_and_links_are_refused(tmp_path):
         ingest.read(t)
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_zip_bomb_is_refused(tmp_path):
     z = tmp_path / "bomb.zip"
     z.write_bytes(_zip({"plan.txt": b"\x00" * (8 * 1024 * 1024)}))  # 8 MB of zeros: ratio ~1000:1
@@ -236,9 +240,13 @@ def test_damaged_archives_are_one_line_errors(tmp_path):
 
 # ----------------------------------------------------------------------------- .doc / .wps (LibreOffice)
 
-needs_soffice = pytest.mark.skipif(
+_SOFFICE_SKIP = pytest.mark.skipif(
     not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice (soffice) not installed"
 )
+
+
+def needs_soffice(test):
+    return pytest.mark.office(pytest.mark.slow(_SOFFICE_SKIP(test)))
 
 
 @needs_soffice
@@ -256,6 +264,7 @@ def test_word97_doc_of_the_corpus():
     assert doc.source.format == "doc"
 
 
+@pytest.mark.cli
 @needs_soffice
 def test_wps_made_by_libreoffice_reads_like_its_docx(tmp_path):
     """LibreOffice has no Kingsoft-WPS export filter of its own: `--convert-to wps` writes the Word 97
@@ -363,6 +372,8 @@ def test_ofd_runs_per_character_templates_and_a_ruled_table(tmp_path):
     assert page.tables[0].line_index == 3  # between 二、 and （一）, where it stands on the page
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_damaged_ofd_is_a_one_line_error(tmp_path):
     f = tmp_path / "bad.ofd"
     f.write_bytes(_zip({"OFD.xml": b"<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'><ofd:DocBody/></ofd:OFD>"}))
@@ -375,6 +386,8 @@ def test_damaged_ofd_is_a_one_line_error(tmp_path):
 # ------------------------------------------------------------------------------------ batch of a zip
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_a_zip_of_the_samples_through_batch_gives_the_outputs_of_the_loose_files(tmp_path):
     loose = tmp_path / "samples"
     loose.mkdir()

@@ -8,7 +8,8 @@ from planparse.cli import app
 from planparse.errors import GrammarError
 from planparse.grammar import load_grammars
 from planparse.grammar.check import _subset
-from planparse.pipeline import check_grammars, extract_file, grammar_examples
+from planparse.grammar_examples import EXAMPLE_OWNERS, check_grammars, grammar_examples
+from planparse.pipeline import extract_file
 
 EXAMPLES = grammar_examples()
 
@@ -21,6 +22,21 @@ def test_grammar_example(where, example, fn):
 def test_there_are_examples_for_every_rule_file():
     files = {w.split()[0] for w, _, _ in EXAMPLES}
     assert {"layout.toml", "numbering.toml", "meta.toml", "units.toml", "targets.toml", "deadlines.toml", "agencies.toml", "tables.toml"} <= files
+
+
+def test_every_module_that_owns_examples_is_listed():
+    """grammar_examples names the modules whose runners it needs; one that registers a runner and is not
+    named would run only when something else happened to import it."""
+    import re
+
+    from planparse.grammar.check import registered_runners
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    with_runner = {".".join(f.relative_to(src).with_suffix("").parts)
+                   for f in src.rglob("*.py") if re.search(r"^@example_runner", f.read_text(encoding="utf-8"), re.M)}
+    listed = {m.__name__ for m in EXAMPLE_OWNERS}
+    assert with_runner == listed
+    assert {r.__module__ for r in registered_runners()} <= listed
 
 
 def test_grammars_check_command_passes_on_bundled_grammars():

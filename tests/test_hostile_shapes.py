@@ -85,6 +85,7 @@ def test_one_huge_line(tmp_path_factory, piece, repeat):
     run_shape(tmp_path_factory.mktemp("s"), utf8(HEAD + "（二）" + piece * repeat + "\n"))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(line=st.lists(st.sampled_from(["推进", "工作", "落实", "情况", "市", "1", "a", "、", "（"]), min_size=1,
                      max_size=5).map("".join),
@@ -121,6 +122,7 @@ def test_long_numerals(tmp_path_factory, digit, length, unit, prefix):
 @SETTINGS
 @given(seq_digits=st.sampled_from([1, 4_400, 6_000]), continuation=st.integers(1_600, 3_000),
        cell=st.sampled_from(["持续推进各项工作任务", "市发展改革委", "2025年底前", "牵头", "1 推进"]))
+@pytest.mark.slow
 def test_flattened_task_table_rows(tmp_path_factory, seq_digits, continuation, cell):
     rows = "1" * seq_digits + " 推进重点工作\n" + "\n".join([cell] * continuation) + "\n市发展改革委牵头 2025年底前\n"
     run_shape(tmp_path_factory.mktemp("s"), utf8(HEAD + TABLE_HEAD + rows))

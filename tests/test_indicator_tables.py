@@ -4,7 +4,7 @@ Text extraction flattens such a table one cell per line (or one row per line), t
 repeated after a page break. The tables here are made up, in the shapes plans print them: with a
 单位 column, a 基期值 column, bare year columns, a 类别 column, cells wrapped over two lines. Each row
 of the table is a target; none of its lines may be read again as prose. The last test reads the
-indicator table of a real plan (corpus/real/005, 专栏一), with the values written from the PDF.
+indicator table of a real plan (tests/fixtures/real/005, 专栏一), with the values written from the PDF.
 """
 from __future__ import annotations
 
@@ -16,9 +16,7 @@ from planparse.extraction.table_grid import ColumnRoles, indicator_roles
 from planparse.extraction.tables import _value_of
 from planparse.grammar import load_grammars
 from planparse.pipeline import extract_file
-from tests.conftest import ROOT
-
-REAL = ROOT.parent / "shared" / "corpus" / "real"
+from tests.conftest import real_file
 
 
 @pytest.fixture(scope="module")
@@ -468,14 +466,12 @@ def test_value_cells(g, cell, expect):
 
 
 def test_real_plan_indicator_box(tmp_path):
-    """巴中市“十四五”生态环境保护规划 (corpus/real/005), 专栏一 主要指标 on printed pages 18–19: 25
+    """巴中市“十四五”生态环境保护规划 (tests/fixtures/real/005), 专栏一 主要指标 on printed pages 18–19: 25
     indicators, 13 of them with a number in the 2025年目标 column (the others say 完成省定目标 or are
     blank). Only those two pages are read (a copy made here), to keep the test quick."""
-    pdfium = pytest.importorskip("pypdfium2")
-    found = sorted(REAL.glob("005_*.pdf"))
-    if not found:
-        pytest.skip(f"no 005_*.pdf in {REAL}")
-    src = pdfium.PdfDocument(str(found[0]))
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument(str(real_file("005")))
     part = pdfium.PdfDocument.new()
     part.import_pages(src, [17, 18])
     path = tmp_path / "005_p18-19.pdf"

@@ -183,6 +183,8 @@ def test_rendering_is_deterministic(tmp_path):
     assert a == b
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_render_cli(tmp_path):
     import subprocess
     import sys
@@ -278,6 +280,7 @@ def test_single_character_line_of_non_embedded_font_is_kept(tmp_path):
     assert doc.pages[0].lines == ["倒逼企业转变生", "产方式，淘汰落后产能。", "生"]
 
 
+@pytest.mark.slow
 def test_long_document(tmp_path):
     body = [[f"第{i}页，推进重点任务落实，强化责任分工{j}。" for j in range(20)] for i in range(300)]
     doc = read(_canvas_pdf(tmp_path / "long.pdf", body, footer=lambda i, n: f"- {i} -"))
@@ -334,7 +337,7 @@ def test_encrypted_pdf(tmp_path):
     c.save()
     with pytest.raises(EncryptedError) as ei:
         read(path)
-    assert str(ei.value) == "encrypted PDF (password required)"
+    assert ei.value.message == "encrypted PDF (password required)"
     assert ei.value.path == str(path)
     assert "\n" not in ei.value.one_line()
 
@@ -386,7 +389,7 @@ def test_image_only_pdf(tmp_path, monkeypatch):
     c.save()
     with pytest.raises(NoTextLayerError) as ei:
         read(path, ocr="never")
-    assert str(ei.value) == "no text layer (image-only PDF) and OCR is off (--ocr never); run with --ocr auto"
+    assert ei.value.message == "no text layer (image-only PDF) and OCR is off (--ocr never); run with --ocr auto"
     # No engine installed: the message says how to get one.
     from planparse.ingest import ocr as ocr_mod
 
@@ -395,6 +398,7 @@ def test_image_only_pdf(tmp_path, monkeypatch):
         read(path)
 
 
+@pytest.mark.slow
 def test_damaged_pdfs_raise_only_planparse_errors(rendered_pdfs, tmp_path):
     """Random damage (flipped bytes, cuts, zeroed or duplicated runs): a RawDocument or a PlanparseError."""
     rng = random.Random(20240830)

@@ -1,13 +1,12 @@
 """Policy instruments of 若干措施 as `measures`, and the validity clause as meta (issue 9).
 
 Every sentence of the hand-written cases is made up, in the shape real documents write; none is copied
-from a corpus file. The last tests read real 若干措施 of ../shared/corpus/scored, with expected values
+from a corpus file. The last tests read real 若干措施 of tests/fixtures/scored, with expected values
 written by reading the documents.
 """
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -19,9 +18,10 @@ from planparse.grammar import load_grammars
 from planparse.models import Document
 from planparse.pipeline import extract_file
 from planparse.text import SpanSet
+from tests.conftest import SCORED as SCORED_CORPUS
 
 G = load_grammars(None)
-SCORED = Path(__file__).resolve().parents[1] / "../shared" / "corpus" / "scored" / "docs"
+SCORED = SCORED_CORPUS / "docs"
 
 
 def measures(text):
@@ -190,8 +190,7 @@ def test_a_validity_clause_is_meta_not_a_deadline_nor_a_target(tmp_path):
     assert [t.value for t in d.targets] == [10]
 
 
-# ---------------------------------------------------------------- real 若干措施 (../shared/corpus/scored)
-@pytest.mark.skipif(not SCORED.is_dir(), reason="the shared scored corpus is not here")
+# ---------------------------------------------------------------- real 若干措施 (tests/fixtures/scored)
 def test_real_basic_research_measures_d04():
     d = extract_file(SCORED / "d04_shanghai-basic-research-measures.md")
     got = [(m.clause_id, m.kind, m.amount, m.rate, m.ratio, m.cap, m.unit) for m in d.measures]
@@ -212,7 +211,6 @@ def test_real_basic_research_measures_d04():
     assert (d.meta.effective_from, d.meta.valid_until) == ("2025-08-01", "2030-07-31")
 
 
-@pytest.mark.skipif(not SCORED.is_dir(), reason="the shared scored corpus is not here")
 def test_real_g60_measures_d01():
     d = extract_file(SCORED / "d01_shanghai-g60-measures.md")
     assert d.targets == []  # every number of the document is an instrument

@@ -2,7 +2,6 @@
 plus the scored corpus as a whole."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -10,9 +9,8 @@ import pytest
 
 from planparse.emit import to_json
 from planparse.pipeline import extract_file
-
-SHARED = Path(__file__).resolve().parents[1] / "../shared"
-CORPUS = SHARED / "corpus" / "scored"
+from tests.conftest import SCORED as CORPUS
+from tests.conftest import gold_scorer
 
 
 def _extract(tmp_path: Path, text: str, name: str = "doc.txt"):
@@ -158,16 +156,9 @@ def test_long_url_line_never_swallows_the_lines_after_it(tmp_path):
     assert m.recipients == ["各区人民政府"]
 
 
-def _score_module():
-    spec = importlib.util.spec_from_file_location("pp_score", SHARED / "eval" / "score.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.mark.skipif(not (CORPUS / "docs").is_dir(), reason="the shared scored corpus is not here")
+@pytest.mark.slow
 def test_scored_corpus_meta_and_clauses():
-    score = _score_module()
+    score = gold_scorer()
     tp = fp = fn = 0
     for doc in sorted((CORPUS / "docs").glob("*.md")):
         gold = json.loads((CORPUS / "gold" / f"{doc.stem}.json").read_text(encoding="utf-8"))

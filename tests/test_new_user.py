@@ -33,6 +33,7 @@ def codes(doc):
     return [w["code"] for w in doc["warnings"]]
 
 
+@pytest.mark.cli
 def test_cesu8_surrogates_are_joined_or_replaced(tmp_path):
     """UTF-8 written from UTF-16 units one by one: 𝐀 as two surrogates, and one lone high surrogate."""
     damaged = PLAN.encode() + "公式".encode() + b"\xed\xa0\xb5\xed\xb0\x80" + "与".encode() + b"\xed\xa0\xb5" + "。\n".encode()
@@ -43,6 +44,7 @@ def test_cesu8_surrogates_are_joined_or_replaced(tmp_path):
     assert f"planparse: warning: {path}: 1 unpaired UTF-16 surrogate" in r.stderr
 
 
+@pytest.mark.cli
 def test_utf16_text_with_a_lone_surrogate(tmp_path):
     data = ("\ufeff" + PLAN + "符号\udc80。\n").encode("utf-16-le", "surrogatepass")
     _, r, doc = extract_bytes(tmp_path, "u16.txt", data)
@@ -50,6 +52,7 @@ def test_utf16_text_with_a_lone_surrogate(tmp_path):
     assert "符号\ufffd。" in doc["clauses"][-1]["text"] and "lone-surrogates-replaced" in codes(doc)
 
 
+@pytest.mark.cli
 def test_one_invalid_byte_is_replaced_with_a_warning(tmp_path):
     data = PLAN.encode()
     at = data.index("二、".encode())
@@ -61,6 +64,7 @@ def test_one_invalid_byte_is_replaced_with_a_warning(tmp_path):
     assert str(path) in r.stderr
 
 
+@pytest.mark.cli
 def test_a_file_cut_inside_a_character_is_read(tmp_path):
     data = PLAN.encode()
     _, r, doc = extract_bytes(tmp_path, "cut.txt", data[:-2])  # `head -c`: the last 。 cut in two
@@ -68,6 +72,8 @@ def test_a_file_cut_inside_a_character_is_read(tmp_path):
     assert "invalid-bytes-replaced" in codes(doc) and doc["clauses"][-1]["text"].endswith("各区负责落实\ufffd")
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_a_stray_nul_is_removed_real_binary_is_rejected_naming_the_file(tmp_path):
     data = PLAN.encode()
     _, r, doc = extract_bytes(tmp_path, "nul.txt", data[:30] + b"\x00" + data[30:])
@@ -77,17 +83,23 @@ def test_a_stray_nul_is_removed_real_binary_is_rejected_naming_the_file(tmp_path
     assert len(r.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_gb18030_is_still_detected_not_taken_for_damaged_utf8(tmp_path):
     _, r, doc = extract_bytes(tmp_path, "gb.txt", PLAN.encode("gb18030"))
     assert r.returncode == 0 and doc["source"]["encoding"] == "gb18030" and "invalid-bytes-replaced" not in codes(doc)
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_text_without_any_numbered_clause_warns(tmp_path):
     path, r, doc = extract_bytes(tmp_path, "prose.txt", "这是一段说明文字，没有任何编号条款。\n第二段也只是说明。\n".encode())
     assert r.returncode == 0 and doc["clauses"] == [] and "no-clauses" in codes(doc)
     assert f"planparse: warning: {path}: no numbered clause" in r.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_csv_without_a_directory_prints_targets_and_with_o_writes_the_files(tmp_path):
     src = tmp_path / "plan.txt"
     src.write_text(PLAN, encoding="utf-8")
@@ -100,6 +112,8 @@ def test_csv_without_a_directory_prints_targets_and_with_o_writes_the_files(tmp_
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["targets.csv", "tasks.csv"]
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 @pytest.mark.parametrize("command", ["extract", "batch", "check"])
 def test_help_at_80_columns_has_plain_metavars(command):
     r = run(command, "--help")
@@ -109,11 +123,13 @@ def test_help_at_80_columns_has_plain_metavars(command):
     assert all(len(line) <= 80 for line in r.stdout.splitlines())
 
 
+@pytest.mark.cli
 def test_help_keeps_choices_whole():
     out = run("extract", "--help").stdout
     assert "[json|jsonl|csv]" in out
 
 
+@pytest.mark.cli
 def test_a_bad_format_is_a_one_line_usage_error(tmp_path):
     src = tmp_path / "plan.txt"
     src.write_text(PLAN, encoding="utf-8")
@@ -125,6 +141,7 @@ def test_a_bad_format_is_a_one_line_usage_error(tmp_path):
         "planparse: error: --format: must be one of text, json, github, junit (see --help)"]
 
 
+@pytest.mark.cli
 def test_check_of_a_missing_file_reports_it_and_exits_3(tmp_path):
     r = run("check", "nonexist.txt", cwd=tmp_path)
     assert r.returncode == 3

@@ -21,7 +21,11 @@ from planparse.ingest import ocr  # noqa: E402
 from planparse.pipeline import extract_file  # noqa: E402
 
 ENGINE = ocr.find_engine()
-needs_engine = pytest.mark.skipif(ENGINE is None, reason="no OCR engine installed (pip install 'planparse[ocr]')")
+_ENGINE_SKIP = pytest.mark.skipif(ENGINE is None, reason="no OCR engine installed (pip install 'planparse[ocr]')")
+
+
+def needs_engine(test):
+    return pytest.mark.ocr(pytest.mark.slow(_ENGINE_SKIP(test)))
 
 ITEMS = [
     "（一）加强源头治理。全面排查入河排污口，建立问题清单和整治台账，完成排污口规范化整治120个，确保应改尽改。",
@@ -108,6 +112,8 @@ def test_reading_order_joins_pieces_of_a_line_and_sorts_lines():
     ]
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_no_engine_or_ocr_never_on_a_scan_is_exit_3_saying_how_to_enable(plan_pdf, tmp_path):
     from tools.make_scan import scan_pdf
 

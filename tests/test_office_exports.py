@@ -4,29 +4,18 @@ samples' text gives: F1 1.00 against the gold files in every category, and the s
 task rows and annex tables as the text."""
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
 from planparse.pipeline import extract_file
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import FIXTURES, GOLD, SAMPLES, gold_scorer
 
-OFFICE = ROOT / "tests" / "fixtures" / "office"
-SHARED = ROOT.parent / "shared"
+OFFICE = FIXTURES / "office"
+# every sample in two formats, each extracted and scored: the slow part of the suite
+pytestmark = pytest.mark.slow
 STEMS = [p.stem for p in sorted(SAMPLES.glob("*.txt"))]
 FORMATS = ["pdf", "docx"]
-
-
-def _scorer():
-    path = SHARED / "eval" / "score.py"
-    if not path.exists():
-        pytest.skip(f"no scorer at {path}")
-    spec = importlib.util.spec_from_file_location("gold_score", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +42,8 @@ def test_fixtures_are_office_exports():
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("stem", STEMS)
 def test_gold_f1_is_one_in_every_category(docs, stem, fmt):
-    score = _scorer()
-    gold = json.loads((SHARED / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
+    score = gold_scorer()
+    gold = json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
     pred = json.loads(docs[(stem, fmt)].model_dump_json())
     result = score.score(gold, pred)
     low = {name: round(r["f1"], 3) for name, r in result.items() if r["f1"] < 1.0}

@@ -1,4 +1,4 @@
-"""Reading fidelity on real government PDFs (../shared/corpus/real): expected values written by
+"""Reading fidelity on real government PDFs (tests/fixtures/real): expected values written by
 reading the documents."""
 from __future__ import annotations
 
@@ -6,16 +6,7 @@ import pytest
 
 from planparse.ingest import read
 from planparse.pipeline import extract_file
-from tests.conftest import ROOT
-
-REAL = ROOT.parent / "shared" / "corpus" / "real"
-
-
-def _real(prefix: str):
-    found = sorted(REAL.glob(f"{prefix}_*.pdf"))
-    if not found:
-        pytest.skip(f"no {prefix}_*.pdf in {REAL}")
-    return found[0]
+from tests.conftest import real_file as _real
 
 
 @pytest.mark.parametrize("prefix, clauses, first, last", [

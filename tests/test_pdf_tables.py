@@ -8,17 +8,14 @@ import pytest
 from planparse.ingest import read
 from planparse.ingest.pdf import TABLE_SETTINGS, _plumber_to_user, _scan_page
 from planparse.ingest.pdf_tables import ruled_tables
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, REAL
 
-OFFICE = ROOT / "tests" / "fixtures" / "office"
-REAL = ROOT.parent / "shared" / "corpus" / "real"
+OFFICE = FIXTURES / "office"
 
 
 def _pdf(folder, prefix: str):
-    found = sorted(folder.glob(f"{prefix}_*.pdf"))
-    if not found:
-        pytest.skip(f"no {prefix}_*.pdf in {folder}")
-    return found[0]
+    [found] = sorted(folder.glob(f"{prefix}_*.pdf"))
+    return found
 
 
 @pytest.mark.parametrize("folder, prefix", [

@@ -1,20 +1,13 @@
-"""Targets, deadlines and meta on real government PDFs (../shared/corpus/real) that nobody tuned on:
+"""Targets, deadlines and meta on real government PDFs (tests/fixtures/real) that nobody tuned on:
 expected values written by reading the documents (issue 9)."""
 from __future__ import annotations
 
-import pytest
-
 from planparse.pipeline import extract_file
-from tests.conftest import ROOT
-
-REAL = ROOT.parent / "shared" / "corpus" / "real"
+from tests.conftest import real_file
 
 
 def _real(prefix: str):
-    found = sorted(REAL.glob(f"{prefix}_*.pdf"))
-    if not found:
-        pytest.skip(f"no {prefix}_*.pdf in {REAL}")
-    return extract_file(found[0])
+    return extract_file(real_file(prefix))
 
 
 def test_a_review_section_of_a_plan_gives_no_targets_or_deadlines():

@@ -8,6 +8,8 @@ import sys
 from html import unescape
 from pathlib import Path
 
+import pytest
+
 from planparse.models import Document
 from planparse.pipeline import extract_with_text
 from planparse.report import IndexEntry, render_index, render_report
@@ -84,6 +86,8 @@ def test_report_of_a_json_document_round_trip(tmp_path):
     assert render_report(again, text) == render_report(doc, text)
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_report_cli_writes_a_self_contained_page(tmp_path):
     out = tmp_path / "r.html"
     r = subprocess.run([sys.executable, "-m", "planparse.cli", "report", str(SAMPLES / "002_5ca395b12717d3cc.txt"), "-o", str(out)],
@@ -95,6 +99,8 @@ def test_report_cli_writes_a_self_contained_page(tmp_path):
         assert needle not in html  # nothing is fetched when the page opens
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_report_cli_default_name_and_bad_input(tmp_path):
     src = tmp_path / "plan.txt"
     src.write_text((SAMPLES / "003_2490237ab9f4f493.txt").read_text(encoding="utf-8"), encoding="utf-8")

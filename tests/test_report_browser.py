@@ -18,10 +18,10 @@ from planparse.report.marks import collect_facts
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "002_5ca395b12717d3cc.txt"  # 南通: prose targets, a 49-row task table
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (extra: report-test)")
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (extra: browser)")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed (Debian: chromium chromium-driver)")
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed (Debian: chromium chromium-driver)")]
 
 
 @pytest.fixture(scope="module")

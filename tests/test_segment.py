@@ -2,21 +2,15 @@
 runs on, headings that start with a year, and 办法/条例 numbered by 第一章/第一节/第一条.
 
 Hand-written cases use made-up wording of the shape found in real documents; the real files of
-`../shared/corpus/real/` are checked against ids read off the documents themselves."""
+`tests/fixtures/real/` are checked against ids read off the documents themselves."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
-from planparse.errors import PlanparseError
 from planparse.pipeline import extract_file
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-REAL = SHARED / "corpus" / "real"
-SCORED = SHARED / "corpus" / "scored"
+from tests.conftest import SCORED, gold_scorer, real_file
 
 
 def _doc(tmp_path: Path, text: str, name: str = "doc.txt"):
@@ -264,14 +258,10 @@ def test_annex_without_articles_still_closes_the_tree(tmp_path):
 
 
 def _real(prefix: str):
-    [p] = sorted(REAL.glob(f"{prefix}_*.pdf"))
-    return extract_file(p)
+    return extract_file(real_file(prefix))
 
 
-needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpus/real not present")
-
-
-@needs_real
+@pytest.mark.slow
 def test_real_guangdong_measures_chapters_and_articles():
     d = _real("006")
     arts = [c for c in d.clauses if c.kind == "article"]
@@ -284,7 +274,7 @@ def test_real_guangdong_measures_chapters_and_articles():
     assert c["5.22.1"].heading == "温室气体" and c["5.24"].text.startswith("本办法自2022年5月6日起施行")
 
 
-@needs_real
+@pytest.mark.slow
 def test_real_bijie_measures_articles_without_chapters():
     d = _real("016")
     arts = [c.id for c in d.clauses if c.kind == "article"]
@@ -292,7 +282,7 @@ def test_real_bijie_measures_articles_without_chapters():
     assert [c.id for c in d.clauses if c.parent_id == "7"] == ["7.1", "7.2", "7.3", "7.4", "7.5"]
 
 
-@needs_real
+@pytest.mark.slow
 def test_real_jinan_rules_notice_then_rules_with_article_headings():
     d = _real("039")
     c = _by_id(d)
@@ -305,7 +295,7 @@ def test_real_jinan_rules_notice_then_rules_with_article_headings():
     assert c["2.7.5.1"].heading == "闭环管理"
 
 
-@needs_real
+@pytest.mark.slow
 def test_real_state_council_regulation():
     d = _real("050")
     arts = [c for c in d.clauses if c.kind == "article"]
@@ -315,7 +305,7 @@ def test_real_state_council_regulation():
     assert len([c for c in d.clauses if c.parent_id == "3.18"]) == 9
 
 
-@needs_real
+@pytest.mark.slow
 def test_real_plan_with_chapters_sections_and_a_table_of_contents():
     d = _real("005")
     chapters = [c for c in d.clauses if c.kind == "chapter"]
@@ -325,7 +315,7 @@ def test_real_plan_with_chapters_sections_and_a_table_of_contents():
     assert [c.id for c in d.clauses if c.parent_id == "6"] == [f"6.{i}" for i in range(1, 7)]
 
 
-@needs_real
+@pytest.mark.slow
 def test_real_national_strategy_chapters_and_sections():
     d = _real("021")
     assert [c.id for c in d.clauses if c.kind == "chapter"] == [str(i) for i in range(1, 8)]
@@ -336,25 +326,13 @@ def test_real_national_strategy_chapters_and_sections():
 # --- 5. the scored corpus ------------------------------------------------------------------------------
 
 
-def _score_module():
-    spec = importlib.util.spec_from_file_location("pp_score", SHARED / "eval" / "score.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.mark.skipif(not (SCORED / "docs").is_dir(), reason="../shared/corpus/scored not present")
+@pytest.mark.slow
 def test_scored_corpus_clause_ids_and_headings(tmp_path):
     import json
 
-    score = _score_module()
+    score = gold_scorer()
     for doc in sorted((SCORED / "docs").glob("*.md")):
-        try:
-            d = extract_file(doc)
-        except PlanparseError as e:
-            if "unknown format" in str(e):
-                pytest.skip("no markdown reader in this checkout")
-            raise
+        d = extract_file(doc)
         gold = json.loads((SCORED / "gold" / f"{doc.stem}.json").read_text(encoding="utf-8"))
         r = score.score_clauses(gold, json.loads(d.model_dump_json()))
         assert (r["tp"], r["fp"], r["fn"]) == (len(gold["clauses"]), 0, 0), (doc.name, r["missing"], r["spurious"])

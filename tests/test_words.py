@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+@pytest.mark.slow
+@pytest.mark.cli
 def test_the_merged_dictionary_is_built_once_into_the_cache_directory(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), PLANPARSE_CACHE_DIR=str(tmp_path / "cache"))
     code = "from planparse import words; print(words.cut('推进非化石能源消费比重和省工业和信息化厅工作'))"
@@ -49,6 +51,8 @@ def test_the_light_tagger_gives_jiebas_words_and_tags(text):
     assert words.ends_with_verb(text) == last.flag.startswith("v")
 
 
+@pytest.mark.slow
+@pytest.mark.cli
 def test_verbs_and_places_are_answered_without_jiebas_tagger():
     """The tagger's tables cost ~110 MB: asking about verbs and places, HMM runs included, loads none of them."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))

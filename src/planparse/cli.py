@@ -15,13 +15,16 @@ from .errors import EXIT_INTERNAL, EXIT_UNREADABLE, EXIT_USAGE, INPUT_WARNING_CO
 app = typer.Typer(
     name="planparse",
     help="Parse Chinese government policy documents (行动计划, 实施方案, 工作计划, 通知) into JSON: "
-    "clause tree, quantified targets, deadlines, responsible agencies, task tables.",
+    "clause tree, quantified targets, deadlines, responsible agencies, task tables.\n\n"
+    "\b\nExamples:\n  planparse extract plan.pdf --pretty\n  planparse check draft.docx\n"
+    "  planparse COMMAND --help",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-grammars_app = typer.Typer(help="Inspect and validate grammar (rule) directories.", no_args_is_help=True)
+grammars_app = typer.Typer(help="Inspect and validate grammar (rule) directories.\n\n\b\nExample:\n"
+                            "  planparse grammars check my-grammars/", no_args_is_help=True)
 app.add_typer(grammars_app, name="grammars")
 
 
@@ -44,6 +47,21 @@ class OutFormat(str, Enum):
 def _fail(err: PlanparseError) -> None:
     typer.echo(f"planparse: error: {err.one_line()}", err=True)
     raise typer.Exit(err.exit_code)
+
+
+def _write_output(out: Path, text: str) -> None:
+    """-o: written atomically; a place that cannot be written is the user's to fix (exit 2, one line)."""
+    from .emit import write_atomic
+
+    try:
+        write_atomic(out, text)
+    except OSError as e:
+        _cannot_write(out, e)
+
+
+def _cannot_write(out: Path, e: OSError) -> None:
+    typer.echo(f"planparse: error: {out}: cannot write: {e.strerror or e}", err=True)
+    raise typer.Exit(EXIT_USAGE)
 
 
 def _version(value: bool) -> None:
@@ -72,8 +90,13 @@ def extract(
     """Extract one document to contract JSON (exit 3 when the input is unreadable).
 
     --format csv writes tasks.csv, targets.csv and one CSV per table into the directory -o (or
-    --tables-dir); without one, targets.csv goes to stdout."""
-    from .emit import to_json, to_jsonl, write_atomic
+    --tables-dir); without one, targets.csv goes to stdout.
+
+    \b
+    Examples:
+      planparse extract plan.pdf --pretty -o plan.json
+      planparse extract notice.docx --format csv -o plan-tables/"""
+    from .emit import to_json, to_jsonl
     from .pipeline import extract_file
 
     try:
@@ -87,14 +110,19 @@ def extract(
         from .emit import document_csvs, write_document_csvs
 
         if tables_dir or output:
-            for written in write_document_csvs(doc, tables_dir or output):
-                typer.echo(str(written))
+            directory = tables_dir or output
+            try:
+                written = write_document_csvs(doc, directory)
+            except OSError as e:
+                _cannot_write(directory, e)
+            for path in written:
+                typer.echo(str(path))
         else:
             sys.stdout.write(dict(document_csvs(doc))["targets.csv"].lstrip("\ufeff"))
         return
     text = to_jsonl(doc) if fmt == OutFormat.jsonl else to_json(doc, pretty=pretty)
     if output:
-        write_atomic(output, text)
+        _write_output(output, text)
     else:
         sys.stdout.write(text)
 
@@ -106,8 +134,11 @@ def report(
     open_browser: bool = typer.Option(False, "--open", help="Open the report in the default web browser."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
 ) -> None:
-    """Write a self-contained HTML page: the text with every extracted fact highlighted where it came from."""
-    from .emit import write_atomic
+    """Write a self-contained HTML page: the text with every extracted fact highlighted where it came from.
+
+    \b
+    Example:
+      planparse report plan.pdf -o plan.html --open"""
     from .pipeline import extract_with_text
     from .report import render_report
 
@@ -116,7 +147,7 @@ def report(
     except PlanparseError as e:
         _fail(e)
     out = output or Path(f"{file.name}.report.html")
-    write_atomic(out, render_report(doc, text))
+    _write_output(out, render_report(doc, text))
     typer.echo(str(out))
     if open_browser:
         import webbrowser
@@ -126,7 +157,11 @@ def report(
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of the output (from the pydantic models)."""
+    """Print the JSON Schema of the output (from the pydantic models).
+
+    \b
+    Example:
+      planparse schema > schema.json"""
     import json
 
     from .models import document_json_schema
@@ -138,8 +173,12 @@ def schema() -> None:
 def grammars_check(
     directory: Optional[Path] = typer.Argument(None, help="Grammar directory to merge over the bundled one (default: bundled only)."),
 ) -> None:
-    """Validate a grammar directory and run every rule's examples."""
-    from .pipeline import check_grammars
+    """Validate a grammar directory and run every rule's examples.
+
+    \b
+    Example:
+      planparse grammars check my-grammars/"""
+    from .grammar_examples import check_grammars
 
     try:
         failures, total = check_grammars(directory)
@@ -184,7 +223,12 @@ def batch(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a LocalCluster of --workers processes)."),
     ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
 ) -> None:
-    """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed)."""
+    """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed).
+
+    \b
+    Examples:
+      planparse batch downloads/ -o out/
+      planparse batch 'plans/**/*.pdf' -o all.jsonl --workers 4 --resume"""
     from .batch import BatchOptions, PlainReporter, RichReporter, run_batch
 
     use_rich = sys.stderr.isatty() if progress is None else progress
@@ -225,15 +269,18 @@ def check(
 ) -> None:
     """Lint documents: numbering, 发文字号, dates, agencies, targets, deadlines, attachments, citations.
 
-    Exit 0 clean, 1 findings, 2 usage error, 3 an input could not be read."""
+    Exit 0 clean, 1 findings, 2 usage error, 3 an input could not be read.
+
+    \b
+    Examples:
+      planparse check draft.docx
+      planparse check drafts/ --select PP0 --ignore PP011 --format github"""
     from .check import (RULES, SEVERITIES, check_file, expand_files, load_config, render, select_rules,
                         severity_at_least)
-    from .emit import write_atomic
     from .grammar import load_grammars
 
     if list_rules:
-        for r in RULES.values():
-            typer.echo(f"{r.code}  {r.severity:<7}  {r.name:<24}  {r.summary}")
+        typer.echo(_rules_table(RULES.values()))
         raise typer.Exit(0)
     try:
         cfg = load_config(config)
@@ -255,14 +302,14 @@ def check(
         try:
             findings += check_file(path, rules=rules, grammars_dir=grammars, ocr=ocr.value)
         except PlanparseError as e:
-            errors[path] = (e.kind, " ".join(str(e).split()))
+            errors[path] = (e.kind, " ".join(e.message.split()))
             typer.echo(f"planparse: error: {path}: {e.kind}: {errors[path][1]}", err=True)
         except Exception as e:  # a bug in a stage or rule: one line, never a traceback
             errors[path] = ("internal", f"{type(e).__name__}: {' '.join(str(e).split())}")
             typer.echo(f"planparse: error: {path}: internal: {errors[path][1]}", err=True)
     text = render(findings, report_fmt, files=paths, rules=rules, errors=errors, fail_on=threshold)
     if output:
-        write_atomic(output, text)
+        _write_output(output, text)
     else:
         sys.stdout.write(text)
     if report_fmt == "text":
@@ -299,10 +346,14 @@ def compare(
     tightened, loosened, dropped or added; clauses taken up; citation. With one DIRECTORY: the chain of
     who implements whom.
 
-    Exit 0 done, 2 usage error, 3 an input could not be read."""
+    Exit 0 done, 2 usage error, 3 an input could not be read.
+
+    \b
+    Examples:
+      planparse compare national-plan.pdf province-plan.pdf
+      planparse compare plans/ --format html -o chain.html"""
     from .compare import compare_directory, compare_documents, load_side
     from .compare import render as r
-    from .emit import write_atomic
     from .grammar import load_grammars
 
     def usage(msg: str) -> None:
@@ -336,7 +387,7 @@ def compare(
     except PlanparseError as e:
         _fail(e)
     if output:
-        write_atomic(output, text)
+        _write_output(output, text)
     elif fmt == CompareFormat.text and sys.stdout.isatty():
         from rich.console import Console
 
@@ -346,6 +397,55 @@ def compare(
     else:
         sys.stdout.write(text)
     raise typer.Exit(EXIT_UNREADABLE if failed else 0)
+
+
+def _rules_table(rules) -> str:
+    """code, severity, name and the summary wrapped under its column, to the terminal's width (80 when
+    the output is not a terminal); Chinese characters take two columns."""
+    import shutil
+
+    from rich.cells import cell_len
+
+    width = shutil.get_terminal_size((80, 24)).columns
+    lead = 2 + max(len(r.code) for r in rules) + 2 + 7 + 2 + max(len(r.name) for r in rules) + 2
+    indent = lead if width - lead >= 30 else 6  # too narrow for a column: the summary goes under the rule
+    lines = []
+    for r in rules:
+        head = f"{r.code}  {r.severity:<7}  {r.name}"
+        rows = _wrap_cells(r.summary, width - indent, cell_len)
+        if indent == lead:
+            lines.append(f"{head:<{lead}}{rows[0]}")
+        else:
+            lines += [head, " " * indent + rows[0]]
+        lines += [" " * indent + row for row in rows[1:]]
+    return "\n".join(lines)
+
+
+def _wrap_cells(text: str, width: int, cell_len) -> list[str]:
+    """`text` in lines of at most `width` terminal cells, broken at spaces, or anywhere inside a run of
+    Chinese (which has no spaces)."""
+    import re
+
+    rows, row = [], ""
+    for token in re.findall(r"\S+\s*", text):
+        while token:
+            if cell_len(row + token.rstrip()) <= width:
+                row += token
+                token = ""
+            elif row and cell_len(token.rstrip()) <= width:
+                rows.append(row.rstrip())
+                row = ""
+            else:  # longer than a line: cut it where the line ends
+                cut = 1
+                while cut < len(token) and cell_len(row + token[:cut + 1]) <= width:
+                    cut += 1
+                if not row and cell_len(token[:cut]) > width:
+                    cut = 1
+                rows.append((row + token[:cut]).rstrip())
+                row, token = "", token[cut:]
+    if row.strip() or not rows:
+        rows.append(row.rstrip())
+    return rows
 
 
 def _choices(param) -> list[str] | None:

@@ -22,11 +22,15 @@ class PlanparseError(Exception):
 
     def __init__(self, message: str, *, path: str | None = None):
         super().__init__(message)
+        self.message = message
         self.path = path
 
+    def __str__(self) -> str:
+        # A caller that only prints the exception still learns which file it was about.
+        return f"{self.path}: {self.message}" if self.path else self.message
+
     def one_line(self) -> str:
-        msg = " ".join(str(self).split())
-        return f"{self.path}: {msg}" if self.path else msg
+        return " ".join(str(self).split())
 
 
 class InputError(PlanparseError):
@@ -57,6 +61,12 @@ class CorruptFileError(InputError):
 
 class NoTextLayerError(InputError):
     kind = "no_text_layer"
+
+
+class OcrUnavailableError(InputError):
+    """OCR was asked for (`--ocr always`) and no OCR engine is installed (exit 3)."""
+
+    kind = "ocr_unavailable"
 
 
 class UsageError(PlanparseError):

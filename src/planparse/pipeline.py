@@ -9,9 +9,7 @@ from pathlib import Path
 from . import ingest
 from .assemble import assemble
 from .extraction import extract_all
-from .compare import metrics as _compare_metrics  # noqa: F401  (registers the examples of metrics.toml)
 from .grammar import Grammars, load_grammars
-from .grammar.check import ExampleResult, all_examples, run_examples
 from .ingest.ocr import OcrMode
 from .models import Document
 from .normalise import normalise
@@ -40,14 +38,3 @@ def extract_raw_with_text(raw: ingest.RawDocument, g: Grammars) -> tuple[Documen
     found = extract_all(nt, seg, g)
     # a traditional-script text is matched as its simplified fold; the Document quotes the original (same offsets)
     return assemble(raw, nt, seg, found), nt.text if nt.original_text is None else nt.original_text
-
-
-def check_grammars(grammars_dir: str | Path | None = None) -> tuple[list[ExampleResult], int]:
-    """Every example of every rule, the stages' own included (importing them above registered their runners):
-    (failures, number of examples run)."""
-    return run_examples(str(grammars_dir) if grammars_dir else None)
-
-
-def grammar_examples(grammars_dir: str | Path | None = None):
-    """Every (where, example, what the rule gives) of the grammars, for the test suite."""
-    return all_examples(str(grammars_dir) if grammars_dir else None)

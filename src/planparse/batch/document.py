@@ -81,7 +81,8 @@ def init_worker(grammars_dir: Optional[str]) -> None:
 
 
 def one_line(e: BaseException) -> str:
-    msg = " ".join(str(e).split())
+    # the record names its input already; a PlanparseError's str() would name it twice
+    msg = " ".join((e.message if isinstance(e, PlanparseError) else str(e)).split())
     return msg or type(e).__name__
 
 

@@ -1,9 +1,10 @@
 """`planparse check`: lint rules for newly issued or drafted documents (CI pipelines, drafting offices).
 
 Each rule has a stable code (PP001 …), a short name, a default severity and a one-line summary — the
-table in ``RULES`` (and in docs/batch_and_check.md) is what an analyst reads. A rule looks at the
-extracted Document (clauses with their markers as written, targets, deadlines, agencies, meta) and,
-where the Document does not keep what it needs, at the normalised text and the raw source lines.
+table in ``RULES`` (printed by `planparse check --list-rules`, and in the README's "Rules") is what an
+analyst reads. A rule looks at the extracted Document (clauses with their markers as written, targets,
+deadlines, agencies, meta) and, where the Document does not keep what it needs, at the normalised text
+and the raw source lines.
 
     from planparse.check import check_file, select_rules
     findings = check_file("draft.docx", rules=select_rules(select="PP0", ignore="PP011"))

@@ -168,14 +168,20 @@ def analyse(path: str | Path, grammars_dir: str | Path | None = None, ocr: str =
     """Extract the document (as `planparse extract` does) and keep the text the rules also read."""
     from .. import ingest
     from ..grammar import load_grammars
-    from ..normalise import normalise
-    from ..pipeline import extract_raw
 
     g = load_grammars(str(grammars_dir) if grammars_dir else None)
     raw = ingest.read(path, ocr=ocr)  # type: ignore[arg-type]  # the raw lines: front matter as written (brackets not folded)
+    return context_of(raw, g, path=str(path))
+
+
+def context_of(raw: Any, g: Any, path: Optional[str] = None) -> Context:
+    """The Context of a document already read (the Python API reads bytes and file objects too)."""
+    from ..normalise import normalise
+    from ..pipeline import extract_raw
+
     doc = extract_raw(raw, g)  # read once: OCR'd pages are not OCR'd twice
     nt = normalise(raw, g)  # the text the Document's spans index into
-    return Context(path=str(path), doc=doc, raw=raw, nt=nt, g=g)
+    return Context(path=path if path is not None else raw.path, doc=doc, raw=raw, nt=nt, g=g)
 
 
 def check_context(ctx: Context, rules: Iterable[str] | None = None) -> list[Finding]:

@@ -64,7 +64,7 @@ def compare_directory(directory: str | Path, *, grammars_dir: Optional[str | Pat
         except NotADocumentJson:
             continue  # some other JSON file beside the documents
         except PlanparseError as e:
-            errors[str(path)] = f"{e.kind}: {' '.join(str(e).split())}"
+            errors[str(path)] = f"{e.kind}: {' '.join(e.message.split())}"
             continue
         if doc.source.sha256 in seen:
             continue

@@ -14,6 +14,8 @@ from typing import Optional
 from pydantic import ValidationError
 
 from ..errors import EmptyFileError, InputError, MissingFileError
+from ..grammar import Grammars
+from ..ingest.ocr import OcrMode
 from ..models import Document
 
 _DOCUMENT_KEYS = {"schema_version", "source", "meta"}
@@ -45,8 +47,10 @@ def read_document_json(path: Path, data: bytes) -> Document:
         raise InputError(f"not a valid planparse document: {where}: {first['msg']}", path=str(path)) from None
 
 
-def load_side(path: str | Path, *, grammars_dir: Optional[str | Path] = None) -> Document:
-    """The Document of `path`: validated from JSON output, or extracted from the document itself."""
+def load_side(path: str | Path, *, grammars_dir: Optional[str | Path] = None, grammars: Optional[Grammars] = None,
+              ocr: OcrMode = "auto") -> Document:
+    """The Document of `path`: validated from JSON output, or extracted from the document itself
+    (with `grammars` when given, else those of `grammars_dir`)."""
     p = Path(path)
     if not p.exists():
         raise MissingFileError("no such file", path=str(p))
@@ -60,9 +64,12 @@ def load_side(path: str | Path, *, grammars_dir: Optional[str | Path] = None) ->
             raise EmptyFileError("empty file", path=str(p))
         if _looks_like_json(p, head):
             return read_document_json(p, p.read_bytes())
-    from ..pipeline import extract_file
+    from .. import ingest
+    from ..pipeline import extract_file, extract_raw
 
-    return extract_file(p, grammars_dir=grammars_dir)
+    if grammars is not None:
+        return extract_raw(ingest.read(p, ocr=ocr), grammars)
+    return extract_file(p, grammars_dir=grammars_dir, ocr=ocr)
 
 
 def directory_inputs(directory: Path) -> list[Path]:

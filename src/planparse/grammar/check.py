@@ -5,8 +5,8 @@ with an example learns at once whether the rule does what the example says.
 
 Examples of plain patterns run here. Examples whose meaning is a stage's reading (an ordinal, a resolved
 date, a parsed annotation) are yielded by that stage, which registers its runner with `@example_runner`
-when it is imported: this package never imports a stage. `planparse.pipeline.check_grammars` imports
-them all and runs everything.
+when it is imported: this package never imports a stage. `planparse.grammar_examples` imports the
+modules that own examples, by name, and runs everything.
 """
 from __future__ import annotations
 
@@ -61,6 +61,11 @@ def _subset(expected: Any, got: Any) -> bool:
 Case = tuple[str, Example, Callable[[str], Any]]  # (where, example, what the rule gives for an input)
 ExampleRunner = Callable[[Grammars], Iterator[Case]]
 _RUNNERS: list[ExampleRunner] = []
+
+
+def registered_runners() -> list[ExampleRunner]:
+    """The runners registered so far (planparse.grammar_examples imports every module that owns one)."""
+    return list(_RUNNERS)
 
 
 def example_runner(fn: ExampleRunner) -> ExampleRunner:

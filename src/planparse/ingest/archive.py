@@ -332,7 +332,7 @@ def list_documents(label: str, source: str | bytes | None = None, depth: int = 0
             try:
                 inner_found, inner_refused = list_documents(path, arch.read(name), depth + 1)
             except InputError as e:
-                refused.append((path, str(e)))
+                refused.append((path, e.message))
                 continue
             found += inner_found
             refused += inner_refused

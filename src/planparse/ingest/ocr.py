@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Literal
 
+from ..errors import OcrUnavailableError
 from .base import Box, RawTable, line_box
 
 if TYPE_CHECKING:
@@ -36,10 +37,8 @@ OCR_MODES: tuple[str, ...] = ("auto", "always", "never")
 RENDER_DPI = 150  # enough for 10.5-pt body text; measured against 200 dpi in bench/README.md
 # A page whose mean line confidence is below this gets a warning in the output.
 LOW_CONFIDENCE = 0.80
-HOW_TO_ENABLE = (
-    "install an OCR engine (pip install 'planparse[ocr]', or apt install tesseract-ocr tesseract-ocr-chi-sim) "
-    "and run with --ocr auto"
-)
+INSTALL_ENGINE = "pip install 'planparse[ocr]', or apt install tesseract-ocr tesseract-ocr-chi-sim"
+HOW_TO_ENABLE = f"install an OCR engine ({INSTALL_ENGINE}) and run with --ocr auto"
 
 
 class OcrLine(str):
@@ -360,6 +359,9 @@ class DocumentOcr:
     def __init__(self, mode: OcrMode):
         self.mode = mode
         self.engine = find_engine() if mode != "never" else None
+        if mode == "always" and self.engine is None:
+            # asked for OCR of every page: reading the text layer instead would not be what was asked
+            raise OcrUnavailableError(f"--ocr always, but no OCR engine is installed: {INSTALL_ENGINE}")
         self.done: dict[int, tuple[str, OcrPage]] = {}  # page number -> (reason, result)
         self.skipped: dict[int, str] = {}  # page number -> reason it needed OCR that it did not get
 
