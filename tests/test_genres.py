@@ -292,3 +292,21 @@ def test_an_annex_that_is_a_plan_of_its_own_is_parsed_with_annex_ids(tmp_path):
     got = {(t.clause_id, t.value, t.unit, t.target_year) for t in d.targets}
     assert got == {("2", 14, "%", 2025), ("A1.1", 20, "%", 2025), ("A1.2.1", 500, "万千瓦", 2025)}
     assert len({c.id for c in d.clauses}) == len(d.clauses)
+
+
+# ---------------------------------------------------------------- agencies
+def _annotations(tmp_path, clause):
+    d = doc(tmp_path, "一、重点任务\n" + clause + "\n")
+    return [(a.lead, a.support, a.responsible) for c in d.clauses for a in c.agencies]
+
+
+def test_fenbie_lead_gives_every_name_the_lead_and_comma_groups_before_one_role_share_it(tmp_path):
+    assert _annotations(tmp_path, "（一）推进清洁取暖。（市发展改革委、市住房城乡建设局分别牵头，市财政局、市自然资源局，各区人民政府配合）") == [
+        (["市发展改革委", "市住房城乡建设局"], ["市财政局", "市自然资源局", "各区人民政府"], [])]
+
+
+def test_a_label_line_keeps_a_name_whose_bracket_lists_kinds_of_place(tmp_path):
+    got = _annotations(tmp_path, "（一）推动技改项目早日投产。\n责任单位：市工信局，各县（市）区政府、高新区管委会")
+    [(lead, support, responsible)] = got
+    assert (lead, support, responsible[:2]) == ([], [], ["市工信局", "各县（市）区政府"])
+    assert len(responsible) == 3 and responsible[2].endswith("高新区管委会")  # 市- prefixed form is an accepted variant

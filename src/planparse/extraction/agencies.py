@@ -60,7 +60,8 @@ class AgencyParser:
         self.label_gap = re.compile(rf"\s+(?=(?:{label_words})\s*[:：])")
         # `责任单位：市生态环境局、市公安局。` as a sentence of its own (built once, asked of every clause)
         # The space before a label is bounded: `\s*` there tried every position of a long blank run (quadratic).
-        self.label_sentence = re.compile(rf"(?:^|(?<=[。；\n]))[ \t\u3000]{{0,8}}(?:{label_words})\s*[:：][^。\n（(]*") if labels else None
+        # A bracket that only lists kinds of place (`各县（市）区政府`) is part of a name.
+        self.label_sentence = re.compile(rf"(?:^|(?<=[。；\n]))[ \t\u3000]{{0,8}}(?:{label_words})\s*[:：](?:[^。\n（(]|[（(][市区县旗州、]{{1,8}}[）)])*") if labels else None
 
     # -- names -------------------------------------------------------------------------------
     def _is_base(self, name: str) -> bool:
@@ -175,6 +176,7 @@ class AgencyParser:
             found: list[tuple[str, list[str]]] = []
             label_role = None  # `配合单位：A，B`: names after a label run on across commas
             whole = True
+            pending: list[str] = []  # `市财政局、市自然资源局，各区人民政府配合`: groups of names before one role word
             for grp in split_top_level(sentence, _SEPARATORS):
                 hit = self._role_of(grp)
                 if hit is not None:
@@ -183,11 +185,22 @@ class AgencyParser:
                     hit = (grp, label_role)
                 names = [n for n in (self._clean(x) for x in split_top_level(hit[0], "、")) if n] if hit else []
                 if not names:
+                    listed = self.names_only(grp) if hit is None else None
+                    if listed:
+                        pending += listed
+                        continue
                     whole = False
                     if not partial:
                         return None  # not an annotation: some part names no role
                     continue
+                if pending and label_role is None:
+                    names = pending + names
+                pending = []
                 found.append((hit[1], names))
+            if pending:
+                whole = False
+                if not partial:
+                    return None  # names that no role word closes
             if i == 0 or whole:
                 parsed += found
         return parsed
