@@ -310,3 +310,18 @@ def test_a_label_line_keeps_a_name_whose_bracket_lists_kinds_of_place(tmp_path):
     [(lead, support, responsible)] = got
     assert (lead, support, responsible[:2]) == ([], [], ["市工信局", "各县（市）区政府"])
     assert len(responsible) == 3 and responsible[2].endswith("高新区管委会")  # 市- prefixed form is an accepted variant
+
+
+def test_a_work_report_gives_its_year_to_the_counts_of_its_work_list(tmp_path):
+    d = doc(tmp_path, WORK_REPORT.replace("年内新开工", "新开工"))
+    got = {(t.clause_id, t.value, t.unit, t.target_year) for t in d.targets if t.clause_id == "2.1"}
+    assert got == {("2.1", 300, "个", 2024), ("2.1", 200, "个", 2024), ("2.1", 34, "项", 2024)}
+
+
+def test_a_regulation_end_date_is_its_validity_not_a_target(tmp_path):
+    d = doc(tmp_path, MEASURES)
+    assert (d.meta.effective_from, d.meta.valid_until) == ("2023-01-01", "2024-12-31")
+    assert not [t for t in d.targets if t.unit == "月"]
+    # A fine's cap is a rule parameter (a measure), not a goal.
+    assert not [t for t in d.targets if t.clause_id == "3.8"]
+    assert [(x.text, x.kind) for x in d.deadlines if x.clause_id == "3.7"] == [("每三年", "recurring"), ("于次年2月底前", "recurring")]

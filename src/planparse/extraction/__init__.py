@@ -94,6 +94,13 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
                         code="relative-date-unresolved", clause_id=c.id, page=c.page,
                         message=f"'{m.group(0).strip()}' needs the document's year, which the document does not state"))
                     break
+    if year is not None and meta.title and g.meta.year_report_title.compiled.search(meta.title):
+        # A 政府工作报告 sets this year's work: a count in its work list is a goal of the year (its review
+        # part gives no targets at all).
+        for targets in found.targets_by_clause.values():
+            for t in targets:
+                if t.target_year is None:
+                    t.target_year = year
     _keep_bare_annotations_if_systematic(found, parser, g)
     tables = extract_tables(nt, seg, g, meta, parser, indicator)
     found.tasks, found.tables, found.table_targets = tables.tasks, tables.tables, tables.targets

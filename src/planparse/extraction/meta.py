@@ -427,7 +427,7 @@ def _meta_examples(g: Grammars):
         yield "meta.toml doc_number", ex, lambda s: (normalise_doc_number(m.group("number")) if (m := p.compiled.fullmatch(s)) else None)
     yield from (("meta.toml document_year", ex, lambda s: (int(m.group("y")) if (m := g.meta.document_year.compiled.search(s)) else None))
                 for ex in g.meta.document_year.examples)
-    for name in ("issuing_verb", "organisation_boundary", "speech_byline", "speaker", "speech_delegate", "title_continuation",
+    for name in ("issuing_verb", "organisation_boundary", "speech_byline", "speaker", "speech_delegate", "title_continuation", "year_report_title",
                  "bracketed_date"):
         rule = getattr(g.meta, name)
         for ex in rule.examples:
