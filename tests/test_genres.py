@@ -325,3 +325,18 @@ def test_a_regulation_end_date_is_its_validity_not_a_target(tmp_path):
     # A fine's cap is a rule parameter (a measure), not a goal.
     assert not [t for t in d.targets if t.clause_id == "3.8"]
     assert [(x.text, x.kind) for x in d.deadlines if x.clause_id == "3.7"] == [("每三年", "recurring"), ("于次年2月底前", "recurring")]
+
+
+def test_a_txt_that_is_really_markdown_is_read_as_markdown(tmp_path):
+    d = doc(tmp_path, "# 某市推进数字经济发展实施方案\n\n**发布日期**：2024-03-01\n\n为推动数字经济发展，制定本方案。\n\n"
+                      "## 一、总体要求\n\n（一）指导思想。坚持创新驱动。\n\n## 二、主要任务\n\n（一）建设数字基础设施。到2025年，建成5G基站5000个。\n")
+    assert d.source.format == "markdown"
+    assert d.meta.title == "某市推进数字经济发展实施方案"
+    assert [c.id for c in d.clauses] == ["1", "1.1", "2", "2.1"]
+
+
+def test_scrape_header_fields_on_one_line_and_a_file_name_label_are_not_the_title(tmp_path):
+    d = doc(tmp_path, "序号:123 索引号:11320000/2024-00012 发布机构:某省发展改革委 网站发布:2024-03-05\n"
+                      "文件名称：某省关于推进节能降碳的实施方案.pdf\n某省关于推进节能降碳的实施方案\n一、总体要求\n（一）目标。到2025年，能耗下降13%。\n")
+    assert d.meta.title == "某省关于推进节能降碳的实施方案"
+    assert [c.id for c in d.clauses] == ["1", "1.1"]

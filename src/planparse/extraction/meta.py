@@ -303,6 +303,9 @@ def _issuer_in_notice_title(title: str, g: Grammars) -> list[str]:
     return split_organisations(head, head, g)
 
 
+_FILE_SUFFIX = re.compile(r"\.(?:pdf|docx?|wps|ofd|txt|html?|md)$", re.IGNORECASE)
+
+
 def _fill_from_header(meta: Meta, header: dict[str, str], g: Grammars) -> None:
     """Front-matter / scrape-header fields, only for what the document itself did not say."""
     mr = g.meta
@@ -310,8 +313,10 @@ def _fill_from_header(meta: Meta, header: dict[str, str], g: Grammars) -> None:
     def value(field: str) -> str | None:
         return next((header[label].strip() for label in mr.header_fields.get(field, []) if header.get(label, "").strip()), None)
 
-    if not meta.title and (v := value("title")) and _is_title_like(v):
-        meta.title = v
+    if not meta.title and (v := value("title")):
+        v = _FILE_SUFFIX.sub("", v).strip()  # `文件名称：X.pdf` names the file: the title is X
+        if _is_title_like(v):
+            meta.title = v
     if not meta.doc_number and (v := value("doc_number")):
         m = mr.doc_number.compiled.fullmatch(v)
         if m:

@@ -81,6 +81,19 @@ def _looks_like_markdown(head: bytes) -> bool:
     return head.lstrip(b"\xef\xbb\xbf").startswith(_MARKDOWN_OPENINGS)
 
 
+_MD_HEADING = re.compile(rb"(?m)^[ \t]{0,3}#{1,6}[ \t]+\S")
+_MD_BOLD = re.compile(rb"\*\*[^*\r\n]{1,80}\*\*")
+_MD_LINK = re.compile(rb"\[[^\]\r\n]{1,200}\]\([^)\s]{1,500}\)")
+
+
+def _text_is_markdown(data: bytes) -> bool:
+    """A `.txt` that is really a markdown scrape: ATX headings at line starts, with bold or links or more
+    headings (one `#` alone is too weak: a text may hold a hash sign)."""
+    head = data[:65536]
+    headings = len(_MD_HEADING.findall(head))
+    return headings >= 2 or (headings >= 1 and bool(_MD_BOLD.search(head) or _MD_LINK.search(head)))
+
+
 def _suffix(name: str) -> str:
     lower = name.lower()
     for s in ARCHIVE_SUFFIXES:
@@ -118,6 +131,8 @@ def detect_format(path: Path, data: bytes) -> str:
     if found:
         return found
     suffix = _suffix(path.name)
+    if suffix == ".txt" and _text_is_markdown(data):
+        return "markdown"
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
     if suffix in ARCHIVE_SUFFIXES:
