@@ -340,3 +340,12 @@ def test_scrape_header_fields_on_one_line_and_a_file_name_label_are_not_the_titl
                       "文件名称：某省关于推进节能降碳的实施方案.pdf\n某省关于推进节能降碳的实施方案\n一、总体要求\n（一）目标。到2025年，能耗下降13%。\n")
     assert d.meta.title == "某省关于推进节能降碳的实施方案"
     assert [c.id for c in d.clauses] == ["1", "1.1"]
+
+
+@pytest.mark.parametrize("text,title", [
+    ("ICS 13.020\n\n公共机构节能评价技术导则\n\n1 范围\n本文件规定了评价方法。\n", "公共机构节能评价技术导则"),
+    ("某市节能行动计划某市节能行动计划\n一、总体要求\n坚持节约。\n", "某市节能行动计划"),
+    ("目录\n一、总体要求........1\n二、主要任务........3\n某市节能行动计划\n一、总体要求\n坚持节约优先。\n二、主要任务\n（一）推进改造。\n", "某市节能行动计划"),
+])
+def test_a_title_never_carries_a_classification_a_doubled_heading_or_contents(tmp_path, text, title):
+    assert doc(tmp_path, text).meta.title == title

@@ -153,7 +153,7 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
                 delegate = place.group(0) + delegate[1:]
         meta.issuer = meta.issuer or ([delegate] if delegate else [office] if office else [])
     else:
-        meta.title = _plan_title(front_texts, meta, cited, g, date_idx, notice_idx)
+        meta.title = _undoubled(_plan_title(front_texts, meta, cited, g, date_idx, notice_idx))
     if not meta.issuer and meta.notice_title:
         meta.issuer = _issuer_in_notice_title(meta.notice_title, g)
     if meta.notice_title and not meta.title and not mr.issuing_verb.compiled.search(meta.notice_title):
@@ -377,9 +377,17 @@ def _plan_title(front: list[str], meta: Meta, cited: list[CitedDocument], g: Gra
     if notice_idx is None:
         for p in front:
             if _is_title_like(p) and not mr.doc_number.compiled.fullmatch(p) and not parse_date(p, g) \
-                    and not mr.cc_prefix.compiled.match(p) and not mr.organisation_end.compiled.search(p):
+                    and not mr.cc_prefix.compiled.match(p) and not mr.organisation_end.compiled.search(p) \
+                    and not mr.not_title.compiled.match(p):
                 return p
     return None
+
+
+def _undoubled(title: str | None) -> str | None:
+    """`某市节能行动计划某市节能行动计划` (a heading printed twice, as a page header and as the title) → once."""
+    if title and len(title) % 2 == 0 and len(title) >= 8 and title[: len(title) // 2] == title[len(title) // 2:]:
+        return title[: len(title) // 2]
+    return title
 
 
 def extract_citations(text: str, g: Grammars) -> list[CitedDocument]:
@@ -432,7 +440,7 @@ def _meta_examples(g: Grammars):
         yield "meta.toml doc_number", ex, lambda s: (normalise_doc_number(m.group("number")) if (m := p.compiled.fullmatch(s)) else None)
     yield from (("meta.toml document_year", ex, lambda s: (int(m.group("y")) if (m := g.meta.document_year.compiled.search(s)) else None))
                 for ex in g.meta.document_year.examples)
-    for name in ("issuing_verb", "organisation_boundary", "speech_byline", "speaker", "speech_delegate", "title_continuation", "year_report_title",
+    for name in ("issuing_verb", "organisation_boundary", "speech_byline", "speaker", "speech_delegate", "title_continuation", "year_report_title", "not_title",
                  "bracketed_date"):
         rule = getattr(g.meta, name)
         for ex in rule.examples:
