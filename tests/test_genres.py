@@ -350,3 +350,16 @@ def test_scrape_header_fields_on_one_line_and_a_file_name_label_are_not_the_titl
 ])
 def test_a_title_never_carries_a_classification_a_doubled_heading_or_contents(tmp_path, text, title):
     assert doc(tmp_path, text).meta.title == title
+
+
+def test_a_party_and_government_document_has_both_issuers_and_its_level(tmp_path):
+    d = doc(tmp_path, "中共江苏省委 江苏省人民政府\n关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的实施意见\n（2021年11月30日）\n"
+                      "为深入贯彻落实党中央决策部署，提出如下实施意见。\n一、总体要求\n坚持系统观念。\n")
+    assert (d.meta.issuer, d.meta.level, d.meta.issue_date) == (["中共江苏省委", "江苏省人民政府"], "provincial", "2021-11-30")
+
+
+@pytest.mark.parametrize("number_lines", ["苏政\n发〔2024〕3号", "苏政发〔2024〕\n3号"])
+def test_a_doc_number_broken_across_two_lines_is_still_read(tmp_path, number_lines):
+    d = doc(tmp_path, "江苏省人民政府关于印发江苏省节能行动方案的通知\n" + number_lines + "\n各市人民政府：\n现将《江苏省节能行动方案》印发给你们。\n"
+                      "江苏省人民政府\n2024年2月1日\n江苏省节能行动方案\n一、总体要求\n坚持节约。\n")
+    assert d.meta.doc_number == "苏政发〔2024〕3号"

@@ -109,6 +109,13 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
             if tail_sig:
                 _, meta.issue_date, meta.issuer = tail_sig
                 break
+    if not meta.issuer and notice_idx is None:
+        # `中共江苏省委 江苏省人民政府` above the title of a joint 意见: the bodies that issue it.
+        for p in front_texts[:3]:
+            names = split_organisations(p, raw_of.get(p, p), g)
+            if len(names) >= 2 and all(_is_organisation_line(n, g) for n in names):
+                meta.issuer = names
+                break
     if meta.issuer:
         meta.issuer = [name for line in meta.issuer for name in split_organisations(line, raw_of.get(line, line), g)]
 
@@ -177,11 +184,29 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
 
 def split_front_elements(lines: list[str], g: Grammars) -> list[str]:
     """Front paragraphs with glued elements taken apart: a notice title run into its 文号 or its
-    主送 (`…的通知各区人民政府：`), and a 主送 line run into the first sentence of the body."""
+    主送 (`…的通知各区人民政府：`), and a 主送 line run into the first sentence of the body; a 文号
+    broken across two lines (`苏政` / `发〔2024〕3号`, `苏政发〔2024〕` / `3号`) put together again."""
     out: list[str] = []
     for p in lines:
         out.extend(_split_glued_front(p, g))
+    return _join_broken_doc_numbers(out, g)
+
+
+def _join_broken_doc_numbers(lines: list[str], g: Grammars) -> list[str]:
+    whole = g.meta.doc_number.compiled
+    out: list[str] = []
+    for p in lines:
+        prev = out[-1] if out else ""
+        if prev and len(prev + p) <= 40 and whole.fullmatch(prev + p) and not whole.fullmatch(prev) \
+                and (not whole.fullmatch(p) or _BROKEN_PREFIX.search(prev)):
+            out[-1] = prev + p
+        else:
+            out.append(p)
     return out
+
+
+# A 文号 line that stops before its number (`苏政发〔2024〕`) or a short stem of one (`苏政`).
+_BROKEN_PREFIX = re.compile(r"(?:[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]|^\p{Han}{1,6})$")
 
 
 def _split_glued_front(p: str, g: Grammars) -> list[str]:
