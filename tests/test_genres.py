@@ -363,3 +363,8 @@ def test_a_doc_number_broken_across_two_lines_is_still_read(tmp_path, number_lin
     d = doc(tmp_path, "江苏省人民政府关于印发江苏省节能行动方案的通知\n" + number_lines + "\n各市人民政府：\n现将《江苏省节能行动方案》印发给你们。\n"
                       "江苏省人民政府\n2024年2月1日\n江苏省节能行动方案\n一、总体要求\n坚持节约。\n")
     assert d.meta.doc_number == "苏政发〔2024〕3号"
+
+
+@pytest.mark.parametrize("text", ["未达到百分之二十的，责令限期整改", "未完成80%的，约谈主要负责人", "年度考核得分低于60分的，取消资格"])
+def test_a_shortfall_or_condition_a_rule_sanctions_is_not_a_goal(text):
+    assert sentence(text) == []

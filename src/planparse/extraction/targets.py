@@ -240,6 +240,8 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
         for m in tr.chinese_percent.compiled.finditer(sentence):
             if covered(*m.span()) or _paren_depth(sentence, m.start()):
                 continue
+            if _scope_or_condition(sentence, m.start(), None, tr, cc) or _scope_or_condition(sentence, m.start(), sentence[m.end():], tr, cc):
+                continue  # `未达到百分之二十的，`: a condition of a rule
             try:
                 n = float(cn2an.cn2an(m.group("num"), "smart"))
             except (ValueError, KeyError, TypeError):
