@@ -9,12 +9,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-import cn2an
 import regex as re
 
 from .grammar import Grammars, MarkerLevel, compile_pattern
 from .grammar.check import example_runner
 from .normalise import NormalText, visual_width
+from .numerals import chinese_number
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 _SENTENCE_END = re.compile(r"[。！？；]")
@@ -67,7 +67,7 @@ def read_ordinal(num: str, kind: str) -> int | None:
     if kind == "circled":
         return _CIRCLED.get(num)
     try:
-        return int(cn2an.cn2an(num, "smart"))
+        return int(chinese_number(num, "smart"))
     except (ValueError, KeyError, TypeError):
         return None
 

@@ -4,7 +4,6 @@ Everything is read from what the file says; an element that is not there stays n
 """
 from __future__ import annotations
 
-import cn2an
 import regex as re
 
 from ..grammar import Grammars
@@ -13,6 +12,7 @@ from ..models import CitedDocument, Meta
 from ..normalise import NormalText, visual_width
 from ..segment import Segmentation
 from ..text import split_top_level
+from ..numerals import chinese_number
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕"})
 _TERMINAL = ("。", "；", "！", "？", "，", "：", ":")
@@ -33,7 +33,7 @@ def _num(s: str) -> int:
     s = s.replace("○", "〇").replace("Ｏ", "〇").replace("零", "〇")
     if len(s) == 4 and all(ch in "〇一二三四五六七八九" for ch in s):
         return int("".join(str("〇一二三四五六七八九".index(ch)) for ch in s))
-    return int(cn2an.cn2an(s, "smart"))
+    return int(chinese_number(s, "smart"))
 
 
 def parse_date(s: str, g: Grammars, full: bool = False) -> str | None:
