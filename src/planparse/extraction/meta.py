@@ -198,13 +198,15 @@ def _join_broken_doc_numbers(lines: list[str], g: Grammars) -> list[str]:
     for p in lines:
         prev = out[-1] if out else ""
         if prev and len(prev + p) <= 40 and whole.fullmatch(prev + p) and not whole.fullmatch(prev) \
-                and (not whole.fullmatch(p) or _BROKEN_PREFIX.search(prev)):
+                and (not whole.fullmatch(p) or (_BROKEN_PREFIX.search(prev) and _STUB.match(p))):
             out[-1] = prev + p
         else:
             out.append(p)
     return out
 
 
+# The second line of a 文号 broken after its first characters: one or two characters before the year (`发〔2024〕3号`).
+_STUB = re.compile(r"^\p{Han}{1,2}\s*[〔\[［(（【]")
 # A 文号 line that stops before its number (`苏政发〔2024〕`) or a short stem of one (`苏政`).
 _BROKEN_PREFIX = re.compile(r"(?:[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]|^\p{Han}{1,6})$")
 
