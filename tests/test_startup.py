@@ -32,12 +32,10 @@ def test_a_word_that_is_no_number_raises_as_cn2an_does(form):
 
 def test_the_mapped_frequency_table_answers_as_jiebas_own(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(tmp_path))
-    g = load_grammars(None)
-    words._state.clear()
-    first = words.tokenizer(g)  # builds the table (jieba's own loading, once)
+    fresh = load_grammars.__wrapped__  # a new grammar set each call: each owns its tokenizer
+    first = words.tokenizer(fresh(None))  # builds the table (jieba's own loading, once)
     own = dict(first.FREQ)
-    words._state.clear()
-    mapped = words.tokenizer(g)
+    mapped = words.tokenizer(fresh(None))
     assert isinstance(mapped.FREQ, words.MappedFrequencies)
     assert len(mapped.FREQ) == len(own) and mapped.total == first.total
     sample = list(own.items())[:: max(1, len(own) // 2000)] + [("非化石能源消费比重", own.get("非化石能源消费比重"))]
@@ -45,7 +43,14 @@ def test_the_mapped_frequency_table_answers_as_jiebas_own(tmp_path, monkeypatch)
         assert mapped.FREQ.get(word) == freq and (word in mapped.FREQ)
     assert mapped.FREQ.get("不是一个词语吧") is None and "不是一个词语吧" not in mapped.FREQ
     assert mapped.lcut("推进清洁能源替代工作", HMM=False) == first.lcut("推进清洁能源替代工作", HMM=False)
-    words._state.clear()
+
+
+def test_what_a_stage_builds_is_owned_by_its_grammar_set_not_keyed_by_id():
+    from planparse.extraction.targets import _compiled
+
+    a, b = load_grammars.__wrapped__(None), load_grammars.__wrapped__(None)
+    assert _compiled(a) is _compiled(a) and _compiled(a) is not _compiled(b)
+    assert words.tokenizer(a) is words.tokenizer(a) and words.tokenizer(a) is not words.tokenizer(b)
 
 
 @pytest.mark.cli

@@ -20,6 +20,7 @@ import os
 import re
 import tempfile
 import threading
+from dataclasses import dataclass
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -188,65 +189,76 @@ def _mapped_frequencies(tok, merged: Path):
     return MappedFrequencies(keys_path, index_path), int(total_path.read_text(encoding="utf-8"))
 
 
+@dataclass
+class _Jieba:
+    """jieba for one grammar set: its tokenizer, the merged dictionary's place names and verbs (None when
+    no cache directory could be written: jieba's own tagger answers then), and the tagger once asked for."""
+
+    tok: object
+    places: frozenset | None
+    verbs: frozenset | None
+    pos: object = None
+
+
+def _build_jieba(g) -> _Jieba:
+    jieba = _import_jieba()
+    jieba.setLogLevel(logging.WARNING)
+    words = _words(g)
+    try:
+        merged, places, verbs = _merged_dictionary(words)
+    except OSError:  # no writable cache anywhere: the slow way, in memory
+        tok = jieba.Tokenizer()
+        for word, freq, tag in words:
+            tok.add_word(word, freq, tag)
+        place_names = verb_words = None
+    else:
+        tok = jieba.Tokenizer(dictionary=str(merged))
+        tok.tmp_dir = str(merged.parent)
+        tok.cache_file = merged.stem + ".cache"
+        place_names = frozenset(places.read_text(encoding="utf-8").split())
+        verb_words = frozenset(verbs.read_text(encoding="utf-8").split())
+        try:
+            tok.FREQ, tok.total = _mapped_frequencies(tok, merged)
+            tok.initialized = True
+        except (OSError, ValueError):
+            pass  # a damaged or unwritable table: jieba's own loading below
+    if not tok.initialized:
+        tok.initialize()
+    return _Jieba(tok, place_names, verb_words)
+
+
+def _jieba(g=None) -> _Jieba:
+    """The jieba of a grammar set (the bundled grammars when g is None), built once and kept by it."""
+    if g is None:
+        from .grammar import load_grammars
+
+        g = load_grammars(None)
+    with _lock:
+        return g.built(_build_jieba)
+
+
 def tokenizer(g=None):
     """A jieba Tokenizer with the grammars' words (the bundled grammars when g is None)."""
-    with _lock:
-        key = id(g)
-        tok = _state.get(key)
-        if tok is not None:
-            return tok
-        jieba = _import_jieba()
-
-        jieba.setLogLevel(logging.WARNING)
-        if g is None:
-            from .grammar import load_grammars
-
-            g = load_grammars(None)
-        words = _words(g)
-        try:
-            merged, places, verbs = _merged_dictionary(words)
-        except OSError:  # no writable cache anywhere: the slow way, in memory
-            tok = jieba.Tokenizer()
-            for word, freq, tag in words:
-                tok.add_word(word, freq, tag)
-            place_names = verb_words = None
-        else:
-            tok = jieba.Tokenizer(dictionary=str(merged))
-            tok.tmp_dir = str(merged.parent)
-            tok.cache_file = merged.stem + ".cache"
-            place_names = frozenset(places.read_text(encoding="utf-8").split())
-            verb_words = frozenset(verbs.read_text(encoding="utf-8").split())
-            try:
-                tok.FREQ, tok.total = _mapped_frequencies(tok, merged)
-                tok.initialized = True
-            except (OSError, ValueError):
-                pass  # a damaged or unwritable table: jieba's own loading below
-        if not tok.initialized:
-            tok.initialize()
-        _state[key] = tok
-        _state[("places", key)] = place_names
-        _state[("verbs", key)] = verb_words
-        return tok
+    return _jieba(g).tok
 
 
 def _tagger(g=None):
     """jieba's part-of-speech tagger over the same dictionary (loaded on first use only)."""
-    tok = tokenizer(g)
+    state = _jieba(g)
     with _lock:
-        pos = _state.get(("pos", id(g)))
-        if pos is None:
+        if state.pos is None:
             import jieba.posseg
 
-            pos = _state[("pos", id(g))] = jieba.posseg.POSTokenizer(tok)
-        return pos
+            state.pos = jieba.posseg.POSTokenizer(state.tok)
+        return state.pos
 
 
 def starts_with_place(text: str, g=None) -> bool:
     """True when `text` starts with a place name of two or more characters (江苏, 南通): what jieba's
     tagger says (tag `ns`). A first word the dictionary knows is tagged from the dictionary, so the
     place-name list answers; a run of single characters that is no word goes to the tagger's HMM."""
-    tok = tokenizer(g)
-    places = _state[("places", id(g))]
+    state = _jieba(g)
+    tok, places = state.tok, state.places
     words = tok.lcut(text, HMM=False)
     if places is not None and words:
         if len(words[0]) >= 2:
@@ -418,8 +430,8 @@ def starts_with_verb(text: str, g=None) -> bool:
 
 def _words_and_verbs(text: str, g) -> list[tuple[str, bool]]:
     """jieba's tagger's words of `text`, each with whether its tag is a verb's (v, vn, vd …)."""
-    tok = tokenizer(g)
-    verbs = _state[("verbs", id(g))]
+    state = _jieba(g)
+    tok, verbs = state.tok, state.verbs
     if verbs is None:  # no word lists (no writable cache): jieba's own tagger
         return [(w.word, w.flag.startswith("v")) for w in posseg(text, g)]
     return [(word, word in verbs if flag is None else flag.startswith("v")) for word, flag in _tagged(text, tok)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import regex as re
 
-from ..grammar import Grammars
+from ..grammar import Grammars, per_grammar_set
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
 from ..regions import leading_regions
@@ -76,14 +76,7 @@ class _Compiled:
         self.subject_split = re.compile(r"[、和及与]")
 
 
-_CACHE: dict[int, _Compiled] = {}
-
-
-def _compiled(g: Grammars) -> _Compiled:
-    c = _CACHE.get(id(g))
-    if c is None:
-        c = _CACHE[id(g)] = _Compiled(g)
-    return c
+_compiled = per_grammar_set(_Compiled)
 
 
 @functools.lru_cache(maxsize=16)

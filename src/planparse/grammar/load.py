@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from pathlib import Path
 from typing import Any
+from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,15 +19,11 @@ from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, Meas
 
 def per_grammar_set(build):
     """Decorator: `build(g)` runs once per loaded grammar set (the regexes a stage compiles from its word
-    lists), not once per document or sentence."""
-    cache: dict[int, Any] = {}
+    lists), not once per document or sentence; what it builds is kept by the grammar set itself."""
 
     @functools.wraps(build)
     def once(g):
-        built = cache.get(id(g))
-        if built is None:
-            built = cache[id(g)] = build(g)
-        return built
+        return g.built(build)
 
     return once
 

@@ -618,3 +618,13 @@ class Grammars(_Rule):
     metrics: MetricRules
     measures: MeasureRules
     userdict_lines: list[str] = Field(default_factory=list)
+    # What the stages build from these grammars (compiled matchers, the jieba tokenizer), owned by this
+    # object: a cache keyed by id() could hand a new grammar set the matchers of an evicted one.
+    _built: dict = PrivateAttr(default_factory=dict)
+
+    def built(self, build):
+        """`build(self)`, made once for these grammars and kept with them."""
+        got = self._built.get(build)
+        if got is None:
+            got = self._built[build] = build(self)
+        return got
