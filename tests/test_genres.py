@@ -368,3 +368,12 @@ def test_a_doc_number_broken_across_two_lines_is_still_read(tmp_path, number_lin
 @pytest.mark.parametrize("text", ["未达到百分之二十的，责令限期整改", "未完成80%的，约谈主要负责人", "年度考核得分低于60分的，取消资格"])
 def test_a_shortfall_or_condition_a_rule_sanctions_is_not_a_goal(text):
     assert sentence(text) == []
+
+
+def test_the_notice_title_names_what_it_issues_and_an_annex_label_is_no_title(tmp_path):
+    d = doc(tmp_path, "关于印发《2022年度专项资金项目指南》及组织申报项目的通知\n苏科资发〔2022〕32号\n各有关单位：\n"
+                      "按照《江苏省科技计划项目信用管理办法》要求，现将有关事项通知如下。\n一、申报要求\n（一）申报单位。\n")
+    assert d.meta.title == "2022年度专项资金项目指南"
+    letter = doc(tmp_path, "南住建函〔2025〕671号附件1\n南宁市城镇燃气管理条例（修订草案）（征求意见稿）\n第一章总则\n"
+                           "第一条【立法目的】为了加强燃气管理，制定本条例。\n", "letter.txt")
+    assert letter.meta.title == "南宁市城镇燃气管理条例（修订草案）（征求意见稿）"

@@ -386,6 +386,10 @@ def _plan_title(front: list[str], meta: Meta, cited: list[CitedDocument], g: Gra
         if m:
             issued = m.group("title")
             break
+    # The notice's own title names what it issues (`关于印发《X》的通知`): that outranks a 《…》 of its body.
+    named = mr.issuing_verb_title.compiled.search(meta.notice_title or "")
+    if named:
+        issued = named.group("title")
     start = max([i for i in (date_idx, notice_idx) if i is not None], default=-1) + 1
     body_lines = front[start:]
     # The plan's own title line(s): a long title wraps over two or three lines.
@@ -468,6 +472,7 @@ def _meta_examples(g: Grammars):
     yield from (("meta.toml document_year", ex, lambda s: (int(m.group("y")) if (m := g.meta.document_year.compiled.search(s)) else None))
                 for ex in g.meta.document_year.examples)
     for name in ("issuing_verb", "organisation_boundary", "speech_byline", "speaker", "speech_delegate", "title_continuation", "year_report_title", "not_title",
+                 "issuing_verb_title",
                  "bracketed_date"):
         rule = getattr(g.meta, name)
         for ex in rule.examples:

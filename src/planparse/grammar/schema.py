@@ -223,6 +223,8 @@ class MetaRules(_Rule):
     speaker: Pattern = Pattern(pattern="(?!)")
     # `我代表示范市人民政府，向大会报告工作`: the government a report speaks for is its issuer (group org).
     speech_delegate: Pattern = Pattern(pattern="(?!)")
+    # A notice title that names what it issues: `关于印发《X》的通知` (group title).
+    issuing_verb_title: Pattern = Pattern(pattern="(?!)")
     # Lines that are never a title (目录, ICS 13.020, a news dateline).
     not_title: Pattern = Pattern(pattern="(?!)")
     # A report on one year's work (政府工作报告): every goal of its work part is a goal of the document year.
