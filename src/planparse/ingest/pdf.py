@@ -34,7 +34,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
 from .base import LineBox, RawDocument, RawPage, RawTable, line_box
-from .ocr import DocumentOcr, OcrLine, OcrMode
+from .ocr import DocumentOcr, OcrLine, OcrMode, is_garbled
 from .pdf_tables import children, ruled_tables
 from .pdf_layout import Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
 
@@ -425,8 +425,16 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
     boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, _ in tables]
     by_quadrant: dict[int, list[Glyph]] = {0: []}
     upright = by_quadrant[0]
-    for i in range(pdfium_c.FPDFText_CountChars(tp)):
+    count = pdfium_c.FPDFText_CountChars(tp)
+    low_half = -1  # index of the second half of a surrogate pair, read with its first
+    for i in range(count):
+        if i == low_half:
+            continue
         code = get_unicode(tp, i)
+        if 0xD800 <= code < 0xDC00 and i + 1 < count and 0xDC00 <= (low := get_unicode(tp, i + 1)) < 0xE000:
+            # A character beyond the BMP (the private-use leader dots of a table of contents, 􀆺) comes
+            # as two UTF-16 halves, each with a box of its own: sorted apart they lost their pair.
+            code, low_half = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), i + 1
         if code in _NOT_GLYPHS or code >= 0x110000 or not get_box(tp, i, ref):
             continue
         left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
@@ -611,6 +619,23 @@ def _check_structure(data: bytes, path: str) -> None:
 _REOPEN_EVERY = 50  # pages
 
 
+def _items_text(items: list[Item]) -> str:
+    return "".join(it.text if isinstance(it, PageLine) else str(it.rows) for it in items)
+
+
+def _other_decoder(plumber: _Plumber, index: int, items: list[Item], text: str) -> tuple[list[Item], str]:
+    """A page whose text pdfium decodes to the wrong letters (ћ њ τ М: it read the font's own map
+    where the ToUnicode map was meant) is read again by pdfminer, which may decode it cleanly; OCR
+    stays the last resort, for a page that neither decoder reads."""
+    found = plumber.analyse(index, find_tables=any(not _is_line(it) for it in items), pdfium_chars=None)
+    if not found or found[1] is None:
+        return items, text
+    other_text = _items_text(found[1])
+    if _count_visible(other_text) and not is_garbled(other_text):
+        return found[1], other_text
+    return items, text
+
+
 def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
     """Text pages through pdfium/pdfplumber; pages without a usable text layer through OCR (ingest/ocr.py)."""
     spath = str(path)
@@ -639,7 +664,9 @@ def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
                 raise CorruptFileError(f"corrupt PDF (page {index + 1} cannot be loaded)", path=spath) from None
             try:
                 items = _read_page(page, index, plumber)
-                page_text = "".join(it.text if isinstance(it, PageLine) else str(it.rows) for it in items)
+                page_text = _items_text(items)
+                if ocr != "always" and is_garbled(page_text):
+                    items, page_text = _other_decoder(plumber, index, items, page_text)
                 ocr_items = doc_ocr.lines_for(page, index + 1, page_text)
                 if ocr_items is not None:  # no usable text layer: the OCR'd lines, with their boxes
                     items = [PageLine(str(it), line_box(it.box)) if isinstance(it, OcrLine) else it for it in ocr_items]
