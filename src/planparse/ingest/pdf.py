@@ -26,6 +26,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Union
 
@@ -76,6 +77,11 @@ _RADICALS = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
 # soft hyphen, BOM / zero-width no-break space, zero-width space.
 _ARTEFACTS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u00ad\ufffe\ufeff\u200b]")
 _WHITESPACE = (" ", "\r", "\n", "\t", "\u3000", "\u00a0")
+# Dot leaders of a table of contents that WPS and Word draw with a private-use glyph (􀆺􀆺􀆺): one
+# glyph repeated, maybe spaced out. They are dots, and read as the ellipsis a TOC entry is known by.
+_PRIVATE_LEADERS = re.compile("([\ue000-\uf8ff\U000f0000-\U0010fffd])(?:[ \u00a0\u3000]*\\1){2,}")
+# A line of nothing but leaders and a page number: the rest of the entry on the line above.
+_LEADER_LINE = re.compile(r"^\s*(?:[.．…·⋯][ \u00a0\u3000]*){3,}\d{0,4}\s*$")
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 
 
@@ -91,6 +97,8 @@ def clean_line(line: str) -> str:
     border (`持续推进 市工业和信息化局牵头`); normalise squeezes the spaces of prose."""
     line = _ARTEFACTS.sub("", line)
     line = line.replace("\t", " ")
+    if _PRIVATE_LEADERS.search(line):
+        line = _PRIVATE_LEADERS.sub(lambda m: "…" * _count_visible(m.group(0)), line)
     if _RADICALS.search(line):
         line = _RADICALS.sub(_unradical, line)
     return line.rstrip()
@@ -247,11 +255,17 @@ def _count_visible(text: str) -> int:
 
 
 def _clean_lines(lines: list[PageLine]) -> list[PageLine]:
-    out = []
+    out: list[PageLine] = []
     for ln in lines:
         text = clean_line(ln.text)
-        if text.strip():
-            out.append(PageLine(text, ln.box))
+        if not text.strip():
+            continue
+        if out and _LEADER_LINE.match(text):
+            # a TOC entry whose leaders sit a little lower than its words: one entry, one line
+            prev = out[-1]
+            out[-1] = PageLine(f"{prev.text} {text.strip()}", replace(prev.box, x1=max(prev.box.x1, ln.box.x1)))
+            continue
+        out.append(PageLine(text, ln.box))
     return out
 
 

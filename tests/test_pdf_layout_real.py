@@ -1,0 +1,326 @@
+"""Layout decisions on PDFs in the shapes real producers give (issue 19): prose stays prose, ruled
+indicator tables give their targets, tables of contents stay contents, web prints keep their chrome
+out of the text. Each PDF is drawn line by line (tests/pdf_shapes.py) so the geometry is exact."""
+from __future__ import annotations
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+
+from planparse.ingest import read
+from planparse.ingest.ocr import is_garbled
+from planparse.pipeline import extract_file
+from tests.pdf_shapes import FONT, LEADING, LEFT, RIGHT, SIZE, Writer
+
+SENTENCE = ("各地区各部门要坚持问题导向和目标导向，统筹推进城乡建设领域绿色低碳发展，完善工作机制，"
+            "加强协调配合，形成工作合力，确保各项任务落到实处。")
+NUMERALS = "一二三四五六七八九十"
+LEADER = "\U001001BA"  # the private-use glyph WPS writes for a table of contents' leader dot
+
+
+def _right(w: Writer, text: str, size: float = SIZE) -> None:
+    w.line(RIGHT - pdfmetrics.stringWidth(text, FONT, size), text, size)
+
+
+def _all_lines(path) -> list[str]:
+    return [line for page in read(path).pages for line in page.lines]
+
+
+# ------------------------------------------------------------------------------ prose is never a table
+
+
+def test_ten_pages_of_running_text_have_no_table(tmp_path):
+    """Paragraphs wrapped to the right margin, no ruling on any page: every clause, no table."""
+    w = Writer()
+    w.centred("关于推进城乡建设绿色发展的实施意见")
+    goals = []
+    for ch, name in enumerate(["总体要求", "重点任务", "保障措施", "组织实施", "监督考核"]):
+        w.line(LEFT + 2 * SIZE, f"{NUMERALS[ch]}、{name}")
+        for k in range(8):
+            n = ch * 8 + k + 1
+            goals.append(50 + n)
+            w.para(f"（{NUMERALS[k]}）加强第{n}项工作。" + SENTENCE * 2 + f"到2025年，第{n}项工作覆盖率达到{50 + n}%。")
+    path = w.save(tmp_path / "prose.pdf")
+    assert len(w.pages) >= 10
+    doc = extract_file(path)
+    assert doc.tables == []
+    assert "no-clauses" not in {x.code for x in doc.warnings}
+    assert len(doc.clauses) == 5 + 40
+    assert sorted(t.value for t in doc.targets) == goals
+
+
+def test_short_prose_lines_are_not_cells(tmp_path):
+    """A notice whose lines are short sentences, each on a line of its own, left-aligned at the same
+    indent: one column of sentences, never a table."""
+    w = Writer()
+    w.centred("关于做好冬季安全生产工作的通知")
+    w.line(LEFT, "各区县人民政府，市各有关部门：")
+    w.para("为做好冬季安全生产工作，现就有关事项通知如下。")
+    for k, heading in enumerate(["加强组织领导。", "落实主体责任。", "开展隐患排查。", "强化应急值守。", "严格督导检查。"]):
+        w.line(LEFT + 2 * SIZE, f"{NUMERALS[k]}、{heading}")
+        for s in ["各单位要明确专人负责。", "每周报送一次进展情况；", "发现问题立即整改，", "确保不留死角。"]:
+            w.line(LEFT + 2 * SIZE, s)
+    doc = extract_file(w.save(tmp_path / "short.pdf"))
+    assert doc.tables == []
+    assert [c.heading for c in doc.clauses] == ["加强组织领导", "落实主体责任", "开展隐患排查", "强化应急值守", "严格督导检查"]
+    assert doc.clauses[0].text.endswith("确保不留死角。")
+
+
+def test_a_boxed_goal_section_is_prose(tmp_path):
+    """A goal section framed by four rules (a one-cell box) is text: its `——` goals are targets of
+    its clause, and the heading after the box is a clause of its own."""
+    w = Writer()
+    w.centred("绿色低碳转型行动计划")
+    w.line(LEFT + 2 * SIZE, "一、主要目标")
+    top = w.y + LEADING - 6
+    for k in range(14):
+        w.para(f"——第{k + 1}类指标持续优化，到2025年，重点行业能效水平提高{k + 2}%，建成{k + 10}个示范项目。")
+    bottom = w.y + LEADING - 10
+    w.page.rules += [(LEFT - 5, top, RIGHT + 5, top), (LEFT - 5, bottom, RIGHT + 5, bottom),
+                     (LEFT - 5, top, LEFT - 5, bottom), (RIGHT + 5, top, RIGHT + 5, bottom)]
+    w.line(LEFT + 2 * SIZE, "二、重点任务")
+    w.para("（一）推进产业结构调整。" + SENTENCE)
+    doc = extract_file(w.save(tmp_path / "boxed.pdf"))
+    assert doc.tables == []
+    assert [(c.id, c.heading) for c in doc.clauses] == [("1", "主要目标"), ("2", "重点任务"), ("2.1", "推进产业结构调整")]
+    goals = [t for t in doc.targets if t.clause_id == "1"]
+    assert len(goals) == 28 and {t.target_year for t in goals} == {2025}
+
+
+def test_white_boxes_behind_every_line_are_not_rulings(tmp_path):
+    """Web and WPS exports paint a white filled rectangle behind each text line, edge to edge: their
+    edges are no ruling lines, and the body stays text."""
+    w = Writer()
+    w.centred("关于推动高质量发展的实施意见")
+    for k in range(3):
+        w.line(LEFT + 2 * SIZE, f"{NUMERALS[k]}、第{k + 1}项重点工作")
+        w.para(SENTENCE * 3)
+    doc = extract_file(w.save(tmp_path / "white.pdf", white_boxes_behind_lines=True))
+    assert doc.tables == []
+    assert [c.heading for c in doc.clauses] == ["第1项重点工作", "第2项重点工作", "第3项重点工作"]
+    assert all(c.text.endswith("落到实处。") for c in doc.clauses)
+
+
+# ------------------------------------------------------------------------------ ruled target tables
+
+
+def _indicator_plan(tmp_path, heading_under: str):
+    w = Writer()
+    w.centred("数字经济发展行动计划（2023—2025年）")
+    w.line(LEFT + 2 * SIZE, "一、总体要求")
+    w.para("（一）指导思想。" + SENTENCE)
+    w.para("（二）主要目标。到2025年，数字经济发展水平显著提升，主要指标如下。")
+    w.line(LEFT + 2 * SIZE, "专栏1 数字经济发展主要指标")
+    # two header rows (目标值 over 2023年 | 2025年; the other header cells span both rows) and an
+    # indicator name wrapped over two lines of its cell
+    rows = [
+        ["序号", "指标", "2020年", "目标值", "", "属性"],
+        ["", "", "", "2023年", "2025年", ""],
+        ["1", "数字经济核心产业增加值占地区生产总值比重（%）", "7.8", "9", "≥10", "预期性"],
+        ["2", "规模以上工业企业关键工序数控化率（%）", "52", "55", "60", "预期性"],
+        ["3", "千兆宽带用户数（万户）", "20", "/", "≥150", "预期性"],
+    ]
+    w.ruled_table(rows, [35, 200, 55, 50, 50, 50],
+                  merges={(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (2, 1), (0, 3): (1, 2), (0, 5): (2, 1)})
+    w.line(LEFT + 2 * SIZE, heading_under)
+    w.para("（一）夯实数字基础设施。" + SENTENCE)
+    return w.save(tmp_path / "indicator.pdf")
+
+
+@pytest.mark.parametrize("heading_under, heading", [("二、重点任务", "重点任务"), ("第二章 重点任务", "重点任务")])
+def test_ruled_indicator_table_gives_targets_of_its_clause(tmp_path, heading_under, heading):
+    doc = extract_file(_indicator_plan(tmp_path, heading_under))
+    assert len(doc.tables) == 1  # the second header row is no second table
+    table = doc.tables[0]
+    assert table.header == ["序号", "指标", "2020年", "目标值2023年", "目标值2025年", "属性"]
+    assert len(table.rows) == 3  # the wrapped indicator cell is one row
+    assert table.rows[0][1] == "数字经济核心产业增加值占地区生产总值比重（%）"
+    # the heading under the table is a clause, not a row of the table
+    assert heading in [c.heading for c in doc.clauses]
+    assert not any(heading in cell for row in table.rows for cell in row)
+    got = sorted((t.metric, t.value, t.unit, t.comparator, t.target_year, t.baseline_value)
+                 for t in doc.targets if t.table_index == 0)
+    assert got == sorted([
+        ("数字经济核心产业增加值占地区生产总值比重", 9.0, "%", "=", 2023, 7.8),
+        ("数字经济核心产业增加值占地区生产总值比重", 10.0, "%", ">=", 2025, 7.8),
+        ("规模以上工业企业关键工序数控化率", 55.0, "%", "=", 2023, 52.0),
+        ("规模以上工业企业关键工序数控化率", 60.0, "%", "=", 2025, 52.0),
+        ("千兆宽带用户数", 150.0, "万户", ">=", 2025, 20.0),
+    ])
+    goal_clause = next(c.id for c in doc.clauses if c.heading == "主要目标")
+    assert {t.clause_id for t in doc.targets if t.table_index == 0} == {goal_clause}
+
+
+def test_goal_table_of_places_by_year_scopes_each_cell(tmp_path):
+    """区域 | 2024年 | 2025年 in a goal section, untitled: each filled cell is a target of the section,
+    its row's places the scope, its column's year the target year, its comparator as written."""
+    w = Writer()
+    w.centred("空气质量改善行动方案")
+    w.line(LEFT + 2 * SIZE, "一、工作目标")
+    w.para("到2025年，全省空气质量优良天数比率持续提高，各市目标如下表。")
+    w.ruled_table([["区域", "2024年", "2025年"], ["济南、青岛", "≥45", "≥50"], ["淄博、枣庄、东营", "≥40", "—"]],
+                  [220, 100, 100])
+    w.line(LEFT + 2 * SIZE, "二、主要任务")
+    w.para("（一）优化产业结构。" + SENTENCE)
+    doc = extract_file(w.save(tmp_path / "places.pdf"))
+    assert [c.heading for c in doc.clauses] == ["工作目标", "主要任务", "优化产业结构"]
+    got = sorted((t.scope, t.value, t.comparator, t.target_year, t.clause_id) for t in doc.targets if t.table_index is not None)
+    assert got == [("济南、青岛", 45.0, ">=", 2024, "1"), ("济南、青岛", 50.0, ">=", 2025, "1"),
+                   ("淄博、枣庄、东营", 40.0, ">=", 2024, "1")]
+
+
+def test_annex_target_table_scope_is_the_place_not_the_row_number(tmp_path):
+    """An annex table of per-county targets: 序号 | 县（市）区 | values. The scope is the place (the row
+    number before it is none; `其中：高新区` is 高新区; a 全市 row spans the number column)."""
+    w = Writer()
+    w.centred("关于实施技术改造专项行动的通知")
+    w.line(LEFT + 2 * SIZE, "一、工作目标")
+    w.para("全年完成技改投资1120亿元以上。各县（市）区目标见附件1。")
+    w.new_page()
+    w.line(LEFT, "附件1")
+    w.centred("2021年各县（市）区工业技改投资预期目标", size=16)
+    rows = [["序号", "县（市）区", "总量（亿元）", "比增（%）"],
+            ["全市", "", "1120", "12"], ["1", "鼓楼区", "21", "9"], ["2", "台江区", "/", "/"],
+            ["3", "闽侯县", "122", "13"], ["", "其中：高新区", "34", "13"], ["4", "连江县", "193.5", "12"]]
+    w.ruled_table(rows, [50, 140, 120, 120], merges={(1, 0): (1, 2)})
+    doc = extract_file(w.save(tmp_path / "annex.pdf"))
+    assert len(doc.tables) == 1 and doc.tables[0].annex == "附件1"
+    got = [(t.scope, t.value, t.unit, t.target_year, t.clause_id) for t in doc.targets if t.table_index == 0]
+    assert got == [("全市", 1120.0, "亿元", 2021, None), ("全市", 12.0, "%", 2021, None),
+                   ("鼓楼区", 21.0, "亿元", 2021, None), ("鼓楼区", 9.0, "%", 2021, None),
+                   ("闽侯县", 122.0, "亿元", 2021, None), ("闽侯县", 13.0, "%", 2021, None),
+                   ("高新区", 34.0, "亿元", 2021, None), ("高新区", 13.0, "%", 2021, None),
+                   ("连江县", 193.5, "亿元", 2021, None), ("连江县", 12.0, "%", 2021, None)]
+
+
+# ------------------------------------------------------------------------------ tables of contents
+
+
+@pytest.mark.parametrize("leaders_own_line", [True, False])
+def test_contents_with_private_use_leaders_stay_contents(tmp_path, leaders_own_line):
+    """目录 entries with leader dots in a private-use glyph, on the entry's line or on a line of their
+    own with the page number: no clause, no table, no garbled page, and 目录 is not in the title."""
+    w = Writer()
+    w.centred("某市“十四五”生态环境保护规划")
+    w.gap(40)
+    w.centred("目  录", size=18)
+    chapters = ["总体要求", "主要任务", "保障措施"]
+    for k, name in enumerate(chapters):
+        for indent, entry in [(0, f"第{NUMERALS[k]}章 {name}")] + [(SIZE, f"第{NUMERALS[j]}节 {name}第{j + 1}部分") for j in range(2)]:
+            w.page.lines.append((LEFT + indent, w.y, entry, SIZE))
+            end = LEFT + indent + pdfmetrics.stringWidth(entry, FONT, SIZE)
+            y = w.y - 13 if leaders_own_line else w.y
+            x = LEFT + indent if leaders_own_line else end + 4
+            # reportlab draws each UTF-16 half of the glyph as a glyph of its own: 6 leaders take 12 em
+            w.page.lines.append((x, y, LEADER * 6, SIZE))
+            w.page.lines.append((RIGHT - 10, y, str(k + 2), SIZE))
+            w.y -= LEADING + (13 if leaders_own_line else 0)
+    w.new_page()
+    for k, name in enumerate(chapters):
+        w.centred(f"第{NUMERALS[k]}章 {name}", size=16)
+        w.para(SENTENCE * 2)
+    path = w.save(tmp_path / "toc.pdf")
+    lines = _all_lines(path)
+    assert not any("\ufffd" in line or any(0xD800 <= ord(ch) < 0xE000 for ch in line) for line in lines)
+    # the leaders are dots: each entry is one line, ending in its leaders and page number
+    entries = [line for line in lines if "…" in line]
+    assert len(entries) == 9 and not any(LEADER in line for line in lines)
+    assert entries[0].replace(" ", "") == "第一章总体要求" + "…" * 6 + "2"
+    assert not is_garbled("\n".join(lines))
+    doc = extract_file(path)
+    assert doc.tables == []
+    assert not {"garbled-text-layer", "lone-surrogates-replaced"} & {x.code for x in doc.warnings}
+    assert [(c.id, c.heading) for c in doc.clauses] == [("1", "总体要求"), ("2", "主要任务"), ("3", "保障措施")]
+    assert all(c.text.endswith("落到实处。") for c in doc.clauses)
+    assert doc.meta.title == "某市“十四五”生态环境保护规划"
+
+
+# ------------------------------------------------------------------------------ web pages printed to PDF
+
+
+@pytest.mark.parametrize("print_line_split", [False, True])
+def test_web_print_keeps_chrome_out_of_the_text(tmp_path, print_line_split):
+    """A news page printed by a browser: print header (time, page title) and footer (address, page
+    counter) on every page, the site headline, timestamp and 来源 over the notice, the print line,
+    author/editor and the site's domain under it."""
+    w = Writer(page_number=None)
+    w.centred("某省印发《关于推动绿色低碳发展的实施意见》", size=17)
+    w.centred("2022-01-30 09:55:00", size=11, leading=20)
+    w.centred("来源：中共某省委办公厅", size=11, leading=20)
+    w.para("中共某省委 某省人民政府印发关于推动绿色低碳发展的实施意见的通知", indent=0)
+    w.line(LEFT, "各市、县（市、区）党委和人民政府，省各委办厅局：")
+    w.para("《关于推动绿色低碳发展的实施意见》已经省委常委会会议审议通过，现印发给你们，请结合实际认真贯彻落实。")
+    for signer in ("中共某省委", "某省人民政府", "2022年1月15日"):
+        _right(w, signer)
+    w.line(LEFT, "（此件公开发布）")
+    w.centred("关于推动绿色低碳发展的实施意见", size=16)
+    for k in range(3):
+        w.line(LEFT, f"{NUMERALS[k]}、重点工作{NUMERALS[k]}")
+        for j in range(4):
+            w.para(f"（{NUMERALS[j]}）推进第{k * 4 + j + 1}项任务。" + SENTENCE * 2, indent=0)
+    if print_line_split:
+        _right(w, "中共某省委办公厅")
+        _right(w, "2022年1月15日印发")
+    else:
+        w.line(LEFT + 6 * SIZE, "中共某省委办公厅              2022年1月15日印发")
+    w.line(LEFT + 10 * SIZE, "作者：     编辑：王某某", size=11)
+    w.gap(40)
+    w.centred("Example.gov.cn", size=11)
+    url = "http://www.example.gov.cn/news/2022/01/30/content_123.shtml"
+    for n, page in enumerate(w.pages, 1):
+        page.lines += [(30, 820, "2022/2/10 上午10:30", 8), (250, 820, "某省印发《关于推动绿色低碳发展的实施意见》_新闻频道", 8),
+                       (30, 20, url, 8), (540, 20, f"{n}/{len(w.pages)}", 8)]
+    path = w.save(tmp_path / "web.pdf")
+    assert len(w.pages) >= 3
+    doc = extract_file(path)
+    for chrome in ("example.gov.cn", "Example.gov.cn", "上午10:30", "_新闻频道", "编辑："):
+        assert all(chrome not in c.text for c in doc.clauses), chrome
+    assert doc.tables == []
+    assert [c.id for c in doc.clauses if "." not in c.id] == ["1", "2", "3"]
+    assert len(doc.clauses) == 15
+    # every clause ends at its own full stop; the print line is a line of its own after the last
+    last = doc.clauses[-1].text.split("\n")
+    assert last[0].endswith("落到实处。")
+    assert all(line.replace(" ", "") in ("中共某省委办公厅", "2022年1月15日印发", "中共某省委办公厅2022年1月15日印发")
+               for line in last[1:])
+    assert doc.meta.printed_by == "中共某省委办公厅" and str(doc.meta.print_date) == "2022-01-15"
+    assert doc.meta.issuer == ["中共某省委", "某省人民政府"]
+
+
+# ------------------------------------------------------------------------------ text layer decoders
+
+
+def test_a_page_pdfium_decodes_wrongly_is_read_by_pdfminer_before_ocr(tmp_path, monkeypatch):
+    """pdfium gives Cyrillic and Greek letters for a page that pdfminer decodes cleanly: pdfminer's
+    text is kept and the page never goes to OCR."""
+    from planparse.ingest import pdf as pdf_mod
+    from planparse.ingest import ocr as ocr_mod
+    from planparse.ingest.pdf_layout import PageLine
+
+    w = Writer()
+    w.centred("关于推进城乡建设绿色发展的实施意见")
+    w.line(LEFT + 2 * SIZE, "一、总体要求")
+    w.para(SENTENCE * 2)
+    path = w.save(tmp_path / "cmap.pdf")
+
+    real_read_page = pdf_mod._read_page
+
+    def wrong_map(page, index, plumber):
+        items = real_read_page(page, index, plumber)
+        # every ideograph comes out as a Cyrillic letter, as a font's wrong character map gives
+        return [PageLine("".join(chr(0x0410 + ord(ch) % 64) if "\u4e00" <= ch <= "\u9fff" else ch for ch in it.text), it.box)
+                if isinstance(it, PageLine) else it for it in items]
+
+    def no_ocr(*a, **k):
+        raise AssertionError("OCR called on a page pdfminer reads")
+
+    with pdf_mod.pdfium.PdfDocument(str(path)) as pdf:
+        page = pdf[0]
+        garbled = "".join(it.text for it in wrong_map(page, 0, pdf_mod._Plumber(path.read_bytes())) if isinstance(it, PageLine))
+    assert is_garbled(garbled)  # what OCR would have been asked to fix
+    monkeypatch.setattr(pdf_mod, "_read_page", wrong_map)
+    monkeypatch.setattr(ocr_mod, "ocr_pdf_page", no_ocr)
+    doc = read(path)
+    lines = [line for page in doc.pages for line in page.lines]
+    assert lines[0].replace(" ", "") == "关于推进城乡建设绿色发展的实施意见"
+    assert not is_garbled("".join(lines))
+    assert not any(code == "garbled-text-layer" for code, *_ in doc.notes)
