@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
+from planparse.grammar import load_grammars
 from planparse.ingest import read
+from planparse.normalise import normalise
 from planparse.ingest.ocr import is_garbled
 from planparse.pipeline import extract_file
 from tests.pdf_shapes import FONT, LEADING, LEFT, RIGHT, SIZE, Writer
@@ -63,6 +65,31 @@ def test_short_prose_lines_are_not_cells(tmp_path):
     assert doc.tables == []
     assert [c.heading for c in doc.clauses] == ["加强组织领导", "落实主体责任", "开展隐患排查", "强化应急值守", "严格督导检查"]
     assert doc.clauses[0].text.endswith("确保不留死角。")
+
+
+def test_a_page_of_short_lines_is_measured_by_the_documents_width(tmp_path):
+    """An annexed list of names after pages of prose: no line on its page reaches the right margin,
+    so the page alone cannot tell a wrapped line from a short one. Against the document's width each
+    name is a line of its own, and the list's title is not run into its first name."""
+    w = Writer()
+    w.centred("关于成立技术改造工作领导小组的通知")
+    w.line(LEFT + 2 * SIZE, "一、工作目标")
+    for k in range(4):
+        w.para(f"（{NUMERALS[k]}）" + SENTENCE * 3)
+    w.new_page()
+    w.line(LEFT, "附件")
+    w.centred("技术改造工作领导小组成员名单", size=18)
+    names = ["组 长：张某某 市政府副市长", "副组长：李某某 市政府副秘书长", "王某某 市工信局局长",
+             "成 员：赵某某 市发改委副主任", "钱某某 市财政局副局长", "孙某某 市自然资源和规划局副局长"]
+    for k, name in enumerate(names):
+        w.line(LEFT + (2 if "：" in name else 5) * SIZE, name)
+    path = w.save(tmp_path / "names.pdf")
+    doc = extract_file(path)
+    assert doc.tables == []
+    assert doc.annexes[0].title == "技术改造工作领导小组成员名单"
+    paragraphs = normalise(read(path), load_grammars()).text.split("\n")
+    at = paragraphs.index("技术改造工作领导小组成员名单")
+    assert [p.replace(" ", "") for p in paragraphs[at + 1:]] == [n.replace(" ", "") for n in names]
 
 
 def test_a_boxed_goal_section_is_prose(tmp_path):
