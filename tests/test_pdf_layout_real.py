@@ -270,6 +270,9 @@ def test_web_print_keeps_chrome_out_of_the_text(tmp_path, print_line_split):
     counter) on every page, the site headline, timestamp and 来源 over the notice, the print line,
     author/editor and the site's domain under it."""
     w = Writer(page_number=None)
+    for k, channel in enumerate(["首页", "党务公开", "政务公开", "商贸流通", "外贸", "外资"]):
+        w.page.lines.append((LEFT + k * 75, w.y, channel, 11))  # the site's menu bar, spaced like cells
+    w.y -= LEADING
     w.centred("某省印发《关于推动绿色低碳发展的实施意见》", size=17)
     w.centred("2022-01-30 09:55:00", size=11, leading=20)
     w.centred("来源：中共某省委办公厅", size=11, leading=20)
@@ -291,15 +294,18 @@ def test_web_print_keeps_chrome_out_of_the_text(tmp_path, print_line_split):
         w.line(LEFT + 6 * SIZE, "中共某省委办公厅              2022年1月15日印发")
     w.line(LEFT + 10 * SIZE, "作者：     编辑：王某某", size=11)
     w.gap(40)
+    w.line(LEFT, "友情链接", size=11)
+    w.line(LEFT, "网站声明 隐私保护 联系我们 版权所有：某省人民政府办公厅", size=11)
+    w.line(LEFT, "某ICP备05051451号 政府网站标识码：3700000031", size=11)
     w.centred("Example.gov.cn", size=11)
-    url = "http://www.example.gov.cn/news/2022/01/30/content_123.shtml"
+    url = "news.example-gov.cn/art/2022/1/30/art_123.html"
     for n, page in enumerate(w.pages, 1):
         page.lines += [(30, 820, "2022/2/10 上午10:30", 8), (250, 820, "某省印发《关于推动绿色低碳发展的实施意见》_新闻频道", 8),
                        (30, 20, url, 8), (540, 20, f"{n}/{len(w.pages)}", 8)]
     path = w.save(tmp_path / "web.pdf")
     assert len(w.pages) >= 3
     doc = extract_file(path)
-    for chrome in ("example.gov.cn", "Example.gov.cn", "上午10:30", "_新闻频道", "编辑："):
+    for chrome in ("example-gov.cn", "Example.gov.cn", "上午10:30", "_新闻频道", "编辑：", "首页", "友情链接", "ICP备", "联系我们"):
         assert all(chrome not in c.text for c in doc.clauses), chrome
     assert doc.tables == []
     assert [c.id for c in doc.clauses if "." not in c.id] == ["1", "2", "3"]
