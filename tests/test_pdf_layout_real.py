@@ -127,6 +127,43 @@ def test_white_boxes_behind_every_line_are_not_rulings(tmp_path):
     assert all(c.text.endswith("落到实处。") for c in doc.clauses)
 
 
+def test_two_column_page_reads_down_each_column(tmp_path):
+    """A page of one column, then a page set in two justified columns under a title across both: the
+    left column is read before the right one, and each column's wrapped lines join into paragraphs."""
+    w = Writer()
+    w.centred("关于推进城乡建设绿色发展的实施意见")
+    w.line(LEFT + 2 * SIZE, "一、总体要求")
+    w.para("（一）指导思想。" + SENTENCE * 4)
+    w.para("（二）工作原则。" + SENTENCE * 3)
+    w.new_page()
+    w.centred("二、重点任务和保障措施", size=16)
+    size, lead, gap = 11.0, 18.0, 20.0
+    width = (RIGHT - LEFT - gap) / 2
+    per = int(width // size)
+
+    def column(x0: float, paragraphs: list[str]) -> None:
+        y = w.y
+        for text in paragraphs:
+            first = True
+            while text:
+                room = per - (2 if first else 0)
+                w.page.lines.append((x0 + (2 * size if first else 0), y, text[:room], size))
+                text, first, y = text[room:], False, y - lead
+
+    left = ["（一）推进城乡绿色发展。" + SENTENCE * 2, "（二）建设绿色建筑。到2025年达到100%。" + SENTENCE]
+    right = ["（三）优化能源结构。" + SENTENCE * 2, "（四）加强组织领导。" + SENTENCE * 2]
+    column(LEFT, left)
+    column(LEFT + width + gap, right)
+    doc = extract_file(w.save(tmp_path / "columns.pdf"))
+    assert doc.tables == []
+    assert [c.heading for c in doc.clauses] == ["总体要求", "指导思想", "工作原则", "重点任务和保障措施",
+                                                  "推进城乡绿色发展", "建设绿色建筑", "优化能源结构", "加强组织领导"]
+    by_heading = {c.heading: c.text for c in doc.clauses}
+    assert by_heading["推进城乡绿色发展"] == "推进城乡绿色发展。" + SENTENCE * 2
+    assert by_heading["优化能源结构"] == "优化能源结构。" + SENTENCE * 2
+    assert [t.value for t in doc.targets] == [100.0]
+
+
 # ------------------------------------------------------------------------------ ruled target tables
 
 
