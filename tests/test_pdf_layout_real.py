@@ -356,6 +356,51 @@ def test_web_print_keeps_chrome_out_of_the_text(tmp_path, print_line_split):
     assert doc.meta.issuer == ["中共某省委", "某省人民政府"]
 
 
+# ------------------------------------------------------------------------------ OCR-rebuilt text layers
+
+
+def test_ocr_rebuilt_text_layer_reads_as_text(tmp_path):
+    """An ABBYY-style layer: invisible characters laid one by one where OCR found them over a framed
+    page image, the pitch wandering and gaps opening inside words and numbers (`到20 25年`, `6 0%`)."""
+    import random
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from tests.pdf_shapes import TOP, wrap
+
+    rnd = random.Random(7)
+    path = tmp_path / "ocr.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setStrokeGray(0.5)
+    c.rect(50, 50, A4[0] - 100, A4[1] - 100)  # the frame ABBYY keeps around the page
+    lines = [(LEFT + 60, "关于推进绿色发展的实施方案")]
+    for k in range(3):
+        lines.append((LEFT + 2 * SIZE, f"{NUMERALS[k]}、重点任务{NUMERALS[k]}"))
+        lines += wrap(f"（一）加强第{k + 1}项工作。" + SENTENCE + f"到2025年，覆盖率达到{60 + k}%。")
+    y = TOP
+    for x, text in lines:
+        t = c.beginText()
+        t.setTextRenderMode(3)  # invisible: the words lie over the scanned image
+        t.setFont(FONT, SIZE)
+        for i, ch in enumerate(text):
+            t.setTextOrigin(x + rnd.uniform(-0.6, 0.6), y + rnd.uniform(-0.9, 0.9))
+            t.textOut(ch)
+            split = text[i:i + 2] in ("20", "60", "61", "62") or rnd.random() < 0.08
+            x += pdfmetrics.stringWidth(ch, FONT, SIZE) + (0.25 * SIZE if split else rnd.uniform(-0.4, 0.4))
+        c.drawText(t)
+        y -= LEADING
+    c.showPage()
+    c.save()
+    doc = extract_file(path)
+    assert doc.tables == []
+    assert doc.meta.title == "关于推进绿色发展的实施方案"
+    assert [(c.id, c.heading) for c in doc.clauses] == [("1", "重点任务一"), ("1.1", "加强第1项工作"), ("2", "重点任务二"),
+                                                       ("2.1", "加强第2项工作"), ("3", "重点任务三"), ("3.1", "加强第3项工作")]
+    assert doc.clauses[1].text == "加强第1项工作。" + SENTENCE + "到2025年，覆盖率达到60%。"
+    assert sorted((t.value, t.target_year) for t in doc.targets) == [(60.0, 2025), (61.0, 2025), (62.0, 2025)]
+
+
 # ------------------------------------------------------------------------------ text layer decoders
 
 

@@ -29,6 +29,14 @@ _SPACE_GAP = 0.12
 # the taller one's height (sub- and superscripts such as PM2.5 stay on their line).
 _SAME_LINE = 0.5
 _QUARTER = math.pi / 2
+# Inside a number a gap is a space only from this fraction of the line's height: a text layer rebuilt
+# by OCR lays each digit where it was seen, and `2 0 2 5` is the year 2025. The cells of a borderless
+# table stand much further apart.
+_DIGIT_GAP = 0.6
+
+
+def _in_number(before: str, after: str) -> bool:
+    return (before.isdigit() or before in ".%") and after.isdigit() or before.isdigit() and after in ".%"
 
 
 @dataclass(slots=True)
@@ -63,13 +71,15 @@ def _line(group: list[Glyph]) -> PageLine:
     heights = sorted(g[3] - g[2] for g in group)
     size = heights[len(heights) // 2]
     min_gap = _SPACE_GAP * size
+    digit_gap = _DIGIT_GAP * size
     parts: list[str] = []
     prev_x1 = None
+    prev_ch = ""
     for x0, x1, _, _, ch in group:
-        if prev_x1 is not None and x0 - prev_x1 >= min_gap:
+        if prev_x1 is not None and x0 - prev_x1 >= (digit_gap if _in_number(prev_ch, ch) else min_gap):
             parts.append(" ")
         parts.append(ch)
-        prev_x1 = x1
+        prev_x1, prev_ch = x1, ch
     top = max(g[3] for g in group)
     bottom = min(g[2] for g in group)
     right = max(g[1] for g in group)
