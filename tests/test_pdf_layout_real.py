@@ -232,6 +232,28 @@ def test_goal_table_of_places_by_year_scopes_each_cell(tmp_path):
                    ("淄博、枣庄、东营", 40.0, ">=", 2024, "1")]
 
 
+def test_goal_table_of_metrics_by_place_scopes_each_column(tmp_path):
+    """指标 | 全省 | 济南市 | 青岛市, one metric with its unit per row, values with comparators: each cell
+    a target, its column's place the scope; the row of `≤35` cells is data, not a second header."""
+    w = Writer()
+    w.centred("空气质量改善行动方案")
+    w.line(LEFT + 2 * SIZE, "一、主要目标")
+    w.para("到2025年，全省空气质量持续改善，各市目标见专栏1。")
+    w.line(LEFT + 2 * SIZE, "专栏1 2025年空气质量主要指标")
+    w.ruled_table([["指标", "全省", "济南市", "青岛市"], ["细颗粒物浓度（微克/立方米）", "≤35", "≤38", "≤33"],
+                   ["优良天数比率（%）", "80", "78", "≥85"]], [170, 80, 80, 80])
+    w.line(LEFT + 2 * SIZE, "二、主要任务")
+    w.para("（一）优化产业结构。" + SENTENCE)
+    doc = extract_file(w.save(tmp_path / "by_place.pdf"))
+    assert [(t.title, t.header, len(t.rows)) for t in doc.tables] == [("专栏1 2025年空气质量主要指标", ["指标", "全省", "济南市", "青岛市"], 2)]
+    got = sorted((t.metric, t.scope, t.value, t.unit, t.comparator, t.target_year, t.clause_id) for t in doc.targets if t.table_index == 0)
+    assert got == sorted([
+        ("细颗粒物浓度", "全省", 35.0, "微克/立方米", "<=", 2025, "1"), ("细颗粒物浓度", "济南市", 38.0, "微克/立方米", "<=", 2025, "1"),
+        ("细颗粒物浓度", "青岛市", 33.0, "微克/立方米", "<=", 2025, "1"), ("优良天数比率", "全省", 80.0, "%", "=", 2025, "1"),
+        ("优良天数比率", "济南市", 78.0, "%", "=", 2025, "1"), ("优良天数比率", "青岛市", 85.0, "%", ">=", 2025, "1"),
+    ])
+
+
 def test_annex_target_table_scope_is_the_place_not_the_row_number(tmp_path):
     """An annex table of per-county targets: 序号 | 县（市）区 | values. The scope is the place (the row
     number before it is none; `其中：高新区` is 高新区; a 全市 row spans the number column)."""

@@ -365,12 +365,18 @@ def _table_targets(table: Table, table_index: int, col_roles: list[str | None], 
             u = g.units.lookup(written)
             unit = u.unit if u else written
         columns.append((metric, unit, year or title_year or default_year, _direction_of(metric, g)))
+    value_cols = [c for c in range(label_col + 1, len(columns)) if not (c < len(col_roles) and col_roles[c] == "seq")]
+    # Rows of metrics (`PM2.5浓度（μg/m3）`) under columns of places (指标 | 济南 | 青岛): the other way round.
+    by_column_place = len(value_cols) >= 2 and all(columns[c][1] is None and header_year(table.header[c], g) is None
+                                                    for c in value_cols) \
+        and 2 * sum(1 for r in table.rows if label_col < len(r) and _metric_unit(r[label_col] or "", g)[1]) >= len(table.rows)
     out = []
     for row in table.rows:
         scope = _row_place(row, label_col, g)
+        row_metric, row_unit = _metric_unit(row[label_col] or "", g) if by_column_place and label_col < len(row) else ("", None)
         for c, cell in enumerate(row):
             # the row number and the place stand before the values
-            if c <= label_col or c >= len(columns) or (c < len(col_roles) and col_roles[c] == "seq"):
+            if c not in value_cols:
                 continue
             cell = (cell or "").strip()
             if not cell or tr.qualitative_cell.compiled.match(cell):
@@ -380,6 +386,10 @@ def _table_targets(table: Table, table_index: int, col_roles: list[str | None], 
                 continue
             value, value_max, comparator, percent = parsed
             metric, unit, year, direction = columns[c]
+            if by_column_place:
+                scope = _row_place([table.header[c]], 0, g)
+                metric, direction = row_metric or None, _direction_of(row_metric, g)
+                unit = g.units.describe(row_unit)[0] if row_unit else None
             out.append(Target(metric=metric, scope=scope, value=value, value_max=value_max, unit="%" if percent else unit,
                               comparator=comparator, direction=direction, target_year=year, text=cell,
                               clause_id=clause_id, table_index=table_index))

@@ -37,7 +37,7 @@ from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
 from .base import LineBox, RawDocument, RawPage, RawTable, line_box
 from .ocr import DocumentOcr, OcrLine, OcrMode, is_garbled
 from .pdf_tables import children, ruled_tables
-from .pdf_layout import Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
+from .pdf_layout import WRITTEN_SPACE, Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
 
 __all__ = ["read_pdf", "clean_line", "join_cell_lines", "TABLE_SETTINGS"]
 
@@ -425,6 +425,7 @@ def _is_grid_of_text(rows: list[list[str | None]]) -> bool:
 # Code points pdfium reports that are not glyphs of the page: its own line breaks and hyphen marks,
 # and whitespace (spaces come back from the measured gaps between characters).
 _NOT_GLYPHS = frozenset((0, 0x02, 0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000, 0xFFFE, 0xFEFF, 0x200B))
+_WRITTEN_SPACE = ord(WRITTEN_SPACE)
 _FULL_TURN = 2 * math.pi
 _UPRIGHT = math.pi / 4  # a character angle within this of 0 is upright text
 
@@ -439,7 +440,9 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
     boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, _ in tables]
     by_quadrant: dict[int, list[Glyph]] = {0: []}
     upright = by_quadrant[0]
+    is_generated = pdfium_c.FPDFText_IsGenerated
     count = pdfium_c.FPDFText_CountChars(tp)
+    prev_digit = False
     low_half = -1  # index of the second half of a surrogate pair, read with its first
     for i in range(count):
         if i == low_half:
@@ -449,8 +452,13 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
             # A character beyond the BMP (the private-use leader dots of a table of contents, 􀆺) comes
             # as two UTF-16 halves, each with a box of its own: sorted apart they lost their pair.
             code, low_half = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), i + 1
-        if code in _NOT_GLYPHS or code >= 0x110000 or not get_box(tp, i, ref):
+        if code == 0x20 and prev_digit and not is_generated(tp, i) and get_box(tp, i, ref):
+            # a space the producer wrote after a digit is a space (`专栏1 2025年`), however narrow:
+            # kept as a glyph, since inside a number only a wide gap counts as one (pdf_layout)
+            code = _WRITTEN_SPACE
+        elif code in _NOT_GLYPHS or code >= 0x110000 or not get_box(tp, i, ref):
             continue
+        prev_digit = 0x30 <= code <= 0x39
         left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
         if boxes:
             cx, cy = (left + right) / 2, (bottom + top) / 2

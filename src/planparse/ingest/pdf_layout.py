@@ -18,7 +18,10 @@ from dataclasses import dataclass
 
 from .base import LineBox
 
-__all__ = ["Glyph", "PageLine", "lines_from_glyphs", "quadrant", "to_reading"]
+__all__ = ["Glyph", "PageLine", "WRITTEN_SPACE", "lines_from_glyphs", "quadrant", "to_reading"]
+
+# A space character the producer wrote (not one a gap suggests): a glyph of its own, read as " ".
+WRITTEN_SPACE = " "
 
 Glyph = tuple[float, float, float, float, str]  # x0, x1, y0 (bottom), y1 (top), character
 
@@ -36,7 +39,7 @@ _DIGIT_GAP = 0.6
 
 
 def _in_number(before: str, after: str) -> bool:
-    return (before.isdigit() or before in ".%") and after.isdigit() or before.isdigit() and after in ".%"
+    return before.isdigit() and (after.isdigit() or after in ".%")
 
 
 @dataclass(slots=True)
@@ -68,6 +71,13 @@ def to_reading(q: int, left: float, right: float, bottom: float, top: float) -> 
 
 def _line(group: list[Glyph]) -> PageLine:
     group.sort()
+    # a written space at either end of a line (after its last number) takes no room in it
+    kept = [g for g in group if g[4] != WRITTEN_SPACE]
+    if kept:
+        while group[0][4] == WRITTEN_SPACE:
+            group.pop(0)
+        while group[-1][4] == WRITTEN_SPACE:
+            group.pop()
     heights = sorted(g[3] - g[2] for g in group)
     size = heights[len(heights) // 2]
     min_gap = _SPACE_GAP * size
@@ -76,7 +86,12 @@ def _line(group: list[Glyph]) -> PageLine:
     prev_x1 = None
     prev_ch = ""
     for x0, x1, _, _, ch in group:
-        if prev_x1 is not None and x0 - prev_x1 >= (digit_gap if _in_number(prev_ch, ch) else min_gap):
+        if ch == WRITTEN_SPACE:
+            if parts and parts[-1] != " ":
+                parts.append(" ")
+            prev_x1, prev_ch = x1, ch
+            continue
+        if prev_x1 is not None and x0 - prev_x1 >= (digit_gap if _in_number(prev_ch, ch) else min_gap) and parts[-1:] != [" "]:
             parts.append(" ")
         parts.append(ch)
         prev_x1, prev_ch = x1, ch
