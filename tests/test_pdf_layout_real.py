@@ -3,6 +3,9 @@ indicator tables give their targets, tables of contents stay contents, web print
 out of the text. Each PDF is drawn line by line (tests/pdf_shapes.py) so the geometry is exact."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
@@ -167,6 +170,22 @@ def test_two_column_page_reads_down_each_column(tmp_path):
 # ------------------------------------------------------------------------------ ruled target tables
 
 
+INDICATOR_ROWS = [
+    ["序号", "指标", "2020年", "目标值", "", "属性"],
+    ["", "", "", "2023年", "2025年", ""],
+    ["1", "数字经济核心产业增加值占地区生产总值比重（%）", "7.8", "9", "≥10", "预期性"],
+    ["2", "规模以上工业企业关键工序数控化率（%）", "52", "55", "60", "预期性"],
+    ["3", "千兆宽带用户数（万户）", "20", "/", "≥150", "预期性"],
+]
+INDICATOR_TARGETS = [  # metric, value, unit, comparator, target year, baseline value
+    ("数字经济核心产业增加值占地区生产总值比重", 9.0, "%", "=", 2023, 7.8),
+    ("数字经济核心产业增加值占地区生产总值比重", 10.0, "%", ">=", 2025, 7.8),
+    ("规模以上工业企业关键工序数控化率", 55.0, "%", "=", 2023, 52.0),
+    ("规模以上工业企业关键工序数控化率", 60.0, "%", "=", 2025, 52.0),
+    ("千兆宽带用户数", 150.0, "万户", ">=", 2025, 20.0),
+]
+
+
 def _indicator_plan(tmp_path, heading_under: str):
     w = Writer()
     w.centred("数字经济发展行动计划（2023—2025年）")
@@ -176,14 +195,7 @@ def _indicator_plan(tmp_path, heading_under: str):
     w.line(LEFT + 2 * SIZE, "专栏1 数字经济发展主要指标")
     # two header rows (目标值 over 2023年 | 2025年; the other header cells span both rows) and an
     # indicator name wrapped over two lines of its cell
-    rows = [
-        ["序号", "指标", "2020年", "目标值", "", "属性"],
-        ["", "", "", "2023年", "2025年", ""],
-        ["1", "数字经济核心产业增加值占地区生产总值比重（%）", "7.8", "9", "≥10", "预期性"],
-        ["2", "规模以上工业企业关键工序数控化率（%）", "52", "55", "60", "预期性"],
-        ["3", "千兆宽带用户数（万户）", "20", "/", "≥150", "预期性"],
-    ]
-    w.ruled_table(rows, [35, 200, 55, 50, 50, 50],
+    w.ruled_table(INDICATOR_ROWS, [35, 200, 55, 50, 50, 50],
                   merges={(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (2, 1), (0, 3): (1, 2), (0, 5): (2, 1)})
     w.line(LEFT + 2 * SIZE, heading_under)
     w.para("（一）夯实数字基础设施。" + SENTENCE)
@@ -203,15 +215,50 @@ def test_ruled_indicator_table_gives_targets_of_its_clause(tmp_path, heading_und
     assert not any(heading in cell for row in table.rows for cell in row)
     got = sorted((t.metric, t.value, t.unit, t.comparator, t.target_year, t.baseline_value)
                  for t in doc.targets if t.table_index == 0)
-    assert got == sorted([
-        ("数字经济核心产业增加值占地区生产总值比重", 9.0, "%", "=", 2023, 7.8),
-        ("数字经济核心产业增加值占地区生产总值比重", 10.0, "%", ">=", 2025, 7.8),
-        ("规模以上工业企业关键工序数控化率", 55.0, "%", "=", 2023, 52.0),
-        ("规模以上工业企业关键工序数控化率", 60.0, "%", "=", 2025, 52.0),
-        ("千兆宽带用户数", 150.0, "万户", ">=", 2025, 20.0),
-    ])
+    assert got == sorted(INDICATOR_TARGETS)
     goal_clause = next(c.id for c in doc.clauses if c.heading == "主要目标")
     assert {t.clause_id for t in doc.targets if t.table_index == 0} == {goal_clause}
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) not installed")
+def test_word_table_printed_by_libreoffice_gives_its_targets(tmp_path):
+    """The same indicator table made in Word (python-docx: merged header cells, Table Grid borders) and
+    exported by LibreOffice: another producer's rulings and text runs, the same targets."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    d = Document()
+    style = d.styles["Normal"]
+    style.font.size = Pt(15)
+    style.font.name = "Noto Serif CJK SC"  # creates the run fonts element the East Asian font goes in
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Serif CJK SC")
+    d.add_paragraph("数字经济发展行动计划（2023—2025年）")
+    d.add_paragraph("一、总体要求")
+    for k in range(6):
+        d.add_paragraph(f"（{NUMERALS[k]}）第{k + 1}项要求。" + SENTENCE * 2)
+    d.add_paragraph("（七）主要目标。到2025年，数字经济发展水平显著提升，主要指标如下。")
+    d.add_paragraph("专栏1 数字经济发展主要指标")
+    table = d.add_table(rows=5, cols=6)
+    table.style = "Table Grid"
+    for r, row in enumerate(INDICATOR_ROWS):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    for c in (0, 1, 2, 5):
+        table.cell(0, c).merge(table.cell(1, c))
+    table.cell(0, 3).merge(table.cell(0, 4)).text = "目标值"
+    d.add_paragraph("二、重点任务")
+    d.add_paragraph("（一）夯实数字基础设施。" + SENTENCE)
+    d.save(tmp_path / "plan.docx")
+    subprocess.run([shutil.which("soffice"), f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "plan.docx")],
+                   check=True, capture_output=True, timeout=300)
+    doc = extract_file(tmp_path / "plan.pdf")
+    assert [(t.header, len(t.rows)) for t in doc.tables] == [(["序号", "指标", "2020年", "目标值2023年", "目标值2025年", "属性"], 3)]
+    assert [c.heading for c in doc.clauses][-3:] == ["主要目标", "重点任务", "夯实数字基础设施"]
+    got = sorted((t.metric, t.value, t.unit, t.comparator, t.target_year, t.baseline_value, t.clause_id) for t in doc.targets)
+    assert got == sorted(row + ("1.7",) for row in INDICATOR_TARGETS)
 
 
 def test_goal_table_of_places_by_year_scopes_each_cell(tmp_path):
