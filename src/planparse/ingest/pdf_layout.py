@@ -72,8 +72,7 @@ def to_reading(q: int, left: float, right: float, bottom: float, top: float) -> 
 def _line(group: list[Glyph]) -> PageLine:
     group.sort()
     # a written space at either end of a line (after its last number) takes no room in it
-    kept = [g for g in group if g[4] != WRITTEN_SPACE]
-    if kept:
+    if any(g[4] != WRITTEN_SPACE for g in group):
         while group[0][4] == WRITTEN_SPACE:
             group.pop(0)
         while group[-1][4] == WRITTEN_SPACE:
