@@ -541,6 +541,7 @@ class TableRules(_Rule):
     title_line: Pattern  # a line that titles a table
     category_marker: Pattern  # （一） at the start of a category cell
     period_cell: Pattern  # 2024-2025年 in a 完成时限 cell (groups `a`, `b`)
+    subrow_prefix: Optional[Pattern] = None  # 其中： before a sub-row's place
     table_end: list[Pattern] = Field(default_factory=list)  # 注： under a table
     deadline_cell_extra: list[Pattern] = Field(default_factory=list)  # 完成时限 cell shapes
     org_suffixes: list[str] = Field(default_factory=list)  # endings of agency names

@@ -85,12 +85,32 @@ GARBLED_MIN_CHARS = 3
 GARBLED_INSIDE_WORDS = 2
 
 
+# A run of one private-use glyph repeated this often is a table of contents' dot leader (WPS and Word
+# map their leader dots to private use, 􀆺􀆺􀆺): drawn, not decoded wrongly. A wrong character map
+# gives varied letters, never one glyph over and over.
+LEADER_RUN = 3
+
+
+def _in_leader_runs(visible: list[str]) -> set[int]:
+    """Indexes of the characters that stand in a run of one private-use glyph (LEADER_RUN or longer)."""
+    out: set[int] = set()
+    start = 0
+    for i in range(1, len(visible) + 1):
+        if i == len(visible) or visible[i] != visible[start]:
+            if i - start >= LEADER_RUN and unicodedata.category(visible[start]) == "Co":
+                out.update(range(start, i))
+            start = i
+    return out
+
+
 def garbled_chars(text: str) -> tuple[int, int, int]:
-    """(visible characters, unexpected letters, unexpected letters with Chinese on both sides)."""
+    """(visible characters, unexpected letters, unexpected letters with Chinese on both sides);
+    dot leaders are neither."""
     visible = [ch for ch in text if not ch.isspace()]
+    leaders = _in_leader_runs(visible)
     odd = inside = 0
     for i, ch in enumerate(visible):
-        if _EXPECTED.match(ch) or not _unexpected(ch):
+        if _EXPECTED.match(ch) or not _unexpected(ch) or i in leaders:
             continue
         odd += 1
         if 0 < i < len(visible) - 1 and _HAN.match(visible[i - 1]) and _HAN.match(visible[i + 1]):
