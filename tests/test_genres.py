@@ -377,3 +377,8 @@ def test_the_notice_title_names_what_it_issues_and_an_annex_label_is_no_title(tm
     letter = doc(tmp_path, "南住建函〔2025〕671号附件1\n南宁市城镇燃气管理条例（修订草案）（征求意见稿）\n第一章总则\n"
                            "第一条【立法目的】为了加强燃气管理，制定本条例。\n", "letter.txt")
     assert letter.meta.title == "南宁市城镇燃气管理条例（修订草案）（征求意见稿）"
+
+
+def test_the_last_annex_keeps_its_last_character(tmp_path):
+    d = doc(tmp_path, ANNEXED + "某市人民政府办公室2024年2月17日印发")
+    assert d.annexes[-1].text.endswith("2024年2月17日印发")

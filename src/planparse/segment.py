@@ -448,7 +448,9 @@ def _annexes(nt: NormalText, g: Grammars, first_idx: int | None) -> tuple[list[A
                 title = para.strip()
                 break
         label_text = f"附件{num}" if num else "附件"
-        out.append(AnnexDraft(label=label_text, title=title, start=off, end=max(off, end - 1), page=nt.page_at(off)))
+        # The next annex starts after a line break; the last one runs to the end of the text.
+        stop = end - 1 if end < len(nt.text) else end
+        out.append(AnnexDraft(label=label_text, title=title, start=off, end=max(off, stop), page=nt.page_at(off)))
     return out, attachments
 
 
