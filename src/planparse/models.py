@@ -39,6 +39,7 @@ class PageInfo(_Model):
     number: int = Field(description="1-based page number")
     ocr: bool = Field(False, description="the page's text comes from OCR (no text layer, a garbled one, or --ocr always)")
     ocr_confidence: Optional[float] = Field(None, description="OCR pages: the engine's mean line confidence, 0..1")
+    ocr_seconds: Optional[float] = Field(None, description="OCR pages: how long the page's OCR took, in seconds (wall time)")
 
 
 class CitedDocument(_Model):

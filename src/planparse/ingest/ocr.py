@@ -16,6 +16,7 @@ import importlib.util
 import os
 import re
 import shutil
+import time
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -384,6 +385,7 @@ class DocumentOcr:
             raise OcrUnavailableError(f"--ocr always, but no OCR engine is installed: {INSTALL_ENGINE}")
         self.done: dict[int, tuple[str, OcrPage]] = {}  # page number -> (reason, result)
         self.skipped: dict[int, str] = {}  # page number -> reason it needed OCR that it did not get
+        self.seconds: dict[int, float] = {}  # page number -> wall time its OCR took
 
     def lines_for(self, page, number: int, text: str) -> list[OcrLine | RawTable] | None:
         """The OCR'd lines and tables of a page that needs OCR (None: keep the page's own text)."""
@@ -393,7 +395,9 @@ class DocumentOcr:
         if self.engine is None:
             self.skipped[number] = reason
             return None
+        started = time.perf_counter()
         result = ocr_pdf_page(page, self.engine, page_number=number)
+        self.seconds[number] = round(time.perf_counter() - started, 3)
         self.done[number] = (reason, result)
         return result.items
 
@@ -413,6 +417,7 @@ class DocumentOcr:
                 continue
             page.ocr = True
             page.ocr_confidence = entry[1].confidence
+            page.ocr_seconds = self.seconds.get(page.number)
             if page.boxes is None:  # the PDF reader sets them; a reader that passes OcrLines through does not
                 page.boxes = [line_box(ln.box) for ln in page.lines]  # type: ignore[attr-defined]
             page.lines = [str(ln) for ln in page.lines]  # plain strings from here on (picklable)
