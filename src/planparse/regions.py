@@ -42,3 +42,136 @@ def leading_regions(metric: str, rules) -> str:
     return metric[:end]
 
 
+
+
+# --- Administrative divisions (GB/T 2260): where a document is from ---------------------------------
+
+import csv
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class Division:
+    """A province, prefecture-level or county-level division with its six-digit GB/T 2260 code."""
+
+    code: str
+    name: str
+
+    @property
+    def rank(self) -> int:
+        """0: province (incl. the four municipalities), 1: prefecture level, 2: county level."""
+        return 0 if self.code.endswith("0000") else (1 if self.code.endswith("00") else 2)
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+    def contains(self, other: "Division") -> bool:
+        return other.code.startswith(self.code[: 2 * (self.rank + 1)])
+
+    @property
+    def level(self) -> str:
+        """The contract's level of a government of this division."""
+        return ("provincial", "municipal", "district")[self.rank]
+
+
+@functools.lru_cache(maxsize=1)
+def divisions() -> dict[str, Division]:
+    """code -> Division, from the vendored list (data/divisions.csv, see data/README.md)."""
+    with (_DATA / "divisions.csv").open(encoding="utf-8") as f:
+        return {r["code"]: Division(r["code"], r["name"]) for r in csv.DictReader(f)}
+
+
+@functools.lru_cache(maxsize=1)
+def _ethnic_names() -> tuple[str, ...]:
+    names = [ln.strip() for ln in (_DATA / "nations.csv").read_text(encoding="utf-8").splitlines() if ln.strip()]
+    # 新疆维吾尔自治区 writes 维吾尔 without 族
+    return tuple(sorted({n for name in names for n in (name, name.removesuffix("族")) if len(n) >= 2}, key=len, reverse=True))
+
+
+def short_form(name: str, endings: tuple[str, ...]) -> str:
+    """江苏省 → 江苏, 广西壮族自治区 → 广西, 恩施土家族苗族自治州 → 恩施: the name an issuer or title may use."""
+    for e in sorted(endings, key=len, reverse=True):
+        if name.endswith(e) and len(name) > len(e):
+            stem = name[: -len(e)]
+            if e in ("自治区", "自治州"):
+                # the ethnic names after a place's own name (内蒙古 holds 蒙古 at 1: that is its name)
+                cut = min((i for i in (stem.find(n) for n in _ethnic_names()) if i >= 2), default=len(stem))
+                stem = stem[:cut]
+            return stem if len(stem) >= 2 else name
+    return name
+
+
+class PlaceIndex:
+    """Every division's names (full, and short for provinces and prefectures) as one pattern."""
+
+    def __init__(self, rules):
+        table: dict[str, list[Division]] = {}
+        endings = tuple(rules.short_form_endings)
+        for d in divisions().values():
+            forms = {d.name}
+            if d.rank < 2:
+                forms.add(short_form(d.name, endings))
+            elif len(d.name) - 1 < rules.min_county_stem:
+                continue  # 城区, 矿区: words as much as places
+            for f in forms:
+                if d not in table.setdefault(f, []):
+                    table[f].append(d)
+        self.table = table
+        self.pattern = re.compile("|".join(re.escape(n) for n in sorted(table, key=len, reverse=True)))
+        self.abbreviations: dict[str, Division] = {}
+        by_name = {d.name: d for d in divisions().values() if d.rank == 0}
+        for abbr, name in rules.province_abbreviations.items():
+            if name in by_name:
+                self.abbreviations[abbr] = by_name[name]
+
+    def named(self, text: str) -> list[list[Division]]:
+        """The places a text names, in order: each the divisions its name may be (one, or several
+        for a name several divisions share: 鼓楼区)."""
+        return [self.table[m.group(0)] for m in self.pattern.finditer(text or "")]
+
+
+_place_indexes: dict[int, tuple] = {}
+
+
+def place_index(rules) -> PlaceIndex:
+    cached = _place_indexes.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    index = PlaceIndex(rules)
+    _place_indexes[id(rules)] = (rules, index)
+    return index
+
+
+def resolve_place(candidates: list[Division], context: list[Division]) -> Optional[Division]:
+    """The division a name means: the only one, else the one inside a place named nearby (the
+    document's province or city), else a province or prefecture over its namesakes below it."""
+    if len(candidates) == 1:
+        return candidates[0]
+    for around in sorted(set(context), key=lambda x: -x.rank):  # the narrowest place named nearby first
+        inside = [c for c in candidates if around.contains(c) and around != c]
+        if len(inside) == 1:
+            return inside[0]
+    top = min(c.rank for c in candidates)
+    highest = [c for c in candidates if c.rank == top]
+    return highest[0] if len(highest) == 1 else None
+
+
+def place_of(text: str, rules, context: list[Division] = ()) -> Optional[Division]:
+    """The place a name (an issuer, a title) is of: its first place, narrowed by the places right after
+    it that lie inside it (江苏省南京市 → 南京市)."""
+    index = place_index(rules)
+    found = index.named(text)
+    if not found:
+        return None
+    flat = [c for cands in found for c in cands]
+    place = resolve_place(found[0], [*context, *flat])
+    for cands in found[1:]:
+        nxt = resolve_place(cands, [*context, *flat])
+        if place is not None and nxt is not None and place.contains(nxt) and nxt != place:
+            place = nxt
+    return place

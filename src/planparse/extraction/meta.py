@@ -13,6 +13,7 @@ from ..models import CitedDocument, Meta
 from ..normalise import NormalText, visual_width
 from ..segment import Segmentation
 from ..text import split_top_level
+from .region import place_document
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕"})
 _TERMINAL = ("。", "；", "！", "？", "，", "：", ":")
@@ -153,6 +154,7 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     meta.cited_documents = [c for c in cited if c.title != meta.title]
     meta.attachments = list(seg.attachment_list) or _front_attachments(front_texts, g) or [a.title for a in seg.annexes if a.title]
     meta.level = _level(meta, g)
+    place_document(meta, nt.text, g)  # meta.region; the level where the issuer did not give it
     meta.doc_year = _doc_year(meta, g)
     return meta
 

@@ -587,6 +587,48 @@ class MetricRules(_Rule):
         return v
 
 
+class PlaceRules(_Rule):
+    """places.toml: where a document is from (meta.region, a GB/T 2260 division of the vendored list) and
+    whether it is a central one."""
+
+    # 简称 → the province's name in the division list: a 文号 opens with it (苏政发 → 江苏省).
+    province_abbreviations: dict[str, str]
+    # The endings a division's name drops in its short form (江苏省 → 江苏; 广西壮族自治区 → 广西 also drops
+    # the ethnic names before the ending). Only provinces and prefecture-level divisions are matched short.
+    short_form_endings: list[str]
+    # A county-level name is matched only with at least this many characters before its ending: 城区, 矿区,
+    # 东区 are words as much as places.
+    min_county_stem: int = 2
+    # A 文号 of a central body (国发, 国办发, 中发, 国能发…): the document is national.
+    national_doc_number: Pattern
+    # Addressed to the provinces, or a central body's name: only a central document is.
+    national_marker: Pattern
+    # When the front matter names no place, the first … characters of the text are looked at.
+    body_chars: int = 400
+
+    _endings = field_validator("short_form_endings")(classmethod(lambda cls, v: check_words(v)))
+
+
+class CentralDocument(_Rule):
+    number: str
+    title: str
+    source: str  # where the number and title were checked (public text)
+
+
+class CitationRules(_Rule):
+    """citations.toml: how a citation (《title》 and/or 文号) is resolved to a document, in the batch or in the
+    bundled list of central documents plans cite most."""
+
+    # Removed from both titles before they are compared: words that a citation adds or drops.
+    title_noise: list[Pattern] = Field(default_factory=list)
+    # An abridged or misquoted title still names the document from this character-bigram score up (0..1).
+    title_match: float = Field(0.85, gt=0, le=1)
+    # A title found whole inside the other counts when it is at least this long (after noise removal).
+    min_contained_chars: int = 8
+    documents: list[CentralDocument] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=list)
+
+
 class Grammars(_Rule):
     model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
     directory: str
@@ -601,4 +643,6 @@ class Grammars(_Rule):
     tables: TableRules
     metrics: MetricRules
     measures: MeasureRules
+    places: PlaceRules
+    citations: CitationRules
     userdict_lines: list[str] = Field(default_factory=list)
