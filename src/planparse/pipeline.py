@@ -9,7 +9,8 @@ from pathlib import Path
 from . import ingest
 from .assemble import assemble
 from .extraction import extract_all
-from .compare import metrics as _compare_metrics  # noqa: F401  (registers the examples of metrics.toml)
+from .compare import metrics as _compare_metrics  # metric keys; registers the examples of metrics.toml
+from .compare import word_splitter
 from .grammar import Grammars, load_grammars
 from .grammar.check import ExampleResult, all_examples, run_examples
 from .ingest.ocr import OcrMode
@@ -38,8 +39,11 @@ def extract_raw_with_text(raw: ingest.RawDocument, g: Grammars) -> tuple[Documen
     nt = normalise(raw, g)
     seg = segment(nt, g)
     found = extract_all(nt, seg, g)
+    doc = assemble(raw, nt, seg, found)
+    _compare_metrics.key_metrics(doc, g.metrics, word_splitter(g))
     # a traditional-script text is matched as its simplified fold; the Document quotes the original (same offsets)
-    return assemble(raw, nt, seg, found), nt.text if nt.original_text is None else nt.original_text
+    return doc, nt.text if nt.original_text is None else nt.original_text
+
 
 
 def check_grammars(grammars_dir: str | Path | None = None) -> tuple[list[ExampleResult], int]:

@@ -50,6 +50,18 @@ def metric_key(metric: Optional[str], rules) -> str:
     return s
 
 
+def key_metrics(doc, rules, words) -> None:
+    """Set `metric_key` on every target of a Document: the key compare pairs by, so that a query across
+    documents can group one metric written several ways (单位GDP二氧化碳排放 = 单位国内生产总值二氧化碳排放).
+    A coordinated list's member gets its shared head first (铁路、水路货运量 → 铁路货运量)."""
+    completed = coordinated_metrics(doc.targets, rules, words)
+    for i, t in enumerate(doc.targets):
+        t.metric_key = metric_key(completed.get(i, t.metric), rules) or None
+    for c in doc.clauses:
+        for t in c.qualitative_targets:
+            t.metric_key = metric_key(t.metric, rules) or None
+
+
 def scope_key(scope: Optional[str], rules) -> str:
     """'' for no scope or one that means the whole jurisdiction (全国, 全省, 各设区市): those are one scope."""
     if not scope or rules.whole_scope.compiled.fullmatch(scope.strip()):
