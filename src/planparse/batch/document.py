@@ -140,7 +140,7 @@ def render(doc, task: DocumentTask) -> Any:
         return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8")
     from .tables import document_rows
 
-    tables = document_rows(doc, task.path)
+    tables = document_rows(doc, task.path, task.grammars)
     if task.out_path is None:
         return tables
     staged = {"source": task.path, "sha256": doc.source.sha256, "tables": tables}

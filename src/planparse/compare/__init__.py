@@ -39,7 +39,7 @@ def compare_documents(parent: Document, child: Document, g: Optional[Grammars] =
     return Comparison(
         parent=document_ref(parent, learned.get(0)),
         child=document_ref(child, learned.get(1)),
-        citation=find_citation(parent, child, rules, tuple(learned.get(0, ()))),
+        citation=find_citation(parent, child, g, tuple(learned.get(0, ()))),
         targets=compare_targets(parent, child, rules, words),
         clauses=compare_clauses(parent, child, clause_threshold),
     )
@@ -47,7 +47,7 @@ def compare_documents(parent: Document, child: Document, g: Optional[Grammars] =
 
 def chain_of(docs: list[Document], g: Optional[Grammars] = None, errors: Optional[dict[str, str]] = None) -> Chain:
     g = g or load_grammars(None)
-    return build_chain(docs, g.metrics, errors)
+    return build_chain(docs, g, errors)
 
 
 def compare_directory(directory: str | Path, *, grammars_dir: Optional[str | Path] = None) -> Chain:
@@ -70,4 +70,4 @@ def compare_directory(directory: str | Path, *, grammars_dir: Optional[str | Pat
             continue
         seen.add(doc.source.sha256)
         docs.append(doc)
-    return build_chain(docs, g.metrics, errors)
+    return build_chain(docs, g, errors)

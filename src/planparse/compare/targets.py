@@ -50,7 +50,7 @@ def target_refs(doc: Document, rules, words) -> list[TargetRef]:
 
 def _ref(index: int, t: Target, metric: Optional[str], key: str) -> TargetRef:
     # The metric as read for comparison (a coordinated list's shared head added); the rest as extracted.
-    return TargetRef(**{**t.model_dump(), "metric": metric}, index=index, metric_key=key)
+    return TargetRef(**{**t.model_dump(), "metric": metric, "metric_key": key}, index=index)
 
 
 def _cmp(a: float, b: float) -> int:

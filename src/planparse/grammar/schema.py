@@ -625,6 +625,9 @@ class CitationRules(_Rule):
     title_match: float = Field(0.85, gt=0, le=1)
     # A title found whole inside the other counts when it is at least this long (after noise removal).
     min_contained_chars: int = 8
+    # The kind of document a title ends with (实施意见, 意见, 行动方案…): titles of different kinds never
+    # name one document.
+    document_kind: Pattern = Pattern(pattern="(?!)")
     documents: list[CentralDocument] = Field(default_factory=list)
     examples: list[Example] = Field(default_factory=list)
 
