@@ -10,7 +10,7 @@ from typing import Optional
 
 import regex as re
 
-from ..grammar.check import example_runner, fullmatch, substitute
+from ..grammar.check import bool_search, example_runner, fullmatch, substitute
 from ..models import Target
 from ..regions import leading_regions, regions_named
 from .similarity import bigrams, clean, dice
@@ -149,6 +149,9 @@ def _metric_examples(g):
     rules = g.metrics
     for ex in rules.whole_scope.examples:
         yield "metrics.toml whole_scope", ex, fullmatch(rules.whole_scope)
+    for name in ("level_unit", "level_metric"):
+        for ex in getattr(rules, name).examples:
+            yield f"metrics.toml {name}", ex, bool_search(getattr(rules, name))
     for i, p in enumerate(rules.noise):
         for ex in p.examples:
             yield f"metrics.toml noise[{i}]", ex, substitute(p)

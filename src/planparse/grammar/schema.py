@@ -576,6 +576,10 @@ class MetricRules(_Rule):
     polarity: list[Polarity] = Field(default_factory=list)
     regions: list[Region] = Field(default_factory=list)
     inner_title: Pattern
+    # A level (rate, share, concentration, intensity), not an amount: by its unit, or by its metric. A
+    # national amount is never judged against a region's; a national level is (above or below it).
+    level_unit: Pattern = Pattern(pattern="(?!)")
+    level_metric: Pattern = Pattern(pattern="(?!)")
 
     _separators = field_validator("list_separators")(classmethod(lambda cls, v: check_words(v)))
 
