@@ -451,6 +451,10 @@ class AgencyRules(_Rule):
     bare_role: str = "responsible"
     closes_paragraph: Pattern = Pattern(pattern=r"^[。；;\s]*(?:\n|$)")
     bare_min_per_document: int = Field(2, ge=1)
+    # Words that open with a level prefix's character but are no prefix (市场监管厅 is not 市 + 场监管厅).
+    not_level_prefix: list[str] = Field(default_factory=list)
+    # The document's rule that the first-listed body of each list leads (`列首位的为牵头单位`).
+    first_listed_lead: Pattern = Pattern(pattern="(?!)")
     examples: list[Example] = Field(default_factory=list)
 
     @field_validator("bare_role")
