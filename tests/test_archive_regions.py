@@ -88,3 +88,8 @@ def test_a_central_document_is_national_with_no_region(tmp_path):
 def test_a_document_naming_no_place_is_national(tmp_path):
     d = doc(tmp_path, "noplace", "示范领域行动方案\n")
     assert d.meta.region is None and d.meta.level == "national"
+
+
+def test_a_local_department_is_not_central(tmp_path):
+    d = doc(tmp_path, "dept", "苏宣发〔2031〕2号\n关于开展示范宣传工作的通知\n各设区市委宣传部：\n", BODY + "\n省委宣传部\n2031年3月1日\n")
+    assert d.meta.region is not None and d.meta.region.code == "320000" and d.meta.level == "provincial"

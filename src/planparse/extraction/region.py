@@ -19,8 +19,10 @@ from ..regions import Division, place_index, place_of
 
 
 def _national_issuer(meta: Meta, g: Grammars) -> bool:
+    """An issuer the levels rule calls national; one opening with a level prefix (`市委宣传部`) is local."""
     national = next((r for r in g.meta.levels if r.level == "national"), None)
-    return any(national is not None and re.search(national.pattern, who) for who in meta.issuer)
+    local = tuple(g.agencies.level_prefixes)
+    return any(national is not None and not who.startswith(local) and re.search(national.pattern, who) for who in meta.issuer)
 
 
 def is_national(meta: Meta, g: Grammars) -> bool:
