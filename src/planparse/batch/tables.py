@@ -184,6 +184,8 @@ def link_citations(documents: list[tuple], citations: list[tuple], grammars_dir:
     g = load_grammars(grammars_dir)
     batch = [CitableDocument(src, number, [t for t in (title, notice) if t]) for src, number, title, notice in documents]
     resolver = CitationResolver(batch, g.citations, g.metrics, g.places, central=False)
+    for source, _, title, number, *_ in citations:
+        resolver.learn_number(title, number or None, exclude=source)
     out = []
     for source, no, title, number, _, resolved_title, matched_by in citations:
         number, resolved_title, matched_by = number or None, resolved_title or None, matched_by or None  # CSV: ''

@@ -112,6 +112,9 @@ def build_chain(docs: list[Document], g, errors: Optional[dict[str, str]] = None
     cited documents that are not already implemented by another document it cites."""
     learned = numbers_learned_from_citations(docs, g.metrics)
     resolver = _resolver(docs, g, learned)
+    for ci, child in enumerate(docs):
+        for cited in citations_of(child, g.metrics):
+            resolver.learn_number(cited.title, cited.doc_number, exclude=str(ci))
     links: list[ChainLink] = []
     cites: dict[int, list[int]] = {i: [] for i in range(len(docs))}
     for ci, child in enumerate(docs):

@@ -80,6 +80,15 @@ class CitationResolver:
                 self.by_number.setdefault(number_key(d.number), []).append(d)
         self.keys = [(d, self.title_keys(d.titles)) for d in self.documents]
 
+    def learn_number(self, title: Optional[str], number: Optional[str], *, exclude: Optional[str] = None) -> None:
+        """A document printed without its 文号 (or whose 文号 could not be read) is known by the number a
+        citation gives it with its title: later citations by that number alone resolve to it too."""
+        if not (title and number) or number_key(number) in self.by_number:
+            return
+        hit = self.resolve(title, None, exclude=exclude)
+        if hit is not None and hit.document.source is not None and not hit.document.number and hit.score >= 0.95:
+            self.by_number.setdefault(number_key(number), []).append(hit.document)
+
     def title_key(self, title: str) -> str:
         s = clean(title.translate(_BRACKETS))
         for p in self.rules.title_noise:
