@@ -93,3 +93,11 @@ def test_a_document_naming_no_place_is_national(tmp_path):
 def test_a_local_department_is_not_central(tmp_path):
     d = doc(tmp_path, "dept", "苏宣发〔2031〕2号\n关于开展示范宣传工作的通知\n各设区市委宣传部：\n", BODY + "\n省委宣传部\n2031年3月1日\n")
     assert d.meta.region is not None and d.meta.region.code == "320000" and d.meta.level == "provincial"
+
+
+def test_a_provincial_opinion_that_names_its_province_only_in_the_text(tmp_path):
+    front = "关于做好示范工作的实施意见\n为贯彻落实党中央决策部署，结合我省实际，提出如下意见。\n"
+    filler = "（三）加强示范工作的组织实施，完善工作机制，强化督促检查。" * 20   # no place up front
+    body = BODY + filler + "\n（四）支持江西省重点企业和南昌、赣州等地开展示范，推动江西绿色发展，与湖南协同。\n"
+    d = doc(tmp_path, "opinion", front, body)
+    assert (d.meta.region.code, d.meta.level) == ("360000", "provincial")   # the province named most

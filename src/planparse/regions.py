@@ -165,13 +165,17 @@ def place_of(text: str, rules, context: list[Division] = ()) -> Optional[Divisio
     """The place a name (an issuer, a title) is of: its first place, narrowed by the places right after
     it that lie inside it (江苏省南京市 → 南京市)."""
     index = place_index(rules)
-    found = index.named(text)
-    if not found:
+    matches = list(index.pattern.finditer(text or ""))
+    if not matches:
         return None
-    flat = [c for cands in found for c in cands]
-    place = resolve_place(found[0], [*context, *flat])
-    for cands in found[1:]:
-        nxt = resolve_place(cands, [*context, *flat])
+    flat = [c for m in matches for c in index.table[m.group(0)]]
+    place = resolve_place(index.table[matches[0].group(0)], [*context, *flat])
+    end = matches[0].end()
+    for m in matches[1:]:
+        if m.start() != end:
+            break  # only a run of names written together (江苏省南京市鼓楼区) narrows the place
+        nxt = resolve_place(index.table[m.group(0)], [*context, *flat])
         if place is not None and nxt is not None and place.contains(nxt) and nxt != place:
             place = nxt
+        end = m.end()
     return place

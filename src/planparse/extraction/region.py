@@ -15,7 +15,7 @@ from ..grammar import Grammars
 from ..grammar.check import bool_search, example_runner
 from ..grammar.schema import Example
 from ..models import Meta, Region
-from ..regions import Division, place_index, place_of
+from ..regions import Division, divisions, place_index, place_of
 
 
 def _national_issuer(meta: Meta, g: Grammars) -> bool:
@@ -67,7 +67,33 @@ def region_of(meta: Meta, text: str, g: Grammars) -> Division | None:
     for name in (meta.printed_by, meta.notice_title, meta.title):
         if name and (place := place_of(name, rules, context)):
             return place
-    return place_of(text[: rules.body_chars], rules, context)
+    return place_of(text[: rules.body_chars], rules, context) or _most_named_place(text, g)
+
+
+def _most_named_place(text: str, g: Grammars) -> Division | None:
+    """A document that speaks of `我省`/`全市` but names no place up front: the place its text names most at
+    that level (the province of 我省, the city of 全市)."""
+    marker = g.places.local_marker.compiled.search(text)
+    if not marker:
+        return None
+    unit = marker.group("unit")
+    table = divisions()
+    counts: dict[str, int] = {}
+    for cands in place_index(g.places).named(text):
+        if len(cands) != 1:
+            continue  # a namesake: no vote
+        d = cands[0]
+        key = d.province_code if unit in ("省", "自治区") else (d.code[:4] + "00" if unit == "市" else d.code)
+        if key in table:
+            counts[key] = counts.get(key, 0) + 1
+    if unit == "市":  # 全市 of a municipality (北京, 天津, 上海, 重庆) is the province-level city
+        for code in list(counts):
+            province = table[code[:2] + "0000"]
+            if province.name.endswith("市") and code != province.code:
+                counts[province.code] = counts.get(province.code, 0) + counts.pop(code)
+    wanted = {"省": 0, "自治区": 0, "市": 1, "区": 2, "县": 2}[unit]
+    fits = [c for c in counts if table[c].rank == wanted or (unit == "市" and table[c].name.endswith("市"))]
+    return table[max(fits, key=lambda c: counts[c])] if fits else None
 
 
 def place_document(meta: Meta, text: str, g: Grammars) -> None:
@@ -87,7 +113,7 @@ def place_document(meta: Meta, text: str, g: Grammars) -> None:
 def _place_examples(g: Grammars):
     """places.toml: which 文号 and which names are central; every abbreviation names a province of the
     division list (the example expects the name back)."""
-    for name in ("national_doc_number", "national_marker"):
+    for name in ("national_doc_number", "national_marker", "local_marker"):
         rule = getattr(g.places, name)
         for ex in rule.examples:
             yield f"places.toml {name}", ex, bool_search(rule)

@@ -613,6 +613,9 @@ class PlaceRules(_Rule):
     national_marker: Pattern
     # When the front matter names no place, the first … characters of the text are looked at.
     body_chars: int = 400
+    # A document that speaks of its own jurisdiction (`我省`, `全市`: group `unit`) is local even when its
+    # front matter names no place: the place its text names most, at that level, is its region.
+    local_marker: Pattern = Pattern(pattern="(?!)")
 
     _endings = field_validator("short_form_endings")(classmethod(lambda cls, v: check_words(v)))
 
