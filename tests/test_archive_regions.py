@@ -101,3 +101,8 @@ def test_a_provincial_opinion_that_names_its_province_only_in_the_text(tmp_path)
     body = BODY + filler + "\n（四）支持江西省重点企业和南昌、赣州等地开展示范，推动江西绿色发展，与湖南协同。\n"
     d = doc(tmp_path, "opinion", front, body)
     assert (d.meta.region.code, d.meta.level) == ("360000", "provincial")   # the province named most
+
+
+def test_a_local_document_naming_no_place_still_gets_its_level(tmp_path):
+    d = doc(tmp_path, "nameless", "关于做好示范工作的实施意见\n结合我市实际，提出如下意见。\n")
+    assert d.meta.region is None and d.meta.level == "municipal"

@@ -73,8 +73,9 @@ def region_of(meta: Meta, text: str, g: Grammars) -> Division | None:
 def _most_named_place(text: str, g: Grammars) -> Division | None:
     """A document that speaks of `我省`/`全市` but names no place up front: the place its text names most at
     that level (the province of 我省, the city of 全市)."""
-    marker = g.places.local_marker.compiled.search(text)
-    if not marker:
+    rules = g.places
+    marker = rules.local_marker.compiled.search(text[: rules.local_opening_chars])
+    if not marker or len(rules.local_marker.compiled.findall(text)) <= len(rules.national_scope.compiled.findall(text)):
         return None
     unit = marker.group("unit")
     table = divisions()
@@ -106,14 +107,17 @@ def place_document(meta: Meta, text: str, g: Grammars) -> None:
     if place is not None and meta.level in (None, "national"):
         meta.level = place.level
     elif meta.level is None:
-        meta.level = "national"  # no place named anywhere: a central document
+        # no place named: a central document, unless it speaks of its own province or city (我省, 全市)
+        marker = g.places.local_marker.compiled.search(text[: g.places.local_opening_chars])
+        meta.level = {"省": "provincial", "自治区": "provincial", "市": "municipal"}.get(marker.group("unit"), "district") \
+            if marker else "national"
 
 
 @example_runner
 def _place_examples(g: Grammars):
     """places.toml: which 文号 and which names are central; every abbreviation names a province of the
     division list (the example expects the name back)."""
-    for name in ("national_doc_number", "national_marker", "local_marker"):
+    for name in ("national_doc_number", "national_marker", "local_marker", "national_scope"):
         rule = getattr(g.places, name)
         for ex in rule.examples:
             yield f"places.toml {name}", ex, bool_search(rule)

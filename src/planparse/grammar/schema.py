@@ -616,6 +616,9 @@ class PlaceRules(_Rule):
     # A document that speaks of its own jurisdiction (`我省`, `全市`: group `unit`) is local even when its
     # front matter names no place: the place its text names most, at that level, is its region.
     local_marker: Pattern = Pattern(pattern="(?!)")
+    # ...in its opening (`local_opening_chars`), and more often than it speaks of the whole country.
+    local_opening_chars: int = 1200
+    national_scope: Pattern = Pattern(pattern="(?!)")
 
     _endings = field_validator("short_form_endings")(classmethod(lambda cls, v: check_words(v)))
 
