@@ -121,16 +121,26 @@ def test_citations_table_in_csv_and_parquet(batch, tmp_path):
 
 
 def test_a_document_whose_number_was_not_read_is_known_by_the_number_it_is_cited_with(tmp_path):
-    """湖北's own 文号 broken over two lines in its front matter: the 武汉 plan cites it by title and number,
-    and the 咸宁 plan by the number alone under an abridged title; both are linked to it."""
+    """湖北's own 文号 unreadable in its front matter (its number's line lost): the 武汉 plan cites it by title
+    and number, and the 咸宁 plan by the number alone under an abridged title; both are linked to it."""
     from planparse.compare import build_chain
     from planparse.pipeline import extract_file
 
     docs = []
-    for name, text in (("hubei", HUBEI.replace("鄂政发〔2021〕7号\n", "鄂政发〔2021〕\n7号\n", 1)), ("wuhan", WUHAN), ("xianning", XIANNING)):
+    for name, text in (("hubei", HUBEI.replace("鄂政发〔2021〕7号\n", "", 1)), ("wuhan", WUHAN), ("xianning", XIANNING)):
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
         docs.append(extract_file(tmp_path / f"{name}.txt"))
     assert docs[0].meta.doc_number is None
     chain = build_chain(docs, load_grammars(None))
     implements = {Path(d.document.path).stem: [Path(p).stem for p in d.implements] for d in chain.documents}
     assert implements["wuhan"] == ["hubei"] and implements["xianning"] == ["hubei"]
+
+
+def test_a_documents_own_number_over_two_lines(tmp_path):
+    from planparse.pipeline import extract_file
+
+    (tmp_path / "hubei.txt").write_text(HUBEI.replace("鄂政发〔2021〕7号\n", "鄂政发〔2021〕\n7号\n", 1), encoding="utf-8")
+    assert extract_file(tmp_path / "hubei.txt").meta.doc_number == "鄂政发〔2021〕7号"
+    # the red-header line above a whole number is not part of it
+    (tmp_path / "header.txt").write_text("湖北省人民政府文件\n" + HUBEI, encoding="utf-8")
+    assert extract_file(tmp_path / "header.txt").meta.doc_number == "鄂政发〔2021〕7号"

@@ -68,8 +68,9 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     raw_of = _raw_lines(nt)
     meta = Meta()
 
-    for p in front_texts:
-        m = mr.doc_number.compiled.fullmatch(p)
+    for p, after in zip(front_texts, front_texts[1:] + [""]):
+        # a 文号 broken over two lines (`鄂政发〔2021〕` / `23号`) is one number; a line that opens with its own org is not
+        m = mr.doc_number.compiled.fullmatch(p) or (after and after[0] in "0123456789〔[［(（【" and mr.doc_number.compiled.fullmatch(p + after))
         if m:
             meta.doc_number = normalise_doc_number(m.group("number"))
             break
