@@ -37,7 +37,8 @@ def test_the_division_list_is_the_vendored_one_with_its_licence():
 @pytest.mark.parametrize("name, short", [("江苏省", "江苏"), ("广西壮族自治区", "广西"), ("新疆维吾尔自治区", "新疆"),
                                          ("内蒙古自治区", "内蒙古"), ("恩施土家族苗族自治州", "恩施"), ("南宁市", "南宁")])
 def test_short_forms(name, short):
-    assert short_form(name, tuple(load_grammars(None).places.short_form_endings)) == short
+    rules = load_grammars(None).places
+    assert short_form(name, tuple(rules.short_form_endings), tuple(rules.autonomous_endings)) == short
 
 
 @pytest.mark.parametrize("text, code", [
@@ -106,3 +107,11 @@ def test_a_provincial_opinion_that_names_its_province_only_in_the_text(tmp_path)
 def test_a_local_document_naming_no_place_still_gets_its_level(tmp_path):
     d = doc(tmp_path, "nameless", "关于做好示范工作的实施意见\n结合我市实际，提出如下意见。\n")
     assert d.meta.region is None and d.meta.level == "municipal"
+
+
+def test_a_municipality_document_that_says_quanshi(tmp_path):
+    front = "关于做好示范工作的实施方案\n为推动全市示范工作，结合本市实际，制定本方案。\n"
+    filler = "（三）加强示范工作的组织实施，完善工作机制，强化督促检查。" * 20
+    body = BODY + filler + "\n（四）支持浦东新区、闵行区开展示范，推动黄浦区协同。\n"
+    d = doc(tmp_path, "shanghai", front, body)
+    assert (d.meta.region.code, d.meta.level) == ("310000", "provincial")   # 全市 of 上海 is the municipality

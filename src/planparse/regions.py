@@ -78,6 +78,30 @@ class Division:
         """The contract's level of a government of this division."""
         return ("provincial", "municipal", "district")[self.rank]
 
+    @property
+    def is_municipality(self) -> bool:
+        """北京, 天津, 上海, 重庆: a province with no prefecture-level division under it."""
+        return self.rank == 0 and self.code[:2] not in _provinces_with_prefectures()
+
+
+@functools.lru_cache(maxsize=1)
+def _provinces_with_prefectures() -> frozenset[str]:
+    return frozenset(d.code[:2] for d in divisions().values() if d.rank == 1)
+
+
+def division_named_by(rank: int, region: "Division") -> Optional["Division"]:
+    """The division of a document of `region` that a jurisdiction word of this rank stands for (我省, 全市,
+    市发改委): its province, its city (a municipality for 市 in its own documents), or its county."""
+    table = divisions()
+    province = table.get(region.province_code)
+    if province is None:
+        return None
+    if rank == 0:
+        return None if province.is_municipality else province
+    if rank == 1:
+        return province if province.is_municipality else (table.get(region.code[:4] + "00") if region.rank >= 1 else None)
+    return region if region.rank == 2 else None
+
 
 @functools.lru_cache(maxsize=1)
 def divisions() -> dict[str, Division]:
@@ -93,12 +117,12 @@ def _ethnic_names() -> tuple[str, ...]:
     return tuple(sorted({n for name in names for n in (name, name.removesuffix("族")) if len(n) >= 2}, key=len, reverse=True))
 
 
-def short_form(name: str, endings: tuple[str, ...]) -> str:
+def short_form(name: str, endings: tuple[str, ...], autonomous: tuple[str, ...] = ()) -> str:
     """江苏省 → 江苏, 广西壮族自治区 → 广西, 恩施土家族苗族自治州 → 恩施: the name an issuer or title may use."""
     for e in sorted(endings, key=len, reverse=True):
         if name.endswith(e) and len(name) > len(e):
             stem = name[: -len(e)]
-            if e in ("自治区", "自治州"):
+            if e in autonomous:
                 # the ethnic names after a place's own name (内蒙古 holds 蒙古 at 1: that is its name)
                 cut = min((i for i in (stem.find(n) for n in _ethnic_names()) if i >= 2), default=len(stem))
                 stem = stem[:cut]
@@ -111,11 +135,11 @@ class PlaceIndex:
 
     def __init__(self, rules):
         table: dict[str, list[Division]] = {}
-        endings = tuple(rules.short_form_endings)
+        endings, autonomous = tuple(rules.short_form_endings), tuple(rules.autonomous_endings)
         for d in divisions().values():
             forms = {d.name}
             if d.rank < 2:
-                forms.add(short_form(d.name, endings))
+                forms.add(short_form(d.name, endings, autonomous))
             elif len(d.name) - 1 < rules.min_county_stem:
                 continue  # 城区, 矿区: words as much as places
             for f in forms:

@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 from ..grammar import Grammars
 from ..grammar.check import bool_search, example_runner
 from ..models import Agencies, AgencyMention, Meta
-from ..regions import Division, divisions
+from ..regions import Division, division_named_by, divisions
 
 
 def apply_first_listed_lead(entries: Iterable[Agencies]) -> None:
@@ -29,29 +29,14 @@ def apply_first_listed_lead(entries: Iterable[Agencies]) -> None:
                 break
 
 
-def _place_at(prefix: str, region: Division, g: Grammars) -> Optional[str]:
-    """The document's division a level prefix (省, 市, 区, 县) stands for, when the document is of it."""
-    table = divisions()
-    province = table.get(region.province_code)
-    municipality = province is not None and province.name.endswith(prefix) and prefix == "市"
-    if prefix == "省" and province is not None and province.name.endswith("省"):
-        return province.name
-    if prefix == "市":
-        if municipality:
-            return province.name  # 天津市: the province-level city
-        if region.rank >= 1 and (city := table.get(region.code[:4] + "00")) is not None and city.name.endswith("市"):
-            return city.name
-    if prefix in ("区", "县") and region.rank == 2 and region.name.endswith(prefix):
-        return region.name
-    return None
-
-
 def placed(name: str, region: Optional[Division], g: Grammars) -> str:
     """`市发展和改革委员会` → `天津市发展和改革委员会` in a 天津 document; any other name as it is."""
     if region is None or not name or name[:1] not in g.agencies.level_prefixes or name.startswith(tuple(g.agencies.not_level_prefix)):
         return name
-    place = _place_at(name[0], region, g)
-    return place + name[1:] if place else name
+    rank = g.places.level_words.get(name[0])
+    place = division_named_by(rank, region) if rank is not None else None
+    # 市 of a 州 (not a city) or 区 of an autonomous region's own document: no division of that kind here
+    return place.name + name[1:] if place is not None and place.name.endswith(name[0]) else name
 
 
 def place_canonical_names(entries: Iterable[Agencies], mentions: Iterable[AgencyMention], meta: Meta, g: Grammars) -> None:

@@ -15,7 +15,7 @@ from ..grammar import Grammars
 from ..grammar.check import bool_search, example_runner
 from ..grammar.schema import Example
 from ..models import Meta, Region
-from ..regions import Division, divisions, place_index, place_of
+from ..regions import Division, division_named_by, place_index, place_of
 
 
 def _national_issuer(meta: Meta, g: Grammars) -> bool:
@@ -72,29 +72,20 @@ def region_of(meta: Meta, text: str, g: Grammars) -> Division | None:
 
 def _most_named_place(text: str, g: Grammars) -> Division | None:
     """A document that speaks of `我省`/`全市` but names no place up front: the place its text names most at
-    that level (the province of 我省, the city of 全市)."""
+    that level (the province of 我省, the city of 全市, a municipality for its 全市)."""
     rules = g.places
     marker = rules.local_marker.compiled.search(text[: rules.local_opening_chars])
     if not marker or len(rules.local_marker.compiled.findall(text)) <= len(rules.national_scope.compiled.findall(text)):
         return None
-    unit = marker.group("unit")
-    table = divisions()
-    counts: dict[str, int] = {}
-    for cands in place_index(g.places).named(text):
-        if len(cands) != 1:
+    rank = rules.level_words.get(marker.group("unit"))
+    counts: dict[Division, int] = {}
+    for cands in place_index(rules).named(text):
+        if len(cands) != 1 or rank is None:
             continue  # a namesake: no vote
-        d = cands[0]
-        key = d.province_code if unit in ("省", "自治区") else (d.code[:4] + "00" if unit == "市" else d.code)
-        if key in table:
-            counts[key] = counts.get(key, 0) + 1
-    if unit == "市":  # 全市 of a municipality (北京, 天津, 上海, 重庆) is the province-level city
-        for code in list(counts):
-            province = table[code[:2] + "0000"]
-            if province.name.endswith("市") and code != province.code:
-                counts[province.code] = counts.get(province.code, 0) + counts.pop(code)
-    wanted = {"省": 0, "自治区": 0, "市": 1, "区": 2, "县": 2}[unit]
-    fits = [c for c in counts if table[c].rank == wanted or (unit == "市" and table[c].name.endswith("市"))]
-    return table[max(fits, key=lambda c: counts[c])] if fits else None
+        d = division_named_by(rank, cands[0]) if cands[0].rank >= rank else None
+        if d is not None:
+            counts[d] = counts.get(d, 0) + 1
+    return max(counts, key=lambda d: counts[d]) if counts else None
 
 
 def place_document(meta: Meta, text: str, g: Grammars) -> None:
@@ -109,8 +100,8 @@ def place_document(meta: Meta, text: str, g: Grammars) -> None:
     elif meta.level is None:
         # no place named: a central document, unless it speaks of its own province or city (我省, 全市)
         marker = g.places.local_marker.compiled.search(text[: g.places.local_opening_chars])
-        meta.level = {"省": "provincial", "自治区": "provincial", "市": "municipal"}.get(marker.group("unit"), "district") \
-            if marker else "national"
+        rank = g.places.level_words.get(marker.group("unit")) if marker else None
+        meta.level = ("provincial", "municipal", "district")[rank] if rank is not None else "national"
 
 
 @example_runner

@@ -604,6 +604,9 @@ class PlaceRules(_Rule):
     # The endings a division's name drops in its short form (江苏省 → 江苏; 广西壮族自治区 → 广西 also drops
     # the ethnic names before the ending). Only provinces and prefecture-level divisions are matched short.
     short_form_endings: list[str]
+    autonomous_endings: list[str] = Field(default_factory=list)
+    # 省 → 0, 市 → 1, 区/县 → 2: the rank of the division a jurisdiction word (我省, 市发改委) names.
+    level_words: dict[str, int] = Field(default_factory=dict)
     # A county-level name is matched only with at least this many characters before its ending: 城区, 矿区,
     # 东区 are words as much as places.
     min_county_stem: int = 2
