@@ -79,6 +79,37 @@ class CitationResolver:
             if d.number:
                 self.by_number.setdefault(number_key(d.number), []).append(d)
         self.keys = [(d, self.title_keys(d.titles)) for d in self.documents]
+        # Candidates by title: an equal key, or a document sharing one of the cited key's rarest bigrams
+        # (an abridged or misquoted title keeps most of them). A batch of many documents is not scored whole.
+        self._profiles: dict[str, tuple] = {}
+        self.by_key: dict[str, list[int]] = {}
+        self.by_bigram: dict[str, set[int]] = {}
+        for i, (_, keys) in enumerate(self.keys):
+            for k in keys:
+                self.by_key.setdefault(k, []).append(i)
+                for b in bigrams(k):
+                    self.by_bigram.setdefault(b, set()).add(i)
+
+    def _candidates(self, cited: set[str]) -> set[int]:
+        """Documents with an equal key, or holding at least two of a cited key's three rarest bigrams."""
+        out: set[int] = set()
+        for k in cited:
+            out.update(self.by_key.get(k, ()))
+            rarest = sorted(set(bigrams(k)), key=lambda b: len(self.by_bigram.get(b, ())))[:3]
+            seen: dict[int, int] = {}
+            for b in rarest:
+                for i in self.by_bigram.get(b, ()):
+                    seen[i] = seen.get(i, 0) + 1
+            out.update(i for i, n in seen.items() if n >= min(2, len(rarest)))
+        return out
+
+    def _profile(self, key: str) -> tuple:
+        """What a title is compared by, once per key: its kind, the places it names, its bigrams."""
+        got = self._profiles.get(key)
+        if got is None:
+            kind = self.rules.document_kind.compiled.search(key)
+            got = self._profiles[key] = (kind.group(0) if kind else None, frozenset(self.places.pattern.findall(key)), bigrams(key))
+        return got
 
     def learn_number(self, title: Optional[str], number: Optional[str], *, exclude: Optional[str] = None) -> None:
         """A document printed without its 文号 (or whose 文号 could not be read) is known by the number a
@@ -109,11 +140,7 @@ class CitationResolver:
         """Two titles that differ may still name one document, but not when one names a place the other
         does not (达州市2030年前碳达峰行动方案 is not 2030年前碳达峰行动方案) or they are documents of
         different kinds (一个实施意见 is not the 意见 it implements)."""
-        kind = self.rules.document_kind.compiled
-        ka, kb = kind.search(a), kind.search(b)
-        if (ka.group(0) if ka else None) != (kb.group(0) if kb else None):
-            return False
-        return set(self.places.pattern.findall(a)) == set(self.places.pattern.findall(b))
+        return self._profile(a)[:2] == self._profile(b)[:2]
 
     def title_score(self, cited: set[str], known: set[str]) -> float:
         """1 the same title; 0.95 an abridged citation (found whole inside the document's title); else the
@@ -128,7 +155,7 @@ class CitationResolver:
                 if len(a) >= self.rules.min_contained_chars and a in b:
                     best = max(best, 0.95)
                     continue
-                score = dice(bigrams(a), bigrams(b))
+                score = dice(self._profile(a)[2], self._profile(b)[2])
                 if score >= self.rules.title_match:
                     best = max(best, score * 0.94)  # below any whole-title match
         return best
@@ -148,7 +175,8 @@ class CitationResolver:
             return None
         cited = self.title_keys([title])
         best: Optional[Resolution] = None
-        for d, keys in self.keys:
+        for i in sorted(self._candidates(cited)):
+            d, keys = self.keys[i]
             if not ok(d) or not keys:
                 continue
             score = self.title_score(cited, keys)
