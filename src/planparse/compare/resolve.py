@@ -108,7 +108,7 @@ class CitationResolver:
         got = self._profiles.get(key)
         if got is None:
             kind = self.rules.document_kind.compiled.search(key)
-            got = self._profiles[key] = (kind.group(0) if kind else None, frozenset(self.places.pattern.findall(key)), bigrams(key))
+            got = self._profiles[key] = (kind.group(0) if kind else None, frozenset(name for _, _, name in self.places.finditer(key)), bigrams(key))
         return got
 
     def learn_number(self, title: Optional[str], number: Optional[str], *, exclude: Optional[str] = None) -> None:

@@ -46,8 +46,7 @@ def _abbreviated_province(doc_number: str | None, g: Grammars) -> Division | Non
 
 def _opening_place(text: str | None, g: Grammars, context: list[Division]) -> Division | None:
     """The place a title opens with (`广东省碳普惠交易管理办法`); a place further in is what it is about."""
-    m = place_index(g.places).pattern.match(text or "")
-    return place_of(text, g.places, context) if m else None
+    return place_of(text, g.places, context) if place_index(g.places).opens_with_place(text or "") else None
 
 
 def region_of(meta: Meta, text: str, g: Grammars) -> Division | None:
