@@ -1,7 +1,13 @@
-"""Regions that targets are set for (`grammars/metrics.toml` [[regions]]: 京津冀及周边地区, 长三角地区 and their
-provinces): named in a text, or opening a metric. Target extraction and compare both read them."""
+"""Places: the regions that targets are set for (`grammars/metrics.toml` [[regions]]: 京津冀及周边地区,
+长三角地区 and their provinces), named in a text or opening a metric, which target extraction and compare
+read; and the administrative divisions of GB/T 2260 (the vendored list of `data/`), which say where a
+document is from (meta.region)."""
 from __future__ import annotations
 
+import csv
+import functools
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 import regex as re
@@ -45,11 +51,6 @@ def leading_regions(metric: str, rules) -> str:
 
 
 # --- Administrative divisions (GB/T 2260): where a document is from ---------------------------------
-
-import csv
-import functools
-from dataclasses import dataclass
-from pathlib import Path
 
 _DATA = Path(__file__).resolve().parent / "data"
 
