@@ -31,7 +31,7 @@ def _join(names) -> str:
     return "、".join(names or [])
 
 
-def csv_rows(doc, source: str) -> dict[str, list[list]]:
+def csv_rows(doc, source: str, grammars_dir=None) -> dict[str, list[list]]:
     """Rows of one Document for the CSV tables, in CSV_HEADERS order."""
     m = doc.meta
     rows: dict[str, list[list]] = {
@@ -56,7 +56,7 @@ def csv_rows(doc, source: str) -> dict[str, list[list]]:
              x.cap_unit, x.recipient, x.text]
             for x in doc.measures
         ],
-        "citations": [list(r) for r in citation_rows(doc, source)],
+        "citations": [list(r) for r in citation_rows(doc, source, grammars_dir)],
     }
     for t in doc.tasks:
         a = t.agencies
