@@ -53,3 +53,12 @@ def test_a_city_of_a_province_and_a_province(tmp_path):
 def test_market_regulation_is_not_a_city_prefix():
     a, _ = AgencyParser(load_grammars(None)).parse("省发展改革委、市场监管厅、生态环境厅牵头")
     assert a.lead == ["省发展改革委", "省市场监管厅", "省生态环境厅"]
+
+
+def test_a_body_naming_its_own_place_is_not_placed_again():
+    from planparse.extraction.agency_names import placed
+    from planparse.regions import divisions
+
+    g = load_grammars(None)
+    assert placed("省人民银行济南分行", divisions()["370000"], g) == "省人民银行济南分行"
+    assert placed("省发展和改革委员会", divisions()["370000"], g) == "山东省发展和改革委员会"

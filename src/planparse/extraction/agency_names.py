@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 from ..grammar import Grammars
 from ..grammar.check import bool_search, example_runner
 from ..models import Agencies, AgencyMention, Meta
-from ..regions import Division, division_named_by, divisions
+from ..regions import Division, division_named_by, divisions, place_index
 
 
 def apply_first_listed_lead(entries: Iterable[Agencies]) -> None:
@@ -33,6 +33,8 @@ def placed(name: str, region: Optional[Division], g: Grammars) -> str:
     """`市发展和改革委员会` → `天津市发展和改革委员会` in a 天津 document; any other name as it is."""
     if region is None or not name or name[:1] not in g.agencies.level_prefixes or name.startswith(tuple(g.agencies.not_level_prefix)):
         return name
+    if place_index(g.places).named(name[1:]):
+        return name  # 省人民银行济南分行: a body of a place of its own, not of the prefix's
     rank = g.places.level_words.get(name[0])
     place = division_named_by(rank, region) if rank is not None else None
     # 市 of a 州 (not a city) or 区 of an autonomous region's own document: no division of that kind here
