@@ -242,6 +242,12 @@ def tokenizer(g=None):
     return _jieba(g).tok
 
 
+def word_splitter(g=None):
+    """jieba with the grammars' words (metric terms stay whole), as a function str -> list of words."""
+    tok = tokenizer(g)
+    return lambda s: [w for w in tok.lcut(s) if w.strip()]
+
+
 def _tagger(g=None):
     """jieba's part-of-speech tagger over the same dictionary (loaded on first use only)."""
     state = _jieba(g)

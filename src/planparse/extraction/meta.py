@@ -13,6 +13,7 @@ from ..normalise import NormalText, visual_width
 from ..segment import Segmentation
 from ..text import split_top_level
 from ..numerals import chinese_number
+from .region import place_document
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕"})
 _TERMINAL = ("。", "；", "！", "？", "，", "：", ":")
@@ -67,8 +68,9 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     raw_of = _raw_lines(nt)
     meta = Meta()
 
-    for p in front_texts:
-        m = mr.doc_number.compiled.fullmatch(p)
+    for p, after in zip(front_texts, front_texts[1:] + [""]):
+        # a 文号 broken over two lines (`鄂政发〔2021〕` / `23号`) is one number; a line that opens with its own org is not
+        m = mr.doc_number.compiled.fullmatch(p) or (after and after[0] in "0123456789〔[［(（【" and mr.doc_number.compiled.fullmatch(p + after))
         if m:
             meta.doc_number = normalise_doc_number(m.group("number"))
             break
@@ -177,6 +179,7 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     meta.cited_documents = [c for c in cited if c.title != meta.title]
     meta.attachments = list(seg.attachment_list) or _front_attachments(front_texts, g) or [a.title for a in seg.annexes if a.title]
     meta.level = _level(meta, g)
+    place_document(meta, nt.text, g)  # meta.region; the level where the issuer did not give it
     meta.doc_year = _doc_year(meta, g)
     return meta
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import GrammarError
 from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, MeasureRules, MetaRules, MetricRules, Numbering, TableRules,
-                     TargetRules, UnitRules)
+                     TargetRules, UnitRules, PlaceRules, CitationRules)
 
 
 def per_grammar_set(build):
@@ -55,6 +55,8 @@ FILE_MODELS: dict[str, tuple[str, type[BaseModel]]] = {
     "tables.toml": ("tables", TableRules),
     "metrics.toml": ("metrics", MetricRules),
     "measures.toml": ("measures", MeasureRules),
+    "places.toml": ("places", PlaceRules),
+    "citations.toml": ("citations", CitationRules),
 }
 
 

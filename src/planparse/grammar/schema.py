@@ -469,6 +469,10 @@ class AgencyRules(_Rule):
     bare_role: str = "responsible"
     closes_paragraph: Pattern = Pattern(pattern=r"^[。；;\s]*(?:\n|$)")
     bare_min_per_document: int = Field(2, ge=1)
+    # Words that open with a level prefix's character but are no prefix (市场监管厅 is not 市 + 场监管厅).
+    not_level_prefix: list[str] = Field(default_factory=list)
+    # The document's rule that the first-listed body of each list leads (`列首位的为牵头单位`).
+    first_listed_lead: Pattern = Pattern(pattern="(?!)")
     examples: list[Example] = Field(default_factory=list)
 
     @field_validator("bare_role")
@@ -595,6 +599,10 @@ class MetricRules(_Rule):
     polarity: list[Polarity] = Field(default_factory=list)
     regions: list[Region] = Field(default_factory=list)
     inner_title: Pattern
+    # A level (rate, share, concentration, intensity), not an amount: by its unit, or by its metric. A
+    # national amount is never judged against a region's; a national level is (above or below it).
+    level_unit: Pattern = Pattern(pattern="(?!)")
+    level_metric: Pattern = Pattern(pattern="(?!)")
 
     _separators = field_validator("list_separators")(classmethod(lambda cls, v: check_words(v)))
 
@@ -604,6 +612,60 @@ class MetricRules(_Rule):
         if "title" not in v.compiled.groupindex:
             raise ValueError(f"inner_title pattern {v.pattern!r} must capture the title as (?P<title>...)")
         return v
+
+
+class PlaceRules(_Rule):
+    """places.toml: where a document is from (meta.region, a GB/T 2260 division of the vendored list) and
+    whether it is a central one."""
+
+    # 简称 → the province's name in the division list: a 文号 opens with it (苏政发 → 江苏省).
+    province_abbreviations: dict[str, str]
+    # The endings a division's name drops in its short form (江苏省 → 江苏; 广西壮族自治区 → 广西 also drops
+    # the ethnic names before the ending). Only provinces and prefecture-level divisions are matched short.
+    short_form_endings: list[str]
+    autonomous_endings: list[str] = Field(default_factory=list)
+    # 省 → 0, 市 → 1, 区/县 → 2: the rank of the division a jurisdiction word (我省, 市发改委) names.
+    level_words: dict[str, int] = Field(default_factory=dict)
+    # A county-level name is matched only with at least this many characters before its ending: 城区, 矿区,
+    # 东区 are words as much as places.
+    min_county_stem: int = 2
+    # A 文号 of a central body (国发, 国办发, 中发, 国能发…): the document is national.
+    national_doc_number: Pattern
+    # Addressed to the provinces, or a central body's name: only a central document is.
+    national_marker: Pattern
+    # When the front matter names no place, the first … characters of the text are looked at.
+    body_chars: int = 400
+    # A document that speaks of its own jurisdiction (`我省`, `全市`: group `unit`) is local even when its
+    # front matter names no place: the place its text names most, at that level, is its region.
+    local_marker: Pattern = Pattern(pattern="(?!)")
+    # ...in its opening (`local_opening_chars`), and more often than it speaks of the whole country.
+    local_opening_chars: int = 1200
+    national_scope: Pattern = Pattern(pattern="(?!)")
+
+    _endings = field_validator("short_form_endings")(classmethod(lambda cls, v: check_words(v)))
+
+
+class CentralDocument(_Rule):
+    number: str
+    title: str
+    source: str  # where the number and title were checked (public text)
+
+
+class CitationRules(_Rule):
+    """citations.toml: how a citation (《title》 and/or 文号) is resolved to a document, in the batch or in the
+    bundled list of central documents plans cite most."""
+
+    # Removed from both titles before they are compared: words that a citation adds or drops.
+    title_noise: list[Pattern] = Field(default_factory=list)
+    # An abridged or misquoted title still names the document from this character-bigram score up (0..1).
+    title_match: float = Field(0.85, gt=0, le=1)
+    # A title found whole inside the other counts when it is at least this long (after noise removal).
+    min_contained_chars: int = 8
+    # The kind of document a title ends with (实施意见, 意见, 行动方案…): titles of different kinds never
+    # name one document.
+    document_kind: Pattern = Pattern(pattern="(?!)")
+    documents: list[CentralDocument] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=list)
 
 
 class Grammars(_Rule):
@@ -620,6 +682,8 @@ class Grammars(_Rule):
     tables: TableRules
     metrics: MetricRules
     measures: MeasureRules
+    places: PlaceRules
+    citations: CitationRules
     userdict_lines: list[str] = Field(default_factory=list)
     # What the stages build from these grammars (compiled matchers, the jieba tokenizer), owned by this
     # object: a cache keyed by id() could hand a new grammar set the matchers of an evicted one.
