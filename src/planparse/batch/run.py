@@ -8,7 +8,9 @@ from typing import Optional
 
 from .discover import BatchUsageError, Job, collect_inputs, sha256_file
 from .document import DocumentTask, Result, one_line
+from ..ingest.archive import MEMBER_SEP
 from .engines import Engine, PoolEngine
+from .files import OutsideOutput
 from .lock import OutputLock
 from .report import PlainReporter, Summary
 from .report_pages import ReportIndex
@@ -96,8 +98,11 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
         reporter.start(len(jobs), engine.workers_for(len(jobs)))
         try:
             todo: list[Job] = []
+            never_run: list[Job] = []
             for job in jobs:
-                if opts.resume and _unchanged(sink, job) and (reports is None or reports.has(job)):
+                if job.refused:
+                    never_run.append(job)
+                elif opts.resume and _unchanged(sink, job) and (reports is None or reports.has(job)):
                     summary.skipped += 1
                     reporter.skip(job)
                     if reports:
@@ -133,11 +138,21 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
 
             def task_for(job: Job) -> DocumentTask:
                 out = sink.output_for(job)
+                page = reports.page_for(job) if reports else None
                 return DocumentTask(job.index, job.path, sink.mode, str(out) if out is not None else None,
                                     opts.grammars, opts.timeout or None, ocr=opts.ocr,
-                                    report_path=str(reports.page_for(job)) if reports else None)
+                                    report_path=str(page) if page is not None else None)
 
-            engine.run([(job, task_for(job)) for job in todo], record)
+            for job in never_run:  # refused members, FIFOs: a record, never a path
+                record(job, Result(job.index, False, kind="unsafe_member" if MEMBER_SEP in job.path else "not_a_file",
+                                   message=job.refused))
+            work = []
+            for job in todo:
+                try:
+                    work.append((job, task_for(job)))
+                except OutsideOutput as e:
+                    record(job, Result(job.index, False, kind="unsafe_output", message=str(e)))
+            engine.run(work, record)
             sink.finish(jobs)
             if reports:
                 reports.finish(jobs)

@@ -133,10 +133,12 @@ def detect_format(path: Path, data: bytes) -> str:
 
 
 def _load(name: str) -> bytes:
+    from .archive import MEMBER_SEP, is_member_path, read_member_path
+
+    if is_member_path(name):
+        return read_member_path(name)
     p = Path(name)
     if not p.exists():
-        from .archive import MEMBER_SEP, read_member_path
-
         if MEMBER_SEP in name:
             return read_member_path(name)
         raise MissingFileError("no such file", path=name)
