@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from ..errors import PlanparseError
+from ..grammar.timed import DeadlinePassed, deadline
 from .rows import csv_rows
 
 
@@ -73,11 +74,24 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, name="planparse-parent-watch", daemon=True).start()
 
 
-def init_worker(grammars_dir: Optional[str]) -> None:
+_started: Any = None  # in a pool worker: the queue on which it says which document it starts (pool.py's watchdog)
+
+
+def init_worker(grammars_dir: Optional[str], started: Any = None) -> None:
     """Once per worker process: the stages and grammars; Ctrl-C is the parent's to handle."""
+    global _started
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent()
+    _started = started
     load_stages(grammars_dir)
+
+
+def process_document_watched(task: "DocumentTask") -> "Result":
+    """process_document, first telling the parent (index, pid, start time), so that a worker stuck where
+    its own timer cannot reach (a blocking system call, a long C call) can be killed from outside."""
+    if _started is not None:
+        _started.put((task.index, os.getpid(), time.monotonic()))
+    return process_document(task)
 
 
 def one_line(e: BaseException) -> str:
@@ -85,9 +99,9 @@ def one_line(e: BaseException) -> str:
     return msg or type(e).__name__
 
 
-class DocumentTimeout(BaseException):
-    """Raised inside the thread working on a document when its time is up. A BaseException, so that
-    a stage's `except Exception` cannot turn it into another kind of failure."""
+class DocumentTimeout(DeadlinePassed):
+    """Raised inside the thread working on a document when its time is up (a BaseException, as
+    DeadlinePassed, which a grammar pattern raises when its regex timeout runs out)."""
 
 
 def _set_async_exc(tid: int, exc: Optional[type]) -> None:
@@ -117,7 +131,8 @@ def time_limit(seconds: Optional[float]) -> Iterator[None]:
     timer.daemon = True
     timer.start()
     try:
-        yield
+        with deadline(seconds):  # one regex match is one bytecode: the patterns watch the time themselves
+            yield
     finally:
         with lock:
             state["finished"] = True
@@ -184,7 +199,7 @@ def process_document(task: DocumentTask) -> Result:
                     write_atomic(task.out_path, out)
                 except OSError as e:  # disk full, permissions: the document was fine, its output could not be written
                     res = Result(index, False, kind="write", message=one_line(e))
-        except DocumentTimeout:
+        except DeadlinePassed:
             res = Result(index, False, kind="timeout", message=f"not finished after {task.timeout:g} s (--timeout)")
     except PlanparseError as e:
         res = Result(index, False, kind=e.kind, message=one_line(e))
