@@ -6,6 +6,7 @@ import functools
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -51,10 +52,12 @@ def temp_beside(path: Path) -> tuple[int, str]:
 
 
 def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    """Write to a temporary file beside `path`, then rename: readers never see half a file. A character
+    the encoding cannot hold (a lone surrogate from an undecodable file name) is written as its
+    backslash escape (in JSON, the escape that reads back as the same character)."""
     path = Path(path)
     if isinstance(data, str):
-        data = data.encode(encoding)  # before the temporary file: a text that cannot be encoded leaves none
+        data = data.encode(encoding, "backslashreplace")
     fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -70,14 +73,34 @@ def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8"
         raise
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, and tab or carriage
+# return, which some spreadsheets skip before looking for one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")  # -5, +3.2, -1e5, -5%
+
+
+def inert_cell(value):
+    """A CSV cell no spreadsheet runs: text that starts like a formula gets a leading ' (OWASP), except
+    a number written as text (-5, +3.2), which stays a number. None is the empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def inert_row(row) -> list:
+    return [inert_cell(v) for v in row]
+
+
 def csv_text(header: list[str], rows: list[list]) -> str:
-    """CSV with a UTF-8 BOM so that Excel opens Chinese text correctly."""
+    """CSV with a UTF-8 BOM so that Excel opens Chinese text correctly; every cell inert (inert_cell)."""
     buf = io.StringIO()
     buf.write("\ufeff")
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
+    w.writerow(inert_row(header))
     for r in rows:
-        w.writerow(["" if v is None else v for v in r])
+        w.writerow(inert_row(r))
     return buf.getvalue()
 
 

@@ -102,7 +102,7 @@ def _with_archive_members(inputs: list[tuple[str, str]]) -> list[Job]:
     read from the archive by the worker, never unpacked to disk. Refused members (zip bomb, a path
     leaving the archive, too deep, a duplicate name) and files that are no documents (a FIFO) are jobs
     that are never run: each is recorded with the reason, and never named as an output path."""
-    from ..ingest.archive import MEMBER_SEP, archive_documents, is_member_path
+    from ..ingest.archive import MEMBER_SEP, archive_documents, is_member_path, unsafe_reason
 
     jobs: list[Job] = []
     for path, rel in inputs:
@@ -123,7 +123,9 @@ def _with_archive_members(inputs: list[tuple[str, str]]) -> list[Job]:
         for member in found:
             jobs.append(Job(len(jobs), member, rel + member[len(path):]))  # inner: "" or "!/x/y.pdf"
         for member, why in refused:
-            jobs.append(Job(len(jobs), member, rel, refused=f"archive member refused: {why}"))
+            name_reason = unsafe_reason(member.split(MEMBER_SEP)[-1])
+            what = f"unsafe member name ({why})" if why == name_reason else why  # as reading it would say
+            jobs.append(Job(len(jobs), member, rel, refused=f"{what}: refused"))
     return jobs
 
 

@@ -148,18 +148,26 @@ def render(doc, task: DocumentTask) -> Any:
     """The document's output for the sink: bytes to write (or a JSON line), or the tables' rows."""
     from ..emit import to_json
 
+    # A file name that is not UTF-8 (kept by Python as lone surrogates, surrogateescape) is written as
+    # JSON's own \udcXX escape, which reads back as the same name; a table cell gets the visible escape.
     if task.mode in ("json", "jsonl"):
-        return to_json(doc).encode("utf-8")
+        return to_json(doc).encode("utf-8", "backslashreplace")
     if task.mode == "csv":
         rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path)}
-        return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8")
+        return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
     from .tables import document_rows
 
-    tables = document_rows(doc, task.path)
+    tables = document_rows(doc, storable(task.path))
     if task.out_path is None:
         return tables
     staged = {"source": task.path, "sha256": doc.source.sha256, "tables": tables}
-    return (json.dumps(staged, ensure_ascii=False, default=str) + "\n").encode("utf-8")  # dates as ISO text
+    return (json.dumps(staged, ensure_ascii=False, default=str) + "\n").encode("utf-8", "backslashreplace")  # dates as ISO text
+
+
+def storable(text: Optional[str]) -> Optional[str]:
+    """Text any UTF-8 store accepts (DuckDB, Arrow): a lone surrogate (an undecodable file name) as a
+    visible backslash escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if text else text
 
 
 def write_report(doc, text: str, path: str) -> dict:

@@ -1,6 +1,8 @@
 """The batch, step by step: discover inputs → run them on an engine → sink each result → report."""
 from __future__ import annotations
 
+import errno
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +66,24 @@ def report_root(output: Path, sink: Sink) -> Path:
     return out_dir / "_report" if out_dir is not None else output.with_name(output.name + ".report")
 
 
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def refuse_inputs_we_write(jobs: list[Job], ours: list[Path]) -> None:
+    """An output, a lock or a partial file that is also an input (`batch plan.txt -o plan.txt`, an input
+    named `.out.jsonl.lock`) would be truncated or deleted before it is read: a usage error, before any
+    file is touched."""
+    from ..ingest.archive import MEMBER_SEP
+
+    written = {os.path.realpath(p): p for p in ours}
+    for job in jobs:
+        outer = job.path.split(MEMBER_SEP, 1)[0] if MEMBER_SEP in job.path else job.path
+        hit = written.get(os.path.realpath(outer))
+        if hit is not None:
+            raise BatchUsageError(f"{outer!r} is an input and also a file this batch writes ({hit}): "
+                                  "give another -o")
+
+
 def _unchanged(sink: Sink, job: Job) -> bool:
     """--resume: the sink holds an output made from the input as it is now."""
     recorded = sink.recorded_sha(job)
@@ -89,6 +109,7 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
     sink = sink_for(opts.output, opts.fmt)
     reports = ReportIndex(report_root(opts.output, sink)) if opts.report else None
     jobs = collect_inputs(opts.inputs, exclude=sink.excluded(), also_exclude=(reports.root,) if reports else ())
+    refuse_inputs_we_write(jobs, [*sink.working_files(), lock_path(opts.output)])
     reporter = reporter or PlainReporter()
     summary = Summary(total=len(jobs))
     with OutputLock(lock_path(opts.output), opts.output):
@@ -116,6 +137,11 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
                 if res.ok:
                     try:
                         sink.ok(job, res)
+                    except OSError as e:
+                        if e.errno in _DISK_FULL:
+                            raise  # every later document would fail the same way: the batch ends, saying why
+                        res = Result(job.index, False, seconds=res.seconds, kind="internal",
+                                     message=f"output not written: {type(e).__name__}: {one_line(e)}")
                     except Exception as e:
                         res = Result(job.index, False, seconds=res.seconds, kind="internal",
                                      message=f"output not written: {type(e).__name__}: {one_line(e)}")

@@ -23,6 +23,9 @@ class DirSink:
     def excluded(self) -> Optional[Path]:
         return self.out
 
+    def working_files(self) -> list[Path]:
+        return [self.out]  # a directory: an input inside it is never read (excluded)
+
     def output_for(self, job: Job) -> Optional[Path]:
         """OUT/<rel>.json, checked to stay inside OUT (files.output_path); None for a job never run."""
         return None if job.refused else output_path(self.out, job.rel, ".json")

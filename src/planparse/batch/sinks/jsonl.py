@@ -60,6 +60,9 @@ class JsonlSink:
     def excluded(self) -> Optional[Path]:
         return None
 
+    def working_files(self) -> list[Path]:
+        return [self.out, self.partial]
+
     def output_for(self, job: Job) -> None:
         return None
 
