@@ -177,12 +177,13 @@ class _Archive:
             raise UnsafeMemberError(f"unsafe member name ({reason}): refused", path=label)
         try:
             if self.kind == "zip":
-                with zipfile.ZipFile(self._fileobj()) as zf:
-                    for info in zf.infolist():
-                        if _zip_name(info) == wanted and not info.is_dir():
-                            _check_zip_member(info, label)
-                            with zf.open(info) as f:
-                                return _read_bounded(f, label)
+                with _zip_lock:  # one reader at a time: threads of one process share the open archive
+                    zf, by_name = _open_zip(self.label, self.source)
+                    info = by_name.get(wanted)
+                    if info is not None:
+                        _check_zip_member(info, label)
+                        with zf.open(info) as f:
+                            return _read_bounded(f, label)
             elif isinstance(self.source, str):
                 with _cursor_lock:  # one walk at a time: threads of one process share the cursor
                     data = _tar_cursor(self.source).read(wanted, label)
@@ -256,6 +257,50 @@ class _TarCursor:
         if self._file is not None:
             self._file.close()
         self._tar = self._file = None
+
+
+class _OpenZip:
+    """A zip kept open with its members by decoded name (the first of a duplicated name, as
+    list_documents reads it). Parsing the central directory of a 20,000-member zip takes ~50 ms: done
+    for every member it made a batch over one archive quadratic."""
+
+    def __init__(self, key: tuple, source: str | bytes):
+        self.key = key
+        self.zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+        self.by_name: dict[str, zipfile.ZipInfo] = {}
+        for info in self.zf.infolist():
+            if not info.is_dir():
+                self.by_name.setdefault(_zip_name(info), info)
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+_open_zips: list[_OpenZip] = []  # the last few opened per process: the outer archive and one inside it
+_ZIPS_KEPT = 2
+_zip_lock = threading.RLock()
+
+
+def _open_zip(label: str, source: str | bytes) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
+    """The process's open copy of the zip `label` (a changed file on disk is a new archive); the caller
+    holds _zip_lock."""
+    if isinstance(source, bytes):
+        import hashlib
+
+        key: tuple = (label, len(source), hashlib.blake2b(source[:65536] + source[-65536:], digest_size=16).digest())
+    else:
+        st = os.stat(source)
+        key = (os.path.realpath(source), st.st_size, st.st_mtime_ns)
+    for i, z in enumerate(_open_zips):
+        if z.key == key:
+            _open_zips.insert(0, _open_zips.pop(i))
+            return z.zf, z.by_name
+    z = _OpenZip(key, source)
+    _open_zips.insert(0, z)
+    for old in _open_zips[_ZIPS_KEPT:]:
+        old.close()
+    del _open_zips[_ZIPS_KEPT:]
+    return z.zf, z.by_name
 
 
 _cursor: list[_TarCursor] = []  # at most one per process: the archive a batch worker is reading
