@@ -147,3 +147,21 @@ def test_grammars_given_a_file_says_it_needs_a_directory(tmp_path, command):
     args = command + (["rules.toml"] if command[0] == "grammars" else ["--grammars", "rules.toml"])
     r = run_cli(args, cwd=tmp_path)
     assert r.returncode == 2 and "needs a directory" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("command", [["extract", "plan.txt", "-o", "sink"], ["batch", "plan.txt", "-o", "sink", "--format", "jsonl"]])
+def test_an_output_that_is_a_fifo_is_written_into_not_replaced(tmp_path, command):
+    # The shape of -o /dev/null: renaming a new file over it would leave a regular file where it was.
+    import stat
+    import threading
+
+    (tmp_path / "plan.txt").write_text(PLAN, encoding="utf-8")
+    os.mkfifo(tmp_path / "sink")
+    got = []
+    reader = threading.Thread(target=lambda: got.append((tmp_path / "sink").read_bytes()), daemon=True)
+    reader.start()
+    r = run_cli(command, cwd=tmp_path, timeout=120)
+    reader.join(30)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_ISFIFO(os.stat(tmp_path / "sink").st_mode)
+    assert json.loads(got[0].decode("utf-8").splitlines()[0])["clauses"]

@@ -51,6 +51,18 @@ def temp_beside(path: Path) -> tuple[int, str]:
     return fd, tmp
 
 
+def is_special_file(path: str | Path) -> bool:
+    """A device, FIFO or socket (following links): renaming a file over it would destroy it (as root,
+    `-o /dev/null` would leave a regular file where the device was)."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file. A character
     the encoding cannot hold (a lone surrogate from an undecodable file name) is written as its
@@ -58,6 +70,10 @@ def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8"
     path = Path(path)
     if isinstance(data, str):
         data = data.encode(encoding, "backslashreplace")
+    if is_special_file(path):  # -o /dev/null, /dev/stdout, a FIFO: written into, never replaced by a file
+        with open(path, "wb") as f:
+            f.write(data)
+        return
     fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -14,8 +14,12 @@ TMP_SUFFIX = ".tmp"
 def atomic_open(path: Path, mode: str = "w", **kw) -> Iterator[Any]:
     """A file beside `path` that replaces it on success (fsync + rename) and vanishes on failure.
     The temporary name is `.NAME.<random>.tmp`, as emit.write_atomic uses, so one clean-up finds both."""
-    from ..emit import temp_beside
+    from ..emit import is_special_file, temp_beside
 
+    if is_special_file(path):  # -o /dev/null: written into, never replaced by a file
+        with open(path, mode, **kw) as f:
+            yield f
+        return
     fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, mode, **kw) as f:
