@@ -204,6 +204,7 @@ def batch(
     engine: BatchEngine = typer.Option(BatchEngine.pool, "--engine", help="pool (processes on this machine) or dask (a Dask distributed cluster; needs the dask extra)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a LocalCluster of --workers processes)."),
     ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
+    memory_budget: float = typer.Option(1536.0, "--memory-budget", min=0, help="MB one document's worker may grow by, plus 20x the input's size; past it the worker is killed and the document recorded as failed (kind memory); 0: no limit. With 2 or more workers."),
 ) -> None:
     """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed)."""
     from .batch import BatchOptions, PlainReporter, RichReporter, run_batch
@@ -212,7 +213,7 @@ def batch(
     opts = BatchOptions(
         inputs=list(inputs), output=output, fmt=fmt.value, workers=workers, resume=resume,
         grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child, timeout=timeout,
-        report=report, engine=engine.value, scheduler=scheduler, ocr=ocr.value,
+        report=report, engine=engine.value, scheduler=scheduler, ocr=ocr.value, memory_budget_mb=memory_budget,
     )
     try:
         summary = run_batch(opts, RichReporter() if use_rich else PlainReporter())

@@ -31,6 +31,7 @@ class DocumentTask:
     timeout: Optional[float] = None  # seconds for the whole document; None: no limit
     report_path: Optional[str] = None  # --report: also write the document's HTML report here
     ocr: str = "auto"  # auto | always | never (ingest/ocr.py)
+    memory_budget: Optional[int] = None  # bytes the worker may grow by for this document (pool.py kills past it)
 
 
 @dataclass
@@ -90,8 +91,26 @@ def process_document_watched(task: "DocumentTask") -> "Result":
     """process_document, first telling the parent (index, pid, start time), so that a worker stuck where
     its own timer cannot reach (a blocking system call, a long C call) can be killed from outside."""
     if _started is not None:
-        _started.put((task.index, os.getpid(), time.monotonic()))
+        _started.put((task.index, os.getpid(), time.monotonic(), resident_bytes(os.getpid())))
     return process_document(task)
+
+
+def resident_bytes(pid: int) -> Optional[int]:
+    """The resident memory of a process (Linux /proc), or None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+MEMORY_BASE = 1536 * 1024 * 1024  # what any document may take: the stages, the word dictionary, a PDF's pages
+MEMORY_PER_INPUT_BYTE = 20  # and this much per byte of input
+
+
+def memory_budget(input_bytes: int, base: int = MEMORY_BASE) -> int:
+    """The memory a worker may grow by for one document: a constant plus 20× its size."""
+    return base + MEMORY_PER_INPUT_BYTE * input_bytes
 
 
 def one_line(e: BaseException) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from .discover import BatchUsageError, Job, collect_inputs, sha256_file
-from .document import DocumentTask, Result, one_line
+from .document import MEMORY_BASE, DocumentTask, Result, memory_budget, one_line
 from ..ingest.archive import MEMBER_SEP
 from .engines import Engine, PoolEngine
 from .files import OutsideOutput
@@ -36,6 +36,7 @@ class BatchOptions:
     scheduler: Optional[str] = None  # dask: a scheduler address; None: a LocalCluster
     dask_processes: bool = True  # dask LocalCluster: worker processes (False: threads, for tests)
     ocr: str = "auto"  # auto | always | never (ingest/ocr.py)
+    memory_budget_mb: Optional[float] = MEMORY_BASE / 2**20  # per document, plus 20x its size; None or 0: no limit
 
 
 def engine_for(opts: BatchOptions) -> Engine:
@@ -67,6 +68,18 @@ def report_root(output: Path, sink: Sink) -> Path:
 
 
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def budget_for(job: Job, base_mb: Optional[float]) -> Optional[int]:
+    """The memory a worker may grow by for `job`: --memory-budget plus 20x the input's size (for an
+    archive member, the archive's: an upper bound known without reading it)."""
+    if not base_mb:
+        return None
+    try:
+        size = os.path.getsize(job.path.split(MEMBER_SEP, 1)[0] if not os.path.exists(job.path) else job.path)
+    except OSError:
+        size = 0
+    return memory_budget(size, int(base_mb * 2**20))
 
 
 def refuse_inputs_we_write(jobs: list[Job], ours: list[Path]) -> None:
@@ -167,7 +180,8 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
                 page = reports.page_for(job) if reports else None
                 return DocumentTask(job.index, job.path, sink.mode, str(out) if out is not None else None,
                                     opts.grammars, opts.timeout or None, ocr=opts.ocr,
-                                    report_path=str(page) if page is not None else None)
+                                    report_path=str(page) if page is not None else None,
+                                    memory_budget=budget_for(job, opts.memory_budget_mb))
 
             for job in never_run:  # refused members, FIFOs: a record, never a path
                 record(job, Result(job.index, False, kind="unsafe_member" if MEMBER_SEP in job.path else "not_a_file",

@@ -2,7 +2,8 @@
 with one worker. A worker that dies (a crash in a native library, the OOM killer) costs a rebuilt pool,
 never a document: what was in flight is retried one at a time, and the one that kills a worker again
 is recorded as `crash`. A worker still on one document past its --timeout (and a grace) is stuck where
-its own timer cannot reach it: it is killed, the pool rebuilt, and that document recorded as `timeout`."""
+its own timer cannot reach it: it is killed, the pool rebuilt, and that document recorded as `timeout`;
+one that grows past its memory budget (document.memory_budget) is killed the same way, as `memory`."""
 from __future__ import annotations
 
 import contextlib
@@ -16,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Optional
 
 from ..discover import Job
-from ..document import DocumentTask, Result, init_worker, load_stages, process_document, process_document_watched
+from ..document import DocumentTask, Result, init_worker, load_stages, process_document, process_document_watched, resident_bytes
 from .base import Record
 
 
@@ -57,34 +58,39 @@ class PoolEngine:
         document is recorded as `timeout`, the others in flight retried)."""
         while True:
             try:
-                index, pid, t0 = self._started.get_nowait()
+                index, pid, t0, rss0 = self._started.get_nowait()
             except queue_mod.Empty:
                 break
-            self._running[index] = (pid, t0)
+            self._running[index] = (pid, t0, rss0)
         now = time.monotonic()
         for _, task in in_flight.values():
             seen = self._running.get(task.index)
-            if not task.timeout or seen is None or task.index in self._killed:
+            if seen is None or task.index in self._killed:
                 continue
-            pid, t0 = seen
-            if now - t0 > task.timeout + kill_grace(task.timeout):
-                self._killed.add(task.index)
+            pid, t0, rss0 = seen
+            if task.timeout and now - t0 > task.timeout + kill_grace(task.timeout):
+                self._killed[task.index] = Result(task.index, False, kind="timeout", message=(
+                    f"not finished after {task.timeout:g} s (--timeout); its worker did not stop and was killed"))
+            elif task.memory_budget and rss0 is not None:
+                rss = resident_bytes(pid)
+                if rss is not None and rss - rss0 > task.memory_budget:
+                    self._killed[task.index] = Result(task.index, False, kind="memory", message=(
+                        f"its worker grew by {(rss - rss0) / 2**20:.0f} MB, over the budget of "
+                        f"{task.memory_budget / 2**20:.0f} MB for this input (--memory-budget plus 20x its size); killed"))
+            if task.index in self._killed:
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
 
     def _lost(self, job: Job, task: DocumentTask) -> Optional[Result]:
         """The Result of a document whose worker died: `timeout` when the watchdog killed it."""
-        if task.index in self._killed:
-            return Result(job.index, False, kind="timeout",
-                          message=f"not finished after {task.timeout:g} s (--timeout); its worker did not stop and was killed")
-        return None
+        return self._killed.get(task.index)
 
     def _run_pool(self, work: list[tuple[Job, DocumentTask]], workers: int, record: Record) -> None:
         """Keep at most 2×workers documents in flight; results are recorded as they complete."""
         self._ctx = mp.get_context("spawn")
         self._started = self._ctx.Queue()
         self._running: dict[int, tuple[int, float]] = {}
-        self._killed: set[int] = set()
+        self._killed: dict[int, Result] = {}  # documents whose worker the watchdog killed, and why
         queue = list(reversed(work))
         suspects: list[tuple[Job, DocumentTask]] = []  # in flight when a pool broke: retried alone
         pool = self._new_pool(workers)
