@@ -35,6 +35,8 @@ def has_duckdb() -> bool:
     ("plan.txt", ["-o", "plan.txt"]),
     ("out.jsonl.partial", ["-o", "out.jsonl"]),
     (".out.jsonl.lock", ["-o", "out.jsonl"]),
+    (".out.lock", ["-o", "out"]),
+    (".out.lock", ["-o", "out", "--format", "csv"]),
     (".out.duckdb.lock", ["-o", "out.duckdb"]),
     ("out.duckdb.wal", ["-o", "out.duckdb"]),
 ])
