@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any, Callable
 
 from . import normalise, segment
+from .check import drafting
 from .compare import metrics
 from .extraction import agencies, deadlines, measures, meta, table_grid, table_text, targets, validity
 from .grammar.check import ExampleResult, all_examples, run_examples
@@ -21,6 +22,7 @@ from .grammar.schema import Example
 
 EXAMPLE_OWNERS: tuple[ModuleType, ...] = (
     normalise, segment, meta, validity, measures, targets, deadlines, agencies, table_grid, table_text, metrics,
+    drafting,
 )
 
 __all__ = ["EXAMPLE_OWNERS", "check_grammars", "grammar_examples"]

@@ -26,6 +26,13 @@ def _by_name() -> dict[str, str]:
 # Rules about the shape of a character (bracket kinds and widths, marker separators): on an OCR'd
 # page the engine chose the glyph (it writes 〔2024〕 as [2024]), not the author, so they stay silent there.
 GLYPH_RULES = frozenset({"PP004", "PP005", "PP007"})
+# Rules about the sequence of markers: OCR drops and misreads markers (（十六） read as （十大）, a marker
+# lost in a page's header band), so they stay silent on an OCR'd page and on the page after one (the
+# marker before it may be the one OCR lost).
+SEQUENCE_RULES = frozenset({"PP001", "PP002", "PP003", "PP006"})
+# A page image covering this share of the page, under a text layer: a scan with an OCR text layer
+# (a searchable PDF), whose text is an OCR engine's as much as a page planparse OCR'd itself.
+SCAN_IMAGE_SHARE = 0.8
 
 
 @dataclass
@@ -184,15 +191,48 @@ def context_of(raw: Any, g: Any, path: Optional[str] = None) -> Context:
     return Context(path=path if path is not None else raw.path, doc=doc, raw=raw, nt=nt, g=g)
 
 
+def scanned_pages(path: str | Path) -> set[int]:
+    """Pages of a PDF that are a scanned image under a text layer (an OCR'd searchable PDF)."""
+    try:
+        import pdfplumber
+
+        out = set()
+        with pdfplumber.open(str(path)) as pdf:
+            for number, page in enumerate(pdf.pages, 1):
+                area = float(page.width * page.height) or 1.0
+                covered = max((float((i["x1"] - i["x0"]) * (i["bottom"] - i["top"])) for i in page.images), default=0.0)
+                if covered / area >= SCAN_IMAGE_SHARE and page.chars:
+                    out.add(number)
+        return out
+    except Exception:  # not a PDF pdfplumber can open (the reader managed): no page known to be a scan
+        return set()
+
+
+def ocr_text_pages(ctx: Context) -> set[int]:
+    """Pages whose text an OCR engine made: OCR'd by planparse, or a scan with an OCR text layer."""
+    pages = {p.number for p in ctx.raw.pages if getattr(p, "ocr", False) and p.number is not None}
+    if ctx.raw.format == "pdf" and Path(ctx.path).is_file():
+        pages |= scanned_pages(ctx.path)
+    return pages
+
+
+def _silenced(f: Finding, ocr_pages: set[int]) -> bool:
+    if f.code in GLYPH_RULES:
+        return f.page in ocr_pages
+    if f.code in SEQUENCE_RULES:
+        return f.page in ocr_pages or (f.page is not None and f.page - 1 in ocr_pages)
+    return False
+
+
 def check_context(ctx: Context, rules: Iterable[str] | None = None) -> list[Finding]:
     wanted = set(rules) if rules is not None else set(RULES)
-    ocr_pages = {p.number for p in ctx.raw.pages if getattr(p, "ocr", False)}
+    ocr_pages = ocr_text_pages(ctx)
     out: list[Finding] = []
     for codes, checker in CHECKERS:
         if not wanted & set(codes):
             continue
         for f in checker(ctx):
-            if f.code in wanted and not (f.code in GLYPH_RULES and f.page in ocr_pages):
+            if f.code in wanted and not _silenced(f, ocr_pages):
                 out.append(f)
     out.sort(key=lambda f: (f.page or 0, f.line if f.line is not None else 10**9, f.code))
     return out

@@ -493,7 +493,6 @@ def check_agency_spelling(ctx: Context) -> Iterable[Finding]:
 
 # --- targets: PP011 no year, PP012 no unit; deadlines: PP013 ----------------------------------------
 
-_RATIO_METRIC = re.compile(r"(?:比|比值|系数|指数|倍数)$")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _GOALS = re.compile(r"目标")
 
@@ -528,7 +527,8 @@ def _time_expressions(ctx: Context, text: str) -> list:
          "in its clause, a parent clause, its task row or its own text (每年), by a year in the plan's "
          "title, or by the plan's first section or targets section (主要目标：到2025年…)."),
     Rule("PP012", "target-no-unit", "warning",
-         "A quantified target whose number has no unit (80 instead of 80%), except pure ratios (…比 0.4)."),
+         "A quantified target whose number has no unit (80 instead of 80%), except dimensionless ratios and indices "
+         "(PUE 1.3, …比 0.4, 系数, 指数: grammars/check.toml dimensionless_metric)."),
 )
 def check_targets(ctx: Context) -> Iterable[Finding]:
     meta = ctx.doc.meta
@@ -560,7 +560,7 @@ def check_targets(ctx: Context) -> Iterable[Finding]:
                 implied = True  # `每年建设绿色工厂10家`: the target recurs every year
             if not implied:
                 yield Finding(ctx.path, "PP011", f"target “{text}” has no target year (到20XX年) and none is implied", **loc)
-        if not t.unit and not _RATIO_METRIC.search(t.metric or ""):
+        if not t.unit and not ctx.g.check.dimensionless_metric.compiled.search(t.metric or ""):
             yield Finding(ctx.path, "PP012", f"target “{text}” gives {t.value:g} without a unit", **loc)
 
 

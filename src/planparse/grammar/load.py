@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import GrammarError
-from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, MeasureRules, MetaRules, MetricRules, Numbering, TableRules,
+from .schema import (AgencyRules, CheckRules, DeadlineRules, Grammars, Layout, Lexicon, MeasureRules, MetaRules, MetricRules, Numbering, TableRules,
                      TargetRules, UnitRules)
 
 
@@ -59,6 +59,7 @@ FILE_MODELS: dict[str, tuple[str, type[BaseModel]]] = {
     "tables.toml": ("tables", TableRules),
     "metrics.toml": ("metrics", MetricRules),
     "measures.toml": ("measures", MeasureRules),
+    "check.toml": ("check", CheckRules),
 }
 
 

@@ -617,4 +617,54 @@ class Grammars(_Rule):
     tables: TableRules
     metrics: MetricRules
     measures: MeasureRules
+    check: "CheckRules"
     userdict_lines: list[str] = Field(default_factory=list)
+
+
+class Respectively(Pattern):
+    """`A、B和C分别下降10%、12%`: the pattern captures (?P<subjects>…) and (?P<values>…)."""
+
+    subject_separators: list[str]
+    range_separator: str
+
+    _separators = field_validator("subject_separators")(classmethod(lambda cls, v: check_words(v)))
+    _range = field_validator("range_separator")(classmethod(lambda cls, v: check_regex(v)))
+
+    @model_validator(mode="after")
+    def _groups(self) -> "Respectively":
+        missing = {"subjects", "values"} - set(self.compiled.groupindex)
+        if missing:
+            raise ValueError(f"respectively pattern must capture {', '.join(sorted(missing))}")
+        return self
+
+    def counts(self, text: str) -> Optional[tuple[int, int]]:
+        """(number of subjects, number of values) of the first 分别 sentence in `text`, or None."""
+        m = self.compiled.search(text)
+        if m is None:
+            return None
+        seps = "|".join(re.escape(s) for s in sorted(self.subject_separators, key=len, reverse=True))
+        subjects = [s for s in re.split(seps, m.group("subjects")) if s.strip()]
+        values = re.sub(self.range_separator + r"\d[\d.]*", "", m.group("values"))  # 10%—12%: one value
+        return len(subjects), len(re.findall(r"\d[\d.]*", values))
+
+
+class CheckRules(_Rule):
+    """check.toml: the words `planparse check`'s drafting-error rules read."""
+
+    dimensionless_metric: Pattern
+    share_metric: Pattern
+    growth_metric: Pattern
+    respectively: Respectively
+    outlook: Pattern
+    plan_period: Pattern
+    duplicate_min_chars: int = Field(18, ge=4)
+
+    @field_validator("plan_period")
+    @classmethod
+    def _has_years(cls, v: Pattern) -> Pattern:
+        if {"start", "end"} - set(v.compiled.groupindex):
+            raise ValueError(f"plan_period pattern {v.pattern!r} must capture (?P<start>…) and (?P<end>…)")
+        return v
+
+
+Grammars.model_rebuild()  # its `check` field names CheckRules, defined above

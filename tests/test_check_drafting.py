@@ -1,0 +1,180 @@
+"""Drafting-error rules (PP018–PP022) and the findings that must not fire (PP012 on ratios, numbering
+rules on OCR'd text): each rule on a made-up defect, and on the look-alike that is none."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planparse.check import check_file
+from planparse.check.core import _silenced, Finding
+from planparse.grammar import load_grammars
+from test_check import BASE, codes, lint, variant
+
+GOAL = "空气质量优良天数比率达到85%以上"
+
+
+def with_goal(extra: str) -> str:
+    return variant((GOAL, GOAL + "，" + extra))
+
+
+# --- PP012: a dimensionless ratio needs no unit ------------------------------------------------------
+
+
+@pytest.mark.parametrize("ratio", ["新建大型数据中心电能利用效率（PUE）降至1.3以下", "数据中心PUE不高于1.25",
+                                   "能源消费弹性系数控制在0.5以内"])
+def test_pp012_dimensionless_ratios_need_no_unit(tmp_path, ratio):
+    assert lint(tmp_path, with_goal(ratio)) == []
+
+
+def test_pp012_a_share_without_percent_still_fires(tmp_path):
+    fs = lint(tmp_path, with_goal("可再生能源消费占比达到30左右"))
+    assert codes(fs) == ["PP012"] and "30" in fs[0].message
+
+
+# --- PP018 分别 ----------------------------------------------------------------------------------------
+
+
+def test_pp018_three_subjects_two_values(tmp_path):
+    fs = lint(tmp_path, with_goal("工业、交通和建筑领域碳排放分别下降10%、12%"))
+    assert codes(fs) == ["PP018"]
+    assert "3 subjects and 2 values" in fs[0].message and fs[0].clause_id == "1"
+
+
+@pytest.mark.parametrize("fine", [
+    "工业和交通领域碳排放分别下降10%、12%",
+    "京津冀及周边地区、汾渭平原PM2.5浓度分别下降20%、15%",  # 及 inside one region's name
+    "PM2.5和臭氧浓度比2020年分别下降10%—12%、5%",  # a range is one value
+    "工业、交通和建筑领域碳排放分别下降10%以上",  # one value for all
+])
+def test_pp018_pairs_that_match_are_fine(tmp_path, fine):
+    assert "PP018" not in codes(lint(tmp_path, with_goal(fine)))
+
+
+def test_pp018_grammar_counts():
+    rule = load_grammars().check.respectively
+    assert rule.counts("A、B和C分别下降10%、12%和15%。") == (3, 3)
+    assert rule.counts("没有分别的句子下降10%。") is None
+
+
+# --- PP019 impossible values ---------------------------------------------------------------------------
+
+
+def test_pp019_coverage_over_100_percent(tmp_path):
+    fs = lint(tmp_path, with_goal("农村生活污水治理覆盖率达到120%"))
+    assert codes(fs) == ["PP019"] and "120%" in fs[0].message and fs[0].clause_id == "1"
+
+
+@pytest.mark.parametrize("fine", [
+    "农村生活污水治理覆盖率达到100%",
+    "研发经费投入年均增长率达到120%",  # a growth rate can exceed 100%
+    "新能源汽车保有量比2020年增长150%",  # a change, not a level
+])
+def test_pp019_look_alikes(tmp_path, fine):
+    assert "PP019" not in codes(lint(tmp_path, with_goal(fine)))
+
+
+# --- PP020 years outside the plan's period -------------------------------------------------------------
+
+PERIOD = ("临江市空气质量持续改善行动方案\n\n为贯彻", "临江市空气质量持续改善行动方案（2024—2025年）\n\n为贯彻")
+
+
+def test_pp020_target_after_the_horizon(tmp_path):
+    fs = lint(tmp_path, variant(PERIOD, ("到2025年，全市PM2.5", "到2027年，全市PM2.5")))
+    assert set(codes(fs)) == {"PP020"}
+    assert all("2027" in f.message and "2024—2025年" in f.message for f in fs)
+
+
+@pytest.mark.parametrize("ahead", ["展望2027年，全市PM2.5", "力争到2027年，全市PM2.5"])
+def test_pp020_looking_ahead_is_fine(tmp_path, ahead):
+    assert lint(tmp_path, variant(PERIOD, ("到2025年，全市PM2.5", ahead))) == []
+
+
+def test_pp020_deadline_before_the_period(tmp_path):
+    text = variant(PERIOD, ("2024年底前，基本淘汰", "2023年底前，基本淘汰"))
+    fs = [f for f in lint(tmp_path, text) if f.code == "PP020"]
+    assert len(fs) == 1 and fs[0].clause_id == "2.3" and "2023" in fs[0].message
+
+
+def test_pp020_no_period_in_the_title_no_horizon(tmp_path):
+    # Without （2024—2025年） the plan sets no horizon: a 2027 target is its own business.
+    assert "PP020" not in codes(lint(tmp_path, variant(("到2025年，全市PM2.5", "到2027年，全市PM2.5"))))
+
+
+# --- PP021 a task without an owner among tasks that all have one ----------------------------------------
+
+
+def test_pp021_one_task_without_annotation(tmp_path):
+    fs = lint(tmp_path, variant(("（市发展改革委牵头，市工业和信息化局配合）", "")))
+    assert codes(fs) == ["PP021"] and fs[0].clause_id == "2.2"
+
+
+def test_pp021_sections_without_annotations_are_fine(tmp_path):
+    # 三、保障措施: (四) and (五) name no agency, and neither does any task beside them.
+    assert lint(tmp_path, BASE) == []
+
+
+# --- PP022 the same task twice ---------------------------------------------------------------------------
+
+TRAFFIC = "（三）优化交通结构。2024年底前，基本淘汰国三及以下排放标准柴油货车。（市公安局、市交通运输局按职责分工负责）"
+
+
+def test_pp022_task_written_twice(tmp_path):
+    twice = TRAFFIC.replace("（三）", "（四）") + "\n\n" + "（五）加强组织领导。各县（市、区）要落实属地责任，细化工作措施。"
+    text = variant(("（四）加强组织领导。各县（市、区）要落实属地责任，细化工作措施。", twice),
+                   ("（五）严格监督考核", "（六）严格监督考核"), ("三、保障措施\n\n", ""))
+    fs = [f for f in lint(tmp_path, text) if f.code == "PP022"]
+    assert len(fs) == 1 and fs[0].clause_id == "2.4" and "（三）" in fs[0].message
+
+
+def test_pp022_one_shared_sentence_in_different_tasks_is_fine(tmp_path):
+    shared = "严格落实“两高”项目管理目录。"
+    text = variant(("到2025年，非化石能源消费比重达到20%左右。", f"到2025年，非化石能源消费比重达到20%左右。{shared}"
+                    "推进煤电机组节能降碳改造、灵活性改造、供热改造三改联动，淘汰落后煤电机组。"))
+    assert "PP022" not in codes(lint(tmp_path, text))
+
+
+# --- numbering rules on text an OCR engine made ------------------------------------------------------
+
+
+def test_sequence_and_glyph_rules_are_silent_on_ocr_pages():
+    ocr = {3}
+    assert _silenced(Finding("x.pdf", "PP001", "gap", page=3), ocr)
+    assert _silenced(Finding("x.pdf", "PP002", "repeat", page=4), ocr)  # the marker before it was on page 3
+    assert _silenced(Finding("x.pdf", "PP004", "width", page=3), ocr)
+    assert not _silenced(Finding("x.pdf", "PP004", "width", page=4), ocr)
+    assert not _silenced(Finding("x.pdf", "PP001", "gap", page=6), ocr)
+    assert not _silenced(Finding("x.pdf", "PP018", "分别", page=3), ocr)  # the words are still the words
+
+
+def test_numbering_gap_on_an_ocr_page_is_silent(tmp_path, monkeypatch):
+    from planparse.check import core
+
+    text = variant(("（二）优化能源结构", "（四）优化能源结构"), ("（三）优化交通结构", "（五）优化交通结构"),
+                   ("（四）加强组织领导", "（六）加强组织领导"), ("（五）严格监督考核", "（七）严格监督考核"))
+    p = tmp_path / "gap.txt"
+    p.write_text(text, encoding="utf-8")
+    assert "PP001" in codes(check_file(p))
+    monkeypatch.setattr(core, "ocr_text_pages", lambda ctx: {None})  # a txt's one page, as if OCR'd
+    assert "PP001" not in codes(check_file(p))
+
+
+def test_a_scan_with_a_text_layer_is_known(tmp_path):
+    """A PDF page that is a page-sized image under a text layer (a searchable scan) is OCR text; a page
+    with text and a small picture is not."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from planparse.check.core import scanned_pages
+
+    path = tmp_path / "scan.pdf"
+    picture = ImageReader(Image.new("L", (60, 85), 255))
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    for page_image in ((72, 600, 100, 100), (0, 0, 595, 842)):
+        c.drawImage(picture, *page_image)
+        c.drawString(72, 770, "Section 1")
+        c.showPage()
+    c.save()
+    assert scanned_pages(path) == {2}
+    assert scanned_pages(tmp_path / "missing.pdf") == set()
