@@ -104,9 +104,19 @@ def test_pp020_no_period_in_the_title_no_horizon(tmp_path):
 # --- PP021 a task without an owner among tasks that all have one ----------------------------------------
 
 
+FOUR_TASKS = (("（四）加强组织领导", "（五）加强组织领导"), ("（五）严格监督考核", "（六）严格监督考核"),
+              ("按职责分工负责）\n", "按职责分工负责）\n\n（四）优化用地结构。推进露天矿山综合整治。（市自然资源局负责）\n"))
+
+
 def test_pp021_one_task_without_annotation(tmp_path):
-    fs = lint(tmp_path, variant(("（市发展改革委牵头，市工业和信息化局配合）", "")))
+    fs = lint(tmp_path, variant(*FOUR_TASKS, ("（市发展改革委牵头，市工业和信息化局配合）", "")))
     assert codes(fs) == ["PP021"] and fs[0].clause_id == "2.2"
+    assert lint(tmp_path, variant(*FOUR_TASKS), "all.txt") == []
+
+
+def test_pp021_two_owned_tasks_are_no_habit(tmp_path):
+    # (一) 加强组织领导 without an annotation before two annotated measures: common, and no slip.
+    assert "PP021" not in codes(lint(tmp_path, variant(("（市发展改革委牵头，市工业和信息化局配合）", ""))))
 
 
 def test_pp021_sections_without_annotations_are_fine(tmp_path):
@@ -178,3 +188,16 @@ def test_a_scan_with_a_text_layer_is_known(tmp_path):
     c.save()
     assert scanned_pages(path) == {2}
     assert scanned_pages(tmp_path / "missing.pdf") == set()
+
+
+def test_numbering_read_across_quoted_statutes_is_not_reported(tmp_path):
+    """A comparison table of a draft and the statutes it follows, read column after column: the
+    articles go back and forth dozens of times. That is the reading, not the document."""
+    rows = []
+    for n in ["一", "三", "二", "五", "四", "七", "六", "九", "八", "十", "二", "四", "三"]:
+        rows.append(f"第{n}条 燃气经营者应当建立健全安全管理制度，落实安全生产主体责任。")
+    text = "某市燃气管理条例（草案）对照表\n\n" + "\n\n".join(rows) + "\n"
+    assert [f for f in lint(tmp_path, text) if f.code in ("PP001", "PP002", "PP003")] == []
+    # One slip among well-ordered articles is still found.
+    one = "\n\n".join(f"第{n}条 燃气经营者应当落实安全生产主体责任。" for n in ["一", "二", "三", "三", "四", "五"])
+    assert "PP002" in codes(lint(tmp_path, "某市燃气管理办法\n\n" + one + "\n", "one.txt"))

@@ -156,6 +156,9 @@ def check_numbering(ctx: Context) -> Iterable[Finding]:
             f.line, f.page = m.clause.line, m.clause.page
         f.key = _fold_brackets(m.raw)
         out.append(f)
+    rules = ctx.g.check
+    if len(out) > max(rules.numbering_noise_floor, rules.numbering_noise_share * len(marks)):
+        return []  # not one numbered sequence as read (see check.toml numbering_noise_floor)
     # What segmentation itself noticed (numbering-gap / numbering-repeat) about a marker the walk above
     # found nothing wrong with (a level-3 `1、` repeated, say).
     seen = {f.key for f in out}
