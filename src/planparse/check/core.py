@@ -46,6 +46,9 @@ class Finding:
     clause_id: Optional[str] = None
     task_seq: Optional[int] = None
     key: Any = field(default=None, repr=False, compare=False)  # internal: de-duplication
+    # The source line (a .docx/.html paragraph, a line of a PDF page) the finding is on, as written.
+    text: Optional[str] = None
+    source_format: Optional[str] = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.severity:
@@ -56,20 +59,41 @@ class Finding:
         return RULES[self.code].name
 
     def where(self) -> str:
+        """The clause or task row, and (where `line` is no line of the file) the location."""
         parts = []
         if self.clause_id:
             parts.append(f"clause {self.clause_id}")
         if self.task_seq is not None:
             parts.append(f"task {self.task_seq}")
-        if self.page is not None:
-            parts.append(f"page {self.page}")
+        if self.source_format is None or self.file_lines:
+            if self.page is not None:
+                parts.append(f"page {self.page}")
+        elif self.location():
+            parts.insert(0, self.location())
         return ", ".join(parts)
+
+    @property
+    def file_lines(self) -> bool:
+        """`line` is a line of the file as an editor shows it (plain text and Markdown sources)."""
+        return self.source_format in ("txt", "markdown")
+
+    def location(self) -> str:
+        """Where to look, in the source's own terms: `page 3, line 12` (PDF: the line on the page),
+        `paragraph 12` (.docx, .html: the n-th paragraph with text), `line 12` (text files)."""
+        if self.line is None:
+            return f"page {self.page}" if self.page is not None else ""
+        if self.page is not None:
+            return f"page {self.page}, line {self.line}"
+        if self.source_format is not None and not self.file_lines:
+            return f"paragraph {self.line}"
+        return f"line {self.line}"
 
     def to_dict(self) -> dict:
         return {
             "path": self.path, "code": self.code, "name": self.name, "severity": self.severity,
             "message": self.message, "line": self.line, "page": self.page,
             "clause_id": self.clause_id, "task_seq": self.task_seq,
+            "location": self.location() or None, "text": self.text,
         }
 
 
@@ -234,8 +258,26 @@ def check_context(ctx: Context, rules: Iterable[str] | None = None) -> list[Find
         for f in checker(ctx):
             if f.code in wanted and not _silenced(f, ocr_pages):
                 out.append(f)
+    for f in out:
+        f.source_format = ctx.raw.format
+        if f.text is None:
+            f.text = source_text(ctx, f.page, f.line)
     out.sort(key=lambda f: (f.page or 0, f.line if f.line is not None else 10**9, f.code))
     return out
+
+
+QUOTE_CHARS = 60  # a quoted source line longer than this is cut, with …
+
+
+def source_text(ctx: Context, page: Optional[int], line: Optional[int]) -> Optional[str]:
+    """The source line `line` of `page` (or of the one page of a paperless format), as written."""
+    if line is None:
+        return None
+    pages = [p for p in ctx.raw.pages if p.number == page] if page is not None else ctx.raw.pages[:1]
+    if not pages or not 1 <= line <= len(pages[0].lines):
+        return None
+    text = " ".join(str(pages[0].lines[line - 1]).split())
+    return text[:QUOTE_CHARS] + ("…" if len(text) > QUOTE_CHARS else "") if text else None
 
 
 def check_file(path: str | Path, *, rules: Iterable[str] | None = None, grammars_dir: str | Path | None = None,

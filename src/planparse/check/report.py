@@ -10,12 +10,19 @@ from .core import RULES, Finding, severity_at_least
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
+def _file_line(f: Finding) -> bool:
+    """Whether `line` can go where editors and CI read a line of the file (path:line:, line=)."""
+    return f.line is not None and (f.source_format is None or f.file_lines)
+
+
 def _text(findings: list[Finding]) -> str:
     out = []
     for f in findings:
-        loc = f"{f.path}:{f.line}:" if f.line is not None else f"{f.path}:"
+        loc = f"{f.path}:{f.line}:" if _file_line(f) else f"{f.path}:"
         where = f" [{f.where()}]" if f.where() else ""
         out.append(f"{loc} {f.code} {f.severity} {f.message}{where}")
+        if f.text and not _file_line(f):  # a .docx or a PDF: show the paragraph or line, as ruff shows code
+            out.append(f"    | {f.text}")
     return "".join(line + "\n" for line in out)
 
 
@@ -31,11 +38,14 @@ def _github(findings: list[Finding]) -> str:
     out = []
     for f in findings:
         props = [f"file={_gh_prop(f.path)}"]
-        if f.line is not None:
+        # A line of a PDF page or a .docx paragraph means nothing in a diff: the title says where.
+        if _file_line(f):
             props.append(f"line={f.line}")
-        props.append(f"title={_gh_prop(f'{f.code} {f.name}')}")
+        title = f"{f.code} {f.name}" + (f" ({f.location()})" if f.location() else "")
+        props.append(f"title={_gh_prop(title)}")
         where = f" [{f.where()}]" if f.where() else ""
-        out.append(f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::{_gh_data(f.message + where)}")
+        quote = f" — “{f.text}”" if f.text else ""
+        out.append(f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::{_gh_data(f.message + quote + where)}")
     return "".join(line + "\n" for line in out)
 
 
