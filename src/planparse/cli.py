@@ -252,12 +252,13 @@ class CheckFormat(str, Enum):
     json = "json"
     github = "github"
     junit = "junit"
+    sarif = "sarif"
 
 
 @app.command()
 def check(
     files: Optional[list[str]] = typer.Argument(None, help="Documents (.pdf .txt .docx .html), directories or globs.", show_default=False),
-    fmt: Optional[CheckFormat] = typer.Option(None, "--format", "-f", help="text (default), json, github (workflow annotations) or junit (XML)."),
+    fmt: Optional[CheckFormat] = typer.Option(None, "--format", "-f", help="text (default), json, github (workflow annotations), junit (XML) or sarif (SARIF 2.1.0)."),
     select: Optional[str] = typer.Option(None, "--select", help="Rules to run: codes, code prefixes or names, comma-separated (default: all)."),
     ignore: Optional[str] = typer.Option(None, "--ignore", help="Rules not to run (same forms as --select)."),
     config: Optional[Path] = typer.Option(None, "--config", help="A planparse.toml (default: [tool.planparse] in ./pyproject.toml)."),

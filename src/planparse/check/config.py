@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from .core import SEVERITIES, CheckUsageError
 
-FORMATS = ("text", "json", "github", "junit")
+FORMATS = ("text", "json", "github", "junit", "sarif")
 KEYS = {"select", "ignore", "format", "fail-on", "fail_on"}
 
 

@@ -1,4 +1,4 @@
-"""Findings as text, JSON, GitHub workflow annotations or JUnit XML."""
+"""Findings as text, JSON, GitHub workflow annotations, JUnit XML or SARIF 2.1.0."""
 from __future__ import annotations
 
 import json
@@ -101,6 +101,74 @@ def _junit(findings: list[Finding], files: list[str], rules: list[str], errors: 
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _sarif_uri(path: str) -> str:
+    from pathlib import PurePath
+    from urllib.parse import quote
+
+    return quote(PurePath(path).as_posix(), safe="/:")
+
+
+def _sarif(findings: list[Finding], rules: list[str], errors: dict[str, tuple[str, str]]) -> str:
+    """SARIF 2.1.0: one run; a finding in a text file has a region (startLine, snippet), one in a PDF
+    or .docx names its page/line or paragraph in the message and in the result's properties."""
+    from .. import __version__
+
+    codes = list(dict.fromkeys(list(rules) + [f.code for f in findings]))
+    index = {c: i for i, c in enumerate(codes)}
+    descriptors = []
+    for c in codes:
+        r = RULES[c]
+        d: dict = {
+            "id": r.code, "name": r.name,
+            "shortDescription": {"text": r.summary.split(". ")[0].rstrip(".") + "."},
+            "fullDescription": {"text": r.summary},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
+            "help": {"text": r.summary + (f" Why: {r.why}" if r.why else "")},
+        }
+        descriptors.append(d)
+    results = []
+    for f in findings:
+        physical: dict = {"artifactLocation": {"uri": _sarif_uri(f.path)}}
+        if _file_line(f):
+            region: dict = {"startLine": f.line}
+            if f.text:
+                region["snippet"] = {"text": f.text}
+            physical["region"] = region
+        where = "" if _file_line(f) or not f.location() else f" ({f.location()}" + (f": “{f.text}”)" if f.text else ")")
+        result: dict = {
+            "ruleId": f.code, "ruleIndex": index[f.code], "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f.message + where},
+            "locations": [{"physicalLocation": physical}],
+        }
+        if f.clause_id or f.task_seq is not None:
+            name = f"clause {f.clause_id}" if f.clause_id else f"task {f.task_seq}"
+            result["locations"][0]["logicalLocations"] = [{"name": name, "kind": "module"}]
+        props = {k: v for k, v in (("page", f.page), ("line", f.line), ("location", f.location() or None),
+                                   ("text", f.text)) if v is not None}
+        if props:
+            result["properties"] = props
+        results.append(result)
+    run: dict = {
+        "tool": {"driver": {"name": "planparse", "version": __version__,
+                            "informationUri": "https://pypi.org/project/planparse/", "rules": descriptors}},
+        "results": results,
+        "invocations": [{
+            "executionSuccessful": not errors,
+            "toolExecutionNotifications": [
+                {"level": "error", "message": {"text": f"{kind}: {message}"},
+                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": _sarif_uri(path)}}}]}
+                for path, (kind, message) in errors.items()
+            ],
+        }],
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
 def render(findings: Iterable[Finding], fmt: str = "text", *, files: Optional[list[str]] = None,
            rules: Optional[list[str]] = None, errors: Optional[dict[str, tuple[str, str]]] = None,
            fail_on: str = "info") -> str:
@@ -115,4 +183,6 @@ def render(findings: Iterable[Finding], fmt: str = "text", *, files: Optional[li
     if fmt == "junit":
         paths = list(files) if files is not None else sorted({f.path for f in findings})
         return _junit(findings, paths, list(rules) if rules is not None else sorted(RULES), errors or {}, fail_on)
+    if fmt == "sarif":
+        return _sarif(findings, list(rules) if rules is not None else sorted(RULES), errors or {})
     raise ValueError(f"unknown format {fmt!r}")
