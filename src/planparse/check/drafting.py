@@ -38,7 +38,9 @@ def _body_part(clause_id: str) -> str:
 @checker(
     Rule("PP018", "respectively-mismatch", "error",
          "A 分别 sentence whose subjects and values do not pair up: 工业、交通和建筑领域碳排放分别下降10%、12% "
-         "names three subjects and two values. A range (10%—12%) is one value."),
+         "names three subjects and two values. A range (10%—12%) is one value.",
+         why="分别 pairs subjects and values one to one; a missing value leaves one subject without a target — usually an edit that dropped a number.",
+         example="bad:  工业、交通和建筑领域碳排放分别下降10%、12%\nfine: 工业和交通领域碳排放分别下降10%、12% ; PM2.5和臭氧浓度分别下降10%—12%、5%"),
 )
 def check_respectively(ctx: Context) -> Iterable[Finding]:
     rule = ctx.g.check.respectively
@@ -65,7 +67,9 @@ def _target_location(ctx: Context, t) -> dict:
 @checker(
     Rule("PP019", "impossible-value", "error",
          "A share, rate or coverage stated as a level over 100%: 覆盖率达到120%. A growth rate (增长率, "
-         "增速) or a change (提高20%) can exceed 100%, and is not reported."),
+         "增速) or a change (提高20%) can exceed 100%, and is not reported.",
+         why="No share, rate or coverage exceeds 100%: the number is a typo or names the wrong metric.",
+         example="bad:  农村生活污水治理覆盖率达到120%\nfine: 覆盖率达到100% ; 研发经费投入年均增长率达到120%"),
 )
 def check_impossible_values(ctx: Context) -> Iterable[Finding]:
     rules = ctx.g.check
@@ -101,7 +105,9 @@ def _sentence_around(text: str, start: int, end: int) -> str:
          "A year that contradicts the plan's period (from its title, （2022—2025年）): a target year after the "
          "period's last year with no 展望/力争 (looking further ahead is fine), or a deadline before its first "
          "year. Without a period in the title, a deadline before the document's year (when there is no "
-         "成文日期 for PP013 to compare with)."),
+         "成文日期 for PP013 to compare with).",
+         why="A plan for 2024—2025 cannot set binding 2027 targets or 2023 deadlines: a year left from another plan or a typo.",
+         example="bad:  到2027年，… in 方案（2024—2025年）\nfine: 展望2027年，… ; 力争到2027年，…"),
 )
 def check_years(ctx: Context) -> Iterable[Finding]:
     start, end = plan_period(ctx)
@@ -145,7 +151,9 @@ def _owned(clause) -> bool:
     Rule("PP021", "task-owner-missing", "warning",
          "A task clause with no agency annotation (牵头/负责) among at least three sibling tasks that all name "
          "one: (一)…（市发展改革委牵头） (二)… (三)…（市生态环境局牵头） (四)…（市公安局负责）. Sections where no task names an agency "
-         "(保障措施) are not reported."),
+         "(保障措施) are not reported.",
+         why="When every task names who leads it, the one that does not has no owner: an annotation lost in editing.",
+         example="bad:  (一)…（甲牵头） (二)… (三)…（乙牵头） (四)…（丙负责）\nfine: 保障措施 whose items name no agency at all"),
 )
 def check_task_owner(ctx: Context) -> Iterable[Finding]:
     parents = {c.parent_id for c in ctx.doc.clauses if c.parent_id}
@@ -187,7 +195,9 @@ def _sentences(text: str) -> list[str]:
          "document (the body, or one annex) whose sentences are mostly the same (at least half of the shorter one's text, in sentences of "
          "some length), or two task-table rows that say the same. One sentence repeated inside longer, "
          "different tasks is not reported, nor an annex's task table repeating the body, nor articles "
-         "(第十条) and their items, which repeat each other on purpose (a penalty article lists the prohibitions)."),
+         "(第十条) and their items, which repeat each other on purpose (a penalty article lists the prohibitions).",
+         why="A task written twice is counted twice and assigned twice, often with different owners or deadlines.",
+         example="bad:  （三）优化交通结构。2024年底前，基本淘汰… and （四）the same text\nfine: a penalty article repeating the prohibitions it punishes"),
 )
 def check_duplicates(ctx: Context) -> Iterable[Finding]:
     least = ctx.g.check.duplicate_min_chars

@@ -111,11 +111,17 @@ def _missing(raw: str, lo: int, hi: int) -> str:
     Rule("PP001", "numbering-gap", "warning",
          "An ordinal is skipped at one level: （十五） followed by （十七）. Both numbering habits are accepted "
          "(continuous across sections and restarting in each section). Articles (第一条) are numbered through "
-         "the whole document, across chapters. Info only when the document says it is abridged (本文有删减)."),
+         "the whole document, across chapters. Info only when the document says it is abridged (本文有删减).",
+         why="A skipped number makes a reader look for a missing task, and often is one: a paragraph deleted in review whose siblings were not renumbered.",
+         example="bad:  （十五）… （十七）…\nfine: 一、（一）（二） 二、（一）（二） — numbering restarts in each section"),
     Rule("PP002", "numbering-repeat", "error",
-         "The same ordinal is written twice in a row at one level: （十六） … （十六）, 第十二条 … 第十二条."),
+         "The same ordinal is written twice in a row at one level: （十六） … （十六）, 第十二条 … 第十二条.",
+         why="Two clauses with one number cannot both be cited (第十二条 is which?): a copy-paste or a merge of two drafts.",
+         example="bad:  （十六）… （十六）…\nfine: 1. … inside （一） and 1. … inside （二）"),
     Rule("PP003", "numbering-order", "error",
-         "An ordinal goes backwards at one level: （十七） followed by （十六）, 第九条 after 第十条."),
+         "An ordinal goes backwards at one level: （十七） followed by （十六）, 第九条 after 第十条.",
+         why="A number going backwards is a clause moved without renumbering; references to it now point elsewhere.",
+         example="bad:  第十条 … 第九条 …\nfine: 第十条 in 第二章 after 第九条 in 第一章"),
 )
 def check_numbering(ctx: Context) -> Iterable[Finding]:
     marks = _marks(ctx)
@@ -195,9 +201,13 @@ _WIDTH_WORD = {"full": "full-width （ ）", "half": "half-width ( )"}
 @checker(
     Rule("PP004", "mixed-bracket-width", "warning",
          "A marker uses half-width brackets (十六) where the other markers of its level use full-width （十五） "
-         "(or the reverse), or mixes both in one marker."),
+         "(or the reverse), or mixes both in one marker.",
+         why="GB/T 9704 writes 序号 in full-width brackets; a half-width one is a pasted marker and prints with a different width.",
+         example="bad:  （十五）… (十六)…\nfine: (一)(二)(三) throughout: one consistent width"),
     Rule("PP005", "mixed-marker-separator", "warning",
-         "Markers of one level use different separators: 1、 beside 1. (or 1．)."),
+         "Markers of one level use different separators: 1、 beside 1. (or 1．).",
+         why="Mixed separators at one level read as two lists, and are a pasted or retyped marker.",
+         example="bad:  1、… 2. …\nfine: 1. … 2. … throughout"),
 )
 def check_marker_style(ctx: Context) -> Iterable[Finding]:
     by_level: dict[int, list] = defaultdict(list)
@@ -242,7 +252,9 @@ def check_marker_style(ctx: Context) -> Iterable[Finding]:
 @checker(
     Rule("PP006", "level-skipped", "warning",
          "A clause stands directly under a clause two or more levels up (1、 under 一、) although the "
-         "document uses the level in between (（一）) elsewhere."),
+         "document uses the level in between (（一）) elsewhere.",
+         why="Skipping a level the document uses elsewhere misplaces the clause in the outline: a reader takes 1. for a sub-item of the wrong parent.",
+         example="bad:  三、… 1. … although 一、 has （一）\nfine: 1. under 一、 in a document with no （一） at all"),
 )
 def check_level_skipped(ctx: Context) -> Iterable[Finding]:
     used: dict[int, str] = {}
@@ -301,7 +313,9 @@ def _front_lines(ctx: Context) -> list[tuple[Optional[int], int, str]]:
 @checker(
     Rule("PP007", "doc-number-format", "error",
          "发文字号 not in the form 苏政发〔2024〕53号: year in [ ] ( ) （ ） 【 】 ［ ］ ﹝ ﹞ instead of 〔〕, "
-         "a two-digit year, 第 before the number, or a number padded with 0."),
+         "a two-digit year, 第 before the number, or a number padded with 0.",
+         why="The 发文字号 form is fixed by GB/T 9704 (year in 〔〕, no 第, no leading 0); a wrong one is rejected in filing and cited wrongly by others.",
+         example="bad:  临政发[2024]12号 , 临政发〔2024〕第12号\nfine: 临政发〔2024〕12号"),
 )
 def check_doc_number(ctx: Context) -> Iterable[Finding]:
     for page, lineno, line in _front_lines(ctx):
@@ -366,9 +380,13 @@ def _valid_iso(s: Optional[str]) -> Optional[_dt.date]:
 
 @checker(
     Rule("PP008", "issue-date-missing", "error",
-         "A notice (it has a notice title or a 发文字号) without a 成文日期."),
+         "A notice (it has a notice title or a 发文字号) without a 成文日期.",
+         why="A notice without a 成文日期 has no date from which it takes effect or its deadlines run.",
+         example="bad:  a 通知 with 发文字号 and no date line under the signature\nfine: a bare plan or attachment, which carries no date of its own"),
     Rule("PP009", "issue-date-invalid", "error",
-         "A date line (成文日期 or 印发日期) that is not a calendar date: 2024年2月30日, 2024年13月1日."),
+         "A date line (成文日期 or 印发日期) that is not a calendar date: 2024年2月30日, 2024年13月1日.",
+         why="An impossible date on the signature line is a typo a reader cannot resolve.",
+         example="bad:  2024年2月30日\nfine: 2024年2月29日"),
 )
 def check_dates(ctx: Context) -> Iterable[Finding]:
     meta = ctx.doc.meta
@@ -423,7 +441,9 @@ def _task_location(ctx: Context, task) -> dict:
 @checker(
     Rule("PP010", "agency-no-owner", "warning",
          "A task-table row, or a clause's agency annotation, names no lead (牵头) or responsible (负责, "
-         "负责落实) agency — only supporting (配合) agencies, or none at all."),
+         "负责落实) agency — only supporting (配合) agencies, or none at all.",
+         why="A task that names only supporting agencies has nobody accountable for it.",
+         example="bad:  （市生态环境局配合）\nfine: （市发展改革委牵头，市生态环境局配合）"),
 )
 def check_agency_owner(ctx: Context) -> Iterable[Finding]:
     for c in ctx.doc.clauses:
@@ -462,7 +482,9 @@ def _canonical(name: str, written: dict, index: dict, prefixes: list[str]) -> st
 @checker(
     Rule("PP014", "agency-spelling", "warning",
          "One agency written two ways in one document (省发改委 and 省发展改革委): names whose canonical forms "
-         "(agency lexicon) agree but whose spellings differ."),
+         "(agency lexicon) agree but whose spellings differ.",
+         why="Two spellings of one agency make readers (and task trackers) think there are two.",
+         example="bad:  市发改委 … 市发展改革委\nfine: 市发展改革委 throughout"),
 )
 def check_agency_spelling(ctx: Context) -> Iterable[Finding]:
     index = ctx.g.lexicon.index
@@ -528,10 +550,14 @@ def _time_expressions(ctx: Context, text: str) -> list:
     Rule("PP011", "target-no-year", "info",
          "A quantified target with no target year, where none is implied: by a dated or recurring deadline "
          "in its clause, a parent clause, its task row or its own text (每年), by a year in the plan's "
-         "title, or by the plan's first section or targets section (主要目标：到2025年…)."),
+         "title, or by the plan's first section or targets section (主要目标：到2025年…).",
+         why="A target without a year cannot be assessed: by when?",
+         example="bad:  PM2.5浓度下降10%. in a plan with no year anywhere\nfine: the same under 主要目标：到2025年，…"),
     Rule("PP012", "target-no-unit", "warning",
          "A quantified target whose number has no unit (80 instead of 80%), except dimensionless ratios and indices "
-         "(PUE 1.3, …比 0.4, 系数, 指数: grammars/check.toml dimensionless_metric)."),
+         "(PUE 1.3, …比 0.4, 系数, 指数: grammars/check.toml dimensionless_metric).",
+         why="80 without a unit may be a percent, a count or a concentration: the target cannot be assessed. Ratios and indices have no unit.",
+         example="bad:  非化石能源消费比重达到20左右\nfine: 数据中心PUE降至1.3以下 ; 炼焦产能与长流程炼钢产能比控制在0.4左右"),
 )
 def check_targets(ctx: Context) -> Iterable[Finding]:
     meta = ctx.doc.meta
@@ -569,7 +595,9 @@ def check_targets(ctx: Context) -> Iterable[Finding]:
 
 @checker(
     Rule("PP013", "deadline-before-issue", "error",
-         "A deadline that falls before the document's 成文日期 (or its 印发日期 when there is no 成文日期)."),
+         "A deadline that falls before the document's 成文日期 (or its 印发日期 when there is no 成文日期).",
+         why="A deadline already past when the document is signed is a year left over from an earlier draft.",
+         example="bad:  2023年底前 in a notice dated 2024年3月15日\nfine: 2024年底前"),
 )
 def check_deadlines(ctx: Context) -> Iterable[Finding]:
     meta = ctx.doc.meta
@@ -622,7 +650,9 @@ def _attachment_numbers(nums: str) -> list[int]:
 
 @checker(
     Rule("PP015", "attachment-missing", "error",
-         "The text refers to an attachment (见附件2, （附件3）) that the document does not have."),
+         "The text refers to an attachment (见附件2, （附件3）) that the document does not have.",
+         why="A reference to an attachment that is not there leaves the reader without the table or list the text relies on.",
+         example="bad:  目标见附件2 in a document with only 附件1\nfine: 见附件1"),
 )
 def check_attachments(ctx: Context) -> Iterable[Finding]:
     labels = [a.label for a in ctx.doc.annexes]
@@ -656,10 +686,14 @@ _INNER_NUMBER = re.compile(r"[（(]\s*(?P<num>[^（）()]*?号)\s*[）)]\s*$")
 @checker(
     Rule("PP016", "citation-no-number", "warning",
          "A document is cited by title without its number (《…》) before a later citation of the same title "
-         "gives the number: the number belongs with the first citation."),
+         "gives the number: the number belongs with the first citation.",
+         why="The first citation of a document should let the reader find it: the number belongs there.",
+         example="bad:  《…方案》 … later 《…方案》（苏政发〔2024〕53号）\nfine: the number at the first citation, the title alone later"),
     Rule("PP017", "citation-number-inside", "warning",
          "A document number written inside the title marks: 《…的通知（国发〔2023〕24号）》 instead of "
-         "《…的通知》（国发〔2023〕24号）."),
+         "《…的通知》（国发〔2023〕24号）.",
+         why="The number is not part of the title: inside 《》 it misquotes the title.",
+         example="bad:  《…的通知（国发〔2023〕24号）》\nfine: 《…的通知》（国发〔2023〕24号）"),
 )
 def check_citations(ctx: Context) -> Iterable[Finding]:
     text = ctx.nt.text
