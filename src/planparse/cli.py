@@ -263,11 +263,12 @@ def check(
     ignore: Optional[str] = typer.Option(None, "--ignore", help="Rules not to run (same forms as --select)."),
     config: Optional[Path] = typer.Option(None, "--config", help="A planparse.toml (default: [tool.planparse] in ./pyproject.toml)."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the exit code 1: error, warning or info (default: info)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report here (atomically) instead of stdout."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report here (atomically) instead of stdout; with --fix, the fixed document."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
     list_rules: bool = typer.Option(False, "--list-rules", help="Print the rules (code, severity, name, summary) and exit."),
     explain: Optional[str] = typer.Option(None, "--explain", help="Print what a rule (code or name) checks, why, and an example, and exit.", show_default=False),
     statistics: bool = typer.Option(False, "--statistics", help="Print the number of findings per rule instead of the findings."),
+    fix: bool = typer.Option(False, "--fix", help="Apply the mechanical fixes (bracket width, marker separators, 〔〕 in 文号, a number out of 《》) to .txt/.md/.docx files, in place or to -o, and report what is left."),
     ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
 ) -> None:
     """Lint documents: numbering, 发文字号, dates, agencies, targets, deadlines, attachments, citations.
@@ -281,7 +282,7 @@ def check(
       planparse check --explain PP012"""
     from .check import RULES, SEVERITIES, expand_files, load_config, render, select_rules, severity_at_least
     from .check.docs import explain as explain_rule
-    from .check.run import check_files, statistics as rule_statistics
+    from .check.run import check_files, fix_files, statistics as rule_statistics
     from .grammar import load_grammars
 
     if list_rules:
@@ -310,10 +311,22 @@ def check(
         load_grammars(str(grammars) if grammars else None)
     except PlanparseError as e:
         _fail(e)
-    findings, errors = check_files(
-        paths, rules, per_file_ignores=cfg.get("per_file_ignores"), grammars_dir=grammars, ocr=ocr.value,
-        on_error=lambda path, kind, message: typer.echo(f"planparse: error: {path}: {kind}: {message}", err=True),
-    )
+    if fix:
+        if output is not None and len(paths) != 1:
+            typer.echo("planparse: error: --fix -o FILE takes one document", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        try:
+            findings, errors = fix_files(paths, rules, str(output) if output else None,
+                                         per_file_ignores=cfg.get("per_file_ignores"), grammars_dir=grammars,
+                                         ocr=ocr.value, tell=lambda line: typer.echo(line, err=True))
+        except PlanparseError as e:
+            _fail(e)
+        output = None  # -o was the fixed document: the report goes to stdout
+    else:
+        findings, errors = check_files(
+            paths, rules, per_file_ignores=cfg.get("per_file_ignores"), grammars_dir=grammars, ocr=ocr.value,
+            on_error=lambda path, kind, message: typer.echo(f"planparse: error: {path}: {kind}: {message}", err=True),
+        )
     if statistics:
         text = rule_statistics(findings)
     else:

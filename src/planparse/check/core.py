@@ -49,6 +49,8 @@ class Finding:
     # The source line (a .docx/.html paragraph, a line of a PDF page) the finding is on, as written.
     text: Optional[str] = None
     source_format: Optional[str] = field(default=None, repr=False, compare=False)
+    # The mechanical fix, where there is one (`check --fix`): a check.fix.Edit.
+    fix: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.severity:

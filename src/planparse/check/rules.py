@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Optional
 import regex as re
 
 from .core import Context, Finding
+from .fix import Edit, marker_pattern
 from .registry import Rule, checker
 
 # --- numbering: PP001 gap, PP002 repeat, PP003 order -------------------------------------------------
@@ -196,6 +197,13 @@ def _width(style: str) -> Optional[str]:
 
 
 _WIDTH_WORD = {"full": "full-width （ ）", "half": "half-width ( )"}
+_TO_FULL = str.maketrans("()", "（）")
+_TO_HALF = str.maketrans("（）", "()")
+
+
+def _bracket_fix(c, width: str) -> Optional[Edit]:
+    fixed = c.marker_raw.strip().translate(_TO_FULL if width == "full" else _TO_HALF)
+    return Edit(c.line, marker_pattern(c.marker_raw), fixed, f"{c.marker_raw.strip()} → {fixed}")
 
 
 @checker(
@@ -217,21 +225,25 @@ def check_marker_style(ctx: Context) -> Iterable[Finding]:
     for level, cs in sorted(by_level.items()):
         widths = {c.id: _width(_style(c.marker_raw)) for c in cs}
         if any(w is not None for w in widths.values()):
+            n = Counter(w for w in widths.values() if w in ("full", "half"))
+            majority = "half" if n["half"] > n["full"] else "full"
             for c in cs:
                 if widths[c.id] == "mixed":
-                    yield ctx.at_clause("PP004", c.id, f"{c.marker_raw} mixes full-width and half-width brackets")
-            n = Counter(w for w in widths.values() if w in ("full", "half"))
+                    f = ctx.at_clause("PP004", c.id, f"{c.marker_raw} mixes full-width and half-width brackets")
+                    f.fix = _bracket_fix(c, majority)
+                    yield f
             if n["full"] and n["half"]:
-                minority = "half" if n["half"] <= n["full"] else "full"
-                majority = "full" if minority == "half" else "half"
+                minority = "half" if majority == "full" else "full"
                 example = next(c.marker_raw for c in cs if widths[c.id] == majority)
                 for c in cs:
                     if widths[c.id] == minority:
-                        yield ctx.at_clause(
+                        f = ctx.at_clause(
                             "PP004", c.id,
                             f"{c.marker_raw} uses {_WIDTH_WORD[minority]} brackets; the other {n[majority]} "
                             f"level-{level} markers use {_WIDTH_WORD[majority]} ({example})",
                         )
+                        f.fix = _bracket_fix(c, majority)
+                        yield f
             continue
         styles = Counter(_style(c.marker_raw) for c in cs)
         if len(styles) > 1:
@@ -242,11 +254,16 @@ def check_marker_style(ctx: Context) -> Iterable[Finding]:
             for c in cs:
                 st = _style(c.marker_raw)
                 if st != majority:
-                    yield ctx.at_clause(
+                    f = ctx.at_clause(
                         "PP005", c.id,
                         f"{c.marker_raw} uses the separator {st!r}; the other {styles[majority]} level-{level} "
                         f"markers use {majority!r} ({example})",
                     )
+                    number = _NUMERAL.search(c.marker_raw)
+                    # Only a separator after the number is swapped (1. → 1、); a bracket style is PP004's.
+                    if number and c.marker_raw.strip().startswith(number.group(0)) and not _width(st) and not _width(majority):
+                        f.fix = Edit(f.line, marker_pattern(c.marker_raw), number.group(0) + majority, f"{c.marker_raw} → {number.group(0)}{majority}")
+                    yield f
 
 
 @checker(
@@ -335,8 +352,10 @@ def check_doc_number(ctx: Context) -> Iterable[Finding]:
             written = re.sub(r"\s+", "", line.strip())
             year = m.group("year") if len(m.group("year")) == 4 else "20" + m.group("year")
             fixed = f"{m.group('org')}〔{year}〕{int(m.group('seq'))}号"
-            yield Finding(ctx.path, "PP007", f"发文字号 {written}: {'; '.join(issues)} (write {fixed})",
-                          line=lineno, page=page)
+            f = Finding(ctx.path, "PP007", f"发文字号 {written}: {'; '.join(issues)} (write {fixed})",
+                        line=lineno, page=page)
+            f.fix = Edit(lineno, r"^\s*" + r"\s*".join(re.escape(ch) for ch in written) + r"\s*$", fixed, f"{written} → {fixed}")
+            yield f
     # Document numbers cited in the text, with the wrong brackets: （国发[2023]24号）.
     front_end = ctx.body_start
     for m in _DOCNUM_TEXT.finditer(ctx.nt.text):
@@ -346,7 +365,13 @@ def check_doc_number(ctx: Context) -> Iterable[Finding]:
         if m.start() < front_end and _DOCNUM_LINE.match(para.strip()):
             continue  # the document's own 发文字号 line: reported above from the raw line
         written = f"{m.group('org')[-4:]}{m.group('open')}{m.group('year')}{m.group('close')}{m.group('di') or ''}{m.group('seq')}号"
-        yield ctx.at("PP007", m.start(), f"document number {written} in the text: the year belongs in 〔 〕")
+        f = ctx.at("PP007", m.start(), f"document number {written} in the text: the year belongs in 〔 〕")
+        org = m.group("org")[-2:]
+        pattern = (re.escape(org) + rf"\s*[{re.escape(_OPEN[1:])}]\s*{m.group('year')}\s*[{re.escape(_CLOSE[1:])}]"
+                   rf"\s*(?P<di>第)?\s*{m.group('seq')}\s*号")
+        # Only the brackets: 第 and a padded number are for the reader to judge in running text.
+        f.fix = Edit(f.line, pattern, f"{org}〔{m.group('year')}〕\\g<di>{m.group('seq')}号", f"{written} → {written.replace(m.group('open'), '〔').replace(m.group('close'), '〕')}")
+        yield f
 
 
 # --- dates: PP008 missing, PP009 invalid -------------------------------------------------------------
@@ -705,10 +730,15 @@ def check_citations(ctx: Context) -> Iterable[Finding]:
         if inner and num_pat.match(inner.group(0)):
             key = title[: inner.start()]
             occurrences[key].append((m.start(), True))
-            yield ctx.at(
+            f = ctx.at(
                 "PP017", m.start(),
                 f"the number {inner.group('num')} is inside the title marks: write 《{key}》（{inner.group('num')}）",
             )
+            num = r"\s*".join(re.escape(ch) for ch in inner.group("num"))
+            title_pattern = r"\s*".join(re.escape(ch) for ch in key)
+            f.fix = Edit(f.line, rf"(《\s*{title_pattern})\s*([（(]\s*{num}\s*[）)])\s*》", r"\1》\2",
+                         f"《{key}（{inner.group('num')}）》 → 《{key}》（{inner.group('num')}）")
+            yield f
             continue
         after = text[m.end(): m.end() + 40]
         numbered = after[:1] in "（(" and bool(num_pat.match(after))
