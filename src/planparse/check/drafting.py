@@ -10,7 +10,9 @@ from typing import Iterable, Optional
 import regex as re
 
 from ..grammar.check import bool_search, example_runner
+from .agencies import _owners, _task_location
 from .core import Context, Finding
+from .front_matter import _valid_iso
 from .registry import Rule, checker
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
@@ -126,7 +128,6 @@ def check_years(ctx: Context) -> Iterable[Finding]:
                 continue
             yield Finding(ctx.path, "PP020", f"target “{t.text}” aims at {t.target_year}, after the plan's period "
                           f"{period}, and does not say it looks further ahead (展望/力争)", **_target_location(ctx, t))
-    from .rules import _valid_iso
 
     has_issue_date = _valid_iso(ctx.doc.meta.issue_date) or _valid_iso(ctx.doc.meta.print_date)
     if end is None and has_issue_date:
@@ -142,8 +143,6 @@ def check_years(ctx: Context) -> Iterable[Finding]:
 
 
 def _owned(clause) -> bool:
-    from .rules import _owners
-
     return any(_owners(a) for a in clause.agencies)
 
 
@@ -236,8 +235,6 @@ def check_duplicates(ctx: Context) -> Iterable[Finding]:
         if len(content) < least:
             continue
         if content in rows:
-            from .rules import _task_location
-
             loc = _task_location(ctx, t)
             yield Finding(ctx.path, "PP022", f"task {t.seq} repeats task {rows[content]}: “{(t.content or '')[:30]}”",
                           line=loc["line"], page=loc["page"], task_seq=t.seq)
