@@ -155,6 +155,9 @@ def test_sequence_and_glyph_rules_are_silent_on_ocr_pages():
     assert not _silenced(Finding("x.pdf", "PP004", "width", page=4), ocr)
     assert not _silenced(Finding("x.pdf", "PP001", "gap", page=6), ocr)
     assert not _silenced(Finding("x.pdf", "PP018", "分别", page=3), ocr)  # the words are still the words
+    # A 成文日期 missing from OCR'd text may be a date under a seal OCR could not read.
+    assert _silenced(Finding("x.pdf", "PP008", "no date", page=1), ocr)
+    assert not _silenced(Finding("x.pdf", "PP008", "no date", page=1), set())
 
 
 def test_numbering_gap_on_an_ocr_page_is_silent(tmp_path, monkeypatch):

@@ -30,6 +30,9 @@ GLYPH_RULES = frozenset({"PP004", "PP005", "PP007"})
 # lost in a page's header band), so they stay silent on an OCR'd page and on the page after one (the
 # marker before it may be the one OCR lost).
 SEQUENCE_RULES = frozenset({"PP001", "PP002", "PP003", "PP006"})
+# Rules that report something missing from the document (a 成文日期): on OCR'd text, absence is no
+# evidence — the date under a seal is what OCR reads worst — so they stay silent when any page is OCR'd.
+ABSENCE_RULES = frozenset({"PP008"})
 # A page image covering this share of the page, under a text layer: a scan with an OCR text layer
 # (a searchable PDF), whose text is an OCR engine's as much as a page planparse OCR'd itself.
 SCAN_IMAGE_SHARE = 0.8
@@ -243,6 +246,8 @@ def ocr_text_pages(ctx: Context) -> set[int]:
 
 
 def _silenced(f: Finding, ocr_pages: set[int]) -> bool:
+    if f.code in ABSENCE_RULES:
+        return bool(ocr_pages)
     if f.code in GLYPH_RULES:
         return f.page in ocr_pages
     if f.code in SEQUENCE_RULES:
