@@ -46,6 +46,7 @@ def test_pp018_three_subjects_two_values(tmp_path):
     "京津冀及周边地区、汾渭平原PM2.5浓度分别下降20%、15%",  # 及 inside one region's name
     "PM2.5和臭氧浓度比2020年分别下降10%—12%、5%",  # a range is one value
     "工业、交通和建筑领域碳排放分别下降10%以上",  # one value for all
+    "工业和信息化部门、财政部门分别安排资金3000万元、2000万元",  # 和 inside one agency's name
 ])
 def test_pp018_pairs_that_match_are_fine(tmp_path, fine):
     assert "PP018" not in codes(lint(tmp_path, with_goal(fine)))
@@ -204,3 +205,17 @@ def test_numbering_read_across_quoted_statutes_is_not_reported(tmp_path):
     # One slip among well-ordered articles is still found.
     one = "\n\n".join(f"第{n}条 燃气经营者应当落实安全生产主体责任。" for n in ["一", "二", "三", "三", "四", "五"])
     assert "PP002" in codes(lint(tmp_path, "某市燃气管理办法\n\n" + one + "\n", "one.txt"))
+
+
+def test_pp020_task_row_deadline_before_the_period(tmp_path):
+    from planparse.check.core import analyse, check_context
+    from planparse.models import Agencies, Deadline, Task
+
+    p = tmp_path / "doc.txt"
+    p.write_text(variant(PERIOD), encoding="utf-8")
+    ctx = analyse(p)
+    ctx.doc.tasks = [
+        Task(seq=1, content="a", agencies=Agencies(lead=["市生态环境局"]), deadline=Deadline(text="2023年底前", kind="date", date="2023-12-31")),
+        Task(seq=2, content="b", agencies=Agencies(lead=["市生态环境局"]), deadline=Deadline(text="2024年底前", kind="date", date="2024-12-31")),
+    ]
+    assert [f.task_seq for f in check_context(ctx, ["PP020"])] == [1]

@@ -140,6 +140,13 @@ def check_years(ctx: Context) -> Iterable[Finding]:
                 if d.span:
                     f.line = ctx.line_at(d.span[0]) or f.line
                 yield f
+    for t in ctx.doc.tasks:
+        d = t.deadline
+        when = _valid_iso(d.date) if d is not None else None
+        if d is not None and d.kind == "date" and when is not None and when.year < start:
+            loc = _task_location(ctx, t)
+            yield Finding(ctx.path, "PP020", f"task {t.seq}: deadline “{d.text}” ({when.year}) is before the plan's "
+                          f"period {period}", line=loc["line"], page=loc["page"], task_seq=t.seq)
 
 
 def _owned(clause) -> bool:

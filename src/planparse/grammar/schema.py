@@ -625,9 +625,10 @@ class Respectively(Pattern):
     """`A、B和C分别下降10%、12%`: the pattern captures (?P<subjects>…) and (?P<values>…)."""
 
     subject_separators: list[str]
+    last_joiners: list[str]
     range_separator: str
 
-    _separators = field_validator("subject_separators")(classmethod(lambda cls, v: check_words(v)))
+    _separators = field_validator("subject_separators", "last_joiners")(classmethod(lambda cls, v: check_words(v)))
     _range = field_validator("range_separator")(classmethod(lambda cls, v: check_regex(v)))
 
     @model_validator(mode="after")
@@ -644,6 +645,10 @@ class Respectively(Pattern):
             return None
         seps = "|".join(re.escape(s) for s in sorted(self.subject_separators, key=len, reverse=True))
         subjects = [s for s in re.split(seps, m.group("subjects")) if s.strip()]
+        for joiner in self.last_joiners:
+            if subjects and joiner in subjects[-1]:
+                subjects[-1:] = [s for s in subjects[-1].rsplit(joiner, 1) if s.strip()]
+                break
         values = re.sub(self.range_separator + r"\d[\d.]*", "", m.group("values"))  # 10%—12%: one value
         return len(subjects), len(re.findall(r"\d[\d.]*", values))
 
