@@ -92,9 +92,14 @@ def test_pp020_looking_ahead_is_fine(tmp_path, ahead):
 
 
 def test_pp020_deadline_before_the_period(tmp_path):
-    text = variant(PERIOD, ("2024年底前，基本淘汰", "2023年底前，基本淘汰"))
-    fs = [f for f in lint(tmp_path, text) if f.code == "PP020"]
-    assert len(fs) == 1 and fs[0].clause_id == "2.3" and "2023" in fs[0].message
+    text = variant(PERIOD, ("2024年底前，基本淘汰", "2023年底前，基本淘汰"), ("2024年3月15日", "2022年12月15日"))
+    fs = lint(tmp_path, text)
+    assert codes(fs) == ["PP020"] and fs[0].clause_id == "2.3" and "2023" in fs[0].message
+
+
+def test_pp020_leaves_a_deadline_before_the_issue_date_to_pp013(tmp_path):
+    fs = lint(tmp_path, variant(PERIOD, ("2024年底前，基本淘汰", "2023年底前，基本淘汰")))
+    assert codes(fs) == ["PP013"]  # one defect, one finding
 
 
 def test_pp020_no_period_in_the_title_no_horizon(tmp_path):
@@ -212,7 +217,7 @@ def test_pp020_task_row_deadline_before_the_period(tmp_path):
     from planparse.models import Agencies, Deadline, Task
 
     p = tmp_path / "doc.txt"
-    p.write_text(variant(PERIOD), encoding="utf-8")
+    p.write_text(variant(PERIOD, ("2024年3月15日", "2022年12月15日")), encoding="utf-8")
     ctx = analyse(p)
     ctx.doc.tasks = [
         Task(seq=1, content="a", agencies=Agencies(lead=["市生态环境局"]), deadline=Deadline(text="2023年底前", kind="date", date="2023-12-31")),

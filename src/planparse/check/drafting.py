@@ -106,8 +106,8 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     Rule("PP020", "year-outside-plan", "warning",
          "A year that contradicts the plan's period (from its title, （2022—2025年）): a target year after the "
          "period's last year with no 展望/力争 (looking further ahead is fine), or a deadline before its first "
-         "year. Without a period in the title, a deadline before the document's year (when there is no "
-         "成文日期 for PP013 to compare with).",
+         "year (one also before the 成文日期 is PP013's). Without a period in the title, a deadline before the "
+         "document's year when there is no 成文日期 for PP013 to compare with.",
          why="A plan for 2024—2025 cannot set binding 2027 targets or 2023 deadlines: a year left from another plan or a typo.",
          example="bad:  到2027年，… in 方案（2024—2025年）\nfine: 展望2027年，… ; 力争到2027年，…"),
 )
@@ -129,13 +129,19 @@ def check_years(ctx: Context) -> Iterable[Finding]:
             yield Finding(ctx.path, "PP020", f"target “{t.text}” aims at {t.target_year}, after the plan's period "
                           f"{period}, and does not say it looks further ahead (展望/力争)", **_target_location(ctx, t))
 
-    has_issue_date = _valid_iso(ctx.doc.meta.issue_date) or _valid_iso(ctx.doc.meta.print_date)
-    if end is None and has_issue_date:
+    issued = _valid_iso(ctx.doc.meta.issue_date) or _valid_iso(ctx.doc.meta.print_date)
+    if end is None and issued:
         return  # PP013 compares deadlines with the 成文日期
+
+    def before_start(d) -> bool:
+        when = _valid_iso(d.date) if d is not None else None
+        # A deadline before the 成文日期 too is PP013's: one defect, one finding.
+        return d.kind == "date" and when is not None and when.year < start and not (issued and when < issued)
+
     for c in ctx.doc.clauses:
         for d in c.deadlines:
             when = _valid_iso(d.date)
-            if d.kind == "date" and when is not None and when.year < start:
+            if before_start(d):
                 f = ctx.at_clause("PP020", c.id, f"deadline “{d.text}” ({when.year}) is before the plan's period {period}")
                 if d.span:
                     f.line = ctx.line_at(d.span[0]) or f.line
@@ -143,7 +149,7 @@ def check_years(ctx: Context) -> Iterable[Finding]:
     for t in ctx.doc.tasks:
         d = t.deadline
         when = _valid_iso(d.date) if d is not None else None
-        if d is not None and d.kind == "date" and when is not None and when.year < start:
+        if d is not None and when is not None and before_start(d):
             loc = _task_location(ctx, t)
             yield Finding(ctx.path, "PP020", f"task {t.seq}: deadline “{d.text}” ({when.year}) is before the plan's "
                           f"period {period}", line=loc["line"], page=loc["page"], task_seq=t.seq)
