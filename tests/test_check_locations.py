@@ -63,3 +63,13 @@ def test_text_files_keep_path_line(tmp_path):
     assert f.line == line and f.location() == f"line {line}"
     assert render([f], "text").startswith(f"{p}:{line}: PP004 warning ")
     assert f",line={line},title=PP004 mixed-bracket-width (line {line})::" in render([f], "github")
+
+
+def test_junit_names_the_paragraph_of_a_docx(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    path = write_docx(tmp_path / "draft.docx", DEFECT_TEXT)
+    [f] = check_file(path)
+    root = ET.fromstring(render([f], "junit", files=[str(path)], rules=["PP004"]).split("\n", 1)[1])
+    body = root.find("testsuite/testcase/failure").text
+    assert body.startswith(f"{path}: warning ") and f"[{f.location()}, clause 2.2]" in body and "“(二)优化能源结构" in body

@@ -77,8 +77,8 @@ def _junit(findings: list[Finding], files: list[str], rules: list[str], errors: 
             hits = [f for f in mine if f.code == code]
             failing = [f for f in hits if severity_at_least(f.severity, fail_on)]
             body = "\n".join(
-                f"{f.path}:{f.line if f.line is not None else ''}: {f.severity} {f.message}"
-                + (f" [{f.where()}]" if f.where() else "")
+                (f"{f.path}:{f.line}:" if _file_line(f) else f"{f.path}:") + f" {f.severity} {f.message}"
+                + (f" [{f.where()}]" if f.where() else "") + (f" “{f.text}”" if f.text and not _file_line(f) else "")
                 for f in hits
             )
             if failing:
