@@ -350,3 +350,35 @@ def test_scrape_header_fields_on_one_line_and_a_file_name_label_are_not_the_titl
 ])
 def test_a_title_never_carries_a_classification_a_doubled_heading_or_contents(tmp_path, text, title):
     assert doc(tmp_path, text).meta.title == title
+
+
+def test_a_party_and_government_document_has_both_issuers_and_its_level(tmp_path):
+    d = doc(tmp_path, "中共江苏省委 江苏省人民政府\n关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的实施意见\n（2021年11月30日）\n"
+                      "为深入贯彻落实党中央决策部署，提出如下实施意见。\n一、总体要求\n坚持系统观念。\n")
+    assert (d.meta.issuer, d.meta.level, d.meta.issue_date) == (["中共江苏省委", "江苏省人民政府"], "provincial", "2021-11-30")
+
+
+@pytest.mark.parametrize("number_lines", ["苏政\n发〔2024〕3号", "苏政发〔2024〕\n3号"])
+def test_a_doc_number_broken_across_two_lines_is_still_read(tmp_path, number_lines):
+    d = doc(tmp_path, "江苏省人民政府关于印发江苏省节能行动方案的通知\n" + number_lines + "\n各市人民政府：\n现将《江苏省节能行动方案》印发给你们。\n"
+                      "江苏省人民政府\n2024年2月1日\n江苏省节能行动方案\n一、总体要求\n坚持节约。\n")
+    assert d.meta.doc_number == "苏政发〔2024〕3号"
+
+
+@pytest.mark.parametrize("text", ["未达到百分之二十的，责令限期整改", "未完成80%的，约谈主要负责人", "年度考核得分低于60分的，取消资格"])
+def test_a_shortfall_or_condition_a_rule_sanctions_is_not_a_goal(text):
+    assert sentence(text) == []
+
+
+def test_the_notice_title_names_what_it_issues_and_an_annex_label_is_no_title(tmp_path):
+    d = doc(tmp_path, "关于印发《2022年度专项资金项目指南》及组织申报项目的通知\n苏科资发〔2022〕32号\n各有关单位：\n"
+                      "按照《江苏省科技计划项目信用管理办法》要求，现将有关事项通知如下。\n一、申报要求\n（一）申报单位。\n")
+    assert d.meta.title == "2022年度专项资金项目指南"
+    letter = doc(tmp_path, "南住建函〔2025〕671号附件1\n南宁市城镇燃气管理条例（修订草案）（征求意见稿）\n第一章总则\n"
+                           "第一条【立法目的】为了加强燃气管理，制定本条例。\n", "letter.txt")
+    assert letter.meta.title == "南宁市城镇燃气管理条例（修订草案）（征求意见稿）"
+
+
+def test_the_last_annex_keeps_its_last_character(tmp_path):
+    d = doc(tmp_path, ANNEXED + "某市人民政府办公室2024年2月17日印发")
+    assert d.annexes[-1].text.endswith("2024年2月17日印发")

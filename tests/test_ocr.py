@@ -149,6 +149,8 @@ def test_mixed_pdf_ocrs_only_its_scanned_page_and_reads_like_the_text(plan_pdf, 
     assert [(p.number, p.ocr) for p in doc.source.page_info] == [(1, True), (2, False)]
     assert doc.source.page_info[0].ocr_confidence > ocr.LOW_CONFIDENCE
     assert doc.source.page_info[1].ocr_confidence is None
+    # How long OCR took is in the output, for the OCR'd page only (issue 24).
+    assert doc.source.page_info[0].ocr_seconds > 0 and doc.source.page_info[1].ocr_seconds is None
     assert [(c.id, c.heading) for c in doc.clauses] == [(c.id, c.heading) for c in text_doc.clauses]
     assert doc.meta.doc_number == "某政发〔2025〕9号" == text_doc.meta.doc_number
     assert doc.meta.title == text_doc.meta.title and doc.meta.issue_date == "2025-03-02"

@@ -29,7 +29,7 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
     warnings += [Warning(code=code, message=msg, clause_id=cid) for code, msg, cid in seg.warnings]
     warnings += found.warnings
     warnings += [Warning(code=code, message=msg, page=page) for code, msg, page in raw.notes]
-    page_info = [PageInfo(number=p.number, ocr=p.ocr, ocr_confidence=p.ocr_confidence) for p in raw.pages if p.number is not None]
+    page_info = [PageInfo(number=p.number, ocr=p.ocr, ocr_confidence=p.ocr_confidence, ocr_seconds=p.ocr_seconds) for p in raw.pages if p.number is not None]
     if not clauses:
         warnings.append(Warning(code="no-clauses", message="no numbered clause found: "
                                 "the output has no clause tree"))

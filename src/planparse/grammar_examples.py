@@ -4,7 +4,7 @@ The grammars' plain patterns are run by `grammar.check` itself. An example whose
 reading (an ordinal, a resolved date, a parsed annotation, a compared metric) is run by the stage that
 owns it, through the runner it registers with `@example_runner`. The owners are listed here, so that
 the stages are imported because this module names them, not because the pipeline happens to import
-them (`compare.metrics` is no stage of the pipeline); tests/test_grammars.py checks that every module
+them; tests/test_grammars.py checks that every module
 with a runner is in the list.
 """
 from __future__ import annotations
@@ -13,9 +13,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
-from . import normalise, segment
+from . import metrics, normalise, segment
 from .check import drafting
-from .compare import metrics
 from .extraction import agencies, deadlines, measures, meta, table_grid, table_text, targets, validity
 from .grammar.check import ExampleResult, all_examples, run_examples
 from .grammar.schema import Example

@@ -39,11 +39,19 @@ class PageInfo(_Model):
     number: int = Field(description="1-based page number")
     ocr: bool = Field(False, description="the page's text comes from OCR (no text layer, a garbled one, or --ocr always)")
     ocr_confidence: Optional[float] = Field(None, description="OCR pages: the engine's mean line confidence, 0..1")
+    ocr_seconds: Optional[float] = Field(None, description="OCR pages: how long the page's OCR took, in seconds (wall time)")
 
 
 class CitedDocument(_Model):
     title: str
     doc_number: Optional[str] = None
+
+
+class Region(_Model):
+    """The province, city or county a document is from: its name and GB/T 2260 six-digit code."""
+
+    name: str
+    code: str = Field(description="GB/T 2260 code: 320000 a province, 320100 a city, 320106 a county-level division")
 
 
 class Meta(_Model):
@@ -63,6 +71,8 @@ class Meta(_Model):
     effective_from: Optional[str] = Field(
         None, description="ISO date the document takes effect (本办法自…起施行; 自印发之日起施行 → issue_date)")
     valid_until: Optional[str] = Field(None, description="ISO date the document's validity ends (有效期至…, 有效期5年)")
+    region: Optional[Region] = Field(
+        None, description="where the document is from (issuer, title, 文号 prefix, signature); null for a national one")
 
 
 class Target(_Model):
@@ -77,6 +87,8 @@ class Target(_Model):
     baseline_value: Optional[float] = Field(None, description="the value in the baseline year, where the document gives it (an indicator table's 基期值 column)")
     target_year: Optional[int] = None
     aspirational: bool = False
+    metric_key: Optional[str] = Field(
+        None, description="the metric with its synonyms folded (grammars/metrics.toml): equal keys, the same metric across documents")
     text: str = ""
     span: Optional[tuple[int, int]] = Field(None, description="offsets of `text` in the normalised full text")
     clause_id: Optional[str] = None

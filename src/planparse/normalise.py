@@ -89,6 +89,32 @@ def text_block(boxes: list[LineBox]) -> tuple[float, float] | None:
     return starts[int(0.2 * (len(starts) - 1))], ends[int(0.8 * (len(ends) - 1))]
 
 
+# Pages with at least this many lines tell where the document's text block ends on the right.
+_FULL_PAGE_LINES = 12
+
+
+def _document_right_edge(raw: RawDocument) -> float | None:
+    """Where the lines of the document's full pages end (the median of their text blocks' right edges):
+    a page of short lines (a list of names, a signature page) has no full line to measure its own
+    block by, and its short lines are short against the document's width, not against each other."""
+    rights = sorted(block[1] for page in raw.pages
+                    if page.boxes is not None and len(page.boxes) == len(page.lines) and len(page.boxes) >= _FULL_PAGE_LINES
+                    and (block := text_block(page.boxes)) is not None)
+    return rights[len(rights) // 2] if rights else None
+
+
+# A page's own text block is measured by its lines when it has _FULL_PAGE_LINES of them and this share
+# end at its right edge (within _FULL_LINE_EM em): justified prose, in one column or two. A few lines,
+# or ragged ones (a list of names), measure nothing, and the document's width is taken.
+_FULL_LINE_SHARE = 0.4
+_FULL_LINE_EM = 1.5
+
+
+def _lines_fill(boxes: list[LineBox], block: tuple[float, float]) -> bool:
+    full = sum(1 for b in boxes if b.x1 >= block[1] - _FULL_LINE_EM * b.size)
+    return full >= _FULL_LINE_SHARE * len(boxes)
+
+
 def _ends_short(line: Line) -> bool | None:
     """Whether a PDF line stops short of its page's right edge (None: no geometry)."""
     if line.box is None or line.block is None:
@@ -342,9 +368,13 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     header: dict[str, str] = dict(raw.header)
     header_zone = _in_header_zone(raw, g)
     removed: Counter = Counter()
+    doc_right = _document_right_edge(raw)
     for pi, page in enumerate(raw.pages):
         boxes = page.boxes if page.boxes is not None and len(page.boxes) == len(page.lines) else None
         block = text_block(boxes) if boxes else None
+        if block is not None and doc_right is not None and block[1] < doc_right and (
+                len(boxes) < _FULL_PAGE_LINES or not _lines_fill(boxes, block)):
+            block = (block[0], doc_right)
         anchors = sorted((t.line_index if t.line_index is not None else len(page.lines), i) for i, t in enumerate(page.tables))
         ai = 0
         block_starts = set(page.paragraph_starts or ())

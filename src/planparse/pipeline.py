@@ -11,9 +11,11 @@ from .assemble import assemble
 from .extraction import extract_all
 from .grammar import Grammars, load_grammars
 from .ingest.ocr import OcrMode
+from .metrics import key_metrics
 from .models import Document
 from .normalise import normalise
 from .segment import segment
+from .words import word_splitter
 
 
 def extract_file(path: str | Path, *, grammars_dir: str | Path | None = None, ocr: OcrMode = "auto") -> Document:
@@ -36,5 +38,7 @@ def extract_raw_with_text(raw: ingest.RawDocument, g: Grammars) -> tuple[Documen
     nt = normalise(raw, g)
     seg = segment(nt, g)
     found = extract_all(nt, seg, g)
+    doc = assemble(raw, nt, seg, found)
+    key_metrics(doc, g.metrics, word_splitter(g))  # the keys compare pairs by, and queries group by
     # a traditional-script text is matched as its simplified fold; the Document quotes the original (same offsets)
-    return assemble(raw, nt, seg, found), nt.text if nt.original_text is None else nt.original_text
+    return doc, nt.text if nt.original_text is None else nt.original_text

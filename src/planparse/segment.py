@@ -9,12 +9,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-import cn2an
 import regex as re
 
 from .grammar import Grammars, MarkerLevel, compile_pattern
 from .grammar.check import example_runner
 from .normalise import NormalText, visual_width
+from .numerals import chinese_number
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 _SENTENCE_END = re.compile(r"[。！？；]")
@@ -67,7 +67,7 @@ def read_ordinal(num: str, kind: str) -> int | None:
     if kind == "circled":
         return _CIRCLED.get(num)
     try:
-        return int(cn2an.cn2an(num, "smart"))
+        return int(chinese_number(num, "smart"))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -448,7 +448,9 @@ def _annexes(nt: NormalText, g: Grammars, first_idx: int | None) -> tuple[list[A
                 title = para.strip()
                 break
         label_text = f"附件{num}" if num else "附件"
-        out.append(AnnexDraft(label=label_text, title=title, start=off, end=max(off, end - 1), page=nt.page_at(off)))
+        # The next annex starts after a line break; the last one runs to the end of the text.
+        stop = end - 1 if end < len(nt.text) else end
+        out.append(AnnexDraft(label=label_text, title=title, start=off, end=max(off, stop), page=nt.page_at(off)))
     return out, attachments
 
 

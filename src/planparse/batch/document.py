@@ -137,11 +137,11 @@ def render(doc, task: DocumentTask) -> Any:
     if task.mode in ("json", "jsonl"):
         return to_json(doc).encode("utf-8")
     if task.mode == "csv":
-        rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path)}
+        rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path, task.grammars)}
         return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8")
     from .tables import document_rows
 
-    tables = document_rows(doc, task.path)
+    tables = document_rows(doc, task.path, task.grammars)
     if task.out_path is None:
         return tables
     staged = {"source": task.path, "sha256": doc.source.sha256, "tables": tables}

@@ -14,7 +14,7 @@ from typing import Optional
 from ..errors import PlanparseError
 from ..grammar import Grammars, load_grammars
 from ..models import Document
-from ..words import tokenizer
+from ..words import word_splitter
 from .citations import build_chain, document_ref, find_citation, numbers_learned_from_citations
 from .clauses import DEFAULT_THRESHOLD, compare_clauses
 from .load import NotADocumentJson, directory_inputs, load_side
@@ -25,12 +25,6 @@ __all__ = ["Chain", "Comparison", "DEFAULT_THRESHOLD", "build_chain", "chain_of"
            "compare_documents", "directory_inputs", "load_side", "word_splitter"]
 
 
-def word_splitter(g: Grammars):
-    """jieba with the grammars' words (metric terms stay whole), as a function str -> list of words."""
-    tok = tokenizer(g)
-    return lambda s: [w for w in tok.lcut(s) if w.strip()]
-
-
 def compare_documents(parent: Document, child: Document, g: Optional[Grammars] = None,
                       clause_threshold: float = DEFAULT_THRESHOLD) -> Comparison:
     g = g or load_grammars(None)
@@ -39,7 +33,7 @@ def compare_documents(parent: Document, child: Document, g: Optional[Grammars] =
     return Comparison(
         parent=document_ref(parent, learned.get(0)),
         child=document_ref(child, learned.get(1)),
-        citation=find_citation(parent, child, rules, tuple(learned.get(0, ()))),
+        citation=find_citation(parent, child, g, tuple(learned.get(0, ()))),
         targets=compare_targets(parent, child, rules, words),
         clauses=compare_clauses(parent, child, clause_threshold),
     )
@@ -47,7 +41,7 @@ def compare_documents(parent: Document, child: Document, g: Optional[Grammars] =
 
 def chain_of(docs: list[Document], g: Optional[Grammars] = None, errors: Optional[dict[str, str]] = None) -> Chain:
     g = g or load_grammars(None)
-    return build_chain(docs, g.metrics, errors)
+    return build_chain(docs, g, errors)
 
 
 def compare_directory(directory: str | Path, *, grammars_dir: Optional[str | Path] = None) -> Chain:
@@ -70,4 +64,4 @@ def compare_directory(directory: str | Path, *, grammars_dir: Optional[str | Pat
             continue
         seen.add(doc.source.sha256)
         docs.append(doc)
-    return build_chain(docs, g.metrics, errors)
+    return build_chain(docs, g, errors)

@@ -13,7 +13,7 @@ from typing import Optional
 from ..models import Document
 from .models import ClauseComparison, ClauseMatch, ParentClause, SectionCoverage
 from ..text import split_top_level
-from .similarity import TfIdf, clean, sparse_cosines
+from ..similarity import TfIdf, clean, sparse_cosines
 
 _SENTENCE_ENDS = "。！？；"
 # Sentences shorter than this (letters and digits) are too generic to tie two clauses together.

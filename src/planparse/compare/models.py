@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import Level, Target
 
-Verdict = Literal["same", "stricter", "looser", "not_comparable"]
+Verdict = Literal["same", "stricter", "looser", "not_comparable", "above_national", "below_national"]
 CitedBy = Literal["doc_number", "title"]
 ItemKind = Literal["clause", "task"]
 
@@ -48,8 +48,11 @@ class TargetPair(_Model):
     parent: TargetRef
     child: TargetRef
     score: float = Field(description="metric similarity, 0..1 (1: same metric after synonyms)")
-    verdict: Verdict
+    verdict: Verdict = Field(description="same, stricter, looser, not_comparable; a region's level (a rate, a share, a "
+                             "concentration) against the nation's: above_national, below_national or same")
     reason: str = Field(description="why the verdict, in one line")
+    region_share: Optional[float] = Field(
+        None, description="a national amount against a region's (never judged): the region's amount as a percent of the nation's")
 
 
 class TargetComparison(_Model):

@@ -15,7 +15,8 @@ from ..emit import csv_text
 from ..models import Document
 from .models import Chain, Comparison, DocumentRef, TargetRef
 
-VERDICT_STYLE = {"same": "green", "stricter": "bold cyan", "looser": "bold red", "not_comparable": "yellow"}
+VERDICT_STYLE = {"same": "green", "stricter": "bold cyan", "looser": "bold red", "not_comparable": "yellow",
+                 "above_national": "cyan", "below_national": "magenta"}
 
 
 def doc_label(d: DocumentRef) -> str:
@@ -24,15 +25,22 @@ def doc_label(d: DocumentRef) -> str:
     return f"{number} {name}" if number else name
 
 
+_CHANGE_BOUND = {">=": " or more", "<=": " at most"}
+
+
 def target_value(t: TargetRef) -> str:
-    """`>=20%`, `~-5% vs 2020`, `+2倍` … with the year: compact, comparable at a glance."""
+    """`>=20%` (a level), `-65% or more vs 2005` (a change keeps its sign first: a decrease is never read as
+    a level `>=-65%`), `+2倍` … with the year: compact, comparable at a glance."""
     v = f"{t.value:g}" + (f"–{t.value_max:g}" if t.value_max is not None else "")
-    cmp = t.comparator if t.comparator in (">=", "<=", "~") else ""
     sign = {"decrease": "-", "increase": "+"}.get(t.direction or "", "")
     base = f" vs {t.baseline_year}" if t.baseline_year else ""
     year = f" @{t.target_year}" if t.target_year else ""
     asp = " (aspiration)" if t.aspirational else ""
-    return f"{cmp}{sign}{v}{t.unit or ''}{base}{year}{asp}"
+    if sign:
+        about = "~" if t.comparator == "~" else ""
+        return f"{about}{sign}{v}{t.unit or ''}{_CHANGE_BOUND.get(t.comparator or '', '')}{base}{year}{asp}"
+    cmp = t.comparator if t.comparator in (">=", "<=", "~") else ""
+    return f"{cmp}{v}{t.unit or ''}{base}{year}{asp}"
 
 
 def where(t: TargetRef) -> str:
@@ -161,6 +169,7 @@ h1{font-size:18px;margin:0 0 6px} h2{font-size:16px;margin:18px 20px 8px}
 table{border-collapse:collapse;margin:0 20px 12px;font-size:13px} td,th{border:1px solid #ddd;padding:3px 6px;vertical-align:top}
 th{background:#fafafa;text-align:left}
 .same{color:#1b7f3b}.stricter{color:#0b61a4;font-weight:bold}.looser{color:#b3261e;font-weight:bold}.not_comparable{color:#8a6d00}
+.above_national{color:#0b61a4}.below_national{color:#7a3e9d}
 .cols{display:flex;gap:12px;padding:0 20px 20px}.col{flex:1;min-width:0;height:75vh;overflow-y:auto;border:1px solid #ddd;padding:6px 10px}
 .col h3{position:sticky;top:-6px;background:#fff;margin:0;padding:6px 0;font-size:14px;border-bottom:1px solid #eee}
 .item{padding:4px 6px;margin:3px 0;border-left:3px solid transparent;font-size:13px;line-height:1.5}

@@ -1,9 +1,13 @@
 """Targets: pair each child target with the parent target it implements and say whether the child
 asks for the same, more (stricter) or less (looser), or something that cannot be set side by side.
 
-Rules, in order (each a test in tests/test_compare.py):
-- a pair needs the same metric (synonyms resolved, else similar enough), the same unit and
-  compatible scopes; a child's several regional targets may all pair with one parent target;
+Rules, in order (each a test in tests/test_compare.py and tests/test_archive_compare.py):
+- a pair needs the same metric (synonyms resolved, else similar enough), the same unit, compatible
+  scopes and the same target year (a target that states none may pair with one of any year, a same-year
+  one first); a child's several regional targets may all pair with one parent target;
+- a national plan against a region's (parent national, child with a region): an amount of the whole
+  country (亿立方米, 万千瓦) is never judged against a region's: not comparable, with the region's share;
+  a level (a rate, a share, a concentration) is above or below the national level, not stricter;
 - a change (下降10%) and a level (达到55%), opposite directions, or changes from different baseline
   years are not comparable;
 - a change: the larger change is stricter (a larger decrease, a larger increase);
@@ -17,11 +21,11 @@ from __future__ import annotations
 from typing import Optional
 
 from ..models import Document, Target
-from .metrics import (better_direction, coordinated_metrics, metric_key, metric_parts, metric_similarity, scope_key,
+from ..metrics import (better_direction, coordinated_metrics, metric_key, metric_parts, metric_similarity, scope_key,
                       scopes_compatible)
 from .models import TargetComparison, TargetPair, TargetRef, Verdict
 from .regions import applies_to, assign_regions, places_of
-from .similarity import clean
+from ..similarity import clean
 
 _EPS = 1e-9
 
@@ -50,7 +54,7 @@ def target_refs(doc: Document, rules, words) -> list[TargetRef]:
 
 def _ref(index: int, t: Target, metric: Optional[str], key: str) -> TargetRef:
     # The metric as read for comparison (a coordinated list's shared head added); the rest as extracted.
-    return TargetRef(**{**t.model_dump(), "metric": metric}, index=index, metric_key=key)
+    return TargetRef(**{**t.model_dump(), "metric": metric, "metric_key": key}, index=index)
 
 
 def _cmp(a: float, b: float) -> int:
@@ -116,13 +120,37 @@ def _scopes_fit(parent: TargetRef, child: TargetRef, rules) -> bool:
 
 def _preference(parent: TargetRef, child: TargetRef, score: float) -> tuple:
     """Which parent target a child target implements when several share its metric: the best metric
-    score, then the same kind of target (change or level, same baseline), then the nearest value."""
+    score, then the same year, then the same kind of target (change or level, same baseline), then the
+    nearest value."""
     same_kind = parent.direction == child.direction and parent.baseline_year == child.baseline_year
+    same_year = parent.target_year == child.target_year
     gap = abs((child.value or 0) - (parent.value or 0)) / max(1.0, abs(parent.value or 0))
-    return (round(score, 6), same_kind, -gap)
+    return (round(score, 6), same_year, same_kind, -gap)
+
+
+def is_level(t: TargetRef, rules) -> bool:
+    """A rate, share, concentration or intensity (its unit is a percent or a per-unit, or its metric says
+    so), not an amount that adds up over places."""
+    return bool(rules.level_unit.compiled.search(t.unit or "") or rules.level_metric.compiled.search(t.metric_key or ""))
+
+
+def national_against_region(parent: TargetRef, child: TargetRef, rules) -> tuple[Verdict, str, Optional[float]]:
+    """A national target against a region's (same metric and unit)."""
+    if not is_level(parent, rules):
+        share = round(100 * child.value / parent.value, 2) if parent.value and child.value is not None else None
+        said = f"; the region's is {share:g}% of the nation's" if share is not None else ""
+        return "not_comparable", f"a national amount against a region's{said}", share
+    if parent.direction or child.direction:
+        return classify(parent, child, rules) + (None,)
+    side = _cmp(child.value, parent.value)
+    if side == 0:
+        return "same", "the national level", None
+    word = "above" if side > 0 else "below"
+    return f"{word}_national", f"{word} the national level ({child.value:g} vs {parent.value:g}{parent.unit or ''})", None
 
 
 def compare_targets(parent_doc: Document, child_doc: Document, rules, words) -> TargetComparison:
+    national_parent = parent_doc.meta.region is None and parent_doc.meta.level == "national" and child_doc.meta.region is not None
     parents = target_refs(parent_doc, rules, words)
     children = target_refs(child_doc, rules, words)
     assign_regions(parents, rules, lambda r: scope_key(r.scope, rules) != "")
@@ -137,6 +165,8 @@ def compare_targets(parent_doc: Document, child_doc: Document, rules, words) -> 
         candidates: list[tuple[tuple, int, float, int]] = []
         for pi, p in enumerate(parents):
             if p in other_regions or (p.unit or "") != (c.unit or "") or not _scopes_fit(p, c, rules):
+                continue
+            if p.target_year and c.target_year and p.target_year != c.target_year:  # a 2025 target never answers a 2030 one
                 continue
             score, vi = max((metric_similarity(p.metric_key, v, words), -k) for k, v in enumerate(variants))
             if score >= rules.match_threshold:
@@ -157,9 +187,15 @@ def compare_targets(parent_doc: Document, child_doc: Document, rules, words) -> 
                 chosen.append(cand)
         for _, pi, score, _ in chosen:
             used.add(pi)
-            verdict, reason = classify(parents[pi], c, rules)
-            pairs.append(TargetPair(parent=parents[pi], child=c, score=round(score, 3), verdict=verdict, reason=reason))
+            share = None
+            if national_parent:
+                verdict, reason, share = national_against_region(parents[pi], c, rules)
+            else:
+                verdict, reason = classify(parents[pi], c, rules)
+            pairs.append(TargetPair(parent=parents[pi], child=c, score=round(score, 3), verdict=verdict, reason=reason,
+                                    region_share=share))
     dropped = [p for pi, p in enumerate(parents) if pi not in used and p not in other_regions]
     counts = {v: sum(1 for p in pairs if p.verdict == v) for v in ("same", "stricter", "looser", "not_comparable")}
+    counts.update({v: n for v in ("above_national", "below_national") if (n := sum(1 for p in pairs if p.verdict == v))})
     return TargetComparison(pairs=pairs, dropped=dropped, added=added, counts=counts, other_regions=other_regions,
                             child_places=sorted(places))

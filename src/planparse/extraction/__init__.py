@@ -9,6 +9,7 @@ from ..normalise import NormalText
 from ..segment import Segmentation
 from ..text import SpanSet
 from .agencies import AgencyContext, AgencyParser, add_document_list
+from .agency_names import apply_first_listed_lead, place_canonical_names
 from .deadlines import deadlines_in, find_windows
 from .measures import measures_in
 from .meta import extract_meta
@@ -106,6 +107,10 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
     found.tasks, found.tables, found.table_targets = tables.tasks, tables.tables, tables.targets
     found.task_measures = tables.measures
     found.warnings.extend(tables.warnings)
+    entries = [a for lst in found.agencies_by_clause.values() for a in lst] + [t.agencies for t in found.tasks if t.agencies]
+    if g.agencies.first_listed_lead.compiled.search(nt.text):
+        apply_first_listed_lead(entries)
+    place_canonical_names(entries, [m for lst in found.mentions_by_clause.values() for m in lst], meta, g)
     return found
 
 

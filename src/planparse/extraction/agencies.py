@@ -53,6 +53,7 @@ class AgencyParser:
         self.labels = labels
         self.prefixes = tuple(self.rules.level_prefixes)
         self.no_inherit = tuple(self.rules.no_inherit_prefixes)
+        self.not_prefix = tuple(self.rules.not_level_prefix)
         self.drops = sorted(self.rules.trailing_drop, key=len, reverse=True)
         self.name_endings = tuple(sorted(g.tables.org_suffixes, key=len, reverse=True))
         label_words = "|".join(re.escape(w) for w, _ in labels) or r"(?!)"
@@ -97,7 +98,7 @@ class AgencyParser:
             if self._is_base(n):
                 out.append(prefix + n if prefix else n)
                 continue
-            if n.startswith(self.prefixes) and len(n) > 1:
+            if n.startswith(self.prefixes) and len(n) > 1 and not n.startswith(self.not_prefix):
                 prefix = n[0]
                 out.append(n)
                 continue
@@ -115,7 +116,7 @@ class AgencyParser:
         if name in self.index:
             c = self.index[name]
             return c if c != name else None
-        if name[:1] in self.prefixes and name[1:] in self.index:
+        if name[:1] in self.prefixes and name[1:] in self.index and not name.startswith(self.not_prefix):
             c = name[0] + self.index[name[1:]]
             return c if c != name else None
         suffix = self._base_suffix(name)

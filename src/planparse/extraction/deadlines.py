@@ -4,12 +4,12 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 
-import cn2an
 
 from ..grammar import Grammars, TimeRule
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Deadline
 from ..text import SpanSet, cited_titles
+from ..numerals import chinese_number
 
 
 @dataclass
@@ -35,7 +35,7 @@ Windows = dict[int, tuple[str, str, int]]
 
 def _count(written: str) -> int | None:
     try:
-        return int(written) if written.isdigit() else int(cn2an.cn2an(written, "smart"))
+        return int(written) if written.isdigit() else int(chinese_number(written, "smart"))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -95,7 +95,7 @@ def resolve(rule: TimeRule, groups: dict, doc_year: int | None,
             return None
         return _month_end(doc_year, m), None, doc_year
     if r == "five_year_plan":
-        n = 10 + int(cn2an.cn2an(groups["n"], "smart"))
+        n = 10 + int(chinese_number(groups["n"], "smart"))
         if n < 6:
             return None
         first = 1981 + 5 * (n - 6)

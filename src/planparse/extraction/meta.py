@@ -4,7 +4,6 @@ Everything is read from what the file says; an element that is not there stays n
 """
 from __future__ import annotations
 
-import cn2an
 import regex as re
 
 from ..grammar import Grammars
@@ -13,6 +12,8 @@ from ..models import CitedDocument, Meta
 from ..normalise import NormalText, visual_width
 from ..segment import Segmentation
 from ..text import split_top_level
+from ..numerals import chinese_number
+from .region import place_document
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕"})
 _TERMINAL = ("。", "；", "！", "？", "，", "：", ":")
@@ -33,7 +34,7 @@ def _num(s: str) -> int:
     s = s.replace("○", "〇").replace("Ｏ", "〇").replace("零", "〇")
     if len(s) == 4 and all(ch in "〇一二三四五六七八九" for ch in s):
         return int("".join(str("〇一二三四五六七八九".index(ch)) for ch in s))
-    return int(cn2an.cn2an(s, "smart"))
+    return int(chinese_number(s, "smart"))
 
 
 def parse_date(s: str, g: Grammars, full: bool = False) -> str | None:
@@ -67,8 +68,9 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     raw_of = _raw_lines(nt)
     meta = Meta()
 
-    for p in front_texts:
-        m = mr.doc_number.compiled.fullmatch(p)
+    for p, after in zip(front_texts, front_texts[1:] + [""]):
+        # a 文号 broken over two lines (`鄂政发〔2021〕` / `23号`) is one number; a line that opens with its own org is not
+        m = mr.doc_number.compiled.fullmatch(p) or (after and after[0] in "0123456789〔[［(（【" and mr.doc_number.compiled.fullmatch(p + after))
         if m:
             meta.doc_number = normalise_doc_number(m.group("number"))
             break
@@ -108,6 +110,13 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
             tail_sig = _signature(tail, None, g, last=True)
             if tail_sig:
                 _, meta.issue_date, meta.issuer = tail_sig
+                break
+    if not meta.issuer and notice_idx is None:
+        # `中共江苏省委 江苏省人民政府` above the title of a joint 意见: the bodies that issue it.
+        for p in front_texts[:3]:
+            names = split_organisations(p, raw_of.get(p, p), g)
+            if len(names) >= 2 and all(_is_organisation_line(n, g) for n in names):
+                meta.issuer = names
                 break
     if meta.issuer:
         meta.issuer = [name for line in meta.issuer for name in split_organisations(line, raw_of.get(line, line), g)]
@@ -170,6 +179,7 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     meta.cited_documents = [c for c in cited if c.title != meta.title]
     meta.attachments = list(seg.attachment_list) or _front_attachments(front_texts, g) or [a.title for a in seg.annexes if a.title]
     meta.level = _level(meta, g)
+    place_document(meta, nt.text, g)  # meta.region; the level where the issuer did not give it
     meta.doc_year = _doc_year(meta, g)
     return meta
 
@@ -177,11 +187,31 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
 
 def split_front_elements(lines: list[str], g: Grammars) -> list[str]:
     """Front paragraphs with glued elements taken apart: a notice title run into its 文号 or its
-    主送 (`…的通知各区人民政府：`), and a 主送 line run into the first sentence of the body."""
+    主送 (`…的通知各区人民政府：`), and a 主送 line run into the first sentence of the body; a 文号
+    broken across two lines (`苏政` / `发〔2024〕3号`, `苏政发〔2024〕` / `3号`) put together again."""
     out: list[str] = []
     for p in lines:
         out.extend(_split_glued_front(p, g))
+    return _join_broken_doc_numbers(out, g)
+
+
+def _join_broken_doc_numbers(lines: list[str], g: Grammars) -> list[str]:
+    whole = g.meta.doc_number.compiled
+    out: list[str] = []
+    for p in lines:
+        prev = out[-1] if out else ""
+        if prev and len(prev + p) <= 40 and whole.fullmatch(prev + p) and not whole.fullmatch(prev) \
+                and (not whole.fullmatch(p) or (_BROKEN_PREFIX.search(prev) and _STUB.match(p))):
+            out[-1] = prev + p
+        else:
+            out.append(p)
     return out
+
+
+# The second line of a 文号 broken after its first characters: one or two characters before the year (`发〔2024〕3号`).
+_STUB = re.compile(r"^\p{Han}{1,2}\s*[〔\[［(（【]")
+# A 文号 line that stops before its number (`苏政发〔2024〕`) or a short stem of one (`苏政`).
+_BROKEN_PREFIX = re.compile(r"(?:[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]|^\p{Han}{1,6})$")
 
 
 def _split_glued_front(p: str, g: Grammars) -> list[str]:
@@ -359,6 +389,10 @@ def _plan_title(front: list[str], meta: Meta, cited: list[CitedDocument], g: Gra
         if m:
             issued = m.group("title")
             break
+    # The notice's own title names what it issues (`关于印发《X》的通知`): that outranks a 《…》 of its body.
+    named = mr.issuing_verb_title.compiled.search(meta.notice_title or "")
+    if named:
+        issued = named.group("title")
     start = max([i for i in (date_idx, notice_idx) if i is not None], default=-1) + 1
     body_lines = front[start:]
     # The plan's own title line(s): a long title wraps over two or three lines.
@@ -441,6 +475,7 @@ def _meta_examples(g: Grammars):
     yield from (("meta.toml document_year", ex, lambda s: (int(m.group("y")) if (m := g.meta.document_year.compiled.search(s)) else None))
                 for ex in g.meta.document_year.examples)
     for name in ("issuing_verb", "organisation_boundary", "speech_byline", "speaker", "speech_delegate", "title_continuation", "year_report_title", "not_title",
+                 "issuing_verb_title",
                  "bracketed_date"):
         rule = getattr(g.meta, name)
         for ex in rule.examples:

@@ -439,8 +439,10 @@ def split_header(grid: Grid, roles: ColumnRoles, g: Grammars) -> int:
             k += 1
         return k
     num = g.tables.number_cell.compiled
+    value = g.tables.indicator_value.compiled if g.tables.indicator_value is not None else None
     for k, r in enumerate(rows[:6]):
-        if k and any(num.match(c or "") for c in r[1:]):
+        # a value with its comparator (≤35, ≥85) is data too, not a second header row
+        if k and any(num.match(c or "") or (value is not None and c and value.match(re.sub(r"\s+", "", c))) for c in r[1:]):
             return k
     return 1
 

@@ -312,42 +312,87 @@ def _direction_of(metric: str | None, g: Grammars) -> str | None:
     return None
 
 
-def _table_targets(table: Table, table_index: int, col_roles: list[str | None], g: Grammars) -> list[Target]:
-    """One target per numeric cell of a table of targets: scope = the row's label, metric and unit
-    from the column's header, target year from the header or else the title; 持续改善 cells skipped."""
+def _place_column(table: Table, col_roles: list[str | None], g: Grammars) -> int:
+    """The column naming each row's place: the label column by its header, else the first column that is
+    neither the row number (序号) nor mostly numbers, since a row number standing first is no scope."""
+    if "label" in col_roles:
+        return col_roles.index("label")
+    num = g.tables.number_cell.compiled
+    for c in range(len(table.header)):
+        if c < len(col_roles) and col_roles[c] == "seq":
+            continue
+        cells = [(r[c] or "").strip() for r in table.rows if c < len(r) and (r[c] or "").strip()]
+        if cells and sum(bool(num.match(x)) for x in cells) * 2 < len(cells):
+            return c
+    return 0
+
+
+def _row_place(row: list[str], place_col: int, g: Grammars) -> str | None:
+    """The row's place: its place cell, else (a 全市 row merged over the row-number column) its first
+    cell that is not a number; `其中：高新区` → 高新区, the sub-row word being no part of the place."""
+    num = g.tables.number_cell.compiled
+    cells = [(c or "").strip() for c in row]
+    own = cells[place_col] if place_col < len(cells) else ""
+    if not own or num.match(own):
+        own = next((c for c in cells if c and not num.match(c)), "")
+    prefix = g.tables.subrow_prefix
+    if prefix is not None:
+        own = prefix.compiled.sub("", own, count=1).strip()
+    return own or None
+
+
+def _table_targets(table: Table, table_index: int, col_roles: list[str | None], g: Grammars, *,
+                   clause_id: str | None = None, default_year: int | None = None) -> list[Target]:
+    """One target per filled value cell of a table of targets: scope = the row's place, metric and unit
+    from the column's header (or the title, under a bare year column), target year from the header,
+    else the title, else `default_year`; the comparator written in the cell (`≥50`). Qualitative cells
+    (持续改善) and the row number give none. `clause_id`: the body clause holding the table (an annex
+    table's targets have none)."""
     tr = g.tables
-    title_year = None
-    for m in tr.title_year.compiled.finditer(table.title or ""):
-        title_year = int(m.group("y"))
-    label_col = col_roles.index("label") if "label" in col_roles else 0
+    title_year = _title_year(table.title, g)
+    title_metric, title_unit = _metric_unit(tr.title_year.compiled.sub("", table.title or ""), g)
+    label_col = _place_column(table, col_roles, g)
     columns = []
     for c, leaf in enumerate(table.header):
         unit_m = tr.header_unit.compiled.search(leaf)
         written = unit_m.group("unit").strip() if unit_m else None
+        year = header_year(leaf, g)
         metric = re.sub(r"\s+", "", tr.header_unit.compiled.sub("", leaf)) or None
+        if metric and year is not None and not re.sub(r"\s+", "", tr.title_year.compiled.sub("", metric)):
+            metric, written = title_metric or None, written or title_unit  # a bare `2025年` column
         unit = None
         if written:
             u = g.units.lookup(written)
             unit = u.unit if u else written
-        year = None
-        for m in tr.title_year.compiled.finditer(leaf):
-            year = int(m.group("y"))
-        columns.append((metric, unit, year or title_year, _direction_of(metric, g)))
+        columns.append((metric, unit, year or title_year or default_year, _direction_of(metric, g)))
+    value_cols = [c for c in range(label_col + 1, len(columns)) if not (c < len(col_roles) and col_roles[c] == "seq")]
+    # Rows of metrics (`PM2.5浓度（μg/m3）`) under columns of places (指标 | 济南 | 青岛): the other way round.
+    by_column_place = len(value_cols) >= 2 and all(columns[c][1] is None and header_year(table.header[c], g) is None
+                                                    for c in value_cols) \
+        and 2 * sum(1 for r in table.rows if label_col < len(r) and _metric_unit(r[label_col] or "", g)[1]) >= len(table.rows)
     out = []
     for row in table.rows:
-        scope = row[label_col] if label_col < len(row) else None
+        scope = _row_place(row, label_col, g)
+        row_metric, row_unit = _metric_unit(row[label_col] or "", g) if by_column_place and label_col < len(row) else ("", None)
         for c, cell in enumerate(row):
-            if c == label_col or c >= len(columns):
+            # the row number and the place stand before the values
+            if c not in value_cols:
                 continue
             cell = (cell or "").strip()
-            if not cell or tr.qualitative_cell.compiled.match(cell) or not tr.number_cell.compiled.match(cell):
+            if not cell or tr.qualitative_cell.compiled.match(cell):
                 continue
+            parsed = _value_of(cell, g)
+            if parsed is None:
+                continue
+            value, value_max, comparator, percent = parsed
             metric, unit, year, direction = columns[c]
-            value = float(cell.rstrip("%").replace("－", "-").replace("−", "-"))
-            if cell.endswith("%"):
-                unit = "%"
-            out.append(Target(metric=metric, scope=scope or None, value=value, unit=unit, comparator="=",
-                              direction=direction, target_year=year, text=cell, table_index=table_index))
+            if by_column_place:
+                scope = _row_place([table.header[c]], 0, g)
+                metric, direction = row_metric or None, _direction_of(row_metric, g)
+                unit = g.units.describe(row_unit)[0] if row_unit else None
+            out.append(Target(metric=metric, scope=scope, value=value, value_max=value_max, unit="%" if percent else unit,
+                              comparator=comparator, direction=direction, target_year=year, text=cell,
+                              clause_id=clause_id, table_index=table_index))
     return out
 
 
@@ -538,10 +583,17 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
                 res.measures += instruments
             continue
         rows = [[c or "" for c in r] + [""] * (ncols - len(r)) for r in data]
-        kind = "targets" if target_table.search(title or "") or any(target_table.search(x) for x in leaves) else None
+        at = grid.span[0] if grid.span else (max(0, grid.offset - 1) if grid.source == "geometric" else grid.offset)
+        clause = _clause_at(seg, at) if annex is None else None
+        in_goal_section = clause is not None and _section_of(seg, clause, g.targets.goal_section.compiled) is not None
+        # a goal section's table of places by year (区域 | 2024年 | 2025年) is a table of targets, untitled too
+        by_place = in_goal_section and "label" in present and any(header_year(x, g) for x in leaves)
+        kind = "targets" if target_table.search(title or "") or any(target_table.search(x) for x in leaves) or by_place else None
         table = Table(title=title, header=leaves, rows=rows, page=grid.pages[n_head] if len(grid.pages) > n_head else None,
                       annex=annex.label if annex else None, kind=kind)
         res.tables.append(table)
-        if kind == "targets":
-            res.targets += _table_targets(table, len(res.tables) - 1, col_roles, g)
+        if kind == "targets" and (clause is None or _section_of(seg, clause, g.targets.review_section.compiled) is None):
+            found = _table_targets(table, len(res.tables) - 1, col_roles, g, clause_id=clause.id if clause else None,
+                                   default_year=_goal_year(nt, seg, g, clause, at, year) if clause else None)
+            res.targets += [t for t in found if not (clause and t.target_year and year and t.target_year < year)]
     return res

@@ -10,16 +10,16 @@ import functools
 
 from dataclasses import dataclass
 
-import cn2an
 import regex as re
 
-from ..grammar import Grammars
+from ..grammar import Grammars, per_grammar_set
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
 from ..regions import leading_regions
 from ..words import cut, ends_with_verb, is_word, spanning_word, splits_a_word, starts_with_verb
 from ..text import SENTENCE, SpanSet, split_top_level
 from .deadlines import TimeExpr, Windows, find_time_expressions, is_past
+from ..numerals import chinese_number
 
 _CLAUSE_SEP = "，；：,;:"
 _NUM = re.compile(r"(?<![\d.])(?P<v1>\d+(?:\.\d+)?)(?:\s*(?P<rsep>[-~～—–－〜至到])\s*(?P<v2>\d+(?:\.\d+)?))?")
@@ -76,14 +76,7 @@ class _Compiled:
         self.subject_split = re.compile(r"[、和及与]")
 
 
-_CACHE: dict[int, _Compiled] = {}
-
-
-def _compiled(g: Grammars) -> _Compiled:
-    c = _CACHE.get(id(g))
-    if c is None:
-        c = _CACHE[id(g)] = _Compiled(g)
-    return c
+_compiled = per_grammar_set(_Compiled)
 
 
 @functools.lru_cache(maxsize=16)
@@ -217,7 +210,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
         if not num_text and io:
             num_text = io.one
         try:
-            n = float(cn2an.cn2an(io.one + num_text if io and num_text[:1] in io.before else num_text, "smart"))
+            n = float(chinese_number(io.one + num_text if io and num_text[:1] in io.before else num_text, "smart"))
         except (ValueError, KeyError, TypeError):
             continue
         if unit_written == "成":
@@ -240,8 +233,10 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
         for m in tr.chinese_percent.compiled.finditer(sentence):
             if covered(*m.span()) or _paren_depth(sentence, m.start()):
                 continue
+            if _scope_or_condition(sentence, m.start(), None, tr, cc) or _scope_or_condition(sentence, m.start(), sentence[m.end():], tr, cc):
+                continue  # `未达到百分之二十的，`: a condition of a rule
             try:
-                n = float(cn2an.cn2an(m.group("num"), "smart"))
+                n = float(chinese_number(m.group("num"), "smart"))
             except (ValueError, KeyError, TypeError):
                 continue
             comparator, tail = _qualifier_after(sentence[m.end():], cc)
@@ -694,4 +689,4 @@ def _target_examples(g: Grammars):
     if tr.chinese_percent is not None:
         cp_rule = tr.chinese_percent
         for ex in cp_rule.examples:
-            yield "targets.toml chinese_percent", ex, lambda s: (cn2an.cn2an(m.group("num"), "smart") if (m := cp_rule.compiled.search(s)) else None)
+            yield "targets.toml chinese_percent", ex, lambda s: (chinese_number(m.group("num"), "smart") if (m := cp_rule.compiled.search(s)) else None)

@@ -7,10 +7,10 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-import cn2an
 
 from ..grammar import Grammars, ValidityRule
 from ..grammar.check import example_runner
+from ..numerals import chinese_number
 
 
 @dataclass
@@ -38,7 +38,7 @@ def _resolve(rule: ValidityRule, groups: dict, issue_date: str | None, start: st
     if r == "issue_date":
         return issue_date
     if r == "years_from_start":
-        n = int(cn2an.cn2an(groups["n"], "smart"))
+        n = int(chinese_number(groups["n"], "smart"))
         return _years_after(start, n) if start and n > 0 else None
     y = int(groups["y"])
     if r == "year_end":
@@ -77,7 +77,7 @@ def _validity_examples(g: Grammars):
             if not m:
                 return False
             if rule.resolve in ("issue_date", "years_from_start"):
-                return rule.resolve + ("" if rule.resolve == "issue_date" else f" {int(cn2an.cn2an(m.group('n'), 'smart'))}")
+                return rule.resolve + ("" if rule.resolve == "issue_date" else f" {int(chinese_number(m.group('n'), 'smart'))}")
             return _resolve(rule, {k: v for k, v in m.groupdict().items() if v}, None, None)
         for ex in rule.examples:
             yield f"meta.toml validity[{i}] ({rule.name})", ex, reading

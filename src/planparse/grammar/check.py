@@ -127,9 +127,9 @@ def _pattern_cases(g: Grammars) -> Iterator[Case]:
         yield "agencies.toml standing_rule", ex, lambda s: (m.group("names") if (m := ag.standing_rule.compiled.search(s)) else None)
 
     tb = g.tables
-    for name in ("task_title", "target_table", "qualitative_cell", "number_cell", "title_line"):
+    for name in ("task_title", "target_table", "qualitative_cell", "number_cell", "title_line", "subrow_prefix"):
         p = getattr(tb, name)
-        for ex in p.examples:
+        for ex in (p.examples if p is not None else []):
             yield f"tables.toml {name}", ex, bool_search(p)
     for ex in tb.title_year.examples:
         yield "tables.toml title_year", ex, lambda s: ([m.group("y") for m in tb.title_year.compiled.finditer(s)] or [None])[-1]

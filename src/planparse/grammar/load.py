@@ -7,27 +7,23 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from pathlib import Path
 from typing import Any
+from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import GrammarError
 from .schema import (AgencyRules, CheckRules, DeadlineRules, Grammars, Layout, Lexicon, MeasureRules, MetaRules, MetricRules, Numbering, TableRules,
-                     TargetRules, UnitRules)
+                     TargetRules, UnitRules, PlaceRules, CitationRules)
 
 
 def per_grammar_set(build):
     """Decorator: `build(g)` runs once per loaded grammar set (the regexes a stage compiles from its word
-    lists), not once per document or sentence."""
-    cache: dict[int, Any] = {}
+    lists), not once per document or sentence; what it builds is kept by the grammar set itself."""
 
     @functools.wraps(build)
     def once(g):
-        built = cache.get(id(g))
-        if built is None:
-            built = cache[id(g)] = build(g)
-        return built
+        return g.built(build)
 
     return once
 
@@ -59,6 +55,8 @@ FILE_MODELS: dict[str, tuple[str, type[BaseModel]]] = {
     "tables.toml": ("tables", TableRules),
     "metrics.toml": ("metrics", MetricRules),
     "measures.toml": ("measures", MeasureRules),
+    "places.toml": ("places", PlaceRules),
+    "citations.toml": ("citations", CitationRules),
     "check.toml": ("check", CheckRules),
 }
 

@@ -223,6 +223,8 @@ class MetaRules(_Rule):
     speaker: Pattern = Pattern(pattern="(?!)")
     # `我代表示范市人民政府，向大会报告工作`: the government a report speaks for is its issuer (group org).
     speech_delegate: Pattern = Pattern(pattern="(?!)")
+    # A notice title that names what it issues: `关于印发《X》的通知` (group title).
+    issuing_verb_title: Pattern = Pattern(pattern="(?!)")
     # Lines that are never a title (目录, ICS 13.020, a news dateline).
     not_title: Pattern = Pattern(pattern="(?!)")
     # A report on one year's work (政府工作报告): every goal of its work part is a goal of the document year.
@@ -467,6 +469,10 @@ class AgencyRules(_Rule):
     bare_role: str = "responsible"
     closes_paragraph: Pattern = Pattern(pattern=r"^[。；;\s]*(?:\n|$)")
     bare_min_per_document: int = Field(2, ge=1)
+    # Words that open with a level prefix's character but are no prefix (市场监管厅 is not 市 + 场监管厅).
+    not_level_prefix: list[str] = Field(default_factory=list)
+    # The document's rule that the first-listed body of each list leads (`列首位的为牵头单位`).
+    first_listed_lead: Pattern = Pattern(pattern="(?!)")
     examples: list[Example] = Field(default_factory=list)
 
     @field_validator("bare_role")
@@ -539,6 +545,7 @@ class TableRules(_Rule):
     title_line: Pattern  # a line that titles a table
     category_marker: Pattern  # （一） at the start of a category cell
     period_cell: Pattern  # 2024-2025年 in a 完成时限 cell (groups `a`, `b`)
+    subrow_prefix: Optional[Pattern] = None  # 其中： before a sub-row's place
     table_end: list[Pattern] = Field(default_factory=list)  # 注： under a table
     deadline_cell_extra: list[Pattern] = Field(default_factory=list)  # 完成时限 cell shapes
     org_suffixes: list[str] = Field(default_factory=list)  # endings of agency names
@@ -592,6 +599,10 @@ class MetricRules(_Rule):
     polarity: list[Polarity] = Field(default_factory=list)
     regions: list[Region] = Field(default_factory=list)
     inner_title: Pattern
+    # A level (rate, share, concentration, intensity), not an amount: by its unit, or by its metric. A
+    # national amount is never judged against a region's; a national level is (above or below it).
+    level_unit: Pattern = Pattern(pattern="(?!)")
+    level_metric: Pattern = Pattern(pattern="(?!)")
 
     _separators = field_validator("list_separators")(classmethod(lambda cls, v: check_words(v)))
 
@@ -601,6 +612,60 @@ class MetricRules(_Rule):
         if "title" not in v.compiled.groupindex:
             raise ValueError(f"inner_title pattern {v.pattern!r} must capture the title as (?P<title>...)")
         return v
+
+
+class PlaceRules(_Rule):
+    """places.toml: where a document is from (meta.region, a GB/T 2260 division of the vendored list) and
+    whether it is a central one."""
+
+    # 简称 → the province's name in the division list: a 文号 opens with it (苏政发 → 江苏省).
+    province_abbreviations: dict[str, str]
+    # The endings a division's name drops in its short form (江苏省 → 江苏; 广西壮族自治区 → 广西 also drops
+    # the ethnic names before the ending). Only provinces and prefecture-level divisions are matched short.
+    short_form_endings: list[str]
+    autonomous_endings: list[str] = Field(default_factory=list)
+    # 省 → 0, 市 → 1, 区/县 → 2: the rank of the division a jurisdiction word (我省, 市发改委) names.
+    level_words: dict[str, int] = Field(default_factory=dict)
+    # A county-level name is matched only with at least this many characters before its ending: 城区, 矿区,
+    # 东区 are words as much as places.
+    min_county_stem: int = 2
+    # A 文号 of a central body (国发, 国办发, 中发, 国能发…): the document is national.
+    national_doc_number: Pattern
+    # Addressed to the provinces, or a central body's name: only a central document is.
+    national_marker: Pattern
+    # When the front matter names no place, the first … characters of the text are looked at.
+    body_chars: int = 400
+    # A document that speaks of its own jurisdiction (`我省`, `全市`: group `unit`) is local even when its
+    # front matter names no place: the place its text names most, at that level, is its region.
+    local_marker: Pattern = Pattern(pattern="(?!)")
+    # ...in its opening (`local_opening_chars`), and more often than it speaks of the whole country.
+    local_opening_chars: int = 1200
+    national_scope: Pattern = Pattern(pattern="(?!)")
+
+    _endings = field_validator("short_form_endings")(classmethod(lambda cls, v: check_words(v)))
+
+
+class CentralDocument(_Rule):
+    number: str
+    title: str
+    source: str  # where the number and title were checked (public text)
+
+
+class CitationRules(_Rule):
+    """citations.toml: how a citation (《title》 and/or 文号) is resolved to a document, in the batch or in the
+    bundled list of central documents plans cite most."""
+
+    # Removed from both titles before they are compared: words that a citation adds or drops.
+    title_noise: list[Pattern] = Field(default_factory=list)
+    # An abridged or misquoted title still names the document from this character-bigram score up (0..1).
+    title_match: float = Field(0.85, gt=0, le=1)
+    # A title found whole inside the other counts when it is at least this long (after noise removal).
+    min_contained_chars: int = 8
+    # The kind of document a title ends with (实施意见, 意见, 行动方案…): titles of different kinds never
+    # name one document.
+    document_kind: Pattern = Pattern(pattern="(?!)")
+    documents: list[CentralDocument] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=list)
 
 
 class Grammars(_Rule):
@@ -617,8 +682,20 @@ class Grammars(_Rule):
     tables: TableRules
     metrics: MetricRules
     measures: MeasureRules
+    places: PlaceRules
+    citations: CitationRules
     check: "CheckRules"
     userdict_lines: list[str] = Field(default_factory=list)
+    # What the stages build from these grammars (compiled matchers, the jieba tokenizer), owned by this
+    # object: a cache keyed by id() could hand a new grammar set the matchers of an evicted one.
+    _built: dict = PrivateAttr(default_factory=dict)
+
+    def built(self, build):
+        """`build(self)`, made once for these grammars and kept with them."""
+        got = self._built.get(build)
+        if got is None:
+            got = self._built[build] = build(self)
+        return got
 
 
 class Respectively(Pattern):

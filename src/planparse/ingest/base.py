@@ -57,6 +57,7 @@ class RawPage:
     # engine was of it (mean line confidence, 0..1).
     ocr: bool = False
     ocr_confidence: float | None = None
+    ocr_seconds: float | None = None  # how long the page's OCR took (wall time)
 
 
 @dataclass

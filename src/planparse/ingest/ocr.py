@@ -16,6 +16,7 @@ import importlib.util
 import os
 import re
 import shutil
+import time
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,12 +86,32 @@ GARBLED_MIN_CHARS = 3
 GARBLED_INSIDE_WORDS = 2
 
 
+# A run of one private-use glyph repeated this often is a table of contents' dot leader (WPS and Word
+# map their leader dots to private use, 􀆺􀆺􀆺): drawn, not decoded wrongly. A wrong character map
+# gives varied letters, never one glyph over and over.
+LEADER_RUN = 3
+
+
+def _in_leader_runs(visible: list[str]) -> set[int]:
+    """Indexes of the characters that stand in a run of one private-use glyph (LEADER_RUN or longer)."""
+    out: set[int] = set()
+    start = 0
+    for i in range(1, len(visible) + 1):
+        if i == len(visible) or visible[i] != visible[start]:
+            if i - start >= LEADER_RUN and unicodedata.category(visible[start]) == "Co":
+                out.update(range(start, i))
+            start = i
+    return out
+
+
 def garbled_chars(text: str) -> tuple[int, int, int]:
-    """(visible characters, unexpected letters, unexpected letters with Chinese on both sides)."""
+    """(visible characters, unexpected letters, unexpected letters with Chinese on both sides);
+    dot leaders are neither."""
     visible = [ch for ch in text if not ch.isspace()]
+    leaders = _in_leader_runs(visible)
     odd = inside = 0
     for i, ch in enumerate(visible):
-        if _EXPECTED.match(ch) or not _unexpected(ch):
+        if _EXPECTED.match(ch) or not _unexpected(ch) or i in leaders:
             continue
         odd += 1
         if 0 < i < len(visible) - 1 and _HAN.match(visible[i - 1]) and _HAN.match(visible[i + 1]):
@@ -364,6 +385,7 @@ class DocumentOcr:
             raise OcrUnavailableError(f"--ocr always, but no OCR engine is installed: {INSTALL_ENGINE}")
         self.done: dict[int, tuple[str, OcrPage]] = {}  # page number -> (reason, result)
         self.skipped: dict[int, str] = {}  # page number -> reason it needed OCR that it did not get
+        self.seconds: dict[int, float] = {}  # page number -> wall time its OCR took
 
     def lines_for(self, page, number: int, text: str) -> list[OcrLine | RawTable] | None:
         """The OCR'd lines and tables of a page that needs OCR (None: keep the page's own text)."""
@@ -373,7 +395,9 @@ class DocumentOcr:
         if self.engine is None:
             self.skipped[number] = reason
             return None
+        started = time.perf_counter()
         result = ocr_pdf_page(page, self.engine, page_number=number)
+        self.seconds[number] = round(time.perf_counter() - started, 3)
         self.done[number] = (reason, result)
         return result.items
 
@@ -393,6 +417,7 @@ class DocumentOcr:
                 continue
             page.ocr = True
             page.ocr_confidence = entry[1].confidence
+            page.ocr_seconds = self.seconds.get(page.number)
             if page.boxes is None:  # the PDF reader sets them; a reader that passes OcrLines through does not
                 page.boxes = [line_box(ln.box) for ln in page.lines]  # type: ignore[attr-defined]
             page.lines = [str(ln) for ln in page.lines]  # plain strings from here on (picklable)

@@ -26,6 +26,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Union
 
@@ -34,9 +35,9 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
 from .base import LineBox, RawDocument, RawPage, RawTable, line_box
-from .ocr import DocumentOcr, OcrLine, OcrMode
+from .ocr import DocumentOcr, OcrLine, OcrMode, is_garbled
 from .pdf_tables import children, ruled_tables
-from .pdf_layout import Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
+from .pdf_layout import WRITTEN_SPACE, Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
 
 __all__ = ["read_pdf", "clean_line", "join_cell_lines", "TABLE_SETTINGS"]
 
@@ -76,6 +77,11 @@ _RADICALS = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
 # soft hyphen, BOM / zero-width no-break space, zero-width space.
 _ARTEFACTS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u00ad\ufffe\ufeff\u200b]")
 _WHITESPACE = (" ", "\r", "\n", "\t", "\u3000", "\u00a0")
+# Dot leaders of a table of contents that WPS and Word draw with a private-use glyph (􀆺􀆺􀆺): one
+# glyph repeated, maybe spaced out. They are dots, and read as the ellipsis a TOC entry is known by.
+_PRIVATE_LEADERS = re.compile("([\ue000-\uf8ff\U000f0000-\U0010fffd])(?:[ \u00a0\u3000]*\\1){2,}")
+# A line of nothing but leaders and a page number: the rest of the entry on the line above.
+_LEADER_LINE = re.compile(r"^\s*(?:[.．…·⋯][ \u00a0\u3000]*){3,}\d{0,4}\s*$")
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 
 
@@ -91,6 +97,8 @@ def clean_line(line: str) -> str:
     border (`持续推进 市工业和信息化局牵头`); normalise squeezes the spaces of prose."""
     line = _ARTEFACTS.sub("", line)
     line = line.replace("\t", " ")
+    if _PRIVATE_LEADERS.search(line):
+        line = _PRIVATE_LEADERS.sub(lambda m: "…" * _count_visible(m.group(0)), line)
     if _RADICALS.search(line):
         line = _RADICALS.sub(_unradical, line)
     return line.rstrip()
@@ -247,11 +255,17 @@ def _count_visible(text: str) -> int:
 
 
 def _clean_lines(lines: list[PageLine]) -> list[PageLine]:
-    out = []
+    out: list[PageLine] = []
     for ln in lines:
         text = clean_line(ln.text)
-        if text.strip():
-            out.append(PageLine(text, ln.box))
+        if not text.strip():
+            continue
+        if out and _LEADER_LINE.match(text):
+            # a TOC entry whose leaders sit a little lower than its words: one entry, one line
+            prev = out[-1]
+            out[-1] = PageLine(f"{prev.text} {text.strip()}", replace(prev.box, x1=max(prev.box.x1, ln.box.x1)))
+            continue
+        out.append(PageLine(text, ln.box))
     return out
 
 
@@ -411,6 +425,7 @@ def _is_grid_of_text(rows: list[list[str | None]]) -> bool:
 # Code points pdfium reports that are not glyphs of the page: its own line breaks and hyphen marks,
 # and whitespace (spaces come back from the measured gaps between characters).
 _NOT_GLYPHS = frozenset((0, 0x02, 0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000, 0xFFFE, 0xFEFF, 0x200B))
+_WRITTEN_SPACE = ord(WRITTEN_SPACE)
 _FULL_TURN = 2 * math.pi
 _UPRIGHT = math.pi / 4  # a character angle within this of 0 is upright text
 
@@ -425,10 +440,25 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
     boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, _ in tables]
     by_quadrant: dict[int, list[Glyph]] = {0: []}
     upright = by_quadrant[0]
-    for i in range(pdfium_c.FPDFText_CountChars(tp)):
-        code = get_unicode(tp, i)
-        if code in _NOT_GLYPHS or code >= 0x110000 or not get_box(tp, i, ref):
+    is_generated = pdfium_c.FPDFText_IsGenerated
+    count = pdfium_c.FPDFText_CountChars(tp)
+    prev_digit = False
+    low_half = -1  # index of the second half of a surrogate pair, read with its first
+    for i in range(count):
+        if i == low_half:
             continue
+        code = get_unicode(tp, i)
+        if 0xD800 <= code < 0xDC00 and i + 1 < count and 0xDC00 <= (low := get_unicode(tp, i + 1)) < 0xE000:
+            # A character beyond the BMP (the private-use leader dots of a table of contents, 􀆺) comes
+            # as two UTF-16 halves, each with a box of its own: sorted apart they lost their pair.
+            code, low_half = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), i + 1
+        if code == 0x20 and prev_digit and not is_generated(tp, i) and get_box(tp, i, ref):
+            # a space the producer wrote after a digit is a space (`专栏1 2025年`), however narrow:
+            # kept as a glyph, since inside a number only a wide gap counts as one (pdf_layout)
+            code = _WRITTEN_SPACE
+        elif code in _NOT_GLYPHS or code >= 0x110000 or not get_box(tp, i, ref):
+            continue
+        prev_digit = 0x30 <= code <= 0x39
         left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
         if boxes:
             cx, cy = (left + right) / 2, (bottom + top) / 2
@@ -611,6 +641,23 @@ def _check_structure(data: bytes, path: str) -> None:
 _REOPEN_EVERY = 50  # pages
 
 
+def _items_text(items: list[Item]) -> str:
+    return "".join(it.text if isinstance(it, PageLine) else str(it.rows) for it in items)
+
+
+def _other_decoder(plumber: _Plumber, index: int, items: list[Item], text: str) -> tuple[list[Item], str]:
+    """A page whose text pdfium decodes to the wrong letters (ћ њ τ М: it read the font's own map
+    where the ToUnicode map was meant) is read again by pdfminer, which may decode it cleanly; OCR
+    stays the last resort, for a page that neither decoder reads."""
+    found = plumber.analyse(index, find_tables=any(not _is_line(it) for it in items), pdfium_chars=None)
+    if not found or found[1] is None:
+        return items, text
+    other_text = _items_text(found[1])
+    if _count_visible(other_text) and not is_garbled(other_text):
+        return found[1], other_text
+    return items, text
+
+
 def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
     """Text pages through pdfium/pdfplumber; pages without a usable text layer through OCR (ingest/ocr.py)."""
     spath = str(path)
@@ -639,7 +686,9 @@ def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
                 raise CorruptFileError(f"corrupt PDF (page {index + 1} cannot be loaded)", path=spath) from None
             try:
                 items = _read_page(page, index, plumber)
-                page_text = "".join(it.text if isinstance(it, PageLine) else str(it.rows) for it in items)
+                page_text = _items_text(items)
+                if ocr != "always" and is_garbled(page_text):
+                    items, page_text = _other_decoder(plumber, index, items, page_text)
                 ocr_items = doc_ocr.lines_for(page, index + 1, page_text)
                 if ocr_items is not None:  # no usable text layer: the OCR'd lines, with their boxes
                     items = [PageLine(str(it), line_box(it.box)) if isinstance(it, OcrLine) else it for it in ocr_items]

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 
 from .base import LineBox
 
-__all__ = ["Glyph", "PageLine", "lines_from_glyphs", "quadrant", "to_reading"]
+__all__ = ["Glyph", "PageLine", "WRITTEN_SPACE", "lines_from_glyphs", "quadrant", "to_reading"]
+
+# A space character the producer wrote (not one a gap suggests): a glyph of its own, read as " ".
+WRITTEN_SPACE = " "
 
 Glyph = tuple[float, float, float, float, str]  # x0, x1, y0 (bottom), y1 (top), character
 
@@ -29,6 +32,14 @@ _SPACE_GAP = 0.12
 # the taller one's height (sub- and superscripts such as PM2.5 stay on their line).
 _SAME_LINE = 0.5
 _QUARTER = math.pi / 2
+# Inside a number a gap is a space only from this fraction of the line's height: a text layer rebuilt
+# by OCR lays each digit where it was seen, and `2 0 2 5` is the year 2025. The cells of a borderless
+# table stand much further apart.
+_DIGIT_GAP = 0.6
+
+
+def _in_number(before: str, after: str) -> bool:
+    return before.isdigit() and (after.isdigit() or after in ".%")
 
 
 @dataclass(slots=True)
@@ -60,24 +71,126 @@ def to_reading(q: int, left: float, right: float, bottom: float, top: float) -> 
 
 def _line(group: list[Glyph]) -> PageLine:
     group.sort()
+    # a written space at either end of a line (after its last number) takes no room in it
+    if any(g[4] != WRITTEN_SPACE for g in group):
+        while group[0][4] == WRITTEN_SPACE:
+            group.pop(0)
+        while group[-1][4] == WRITTEN_SPACE:
+            group.pop()
     heights = sorted(g[3] - g[2] for g in group)
     size = heights[len(heights) // 2]
     min_gap = _SPACE_GAP * size
+    digit_gap = _DIGIT_GAP * size
     parts: list[str] = []
     prev_x1 = None
+    prev_ch = ""
     for x0, x1, _, _, ch in group:
-        if prev_x1 is not None and x0 - prev_x1 >= min_gap:
+        if ch == WRITTEN_SPACE:
+            if parts and parts[-1] != " ":
+                parts.append(" ")
+            prev_x1, prev_ch = x1, ch
+            continue
+        if prev_x1 is not None and x0 - prev_x1 >= (digit_gap if _in_number(prev_ch, ch) else min_gap) and parts[-1:] != [" "]:
             parts.append(" ")
         parts.append(ch)
-        prev_x1 = x1
+        prev_x1, prev_ch = x1, ch
     top = max(g[3] for g in group)
     bottom = min(g[2] for g in group)
     right = max(g[1] for g in group)
     return PageLine("".join(parts), LineBox(x0=group[0][0], x1=right, top=-top, bottom=-bottom, size=size))
 
 
+# Two columns of prose: a gutter at least this many em wide, crossed by no line of the band, with at
+# least this many glyphs on each side in most of its lines ...
+_GUTTER_EM = 1.2
+_COLUMN_MIN_GLYPHS = 8
+_COLUMN_MIN_LINES = 6
+# ... the left column's lines ending, the right one's starting and ending within this many em of one
+# another (justified text; the cells of a borderless table are ragged) ...
+_COLUMN_ALIGN_EM = 1.0
+_COLUMN_ALIGNED_SHARE = 0.6  # a paragraph's last line ends short: one line in four or five
+# ... and the two columns about as wide as each other (a table's label and text columns are not).
+_COLUMN_WIDTH_RATIO = 1.6
+
+
+def _widest_gap(group: list[Glyph]) -> tuple[float, float, int]:
+    """(left, right, index of the first glyph after it) of the widest gap between neighbours."""
+    best = (0.0, 0.0, 0)
+    for i in range(1, len(group)):
+        if group[i][0] - group[i - 1][1] > best[1] - best[0]:
+            best = (group[i - 1][1], group[i][0], i)
+    return best
+
+
+def _gutter(groups: list[list[Glyph]]) -> float | None:
+    """The x of the gutter between two columns of prose on this page, or None (one column, a table)."""
+    splits = []
+    for grp in groups:
+        size = _line_size(grp)
+        left, right, i = _widest_gap(grp)
+        if right - left >= _GUTTER_EM * size and i >= _COLUMN_MIN_GLYPHS and len(grp) - i >= _COLUMN_MIN_GLYPHS:
+            splits.append((left, right, size, grp[0][0], grp[-1][1]))
+    if len(splits) < _COLUMN_MIN_LINES:
+        return None
+    centres = sorted((sp[0] + sp[1]) / 2 for sp in splits)
+    centre = centres[len(centres) // 2]
+    inside = [sp for sp in splits if sp[0] < centre < sp[1]]
+    if len(inside) < _COLUMN_MIN_LINES:
+        return None
+    size = sorted(x[2] for x in inside)[len(inside) // 2]
+    ends = sorted(sp[0] for sp in inside)
+    starts = sorted(sp[1] for sp in inside)
+    tol = _COLUMN_ALIGN_EM * size
+    aligned = lambda xs: max(sum(1 for x in xs if abs(x - ref) <= tol) for ref in xs)  # noqa: E731
+    if min(aligned(ends), aligned(starts), aligned([sp[4] for sp in inside])) < _COLUMN_ALIGNED_SHARE * len(inside):
+        return None
+    left_width = ends[len(ends) // 2] - min(sp[3] for sp in inside)
+    right_width = max(sp[4] for sp in inside) - starts[len(starts) // 2]
+    if min(left_width, right_width) <= 0 or max(left_width, right_width) / min(left_width, right_width) > _COLUMN_WIDTH_RATIO:
+        return None
+    return centre
+
+
+def _line_size(group: list[Glyph]) -> float:
+    heights = sorted(g[3] - g[2] for g in group)
+    return heights[len(heights) // 2]
+
+
+def _crosses(group: list[Glyph], x: float) -> bool:
+    return any(g[0] < x < g[1] for g in group)
+
+
+def _in_columns(groups: list[list[Glyph]]) -> list[list[Glyph]]:
+    """Lines of a two-column page in reading order: each run of lines that no line crosses the gutter
+    in is read down its left column, then down its right one; a title across both stays where it is.
+    The right column's lines are moved onto the left one's (x only): a line's width and indent are
+    then measured against its own column, as re-joining lines into paragraphs needs."""
+    gutter = _gutter(groups)
+    if gutter is None:
+        return groups
+    left_edge = min(g[0] for grp in groups for g in grp if g[1] <= gutter)
+    right_edge = min(g[0] for grp in groups for g in grp if g[0] >= gutter)
+    shift = right_edge - left_edge
+    out: list[list[Glyph]] = []
+    left: list[list[Glyph]] = []
+    right: list[list[Glyph]] = []
+    for grp in groups:
+        if _crosses(grp, gutter):
+            out += left + right + [grp]
+            left, right = [], []
+            continue
+        a = [g for g in grp if g[1] <= gutter]
+        b = [(g[0] - shift, g[1] - shift, g[2], g[3], g[4]) for g in grp if g[0] >= gutter]
+        if a:
+            left.append(a)
+        if b:
+            right.append(b)
+    return out + left + right
+
+
 def lines_from_glyphs(glyphs: list[Glyph]) -> list[PageLine]:
-    """Visual lines, top to bottom, each sorted left to right (glyphs in reading coordinates)."""
+    """Visual lines, top to bottom, each sorted left to right (glyphs in reading coordinates); on a
+    page set in two columns, down the left column first."""
     if not glyphs:
         return []
     order = sorted(glyphs, key=lambda g: -(g[2] + g[3]))
@@ -93,4 +206,6 @@ def lines_from_glyphs(glyphs: list[Glyph]) -> list[PageLine]:
             continue
         groups.append([gl])
         centre, height = cy, h
-    return [_line(grp) for grp in groups]
+    for grp in groups:
+        grp.sort()
+    return [_line(grp) for grp in _in_columns(groups)]

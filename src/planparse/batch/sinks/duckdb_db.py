@@ -19,7 +19,7 @@ import duckdb
 
 from ..discover import BatchUsageError, Job
 from ..document import Result
-from ..tables import PRIMARY_KEYS, SCHEMA, TABLES
+from ..tables import PRIMARY_KEYS, SCHEMA, TABLES, link_citations
 
 
 def create_statements() -> list[str]:
@@ -106,7 +106,25 @@ class DuckdbSink:
     def failed(self, job: Job, res: Result) -> None:
         self._replace(_storable(job.path), {}, (_storable(job.path), res.kind, _storable(res.message)))
 
+    def link_citations(self) -> None:
+        """Resolve every citation against the documents now in the database (those of earlier runs
+        too, with --resume), in one transaction."""
+        docs = self.db.execute('SELECT source, doc_number, title, notice_title FROM documents').fetchall()
+        cols = [c for c, _ in SCHEMA["citations"]]
+        rows = self.db.execute("SELECT " + ", ".join(f'"{c}"' for c in cols) + " FROM citations ORDER BY source, citation_no").fetchall()
+        linked = link_citations(docs, rows)
+        self.db.execute("BEGIN TRANSACTION")
+        try:
+            self.db.execute("DELETE FROM citations")
+            if linked:
+                self.db.executemany(self._insert["citations"], [list(r) for r in linked])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
     def finish(self, jobs: list[Job]) -> None:
+        self.link_citations()
         self.db.execute("CHECKPOINT")
         self.db.close()
         self.db = None

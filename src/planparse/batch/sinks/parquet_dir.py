@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 
 from ..discover import Job
 from ..files import atomic_open
-from ..tables import SCHEMA, TABLES
+from ..tables import SCHEMA, TABLES, citable, link_citations
 from .json_dir import StagedDirSink
 
 TABLES_DIR = "_tables"
@@ -46,7 +46,11 @@ class ParquetSink(StagedDirSink):
     def finish(self, jobs: list[Job]) -> None:
         super().finish(jobs)
         columns = {name: [[] for _ in SCHEMA[name]] for name in TABLES}
-        for tables in self.staged(jobs, "tables"):
+        staged = list(self.staged(jobs, "tables"))
+        documents = citable([r for t in staged for r in t.get("documents", [])], [c for c, _ in SCHEMA["documents"]])
+        linked = iter(link_citations(documents, [tuple(r) for t in staged for r in t.get("citations", [])]))
+        for tables in staged:
+            tables["citations"] = [next(linked) for _ in tables.get("citations", [])]
             for name in TABLES:
                 kinds = [t for _, t in SCHEMA[name]]
                 for row in tables.get(name, []):

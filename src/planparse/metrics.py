@@ -1,4 +1,4 @@
-"""How two targets' metrics are recognised as one: synonyms from `grammars/metrics.toml`, then
+"""How two targets' metrics are recognised as one (the pipeline keys every target by it; compare pairs by it): synonyms from `grammars/metrics.toml`, then
 character bigrams and jieba words for the rest (no network, no model).
 
 The grammar's rule model (`MetricRules`) is loaded with the other grammar files; this module only
@@ -10,9 +10,9 @@ from typing import Optional
 
 import regex as re
 
-from ..grammar.check import example_runner, fullmatch, substitute
-from ..models import Target
-from ..regions import leading_regions, regions_named
+from .grammar.check import bool_search, example_runner, fullmatch, substitute
+from .models import Target
+from .regions import leading_regions, regions_named
 from .similarity import bigrams, clean, dice
 
 
@@ -48,6 +48,18 @@ def metric_key(metric: Optional[str], rules) -> str:
         if s == before:
             break
     return s
+
+
+def key_metrics(doc, rules, words) -> None:
+    """Set `metric_key` on every target of a Document: the key compare pairs by, so that a query across
+    documents can group one metric written several ways (单位GDP二氧化碳排放 = 单位国内生产总值二氧化碳排放).
+    A coordinated list's member gets its shared head first (铁路、水路货运量 → 铁路货运量)."""
+    completed = coordinated_metrics(doc.targets, rules, words)
+    for i, t in enumerate(doc.targets):
+        t.metric_key = metric_key(completed.get(i, t.metric), rules) or None
+    for c in doc.clauses:
+        for t in c.qualitative_targets:
+            t.metric_key = metric_key(t.metric, rules) or None
 
 
 def scope_key(scope: Optional[str], rules) -> str:
@@ -137,6 +149,9 @@ def _metric_examples(g):
     rules = g.metrics
     for ex in rules.whole_scope.examples:
         yield "metrics.toml whole_scope", ex, fullmatch(rules.whole_scope)
+    for name in ("level_unit", "level_metric"):
+        for ex in getattr(rules, name).examples:
+            yield f"metrics.toml {name}", ex, bool_search(getattr(rules, name))
     for i, p in enumerate(rules.noise):
         for ex in p.examples:
             yield f"metrics.toml noise[{i}]", ex, substitute(p)

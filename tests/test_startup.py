@@ -1,0 +1,65 @@
+"""Start-up without changing outputs (issue 24): jieba's frequency table read from a memory map, and
+Chinese numerals read without importing cn2an for the common forms."""
+import subprocess
+import sys
+
+import pytest
+
+from planparse import words
+from planparse.grammar import load_grammars
+from planparse.numerals import chinese_number
+
+cn2an = pytest.importorskip("cn2an")
+
+
+def test_every_numeral_below_ten_thousand_reads_as_cn2an_reads_it():
+    for n in range(1, 10000):
+        written = cn2an.an2cn(n)
+        for form in {written, written.replace("二千", "两千").replace("二百", "两百")}:
+            assert chinese_number(form) == cn2an.cn2an(form, "smart") == n, form
+
+
+@pytest.mark.parametrize("form", ["一万", "1.5万", "二〇二四", "三千五百万", "十"])
+def test_other_forms_are_left_to_cn2an(form):
+    assert chinese_number(form) == cn2an.cn2an(form, "smart")
+
+
+@pytest.mark.parametrize("form", ["百", "三成", "", "abc"])
+def test_a_word_that_is_no_number_raises_as_cn2an_does(form):
+    with pytest.raises((ValueError, KeyError, TypeError)):
+        chinese_number(form)
+
+
+def test_the_mapped_frequency_table_answers_as_jiebas_own(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(tmp_path))
+    fresh = load_grammars.__wrapped__  # a new grammar set each call: each owns its tokenizer
+    first = words.tokenizer(fresh(None))  # builds the table (jieba's own loading, once)
+    own = dict(first.FREQ)
+    mapped = words.tokenizer(fresh(None))
+    assert isinstance(mapped.FREQ, words.MappedFrequencies)
+    assert len(mapped.FREQ) == len(own) and mapped.total == first.total
+    sample = list(own.items())[:: max(1, len(own) // 2000)] + [("非化石能源消费比重", own.get("非化石能源消费比重"))]
+    for word, freq in sample:
+        assert mapped.FREQ.get(word) == freq and (word in mapped.FREQ)
+    assert mapped.FREQ.get("不是一个词语吧") is None and "不是一个词语吧" not in mapped.FREQ
+    assert mapped.lcut("推进清洁能源替代工作", HMM=False) == first.lcut("推进清洁能源替代工作", HMM=False)
+
+
+def test_what_a_stage_builds_is_owned_by_its_grammar_set_not_keyed_by_id():
+    from planparse.extraction.targets import _compiled
+
+    a, b = load_grammars.__wrapped__(None), load_grammars.__wrapped__(None)
+    assert _compiled(a) is _compiled(a) and _compiled(a) is not _compiled(b)
+    assert words.tokenizer(a) is words.tokenizer(a) and words.tokenizer(a) is not words.tokenizer(b)
+
+
+@pytest.mark.cli
+def test_extracting_a_text_imports_neither_cn2an_nor_jiebas_marshal_cache():
+    code = ("import sys; from planparse.pipeline import extract_file; extract_file('samples/000_1e3bdffa556e102e.txt');"
+            "print('cn2an' in sys.modules)")
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "PYTHONPATH": str(root / "src")})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
