@@ -224,3 +224,27 @@ def test_pp020_task_row_deadline_before_the_period(tmp_path):
         Task(seq=2, content="b", agencies=Agencies(lead=["市生态环境局"]), deadline=Deadline(text="2024年底前", kind="date", date="2024-12-31")),
     ]
     assert [f.task_seq for f in check_context(ctx, ["PP020"])] == [1]
+
+
+# --- PP023 a cited title that does not match its 文号 --------------------------------------------------
+
+CITED = "《江苏省空气质量持续改善行动计划实施方案》（苏政发〔2024〕53号）要求"
+
+
+def cite(citation: str) -> str:
+    return variant((CITED, citation + "和" + CITED))
+
+
+def test_pp023_title_that_is_not_the_numbers(tmp_path):
+    fs = lint(tmp_path, cite("《国务院关于印发〈空气质量改善行动计划〉的通知》（国发〔2023〕24号）"))
+    assert codes(fs) == ["PP023"] and fs[0].line == 15
+    assert "国发〔2023〕24号" in fs[0].message and "空气质量持续改善行动计划" in fs[0].message
+
+
+@pytest.mark.parametrize("fine", [
+    "《国务院关于印发〈空气质量持续改善行动计划〉的通知》（国发〔2023〕24号）",  # as issued
+    "《空气质量持续改善行动计划》（国发〔2023〕24号）",  # the plan's own title
+    "《某市某某方案》（某政发〔2019〕99号）",  # a number planparse does not know: nothing to compare
+])
+def test_pp023_look_alikes(tmp_path, fine):
+    assert "PP023" not in codes(lint(tmp_path, cite(fine)))

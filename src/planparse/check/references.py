@@ -119,3 +119,54 @@ def check_citations(ctx: Context) -> Iterable[Finding]:
                 f"《{title}》 is cited without its number, which the citation at {where} gives: "
                 f"give the number at the first citation",
             )
+
+
+# --- cited title against its 文号: PP023 --------------------------------------------------------------
+
+
+def _central_documents(g):
+    from ..compare.resolve import CitationResolver
+
+    return CitationResolver([], g.citations, g.metrics, g.places)
+
+
+@checker(
+    Rule("PP023", "citation-title-mismatch", "warning",
+         "A cited document's title does not match its 文号: the number is one of the central documents "
+         "planparse knows (grammars/citations.toml documents) and the title cited with it is not that "
+         "document's title, nor an abridged form of it. 《国务院关于印发〈空气质量改善行动计划〉的通知》"
+         "（国发〔2023〕24号） names the plan without 持续.",
+         why="A misquoted title or a wrong number sends the reader to another document, or to none; in a "
+             "plan that implements the cited one, it is the first thing a reviewer checks.",
+         example="bad:  《国务院关于印发〈空气质量改善行动计划〉的通知》（国发〔2023〕24号）\n"
+                 "fine: 《空气质量持续改善行动计划》（国发〔2023〕24号） — the plan's own title, abridged"),
+)
+def check_cited_titles(ctx: Context) -> Iterable[Finding]:
+    from ..compare.resolve import number_key
+
+    if not ctx.g.citations.documents:
+        return
+    resolver = ctx.g.built(_central_documents)
+    text = ctx.nt.text
+    reported: set[tuple[str, str]] = set()
+    for cited in ctx.doc.meta.cited_documents:
+        if not cited.doc_number or not cited.title:
+            continue
+        known = [d for d in resolver.by_number.get(number_key(cited.doc_number), []) if d.titles]
+        if not known or (cited.title, cited.doc_number) in reported:
+            continue
+        document = known[0]
+        # 1: the same title; 0.95: an abridged one (the plan's own title inside the notice's).
+        if resolver.title_score(resolver.title_keys([cited.title]), resolver.title_keys(document.titles)) >= 0.95:
+            continue
+        reported.add((cited.title, cited.doc_number))
+        probe = re.sub(r"\s+", "", cited.title)[:12]
+        offset = text.find(probe) if probe else -1
+        if offset < 0:
+            offset = text.find(cited.doc_number)
+        message = (f"《{cited.title}》 is cited with {cited.doc_number}, which is 《{document.titles[0]}》: "
+                   f"the title or the number is wrong")
+        if offset >= 0:
+            yield ctx.at("PP023", offset, message)
+        else:
+            yield Finding(ctx.path, "PP023", message)
