@@ -13,7 +13,7 @@ from test_check_locations import write_docx
 REAL = Path(__file__).resolve().parent / "fixtures" / "real"
 SHANDONG = (REAL / "025_shandong-green-transition-2022-actionplan.txt").read_text(encoding="utf-8")
 MIIT = (REAL / "036_miit-env-equipment-actionplan-2022-2025.txt").read_text(encoding="utf-8")
-DRAFTING = ["PP012", "PP018", "PP019", "PP020", "PP021", "PP022"]
+DRAFTING = ["PP012", "PP018", "PP019", "PP020", "PP021", "PP022", "PP023"]
 
 
 def plant(text: str, *replacements: tuple[str, str]) -> str:
@@ -54,6 +54,8 @@ MIIT_SEEDED = plant(
     ("环保装备制造业产值力争达到1.3万亿元", "环保装备制造业产值达到1.3万亿元"),
     # PP020: a deadline before the period
     ("（三）加强关键核心技术攻关。", "（三）加强关键核心技术攻关。2021年底前，突破一批关键技术。"),
+    # PP023: a central document cited with its number, its title misquoted (综合 dropped)
+    ("以及《“十四五”工业绿色发展规划》", "以及《“十四五”工业绿色发展规划》、《国务院关于印发“十四五”节能减排工作方案的通知》（国发〔2021〕33号）"),
 )
 MIIT_EXPECTED = {"PP020": ["到2027年，行业技术水平明显提升", "（三）加强关键核心技术攻关"]}
 
@@ -91,7 +93,10 @@ def test_defects_planted_in_a_provincial_action_plan(tmp_path, fmt):
 @pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
 def test_defects_planted_in_a_ministry_plan(tmp_path, fmt):
     fs = check_file(as_format(tmp_path, MIIT_SEEDED, fmt, "seeded"), rules=DRAFTING)
-    assert [f.code for f in fs] == ["PP020", "PP020"]
+    assert sorted(f.code for f in fs) == ["PP020", "PP020", "PP023"]
+    [cited] = [f for f in fs if f.code == "PP023"]
+    assert "国发〔2021〕33号" in cited.message and "综合工作方案" in cited.message
+    assert (cited.text or "").rstrip("…").replace(" ", "")[:15] in _line(MIIT_SEEDED, "环保装备制造业是绿色环保产业")
     assert any("2027" in f.message for f in fs) and any("2021" in f.message for f in fs)
     for quoted, start in zip(sorted(found_at(fs, "PP020")), sorted(MIIT_EXPECTED["PP020"])):
         shown = quoted.rstrip("…").replace(" ", "")[:15]
