@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import doctest
 import io
+import re
 import types
 from pathlib import Path
 
@@ -56,14 +57,17 @@ def test_a_pdf_needs_no_name_its_bytes_say_what_it_is():
 def test_filename_is_the_format_hint_of_a_misnamed_path(tmp_path: Path):
     path = tmp_path / "download.aspx"
     path.write_text(PLAN, encoding="utf-8")
-    with pytest.raises(planparse.UnknownFormatError):
-        planparse.extract(path)
-    assert [c.id for c in planparse.extract(path, filename="plan.txt").clauses] == ["1", "2", "2.1"]
+    # Text under a name nobody registered is sniffed as text (issue 22); the hint chooses another reader.
+    assert planparse.extract(path).source.format == "txt"
+    hinted = planparse.extract(path, filename="plan.md")
+    assert hinted.source.format == "markdown"
+    assert [c.id for c in hinted.clauses] == ["1", "2", "2.1"]
 
 
-def test_text_bytes_without_a_name_ask_for_one():
+def test_text_bytes_without_a_name_are_read_as_text_and_other_bytes_ask_for_one():
+    assert [c.id for c in planparse.extract(PLAN.encode("utf-8")).clauses] == ["1", "2", "2.1"]
     with pytest.raises(planparse.UnknownFormatError, match=r'^<bytes>: unknown format .*pass filename='):
-        planparse.extract(PLAN.encode("utf-8"))
+        planparse.extract(b"\x00\x01\x02\x03 binary, not a document")
 
 
 @pytest.mark.parametrize("source, message", [
@@ -163,7 +167,7 @@ def test_the_functions_keep_their_names_once_the_subpackages_are_imported():
 
 def test_the_package_is_marked_typed():
     assert (ROOT / "src" / "planparse" / "py.typed").is_file()
-    assert 'planparse = ["py.typed"]' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^planparse = \[[^\]]*"py\.typed"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)
     assert planparse.extract.__annotations__["return"] in ("Document", planparse.Document)
 
 

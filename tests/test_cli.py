@@ -61,7 +61,7 @@ def test_schema_is_json_schema():
     ("missing.txt", None, "no such file"),
     ("empty.txt", b"", "empty"),
     ("blank.txt", b"  \n\n ", "empty"),
-    ("data.xyz", b"hello", "unknown format"),
+    ("data.xyz", b"\x00\x01hello", "unknown format"),  # binary: a text with any suffix is read as text
     ("binary.txt", bytes(range(256)) * 8, "binary"),
     ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "pdf"),
     ("broken.docx", b"PK\x03\x04garbage", "docx"),

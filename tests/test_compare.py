@@ -258,7 +258,7 @@ def test_cli_text_json_csv_html(tmp_path, samples):
     page = html.read_text(encoding="utf-8")
     assert r.exit_code == 0 and page.startswith("<!DOCTYPE html>")
     assert not re.search(r"(src|href)=['\"]?(https?:)?//", page)          # self-contained: nothing fetched
-    assert "id='p-c2.4'" in page and "data-show='c-c2.1 p-c2.4'" in page   # a matched pair, linked both ways
+    assert 'id="p-c2.4"' in page and 'data-show="c-c2.1 p-c2.4"' in page   # a matched pair, linked both ways
 
 
 def test_cli_directory_chain_from_json_outputs(tmp_path, samples):

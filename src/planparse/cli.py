@@ -77,9 +77,27 @@ def _main(
     """planparse — policy documents to validated JSON."""
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """`b` names the file `a` is (or the archive `a` is a member of): writing it would destroy the input."""
+    from .ingest.archive import MEMBER_SEP
+
+    outer = str(a).split(MEMBER_SEP, 1)[0]
+    return os.path.realpath(outer) == os.path.realpath(b)
+
+
+def _extract_stdin(grammars: Optional[Path], ocr: str):
+    """`extract -`: the document on standard input, read as bytes (its format sniffed, as for a file)."""
+    from .grammar import load_grammars
+    from .ingest import ReadOptions, read_bytes
+    from .pipeline import extract_raw
+
+    data = sys.stdin.buffer.read()
+    return extract_raw(read_bytes("-", data, ReadOptions(ocr=ocr)), load_grammars(str(grammars) if grammars else None))
+
+
 @app.command()
 def extract(
-    file: Path = typer.Argument(..., help="A .pdf, .txt (any Chinese encoding), .docx, .html, .md, .doc/.wps (via LibreOffice) or .ofd file, an archive (.zip, .tar.gz) holding one, or ARCHIVE!/MEMBER."),
+    file: Path = typer.Argument(..., help="A .pdf, .txt (any Chinese encoding), .docx, .html, .md, .doc/.wps (via LibreOffice) or .ofd file, an archive (.zip, .tar.gz) holding one, ARCHIVE!/MEMBER, or - (standard input)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout; with --format csv, a directory."),
     fmt: OutFormat = typer.Option(OutFormat.json, "--format", "-f", help="json, jsonl (one line) or csv."),
     pretty: bool = typer.Option(False, "--pretty", help="Indent the JSON."),
@@ -99,8 +117,11 @@ def extract(
     from .emit import to_json, to_jsonl
     from .pipeline import extract_file
 
+    if output and str(file) != "-" and _same_file(file, output):
+        typer.echo(f"planparse: error: -o {output}: is the input; give another -o", err=True)
+        raise typer.Exit(EXIT_USAGE)
     try:
-        doc = extract_file(file, grammars_dir=grammars, ocr=ocr.value)
+        doc = _extract_stdin(grammars, ocr.value) if str(file) == "-" else extract_file(file, grammars_dir=grammars, ocr=ocr.value)
     except PlanparseError as e:
         _fail(e)
     for w in doc.warnings:
@@ -222,6 +243,7 @@ def batch(
     engine: BatchEngine = typer.Option(BatchEngine.pool, "--engine", help="pool (processes on this machine) or dask (a Dask distributed cluster; needs the dask extra)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a LocalCluster of --workers processes)."),
     ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
+    memory_budget: float = typer.Option(1536.0, "--memory-budget", min=0, help="MB one document's worker may grow by, plus 20x the input's size; past it the worker is killed and the document recorded as failed (kind memory); 0: no limit. With 2 or more workers."),
 ) -> None:
     """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed).
 
@@ -235,7 +257,7 @@ def batch(
     opts = BatchOptions(
         inputs=list(inputs), output=output, fmt=fmt.value, workers=workers, resume=resume,
         grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child, timeout=timeout,
-        report=report, engine=engine.value, scheduler=scheduler, ocr=ocr.value,
+        report=report, engine=engine.value, scheduler=scheduler, ocr=ocr.value, memory_budget_mb=memory_budget,
     )
     try:
         summary = run_batch(opts, RichReporter() if use_rich else PlainReporter())
@@ -512,7 +534,18 @@ def _usage_error_line(e) -> str:
     return " ".join(e.format_message().split())
 
 
+def _inert_streams() -> None:
+    """Write what a terminal's encoding cannot show (an ASCII or Latin-1 locale, an undecodable file
+    name) as backslash escapes, never fail the command on it."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):  # not a text stream of io (a test's capture)
+            pass
+
+
 def main() -> None:
+    _inert_streams()
     command = typer.main.get_command(app)
     _plain_metavars(command)
     try:

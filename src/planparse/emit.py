@@ -6,6 +6,7 @@ import functools
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -50,11 +51,29 @@ def temp_beside(path: Path) -> tuple[int, str]:
     return fd, tmp
 
 
+def is_special_file(path: str | Path) -> bool:
+    """A device, FIFO or socket (following links): renaming a file over it would destroy it (as root,
+    `-o /dev/null` would leave a regular file where the device was)."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    """Write to a temporary file beside `path`, then rename: readers never see half a file. A character
+    the encoding cannot hold (a lone surrogate from an undecodable file name) is written as its
+    backslash escape (in JSON, the escape that reads back as the same character)."""
     path = Path(path)
     if isinstance(data, str):
-        data = data.encode(encoding)  # before the temporary file: a text that cannot be encoded leaves none
+        data = data.encode(encoding, "backslashreplace")
+    if is_special_file(path):  # -o /dev/null, /dev/stdout, a FIFO: written into, never replaced by a file
+        with open(path, "wb") as f:
+            f.write(data)
+        return
     fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -70,14 +89,34 @@ def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8"
         raise
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, and tab or carriage
+# return, which some spreadsheets skip before looking for one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")  # -5, +3.2, -1e5, -5%
+
+
+def inert_cell(value):
+    """A CSV cell no spreadsheet runs: text that starts like a formula gets a leading ' (OWASP), except
+    a number written as text (-5, +3.2), which stays a number. None is the empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def inert_row(row) -> list:
+    return [inert_cell(v) for v in row]
+
+
 def csv_text(header: list[str], rows: list[list]) -> str:
-    """CSV with a UTF-8 BOM so that Excel opens Chinese text correctly."""
+    """CSV with a UTF-8 BOM so that Excel opens Chinese text correctly; every cell inert (inert_cell)."""
     buf = io.StringIO()
     buf.write("\ufeff")
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
+    w.writerow(inert_row(header))
     for r in rows:
-        w.writerow(["" if v is None else v for v in r])
+        w.writerow(inert_row(r))
     return buf.getvalue()
 
 

@@ -15,13 +15,14 @@ from typing import Any, Callable
 
 from . import metrics, normalise, segment
 from .check import drafting
-from .extraction import agencies, deadlines, measures, meta, table_grid, table_text, targets, validity
+from .compare import resolve
+from .extraction import agencies, agency_names, deadlines, measures, meta, region, table_grid, table_text, targets, validity
 from .grammar.check import ExampleResult, all_examples, run_examples
 from .grammar.schema import Example
 
 EXAMPLE_OWNERS: tuple[ModuleType, ...] = (
-    normalise, segment, meta, validity, measures, targets, deadlines, agencies, table_grid, table_text, metrics,
-    drafting,
+    normalise, segment, meta, region, validity, measures, targets, deadlines, agencies, agency_names, table_grid, table_text,
+    metrics, resolve, drafting,
 )
 
 __all__ = ["EXAMPLE_OWNERS", "check_grammars", "grammar_examples"]

@@ -21,10 +21,27 @@ class Job:
     index: int
     path: str  # as found (relative to the working directory when given so): the record's `source`
     rel: str  # POSIX path relative to the inputs' common root: names the output
+    refused: Optional[str] = None  # why it is never read (an unsafe archive member, a FIFO): a record, no output
 
 
 def _is_glob(s: str) -> bool:
     return any(ch in s for ch in "*?[")
+
+
+def not_regular(path: Path) -> Optional[str]:
+    """Why a path that is there is no document to open (opening a FIFO blocks until a writer comes,
+    reading a device never ends), or None for a regular file (or a link to one)."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        return f"cannot be read ({e.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    what = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return f"{what}, not a document: skipped"
 
 
 def _walk(d: Path, skip: Optional[Path] | frozenset[Path]) -> Iterator[Path]:
@@ -48,7 +65,7 @@ def collect_inputs(args: list[str], *, exclude: Optional[Path] = None, also_excl
         p = Path(arg)
         if p.is_dir():
             found += [(f, p) for f in _walk(p, skip)]
-        elif p.is_file():
+        elif p.is_file() or (p.exists() and not p.is_dir()):  # a FIFO named on the command line: its record says so
             found.append((p, p.parent))
         elif _is_glob(arg):
             hits = sorted(glob.glob(arg, recursive=True))
@@ -58,7 +75,7 @@ def collect_inputs(args: list[str], *, exclude: Optional[Path] = None, also_excl
                 hp = Path(h)
                 if hp.is_dir():
                     found += [(f, hp) for f in _walk(hp, skip)]
-                elif hp.is_file() and hp.name.lower().endswith(SUPPORTED_SUFFIXES):
+                elif hp.exists() and not hp.is_dir() and hp.name.lower().endswith(SUPPORTED_SUFFIXES):
                     found.append((hp, hp.parent))
         else:
             raise BatchUsageError(f"{arg}: no such file or directory")
@@ -83,22 +100,39 @@ def collect_inputs(args: list[str], *, exclude: Optional[Path] = None, also_excl
 def _with_archive_members(inputs: list[tuple[str, str]]) -> list[Job]:
     """An archive is its documents: one job per member (`a.zip!/x/y.pdf`, output `a.zip!/x/y.pdf.json`),
     read from the archive by the worker, never unpacked to disk. Refused members (zip bomb, a path
-    leaving the archive) are jobs too: reading them fails with the reason, as any bad input does."""
-    from ..ingest.archive import documents_in
+    leaving the archive, too deep, a duplicate name) and files that are no documents (a FIFO) are jobs
+    that are never run: each is recorded with the reason, and never named as an output path."""
+    from ..ingest.archive import MEMBER_SEP, archive_documents, is_member_path, unsafe_reason
 
     jobs: list[Job] = []
     for path, rel in inputs:
-        members = documents_in(path)
-        for member in members if members is not None else [path]:
-            inner = member[len(path):]  # "" or "!/x/y.pdf"
-            jobs.append(Job(len(jobs), member, rel + inner))
+        reason = not_regular(Path(path))
+        if reason is None and MEMBER_SEP in path and is_member_path(path):
+            reason = (f"a file under a directory named like the members of archive {path.split(MEMBER_SEP, 1)[0]!r}: "
+                      "rename the directory (its name reads as the archive's member)")
+        if reason:
+            # A file whose path reads as a member gets a label of its own: records are keyed by source.
+            label = path if MEMBER_SEP not in path else f"{path} (a file on disk, not the archive's member)"
+            jobs.append(Job(len(jobs), label, rel, refused=reason))
+            continue
+        listed = archive_documents(path)
+        if listed is None:
+            jobs.append(Job(len(jobs), path, rel))
+            continue
+        found, refused = listed
+        for member in found:
+            jobs.append(Job(len(jobs), member, rel + member[len(path):]))  # inner: "" or "!/x/y.pdf"
+        for member, why in refused:
+            name_reason = unsafe_reason(member.split(MEMBER_SEP)[-1])
+            what = f"unsafe member name ({why})" if why == name_reason else why  # as reading it would say
+            jobs.append(Job(len(jobs), member, rel, refused=f"{what}: refused"))
     return jobs
 
 
 def sha256_file(path: str | Path) -> str:
-    from ..ingest.archive import MEMBER_SEP, read_member_path
+    from ..ingest.archive import is_member_path, read_member_path
 
-    if MEMBER_SEP in str(path) and not os.path.exists(path):  # an archive member: the sha of its bytes
+    if is_member_path(str(path)):  # an archive member: the sha of its bytes
         return hashlib.sha256(read_member_path(str(path))).hexdigest()
     h = hashlib.sha256()
     with open(path, "rb") as f:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from ..errors import PlanparseError
+from ..grammar.timed import DeadlinePassed, deadline
 from .rows import csv_rows
 
 
@@ -30,6 +31,7 @@ class DocumentTask:
     timeout: Optional[float] = None  # seconds for the whole document; None: no limit
     report_path: Optional[str] = None  # --report: also write the document's HTML report here
     ocr: str = "auto"  # auto | always | never (ingest/ocr.py)
+    memory_budget: Optional[int] = None  # bytes the worker may grow by for this document (pool.py kills past it)
 
 
 @dataclass
@@ -73,11 +75,42 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, name="planparse-parent-watch", daemon=True).start()
 
 
-def init_worker(grammars_dir: Optional[str]) -> None:
+_started: Any = None  # in a pool worker: the queue on which it says which document it starts (pool.py's watchdog)
+
+
+def init_worker(grammars_dir: Optional[str], started: Any = None) -> None:
     """Once per worker process: the stages and grammars; Ctrl-C is the parent's to handle."""
+    global _started
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent()
+    _started = started
     load_stages(grammars_dir)
+
+
+def process_document_watched(task: "DocumentTask") -> "Result":
+    """process_document, first telling the parent (index, pid, start time), so that a worker stuck where
+    its own timer cannot reach (a blocking system call, a long C call) can be killed from outside."""
+    if _started is not None:
+        _started.put((task.index, os.getpid(), time.monotonic(), resident_bytes(os.getpid())))
+    return process_document(task)
+
+
+def resident_bytes(pid: int) -> Optional[int]:
+    """The resident memory of a process (Linux /proc), or None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+MEMORY_BASE = 1536 * 1024 * 1024  # what any document may take: the stages, the word dictionary, a PDF's pages
+MEMORY_PER_INPUT_BYTE = 20  # and this much per byte of input
+
+
+def memory_budget(input_bytes: int, base: int = MEMORY_BASE) -> int:
+    """The memory a worker may grow by for one document: a constant plus 20× its size."""
+    return base + MEMORY_PER_INPUT_BYTE * input_bytes
 
 
 def one_line(e: BaseException) -> str:
@@ -86,9 +119,9 @@ def one_line(e: BaseException) -> str:
     return msg or type(e).__name__
 
 
-class DocumentTimeout(BaseException):
-    """Raised inside the thread working on a document when its time is up. A BaseException, so that
-    a stage's `except Exception` cannot turn it into another kind of failure."""
+class DocumentTimeout(DeadlinePassed):
+    """Raised inside the thread working on a document when its time is up (a BaseException, as
+    DeadlinePassed, which a grammar pattern raises when its regex timeout runs out)."""
 
 
 def _set_async_exc(tid: int, exc: Optional[type]) -> None:
@@ -118,7 +151,8 @@ def time_limit(seconds: Optional[float]) -> Iterator[None]:
     timer.daemon = True
     timer.start()
     try:
-        yield
+        with deadline(seconds):  # one regex match is one bytecode: the patterns watch the time themselves
+            yield
     finally:
         with lock:
             state["finished"] = True
@@ -134,18 +168,26 @@ def render(doc, task: DocumentTask) -> Any:
     """The document's output for the sink: bytes to write (or a JSON line), or the tables' rows."""
     from ..emit import to_json
 
+    # A file name that is not UTF-8 (kept by Python as lone surrogates, surrogateescape) is written as
+    # JSON's own \udcXX escape, which reads back as the same name; a table cell gets the visible escape.
     if task.mode in ("json", "jsonl"):
-        return to_json(doc).encode("utf-8")
+        return to_json(doc).encode("utf-8", "backslashreplace")
     if task.mode == "csv":
         rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path, task.grammars)}
-        return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8")
+        return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
     from .tables import document_rows
 
-    tables = document_rows(doc, task.path, task.grammars)
+    tables = document_rows(doc, storable(task.path), task.grammars)
     if task.out_path is None:
         return tables
     staged = {"source": task.path, "sha256": doc.source.sha256, "tables": tables}
-    return (json.dumps(staged, ensure_ascii=False, default=str) + "\n").encode("utf-8")  # dates as ISO text
+    return (json.dumps(staged, ensure_ascii=False, default=str) + "\n").encode("utf-8", "backslashreplace")  # dates as ISO text
+
+
+def storable(text: Optional[str]) -> Optional[str]:
+    """Text any UTF-8 store accepts (DuckDB, Arrow): a lone surrogate (an undecodable file name) as a
+    visible backslash escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if text else text
 
 
 def write_report(doc, text: str, path: str) -> dict:
@@ -185,7 +227,7 @@ def process_document(task: DocumentTask) -> Result:
                     write_atomic(task.out_path, out)
                 except OSError as e:  # disk full, permissions: the document was fine, its output could not be written
                     res = Result(index, False, kind="write", message=one_line(e))
-        except DocumentTimeout:
+        except DeadlinePassed:
             res = Result(index, False, kind="timeout", message=f"not finished after {task.timeout:g} s (--timeout)")
     except PlanparseError as e:
         res = Result(index, False, kind=e.kind, message=one_line(e))

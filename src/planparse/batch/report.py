@@ -37,6 +37,18 @@ class Summary:
         ]
 
 
+def log_name(path: str) -> str:
+    """A name as a log line shows it: as it is when every character prints, else quoted with escapes
+    (a newline in a file name must not forge a line of the log; an undecodable byte shows as \\udcXX)."""
+    return path if path.isprintable() else repr(path)
+
+
+def log_text(text: object) -> str:
+    """A message on one line, whatever it quotes."""
+    s = str(text)
+    return s if s.isprintable() else repr(s)[1:-1]
+
+
 class PlainReporter:
     """One line per document on stderr (CI logs), and a plain-text summary."""
 
@@ -51,16 +63,16 @@ class PlainReporter:
         self._w(f"planparse batch: {total} document(s), {workers} worker(s)")
 
     def note(self, message: str) -> None:
-        self._w(f"note: {message}")
+        self._w(f"note: {log_text(message)}")
 
     def skip(self, job: Job) -> None:
-        self._w(f"skip {job.path} (unchanged)")
+        self._w(f"skip {log_name(job.path)} (unchanged)")
 
     def done(self, job: Job, res: Result, summary: Summary) -> None:
         if res.ok:
-            self._w(f"ok {job.path} ({res.seconds:.2f}s)")
+            self._w(f"ok {log_name(job.path)} ({res.seconds:.2f}s)")
         else:
-            self._w(f"FAIL {job.path}: {res.kind}: {res.message}")
+            self._w(f"FAIL {log_name(job.path)}: {res.kind}: {log_text(res.message)}")
 
     def finish(self, summary: Summary) -> None:
         width = max(len(k) for k, _ in summary.as_rows())
@@ -113,7 +125,7 @@ class RichReporter:
         if not res.ok:
             from rich.markup import escape
 
-            self.progress.console.print(f"[red]FAIL[/] {escape(job.path)}: {escape(str(res.kind))}: {escape(str(res.message))}")
+            self.progress.console.print(f"[red]FAIL[/] {escape(log_name(job.path))}: {escape(str(res.kind))}: {escape(log_text(res.message))}")
 
     def finish(self, summary: Summary) -> None:
         from rich.table import Table

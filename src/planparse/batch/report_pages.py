@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..emit import write_atomic
+from .files import OutsideOutput, output_path
 from ..report import IndexEntry, read_entry, render_index
 from .discover import Job
 
@@ -18,14 +19,27 @@ class ReportIndex:
         self.root = root
         self.entries: dict[int, IndexEntry] = {}
 
-    def page_for(self, job: Job) -> Path:
-        return self.root / (job.rel + ".html")
+    def page_for(self, job: Job) -> Optional[Path]:
+        """The job's page, checked to stay inside the report directory; None for a job never run."""
+        return None if job.refused else output_path(self.root, job.rel, ".html")
 
     def has(self, job: Job) -> bool:
-        return self.page_for(job).is_file()
+        try:
+            page = self.page_for(job)
+        except OutsideOutput:
+            return False
+        return page is not None and page.is_file()
 
-    def _href(self, job: Job) -> str:
-        return Path(os.path.relpath(self.page_for(job), self.root)).as_posix()
+    def _href(self, job: Job) -> Optional[str]:
+        """The page's address relative to the index, percent-encoded: a name is never read as a scheme
+        (`javascript:`), a fragment (`#`), a query (`?`) or an escape (`%41`)."""
+        from urllib.parse import quote
+
+        page = self.page_for(job)
+        if page is None:
+            return None
+        rel = Path(os.path.relpath(page, self.root)).as_posix()
+        return quote(os.fsencode(rel), safe="/")  # ":" too: no name reads as a scheme
 
     def add(self, job: Job, entry: Optional[dict]) -> None:
         known = {f.name for f in fields(IndexEntry)}
@@ -40,8 +54,10 @@ class ReportIndex:
     def add_failed(self, job: Job, kind: Optional[str], message: Optional[str]) -> None:
         self.entries[job.index] = IndexEntry(source=job.path, error=f"{kind}: {message}")
         try:  # a page from an earlier run describes another version of the input
-            self.page_for(job).unlink()
-        except OSError:
+            page = self.page_for(job)
+            if page is not None:
+                page.unlink()
+        except (OSError, OutsideOutput):
             pass
 
     def finish(self, jobs: list[Job]) -> None:

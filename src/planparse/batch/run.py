@@ -1,14 +1,18 @@
 """The batch, step by step: discover inputs → run them on an engine → sink each result → report."""
 from __future__ import annotations
 
+import errno
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from .discover import BatchUsageError, Job, collect_inputs, sha256_file
-from .document import DocumentTask, Result, one_line
+from .document import MEMORY_BASE, DocumentTask, Result, memory_budget, one_line
+from ..ingest.archive import MEMBER_SEP
 from .engines import Engine, PoolEngine
+from .files import OutsideOutput
 from .lock import OutputLock
 from .report import PlainReporter, Summary
 from .report_pages import ReportIndex
@@ -32,6 +36,7 @@ class BatchOptions:
     scheduler: Optional[str] = None  # dask: a scheduler address; None: a LocalCluster
     dask_processes: bool = True  # dask LocalCluster: worker processes (False: threads, for tests)
     ocr: str = "auto"  # auto | always | never (ingest/ocr.py)
+    memory_budget_mb: Optional[float] = MEMORY_BASE / 2**20  # per document, plus 20x its size; None or 0: no limit
 
 
 def engine_for(opts: BatchOptions) -> Engine:
@@ -62,6 +67,36 @@ def report_root(output: Path, sink: Sink) -> Path:
     return out_dir / "_report" if out_dir is not None else output.with_name(output.name + ".report")
 
 
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def budget_for(job: Job, base_mb: Optional[float]) -> Optional[int]:
+    """The memory a worker may grow by for `job`: --memory-budget plus 20x the input's size (for an
+    archive member, the archive's: an upper bound known without reading it)."""
+    if not base_mb:
+        return None
+    try:
+        size = os.path.getsize(job.path.split(MEMBER_SEP, 1)[0] if not os.path.exists(job.path) else job.path)
+    except OSError:
+        size = 0
+    return memory_budget(size, int(base_mb * 2**20))
+
+
+def refuse_inputs_we_write(jobs: list[Job], ours: list[Path]) -> None:
+    """An output, a lock or a partial file that is also an input (`batch plan.txt -o plan.txt`, an input
+    named `.out.jsonl.lock`) would be truncated or deleted before it is read: a usage error, before any
+    file is touched."""
+    from ..ingest.archive import MEMBER_SEP
+
+    written = {os.path.realpath(p): p for p in ours}
+    for job in jobs:
+        outer = job.path.split(MEMBER_SEP, 1)[0] if MEMBER_SEP in job.path else job.path
+        hit = written.get(os.path.realpath(outer))
+        if hit is not None:
+            raise BatchUsageError(f"{outer!r} is an input and also a file this batch writes ({hit}): "
+                                  "give another -o")
+
+
 def _unchanged(sink: Sink, job: Job) -> bool:
     """--resume: the sink holds an output made from the input as it is now."""
     recorded = sink.recorded_sha(job)
@@ -87,6 +122,7 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
     sink = sink_for(opts.output, opts.fmt)
     reports = ReportIndex(report_root(opts.output, sink)) if opts.report else None
     jobs = collect_inputs(opts.inputs, exclude=sink.excluded(), also_exclude=(reports.root,) if reports else ())
+    refuse_inputs_we_write(jobs, [*sink.working_files(), lock_path(opts.output)])
     reporter = reporter or PlainReporter()
     summary = Summary(total=len(jobs))
     with OutputLock(lock_path(opts.output), opts.output):
@@ -96,8 +132,11 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
         reporter.start(len(jobs), engine.workers_for(len(jobs)))
         try:
             todo: list[Job] = []
+            never_run: list[Job] = []
             for job in jobs:
-                if opts.resume and _unchanged(sink, job) and (reports is None or reports.has(job)):
+                if job.refused:
+                    never_run.append(job)
+                elif opts.resume and _unchanged(sink, job) and (reports is None or reports.has(job)):
                     summary.skipped += 1
                     reporter.skip(job)
                     if reports:
@@ -111,6 +150,11 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
                 if res.ok:
                     try:
                         sink.ok(job, res)
+                    except OSError as e:
+                        if e.errno in _DISK_FULL:
+                            raise  # every later document would fail the same way: the batch ends, saying why
+                        res = Result(job.index, False, seconds=res.seconds, kind="internal",
+                                     message=f"output not written: {type(e).__name__}: {one_line(e)}")
                     except Exception as e:
                         res = Result(job.index, False, seconds=res.seconds, kind="internal",
                                      message=f"output not written: {type(e).__name__}: {one_line(e)}")
@@ -133,11 +177,22 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
 
             def task_for(job: Job) -> DocumentTask:
                 out = sink.output_for(job)
+                page = reports.page_for(job) if reports else None
                 return DocumentTask(job.index, job.path, sink.mode, str(out) if out is not None else None,
                                     opts.grammars, opts.timeout or None, ocr=opts.ocr,
-                                    report_path=str(reports.page_for(job)) if reports else None)
+                                    report_path=str(page) if page is not None else None,
+                                    memory_budget=budget_for(job, opts.memory_budget_mb))
 
-            engine.run([(job, task_for(job)) for job in todo], record)
+            for job in never_run:  # refused members, FIFOs: a record, never a path
+                record(job, Result(job.index, False, kind="unsafe_member" if MEMBER_SEP in job.path else "not_a_file",
+                                   message=job.refused))
+            work = []
+            for job in todo:
+                try:
+                    work.append((job, task_for(job)))
+                except OutsideOutput as e:
+                    record(job, Result(job.index, False, kind="unsafe_output", message=str(e)))
+            engine.run(work, record)
             sink.finish(jobs)
             if reports:
                 reports.finish(jobs)

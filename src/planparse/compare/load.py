@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -40,11 +41,41 @@ def read_document_json(path: Path, data: bytes) -> Document:
     if not isinstance(obj, dict) or not _DOCUMENT_KEYS <= obj.keys():
         raise NotADocumentJson("JSON but not a planparse document (no schema_version/source/meta)", path=str(path))
     try:
-        return Document.model_validate(obj)
+        doc = Document.model_validate(obj)
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
         raise InputError(f"not a valid planparse document: {where}: {first['msg']}", path=str(path)) from None
+    bad = _bad_id(obj)
+    if bad:
+        where, value = bad
+        raise InputError(f"not a valid planparse document: {where}: {value!r} is not a clause id "
+                         "(dotted ordinals such as 3.5)", path=str(path))
+    return doc
+
+
+# What planparse writes as a clause id (a dotted path of ordinals, output-contract.md), with room for
+# letters; ids become anchors and attributes in the HTML pages, so a crafted one is refused on load.
+_CLAUSE_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z._~-]{0,63}")
+_ID_KEYS = ("id", "parent_id", "clause_id")
+
+
+def _bad_id(node, where: str = "") -> tuple[str, str] | None:
+    """The first id, parent_id or clause_id anywhere in the JSON that is not a clause id, with where it is."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            here = f"{where}.{k}" if where else k
+            if k in _ID_KEYS and v is not None and not (isinstance(v, str) and _CLAUSE_ID.fullmatch(v)):
+                return here, v
+            found = _bad_id(v, here)
+            if found:
+                return found
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            found = _bad_id(v, f"{where}.{i}")
+            if found:
+                return found
+    return None
 
 
 def load_side(path: str | Path, *, grammars_dir: Optional[str | Path] = None, grammars: Optional[Grammars] = None,

@@ -185,19 +185,16 @@ document.addEventListener('click',function(ev){var a=ev.target.closest('[data-sh
 """
 
 
-def _esc(s) -> str:
-    from html import escape
-
-    return escape("" if s is None else str(s), quote=True)
-
-
 def _anchor(side: str, t: TargetRef) -> str:
     return f"{side}-t{t.task_seq}" if t.task_seq is not None else f"{side}-c{t.clause_id}"
 
 
 def render_html(c: Comparison, parent: Document, child: Document) -> str:
     """A self-contained page: the comparison's tables, then the two plans side by side; every matched
-    pair is linked (click a link: both ends are highlighted and scrolled into view). No network."""
+    pair is linked (click a link: both ends are highlighted and scrolled into view). No network.
+    Built by the template engine (report/templates/compare.html): every text and attribute escaped."""
+    from ..report.safe_html import content_security_policy, render
+
     best = {(m.kind, m.child_id): m for m in c.clauses.matches}
     not_taken = {p.id for p in c.clauses.not_taken_up}
     covered_by: dict[str, list[str]] = {}
@@ -205,72 +202,61 @@ def render_html(c: Comparison, parent: Document, child: Document) -> str:
         if m.matched and m.parent_id:
             covered_by.setdefault(m.parent_id, []).append(("c" if m.kind == "clause" else "t") + m.child_id)
 
-    h: list[str] = ["<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'>",
-                    f"<title>{_esc(doc_label(c.child))} ← {_esc(doc_label(c.parent))}</title>",
-                    f"<style>{_CSS}</style></head><body><header>",
-                    f"<h1>{_esc(doc_label(c.child))}</h1>",
-                    f"<div>implements <b>{_esc(doc_label(c.parent))}</b></div>"]
-    cite = (f"cites the parent by {_esc(c.citation.by.replace('_', ' '))}: {_esc(c.citation.cited_as)}" if c.citation.cites_parent
-            else "does not cite the parent")
-    counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in c.targets.counts.items() if n)
-    h.append(f"<div>{cite}. Targets: {_esc(counts or 'no pairs')}, {len(c.targets.dropped)} dropped, {len(c.targets.added)} added, "
-             f"{len(c.targets.other_regions)} for other regions. "
-             f"Clauses taken up: {c.clauses.overall:.0%}.</div></header>")
-
-    h.append("<h2>Targets</h2><table><tr><th>verdict</th><th>metric</th><th>parent</th><th>child</th><th>why</th></tr>")
+    rows = []
     for p in c.targets.pairs:
         pa, ca = _anchor("p", p.parent), _anchor("c", p.child)
-        h.append(f"<tr><td class='{p.verdict}'>{_esc(p.verdict.replace('_', ' '))}</td><td>{_esc(p.child.metric or p.parent.metric)}</td>"
-                 f"<td><a href='#{pa}' data-show='{pa} {ca}'>{_esc(target_value(p.parent))}</a><br><small>{_esc(p.parent.text)}</small></td>"
-                 f"<td><a href='#{ca}' data-show='{pa} {ca}'>{_esc(target_value(p.child))}</a><br><small>{_esc(p.child.text)}</small></td>"
-                 f"<td>{_esc(p.reason)}</td></tr>")
+        rows.append({"css": p.verdict, "verdict": p.verdict.replace("_", " "), "metric": p.child.metric or p.parent.metric,
+                     "parent": {"href": pa, "show": [pa, ca], "value": target_value(p.parent), "text": p.parent.text},
+                     "child": {"href": ca, "show": [pa, ca], "value": target_value(p.child), "text": p.child.text},
+                     "why": p.reason})
     for r in c.targets.dropped:
-        a = _anchor("p", r)
-        h.append(f"<tr><td class='looser'>dropped</td><td>{_esc(r.metric)}</td><td><a href='#{a}' data-show='{a}'>{_esc(target_value(r))}</a>"
-                 f"<br><small>{_esc(r.text)}</small></td><td>–</td><td></td></tr>")
+        rows.append({"css": "looser", "verdict": "dropped", "metric": r.metric, "child": None, "why": "",
+                     "parent": {"href": _anchor("p", r), "show": [_anchor("p", r)], "value": target_value(r), "text": r.text}})
     for r in c.targets.added:
-        a = _anchor("c", r)
-        h.append(f"<tr><td class='stricter'>added</td><td>{_esc(r.metric)}</td><td>–</td><td><a href='#{a}' data-show='{a}'>{_esc(target_value(r))}</a>"
-                 f"<br><small>{_esc(r.text)}</small></td><td></td></tr>")
+        rows.append({"css": "stricter", "verdict": "added", "metric": r.metric, "parent": None, "why": "",
+                     "child": {"href": _anchor("c", r), "show": [_anchor("c", r)], "value": target_value(r), "text": r.text}})
     for r in c.targets.other_regions:
-        a = _anchor("p", r)
-        h.append(f"<tr><td>other region ({_esc('、'.join(r.regions))})</td><td>{_esc(r.metric)}</td><td><a href='#{a}' data-show='{a}'>"
-                 f"{_esc(target_value(r))}</a><br><small>{_esc(r.text)}</small></td><td>–</td><td></td></tr>")
-    h.append("</table>")
+        rows.append({"css": "", "verdict": f"other region ({'、'.join(r.regions)})", "metric": r.metric, "child": None,
+                     "why": "", "parent": {"href": _anchor("p", r), "show": [_anchor("p", r)], "value": target_value(r), "text": r.text}})
 
-    h.append(f"<h2>Coverage of the parent's clauses (score ≥ {c.clauses.threshold:g})</h2><table><tr><th>section</th><th>heading</th><th>taken up</th><th>share</th></tr>")
-    for s in c.clauses.coverage:
-        h.append(f"<tr><td>{_esc(s.section_id)}</td><td>{_esc(s.heading)}</td><td>{s.taken_up}/{s.clauses}</td><td>{s.share:.0%}</td></tr>")
-    h.append(f"<tr><th>all</th><th></th><th></th><th>{c.clauses.overall:.0%}</th></tr></table>")
-
-    h.append("<div class='cols'><div class='col'><h3>parent: " + _esc(doc_label(c.parent)) + "</h3>")
     with_children = {x.parent_id for x in parent.clauses if x.parent_id}
+    parent_items = []
     for cl in parent.clauses:
-        links = covered_by.get(cl.id, [])
         state = "section" if cl.id in with_children else ("unmatched" if cl.id in not_taken else "matched")
-        more = " ".join(f"<a href='#c-{k}' data-show='p-c{_esc(cl.id)} c-{k}'>{_esc(k[1:] if k[0] == 'c' else 'task ' + k[1:])}</a>" for k in links)
-        h.append(f"<div class='item {state}' id='p-c{_esc(cl.id)}'><span class='id'>{_esc(cl.marker)} {_esc(cl.id)}</span>{_esc(cl.text)}"
-                 + (f"<div class='score'>taken up by {more}</div>" if more else "") + "</div>")
-    for t in parent.tasks:   # task rows of the parent: anchors for the targets they hold
-        h.append(f"<div class='item' id='p-t{t.seq}'><span class='id'>task {t.seq}</span>{_esc(t.content)}</div>")
-    h.append("</div><div class='col'><h3>child: " + _esc(doc_label(c.child)) + "</h3>")
+        links = [{"href": f"c-{k}", "show": [f"p-c{cl.id}", f"c-{k}"], "label": k[1:] if k[0] == "c" else "task " + k[1:]}
+                 for k in covered_by.get(cl.id, [])]
+        parent_items.append({"state": state, "anchor": f"p-c{cl.id}", "label": f"{cl.marker} {cl.id}", "text": cl.text, "links": links})
+    for t in parent.tasks:  # task rows of the parent: anchors for the targets they hold
+        parent_items.append({"state": "", "anchor": f"p-t{t.seq}", "label": f"task {t.seq}", "text": t.content, "links": []})
+
     child_sections = {x.parent_id for x in child.clauses if x.parent_id}
-    for cl in child.clauses:
-        h.append(_child_item("clause", cl.id, f"{cl.marker} {cl.id}", cl.text, best.get(("clause", cl.id)), cl.id in child_sections))
-    for t in child.tasks:
-        h.append(_child_item("task", str(t.seq), f"task {t.seq}", t.content, best.get(("task", str(t.seq))), False))
-    h.append(f"</div></div><script>{_JS}</script></body></html>\n")
-    return "".join(h)
+    child_items = [_child_item("clause", cl.id, f"{cl.marker} {cl.id}", cl.text, best.get(("clause", cl.id)), cl.id in child_sections)
+                   for cl in child.clauses]
+    child_items += [_child_item("task", str(t.seq), f"task {t.seq}", t.content, best.get(("task", str(t.seq))), False)
+                    for t in child.tasks]
+
+    cite = (f"cites the parent by {c.citation.by.replace('_', ' ')}: {c.citation.cited_as}" if c.citation.cites_parent
+            else "does not cite the parent")
+    return render(
+        "compare.html", csp=content_security_policy(_JS), css=_CSS, js=_JS,
+        child_label=doc_label(c.child), parent_label=doc_label(c.parent), cite=cite,
+        counts=", ".join(f"{n} {v.replace('_', ' ')}" for v, n in c.targets.counts.items() if n),
+        dropped=len(c.targets.dropped), added=len(c.targets.added), other=len(c.targets.other_regions),
+        overall=f"{c.clauses.overall:.0%}", threshold=f"{c.clauses.threshold:g}", target_rows=rows,
+        coverage=[{"section_id": s.section_id, "heading": s.heading, "taken_up": s.taken_up, "clauses": s.clauses,
+                   "share": f"{s.share:.0%}"} for s in c.clauses.coverage],
+        parent_items=parent_items, child_items=child_items,
+    )
 
 
-def _child_item(kind: str, cid: str, label: str, text: str, m, is_section: bool) -> str:
+def _child_item(kind: str, cid: str, label: str, text: str, m, is_section: bool) -> dict:
     anchor = ("c-c" if kind == "clause" else "c-t") + cid
     state = "section" if is_section else ("matched" if m and m.matched else "unmatched")
-    link = ""
+    takes_up = None
     if m and m.matched and m.parent_id:
-        link = (f"<div class='score'>takes up <a href='#p-c{_esc(m.parent_id)}' data-show='{anchor} p-c{_esc(m.parent_id)}'>"
-                f"{_esc(m.parent_id)} {_esc(m.parent_heading)}</a> ({m.score:.2f})</div>")
-    return f"<div class='item {state}' id='{anchor}'><span class='id'>{_esc(label)}</span>{_esc(text)}{link}</div>"
+        takes_up = {"href": f"p-c{m.parent_id}", "show": [anchor, f"p-c{m.parent_id}"], "label": f"{m.parent_id} {m.parent_heading or ''}".rstrip(),
+                    "score": f"{m.score:.2f}"}
+    return {"state": state, "anchor": anchor, "label": label, "text": text, "takes_up": takes_up}
 
 
 # --- chain ------------------------------------------------------------------------------------------
@@ -330,23 +316,16 @@ def render_chain_dot(chain: Chain) -> str:
 
 
 def render_chain_html(chain: Chain) -> str:
+    from ..report.safe_html import content_security_policy, render
+
     by_path = {d.document.path: d for d in chain.documents}
     children = _implemented_by(chain)
 
-    def node(path: str, seen: frozenset) -> str:
+    def node(path: str, seen: frozenset) -> dict:
         d = by_path[path]
-        out = [f"<li><b>{_esc(doc_label(d.document))}</b> <small>[{_esc(d.document.level or 'level unknown')}] {_esc(path)}</small>"]
-        if d.cites_elsewhere:
-            out.append("<div><small>cites, not in the directory: " + _esc("; ".join(d.cites_elsewhere)) + "</small></div>")
         kids = [k for k in children.get(path, []) if k not in seen]
-        if kids:
-            out.append("<ul>" + "".join(node(k, seen | {k}) for k in kids) + "</ul>")
-        return "".join(out) + "</li>"
+        return {"label": doc_label(d.document), "level": d.document.level or "level unknown", "path": path,
+                "elsewhere": list(d.cites_elsewhere), "kids": [node(k, seen | {k}) for k in kids]}
 
-    roots = [d.document.path for d in chain.documents if not d.implements]
-    errs = "".join(f"<li>{_esc(p)}: {_esc(e)}</li>" for p, e in chain.errors.items())
-    return ("<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>implementation chain</title>"
-            f"<style>{_CSS} ul{{line-height:1.7}}</style></head><body><header><h1>Implementation chain</h1>"
-            "<div>who implements whom, from the citations (发文字号 or title) of every document</div></header>"
-            "<ul>" + "".join(node(r, frozenset({r})) for r in roots) + "</ul>"
-            + (f"<h2>Unreadable</h2><ul>{errs}</ul>" if errs else "") + "</body></html>\n")
+    roots = [node(d.document.path, frozenset({d.document.path})) for d in chain.documents if not d.implements]
+    return render("chain.html", csp=content_security_policy(), css=_CSS, roots=roots, errors=list(chain.errors.items()))

@@ -148,10 +148,73 @@ def _cases(g: Grammars) -> Iterator[Case]:
         yield from runner(g)
 
 
+# --- catastrophic backtracking ----------------------------------------------------------------------
+
+BACKTRACK_REPEAT = 40  # long enough that an exponential pattern takes hours, short enough that a sane one takes µs
+BACKTRACK_SECONDS = 0.25  # per pattern and input; a linear pattern needs well under a millisecond
+_FILLERS = ("a", "0", "1", " ", "一", "。", "，", "\n", "a0", "一，")
+_ENDINGS = ("", "!", "\n", "\x00", "。", "a")
+
+
+def grammar_patterns(g: Grammars) -> Iterator[tuple[str, str]]:
+    """(where, pattern) of every regular expression in the grammars (rules, levels, inline_after)."""
+    from pydantic import BaseModel
+
+    def walk(node: Any, where: str) -> Iterator[tuple[str, str]]:
+        if isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                value = getattr(node, name)
+                if name in ("pattern", "inline_after") and isinstance(value, str):
+                    yield where, value
+                else:
+                    yield from walk(value, f"{where} {name}".strip())
+        elif isinstance(node, (list, tuple)):
+            for i, x in enumerate(node):
+                yield from walk(x, f"{where}[{i}]")
+        elif isinstance(node, dict):
+            for k, x in node.items():
+                yield from walk(x, f"{where}[{k!r}]")
+
+    from .load import FILE_MODELS
+
+    for file, (key, _) in FILE_MODELS.items():
+        yield from walk(getattr(g, key), file)
+
+
+def adversarial_inputs(pattern: str) -> Iterator[str]:
+    """Inputs that make a backtracking pattern explode: long runs of what the pattern itself matches
+    (its literal characters, common fillers), ended by a character that makes the whole match fail."""
+    literals = {ch for ch in pattern if ch.isalnum() or ord(ch) > 0x2E7F}
+    for fill in sorted(literals) + list(_FILLERS):
+        for end in _ENDINGS:
+            yield fill * BACKTRACK_REPEAT + end
+
+
+def backtracking_failures(g: Grammars) -> list[ExampleResult]:
+    """Patterns that do not finish on an adversarial input within BACKTRACK_SECONDS: `^(a|a)*$`, `(a+)+b`
+    and their kind hang a document (a batch's timeout stops them, `grammars check` refuses them)."""
+    out: list[ExampleResult] = []
+    seen: set[str] = set()
+    for where, pattern in grammar_patterns(g):
+        if pattern in seen:
+            continue
+        seen.add(pattern)
+        compiled = re.compile(pattern)
+        for text in adversarial_inputs(pattern):
+            try:
+                compiled.search(text, timeout=BACKTRACK_SECONDS)
+            except TimeoutError:
+                out.append(ExampleResult(where, Example(input=text, expect="a match or none in linear time"),
+                                         f"no answer after {BACKTRACK_SECONDS:g} s: {pattern!r} backtracks catastrophically", False))
+                break
+    return out
+
+
 def run_examples(extra_dir: str | None = None) -> tuple[list[ExampleResult], int]:
-    """(failures, number of examples run)."""
+    """(failures, number of examples run); a pattern that backtracks catastrophically is a failure."""
     g = load_grammars(extra_dir)
-    failures, total = [], 0
+    failures = backtracking_failures(g)
+    total = len(failures)
     for where, ex, fn in _cases(g):
         total += 1
         try:

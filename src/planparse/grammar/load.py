@@ -93,6 +93,8 @@ def load_grammars(extra_dir: str | None = None) -> Grammars:
     """Bundled grammars, plus (merged over them) the files of `extra_dir`."""
     base_dir = bundled_grammars_dir()
     dirs = [base_dir] + ([Path(extra_dir)] if extra_dir else [])
+    if extra_dir and Path(extra_dir).exists() and not Path(extra_dir).is_dir():
+        raise GrammarError(f"{extra_dir}: is a file; --grammars needs a directory of rule files (numbering.toml, targets.toml, …)")
     if extra_dir and not Path(extra_dir).is_dir():
         raise GrammarError(f"{extra_dir}: grammar directory not found")
     data: dict[str, Any] = {}

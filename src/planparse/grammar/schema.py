@@ -11,8 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 @functools.lru_cache(maxsize=None)
 def compile_pattern(pattern: str):
-    """Compiled once per process: rules are matched thousands of times per document."""
-    return re.compile(pattern)
+    """Compiled once per process: rules are matched thousands of times per document. Matched with the
+    document's remaining time as the regex timeout (grammar/timed.py): a user's pattern that backtracks
+    catastrophically cannot hold a batch past --timeout."""
+    from .timed import TimedPattern
+
+    return TimedPattern(re.compile(pattern))
 
 
 class _Rule(BaseModel):

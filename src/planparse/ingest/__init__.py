@@ -94,6 +94,29 @@ def _text_is_markdown(data: bytes) -> bool:
     return headings >= 2 or (headings >= 1 and bool(_MD_BOLD.search(head) or _MD_LINK.search(head)))
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _looks_like_text(data: bytes) -> bool:
+    """Plain text in any encoding the txt reader reads: no NUL byte (binary formats have them early),
+    decodable as UTF-8 or GB18030, and (nearly) no control characters besides line and page breaks."""
+    head = data[:65536]
+    if head.startswith(_UTF16_BOMS):
+        return True
+    if b"\x00" in head:
+        return False
+    for enc in ("utf-8", "gb18030"):
+        try:
+            text = head.decode(enc)
+        except UnicodeDecodeError as e:
+            if e.start < len(head) - 4:  # not just a character cut at the end of the head
+                continue
+            text = head[: e.start].decode(enc)
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+        return controls <= len(text) // 100
+    return False
+
+
 def _suffix(name: str) -> str:
     lower = name.lower()
     for s in ARCHIVE_SUFFIXES:
@@ -141,6 +164,8 @@ def detect_format(path: Path, data: bytes) -> str:
         raise CorruptFileError(f"not a {suffix} archive (damaged or misnamed)", path=str(path))
     if _looks_like_markdown(data[:1024]):
         return "markdown"
+    if _looks_like_text(data):
+        return "txt"  # a name without a suffix, or with one nobody registered: the content says text
     raise UnknownFormatError(
         f"unknown format '{path.suffix or '(no suffix)'}' (supported: {' '.join(SUPPORTED_SUFFIXES)})",
         path=str(path),
@@ -148,10 +173,12 @@ def detect_format(path: Path, data: bytes) -> str:
 
 
 def _load(name: str) -> bytes:
+    from .archive import MEMBER_SEP, is_member_path, read_member_path
+
+    if is_member_path(name):
+        return read_member_path(name)
     p = Path(name)
     if not p.exists():
-        from .archive import MEMBER_SEP, read_member_path
-
         if MEMBER_SEP in name:
             return read_member_path(name)
         raise MissingFileError("no such file", path=name)

@@ -113,7 +113,8 @@ def unsafe_reason(name: str) -> str | None:
 
 
 def _is_junk(name: str) -> bool:
-    base = posixpath.basename(name.rstrip("/"))
+    # backslashes as separators first: `..\\..\\x.txt` is a path that leaves the archive, not a hidden file
+    base = posixpath.basename(name.replace("\\", "/").rstrip("/"))
     return not base or base.startswith(".") or name.startswith("__MACOSX/")
 
 
@@ -176,12 +177,13 @@ class _Archive:
             raise UnsafeMemberError(f"unsafe member name ({reason}): refused", path=label)
         try:
             if self.kind == "zip":
-                with zipfile.ZipFile(self._fileobj()) as zf:
-                    for info in zf.infolist():
-                        if _zip_name(info) == wanted and not info.is_dir():
-                            _check_zip_member(info, label)
-                            with zf.open(info) as f:
-                                return _read_bounded(f, label)
+                with _zip_lock:  # one reader at a time: threads of one process share the open archive
+                    zf, by_name = _open_zip(self.label, self.source)
+                    info = by_name.get(wanted)
+                    if info is not None:
+                        _check_zip_member(info, label)
+                        with zf.open(info) as f:
+                            return _read_bounded(f, label)
             elif isinstance(self.source, str):
                 with _cursor_lock:  # one walk at a time: threads of one process share the cursor
                     data = _tar_cursor(self.source).read(wanted, label)
@@ -257,6 +259,50 @@ class _TarCursor:
         self._tar = self._file = None
 
 
+class _OpenZip:
+    """A zip kept open with its members by decoded name (the first of a duplicated name, as
+    list_documents reads it). Parsing the central directory of a 20,000-member zip takes ~50 ms: done
+    for every member it made a batch over one archive quadratic."""
+
+    def __init__(self, key: tuple, source: str | bytes):
+        self.key = key
+        self.zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+        self.by_name: dict[str, zipfile.ZipInfo] = {}
+        for info in self.zf.infolist():
+            if not info.is_dir():
+                self.by_name.setdefault(_zip_name(info), info)
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+_open_zips: list[_OpenZip] = []  # the last few opened per process: the outer archive and one inside it
+_ZIPS_KEPT = 2
+_zip_lock = threading.RLock()
+
+
+def _open_zip(label: str, source: str | bytes) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
+    """The process's open copy of the zip `label` (a changed file on disk is a new archive); the caller
+    holds _zip_lock."""
+    if isinstance(source, bytes):
+        import hashlib
+
+        key: tuple = (label, len(source), hashlib.blake2b(source[:65536] + source[-65536:], digest_size=16).digest())
+    else:
+        st = os.stat(source)
+        key = (os.path.realpath(source), st.st_size, st.st_mtime_ns)
+    for i, z in enumerate(_open_zips):
+        if z.key == key:
+            _open_zips.insert(0, _open_zips.pop(i))
+            return z.zf, z.by_name
+    z = _OpenZip(key, source)
+    _open_zips.insert(0, z)
+    for old in _open_zips[_ZIPS_KEPT:]:
+        old.close()
+    del _open_zips[_ZIPS_KEPT:]
+    return z.zf, z.by_name
+
+
 _cursor: list[_TarCursor] = []  # at most one per process: the archive a batch worker is reading
 _cursor_lock = threading.Lock()
 
@@ -283,6 +329,21 @@ def _open(label: str, source: str | bytes) -> _Archive:
     if kind is None:
         raise CorruptFileError("not an archive (.zip, .tar, .tar.gz)", path=label)
     return _Archive(label, source, kind)
+
+
+def is_member_path(name: str) -> bool:
+    """`name` names a member of an archive on disk (`a.zip!/x.txt` with a.zip a file). Asked before the
+    file system: a real directory `a.zip!/` beside a.zip must not stand in for the archive's members."""
+    return MEMBER_SEP in name and Path(name.split(MEMBER_SEP, 1)[0]).is_file()
+
+
+def _nesting(label: str) -> int:
+    """How deep `label` is inside the archive on disk it starts with (0: that archive itself)."""
+    parts = label.split(MEMBER_SEP)
+    for i in range(len(parts)):
+        if Path(MEMBER_SEP.join(parts[: i + 1])).is_file():
+            return len(parts) - 1 - i
+    return len(parts) - 1
 
 
 def read_member_path(name: str) -> bytes:
@@ -313,24 +374,38 @@ def _is_archive(name: str) -> bool:
     return name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-def list_documents(label: str, source: str | bytes | None = None, depth: int = 0) -> tuple[list[str], list[tuple[str, str]]]:
+def list_documents(label: str, source: str | bytes | None = None) -> tuple[list[str], list[tuple[str, str]]]:
     """Every document inside an archive (recursing into archives inside it), as member paths, and the
-    members refused with the reason: ([`a.zip!/x.pdf`, `a.zip!/b.zip!/y.doc`], [(`a.zip!/../z.pdf`, why)])."""
+    members refused with the reason: ([`a.zip!/x.pdf`, `a.zip!/b.zip!/y.doc`], [(`a.zip!/../z.pdf`, why)]).
+    The depth of nesting is counted from the outermost archive named in `label`, so that `batch` (which
+    lists from the outer archive) and `extract` of a member (which lists from that member) stop at the
+    same level. A name that occurs twice is read as its first member; the later ones are refused (as
+    `NAME (duplicate 2 of 2)`), so the content a name stands for never depends on who reads it."""
+    depth = _nesting(label)
     arch = _open(label, label if source is None else source)
     found: list[str] = []
     refused: list[tuple[str, str]] = []
-    for name, reason in arch.members():
+    members = list(arch.members())
+    copies: dict[str, int] = {}
+    for name, _ in members:
+        copies[name] = copies.get(name, 0) + 1
+    seen: dict[str, int] = {}
+    for name, reason in members:
         path = f"{label}{MEMBER_SEP}{name}"
-        if not _is_document(name):
+        if not _is_document(name.replace("\\", "/")):
             continue
-        if reason:
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            refused.append((f"{path} (duplicate {seen[name]} of {copies[name]})",
+                            f"duplicate member name: only the first of {copies[name]} members named so is read"))
+        elif reason:
             refused.append((path, reason))
         elif _is_archive(name):
             if depth + 1 >= LIMITS.depth:
                 refused.append((path, f"archives nested deeper than {LIMITS.depth}"))
                 continue
             try:
-                inner_found, inner_refused = list_documents(path, arch.read(name), depth + 1)
+                inner_found, inner_refused = list_documents(path, arch.read(name))
             except InputError as e:
                 refused.append((path, e.message))
                 continue
@@ -366,8 +441,16 @@ def single_member(label: str, data: bytes, kind: str) -> tuple[str, bytes]:
 
 def documents_in(path: str) -> list[str] | None:
     """For a file that is an archive: the member paths of every document inside it, refused members
-    included (reading one raises the reason), so that `check` and `batch` report them as unreadable
-    inputs. None for a file that is not an archive (or not a file)."""
+    included (reading one raises the reason), so that `check` reports them as unreadable inputs. None
+    for a file that is not an archive (or not a file)."""
+    listed = archive_documents(path)
+    return None if listed is None else listed[0] + [name for name, _ in listed[1]]
+
+
+def archive_documents(path: str) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """For a file that is an archive: (member paths of its documents, [(refused member, reason)]); a
+    damaged archive is one document (reading it reports the damage). None for a file that is not an
+    archive (or not a regular file)."""
     p = Path(path)
     if not p.is_file():
         return None
@@ -382,7 +465,6 @@ def documents_in(path: str) -> list[str] | None:
             if sniff(f.read(), p.name) != "zip":  # a .docx or .ofd package, not an archive of documents
                 return None
     try:
-        found, refused = list_documents(path)
+        return list_documents(path)
     except InputError:
-        return [path]  # a damaged archive: reading it reports the damage
-    return found + [name for name, _ in refused]
+        return [path], []  # a damaged archive: reading it reports the damage

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from html import escape
 from importlib import resources
 from pathlib import Path
 
@@ -42,8 +41,10 @@ _ENTRY = re.compile(r'<script type="application/json" id="planparse-entry">(.*?)
 
 def entry_script(doc: Document) -> str:
     """The document's index row, embedded in its report page (so a resumed batch can rebuild the index)."""
+    from .safe_html import script_json
+
     data = asdict(IndexEntry.of(doc, href=""))
-    return f'<script type="application/json" id="{ENTRY_ID}">' + json.dumps(data, ensure_ascii=False).replace("</", "<\\/") + "</script>"
+    return f'<script type="application/json" id="{ENTRY_ID}">' + script_json(data) + "</script>"
 
 
 def read_entry(page: Path) -> dict | None:
@@ -63,32 +64,14 @@ def read_entry(page: Path) -> dict | None:
 
 
 def render_index(entries: list[IndexEntry], *, title: str = "planparse batch report") -> str:
+    """The index page (templates/index.html): every name escaped by the template engine, every link an
+    href the caller percent-encoded (batch/report_pages.py), our one script allowed by its hash."""
+    from .safe_html import content_security_policy, render
+
     css = resources.files("planparse.report").joinpath("static", "report.css").read_text(encoding="utf-8")
     js = resources.files("planparse.report").joinpath("static", "sort.js").read_text(encoding="utf-8")
-    rows = []
-    for e in entries:
-        name = escape(e.source)
-        link = f'<a href="{escape(e.href)}">{name}</a>' if e.href else name
-        if e.error:
-            cells = f'<td colspan="{len(COLUMNS) + 3}" class="err">{escape(e.error)}</td>'
-            rows.append(f'<tr class="failed"><td>{link}</td>{cells}</tr>')
-            continue
-        nums = "".join(f'<td class="num">{e.counts.get(c, 0)}</td>' for c in COLUMNS)
-        warn = "<br>".join(escape(w) for w in e.warnings[:5]) + (f"<br>… {len(e.warnings) - 5} more" if len(e.warnings) > 5 else "")
-        rows.append(
-            f'<tr><td>{link}</td><td>{escape(e.title or "")}</td><td>{escape(e.doc_number or "")}</td><td>{escape(e.issue_date or "")}</td>'
-            f'{nums}<td class="num">{len(e.warnings)}</td><td class="src">{warn}</td></tr>'
-        )
-    failed = sum(1 for e in entries if e.error)
-    head = "".join(f"<th>{h}</th>" for h in ("document", "title", "文号", "date", *COLUMNS, "warnings", "first warnings"))
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title><style>{css}</style></head>
-<body>
-<header id="top"><h1>{escape(title)}</h1><p>{len(entries)} document(s), {failed} failed.</p></header>
-<div id="tables"><div class="scroll"><table class="facts" data-sortable><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div></div>
-<script>{js}</script>
-</body>
-</html>
-"""
+    return render(
+        "index.html", title=title, entries=entries, failed=sum(1 for e in entries if e.error), columns=COLUMNS,
+        headings=("document", "title", "文号", "date", *COLUMNS, "warnings", "first warnings"),
+        css=css, js=js, csp=content_security_policy(js),
+    )

@@ -7,7 +7,6 @@ measures, task rows and warnings whose rows link back to the text. CSS and JS ar
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from html import escape
 from importlib import resources
@@ -16,6 +15,7 @@ from ..models import Document
 from .charts import bar_chart
 from .index import entry_script
 from .marks import FACT_KINDS, Fact, collect_facts, render_marked
+from .safe_html import content_security_policy, script_json
 
 KIND_LABELS = {"target": "目标 targets", "deadline": "时限 deadlines", "agency": "单位 agencies", "measure": "措施 measures"}
 _ROLES = ("lead", "support", "responsible", "implementers")
@@ -30,7 +30,7 @@ def _e(v) -> str:
 
 
 def _clause_anchor(cid: str | None) -> str:
-    return f"c-{cid}" if cid else ""
+    return f"c-{_e(cid)}" if cid else ""  # escaped: ids come from JSON a user may have written
 
 
 def _regions(doc: Document, n: int) -> list[tuple[str, str | None, int, int]]:
@@ -240,12 +240,14 @@ def render_report(doc: Document, text: str) -> str:
     """The whole page for `doc`, whose spans point into `text` (the normalised text)."""
     facts = collect_facts(doc)
     payload = {f.fid: {"kind": f.kind, "text": f.text, "fields": f.fields, "clause": f.clause_id, "task": f.task_seq} for f in facts}
-    facts_json = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
+    facts_json = script_json(payload)
     title = doc.meta.title or doc.meta.notice_title or doc.source.path
+    scripts = (_static("sort.js"), _static("report.js"))
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{_e(content_security_policy(*scripts))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="planparse">
 <title>{_e(title)} — planparse report</title>
@@ -262,8 +264,8 @@ def render_report(doc: Document, text: str) -> str:
 <div id="tables">{_tables(doc, facts)}</div>
 <div id="pop" role="tooltip" hidden></div>
 <script type="application/json" id="facts">{facts_json}</script>
-<script>{_static("sort.js")}</script>
-<script>{_static("report.js")}</script>
+<script>{scripts[0]}</script>
+<script>{scripts[1]}</script>
 </body>
 </html>
 """

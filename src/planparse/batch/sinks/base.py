@@ -20,6 +20,7 @@ class Sink(Protocol):
     notes: list[str]  # things the user should know that are not a document's failure (reported once)
 
     def excluded(self) -> Optional[Path]: ...  # an output directory the input walk must not read back
+    def working_files(self) -> list[Path]: ...  # files the sink writes, truncates or deletes: never an input
     def start(self, resume: bool) -> None: ...
     def output_for(self, job: Job) -> Optional[Path]: ...  # a file the worker writes, or None
     def recorded_sha(self, job: Job) -> Optional[str]: ...  # sha256 of the input an output was made from

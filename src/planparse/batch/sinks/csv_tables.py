@@ -22,12 +22,12 @@ class CsvSink(StagedDirSink):
 
     def finish(self, jobs: list[Job]) -> None:
         super().finish(jobs)
-        from ...emit import csv_text
+        from ...emit import csv_text, inert_row
 
         with contextlib.ExitStack() as stack:
             writers = {}
             for name in CSV_TABLES:
-                f = stack.enter_context(atomic_open(self.out / f"{name}.csv", "w", encoding="utf-8", newline=""))
+                f = stack.enter_context(atomic_open(self.out / f"{name}.csv", "w", encoding="utf-8", errors="backslashreplace", newline=""))
                 f.write(csv_text(CSV_HEADERS[name], []))  # BOM + header, as emit writes every CSV
                 writers[name] = csv.writer(f, lineterminator="\r\n")
             staged = list(self.staged(jobs, "rows"))
@@ -37,4 +37,4 @@ class CsvSink(StagedDirSink):
                 rows["citations"] = [next(linked) for _ in rows.get("citations", [])]
                 for name in CSV_TABLES:
                     for r in rows.get(name, []):
-                        writers[name].writerow(["" if v is None else v for v in r])
+                        writers[name].writerow(inert_row(r))  # no cell a spreadsheet runs as a formula

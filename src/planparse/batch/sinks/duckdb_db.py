@@ -19,6 +19,7 @@ import duckdb
 
 from ..discover import BatchUsageError, Job
 from ..document import Result
+from ..document import storable as _storable
 from ..tables import PRIMARY_KEYS, SCHEMA, TABLES, link_citations
 
 
@@ -39,9 +40,32 @@ def upgrade_statements() -> list[str]:
             if c not in PRIMARY_KEYS[name]]
 
 
-def _storable(text: Optional[str]) -> Optional[str]:
-    """Text DuckDB accepts: a lone surrogate (an undecodable file name) as a backslash escape."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8") if text else text
+
+
+def _as_os_error(e: Exception, out: Path) -> Exception:
+    """A DuckDB error that is the disk's (full, unwritable) as the OSError it is, so that the batch ends
+    with what failed (exit 2), the rows committed before it kept; any other DuckDB error as it is."""
+    import errno
+
+    msg = " ".join(str(e).split())
+    for code, words in ((errno.ENOSPC, "No space left on device"), (errno.EDQUOT, "Disk quota exceeded"),
+                        (errno.EROFS, "Read-only file system"), (errno.EACCES, "Permission denied")):
+        if words in msg:
+            return OSError(code, f"{words} (DuckDB: {msg[:200]}); the documents recorded before are kept", str(out))
+    return e
+
+
+DUCKDB_MAGIC = b"DUCK"  # at offset 8 of every DuckDB database file (after the header checksum)
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """A DuckDB database (or an empty file, which holds nothing to lose)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except OSError:
+        return False
+    return not head or head[8:12] == DUCKDB_MAGIC
 
 
 class DuckdbSink:
@@ -55,6 +79,9 @@ class DuckdbSink:
     def excluded(self) -> Optional[Path]:
         return None
 
+    def working_files(self) -> list[Path]:
+        return [self.out, self.out.with_name(self.out.name + ".wal")]
+
     def output_for(self, job: Job) -> None:
         return None  # the rows come back to this process
 
@@ -63,6 +90,10 @@ class DuckdbSink:
             raise BatchUsageError(f"{self.out}: is a directory (a DuckDB output is a file)")
         self.out.parent.mkdir(parents=True, exist_ok=True)
         if not resume:
+            # A new database replaces an old one, never another file that happens to be there.
+            if self.out.exists() and not is_duckdb_file(self.out):
+                raise BatchUsageError(f"{self.out}: exists and is not a DuckDB database; not replaced "
+                                      "(remove it yourself, or give another -o)")
             for p in (self.out, self.out.with_name(self.out.name + ".wal")):
                 with contextlib.suppress(FileNotFoundError):
                     p.unlink()
@@ -80,7 +111,7 @@ class DuckdbSink:
         }
 
     def recorded_sha(self, job: Job) -> Optional[str]:
-        row = self.db.execute("SELECT sha256 FROM documents WHERE source = ?", [job.path]).fetchone()
+        row = self.db.execute("SELECT sha256 FROM documents WHERE source = ?", [_storable(job.path)]).fetchone()
         return row[0] if row else None
 
     def _replace(self, source: str, tables: dict[str, list[tuple]], error: Optional[tuple]) -> None:
@@ -96,12 +127,17 @@ class DuckdbSink:
             if error is not None:
                 db.execute("INSERT INTO errors VALUES (?, ?, ?)", list(error))
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
+        except BaseException as e:
+            # A failed COMMIT (a full disk) has already ended the transaction: the ROLLBACK must not hide
+            # why it failed, nor leave the next document a "no transaction is active".
+            with contextlib.suppress(duckdb.Error):
+                db.execute("ROLLBACK")
+            if isinstance(e, duckdb.Error):
+                raise _as_os_error(e, self.out) from None
             raise
 
     def ok(self, job: Job, res: Result) -> None:
-        self._replace(job.path, res.payload, None)
+        self._replace(_storable(job.path), res.payload, None)
 
     def failed(self, job: Job, res: Result) -> None:
         self._replace(_storable(job.path), {}, (_storable(job.path), res.kind, _storable(res.message)))
@@ -124,9 +160,12 @@ class DuckdbSink:
             raise
 
     def finish(self, jobs: list[Job]) -> None:
-        self.link_citations()
-        self.db.execute("CHECKPOINT")
-        self.db.close()
+        try:
+            self.link_citations()
+            self.db.execute("CHECKPOINT")
+            self.db.close()
+        except duckdb.Error as e:
+            raise _as_os_error(e, self.out) from None
         self.db = None
 
     def abort(self) -> None:

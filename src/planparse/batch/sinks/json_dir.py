@@ -9,7 +9,7 @@ from typing import Optional
 
 from ..discover import BatchUsageError, Job
 from ..document import Result
-from ..files import remove_stale_temps
+from ..files import OutsideOutput, output_path, remove_stale_temps
 from .base import ERRORS_NAME, ErrorLog
 
 
@@ -23,8 +23,12 @@ class DirSink:
     def excluded(self) -> Optional[Path]:
         return self.out
 
-    def output_for(self, job: Job) -> Path:
-        return self.out / (job.rel + ".json")
+    def working_files(self) -> list[Path]:
+        return [self.out]  # a directory: an input inside it is never read (excluded)
+
+    def output_for(self, job: Job) -> Optional[Path]:
+        """OUT/<rel>.json, checked to stay inside OUT (files.output_path); None for a job never run."""
+        return None if job.refused else output_path(self.out, job.rel, ".json")
 
     def start(self, resume: bool) -> None:
         if self.out.exists() and not self.out.is_dir():
@@ -35,9 +39,9 @@ class DirSink:
 
     def recorded_sha(self, job: Job) -> Optional[str]:
         try:
-            with open(self.output_for(job), encoding="utf-8") as f:
+            with open(self.output_for(job), encoding="utf-8") as f:  # type: ignore[arg-type]
                 return json.load(f)["source"]["sha256"]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError):  # OutsideOutput is a ValueError
             return None
 
     def ok(self, job: Job, res: Result) -> None:
@@ -45,9 +49,12 @@ class DirSink:
 
     def failed(self, job: Job, res: Result) -> None:
         self.errors.add(job.path, res.kind, res.message)
-        # An output left from an earlier run describes another version of the input: remove it.
-        with contextlib.suppress(OSError):
-            self.output_for(job).unlink()
+        # An output left from an earlier run describes another version of the input: remove it (only
+        # ever a path checked to be inside OUT; a refused job has none).
+        with contextlib.suppress(OSError, OutsideOutput):
+            out = self.output_for(job)
+            if out is not None:
+                out.unlink()
 
     def finish(self, jobs: list[Job]) -> None:
         self.errors.close(order=[j.path for j in jobs])
@@ -64,12 +71,12 @@ class StagedDirSink(DirSink):
     stage_dir = ""
     suffix = ""
 
-    def output_for(self, job: Job) -> Path:
-        return self.out / self.stage_dir / (job.rel + self.suffix)
+    def output_for(self, job: Job) -> Optional[Path]:
+        return None if job.refused else output_path(self.out / self.stage_dir, job.rel, self.suffix)
 
     def recorded_sha(self, job: Job) -> Optional[str]:
         try:
-            with open(self.output_for(job), encoding="utf-8") as f:
+            with open(self.output_for(job), encoding="utf-8") as f:  # type: ignore[arg-type]
                 return json.load(f)["sha256"]
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -79,7 +86,7 @@ class StagedDirSink(DirSink):
         finished first; a failed document has none (it is in _errors.jsonl)."""
         for job in jobs:
             try:
-                with open(self.output_for(job), encoding="utf-8") as f:
+                with open(self.output_for(job), encoding="utf-8") as f:  # type: ignore[arg-type]
                     yield json.load(f)[key]
-            except (OSError, ValueError, KeyError):
+            except (OSError, ValueError, KeyError, TypeError):  # TypeError: a refused job has no file
                 continue

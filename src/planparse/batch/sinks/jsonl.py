@@ -52,10 +52,16 @@ class JsonlSink:
         self.out = out
         self.partial = out.with_name(out.name + ".partial")
         self.index: dict[str, str] = {}  # source -> sha256 of a recorded success (resume)
+        # A document's source.path can name a member deeper than its job (a member `x.pdf` that is a zip
+        # of one document): such lines are found by the job's path, not dropped at the end.
+        self.job_of: dict[str, str] = {}
         self.notes: list[str] = []  # what the reporter tells the user (unreadable lines skipped)
 
     def excluded(self) -> Optional[Path]:
         return None
+
+    def working_files(self) -> list[Path]:
+        return [self.out, self.partial]
 
     def output_for(self, job: Job) -> None:
         return None
@@ -117,6 +123,9 @@ class JsonlSink:
             raise
 
     def ok(self, job: Job, res: Result) -> None:
+        src, _ = _record_source(res.payload)
+        if src is not None and src != job.path:
+            self.job_of[src] = job.path
         self._append(res.payload)
 
     def failed(self, job: Job, res: Result) -> None:
@@ -131,6 +140,7 @@ class JsonlSink:
         with open(self.partial, "rb") as f:
             for pos, line in _lines(f):
                 src, _ = _record_source(line)
+                src = self.job_of.get(src, src) if src is not None else None
                 if src in wanted:
                     last[src] = (pos, len(line))
         with atomic_open(self.out, "wb") as out, open(self.partial, "rb") as f:

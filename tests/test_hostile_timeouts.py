@@ -1,0 +1,95 @@
+"""--timeout stops everything (issue 22): a user pattern that backtracks catastrophically, a document
+whose worker is stuck where no Python code runs. Each batch must end within its timeout (plus the
+start-up of its workers and a grace), and the document be recorded as `timeout`."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from planparse.batch import Job
+from planparse.batch.document import DocumentTask
+from planparse.batch.engines import PoolEngine
+from planparse.batch.engines.pool import kill_grace
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN = "某市实施方案\n一、总体要求\n到2025年，完成率达到90%。\n"
+START_UP = 25.0  # spawning workers and loading the stages on a loaded 2-core machine
+
+
+def catastrophic_grammar(d: Path, pattern: str) -> Path:
+    d.mkdir()
+    (d / "numbering.toml").write_text(f"[toc_entry]\npattern = '{pattern}'\n", encoding="utf-8")
+    return d
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_catastrophic_user_pattern_ends_at_the_timeout(tmp_path, workers):
+    catastrophic_grammar(tmp_path / "g", "^(a|a)*$")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "hang.txt").write_text(PLAN + "a" * 60 + "b\n", encoding="utf-8")
+    (tmp_path / "in" / "fine.txt").write_text(PLAN, encoding="utf-8")
+    t0 = time.monotonic()
+    r = run_cli(["batch", "in", "-o", "out.jsonl", "--grammars", "g", "--timeout", "2", "--workers", workers],
+                cwd=tmp_path, timeout=120)
+    assert time.monotonic() - t0 < 2 + kill_grace(2) + START_UP  # the batch ends within its timeout
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [rec.get("error", {}).get("kind") for rec in lines] == [None, "timeout"]  # fine.txt, hang.txt
+
+
+# Patterns that backtrack exponentially in the `regex` module (it cuts short the textbook `(a+)+b`).
+@pytest.mark.parametrize("pattern", ["^(a|a)*$", "^(a|aa)*$", "^(一|一)*$", "^(?:[0-9]|\\d)*$"])
+def test_grammars_check_refuses_catastrophic_backtracking(tmp_path, pattern):
+    catastrophic_grammar(tmp_path / "g", pattern)
+    t0 = time.monotonic()
+    r = run_cli(["grammars", "check", "g"], cwd=tmp_path, timeout=120)
+    assert time.monotonic() - t0 < 60
+    assert r.returncode == 1 and "backtracks catastrophically" in r.stdout, r.stdout
+
+
+def test_grammars_check_accepts_the_bundled_grammars(tmp_path):
+    r = run_cli(["grammars", "check"], cwd=tmp_path, timeout=120)
+    assert r.returncode == 0 and "backtracks" not in r.stdout, r.stdout
+
+
+def test_a_worker_that_ignores_its_timeout_is_killed_and_replaced(tmp_path):
+    # A FIFO read as a document blocks in open(2), where the worker's own timer cannot reach: the shape of
+    # any worker stuck in a system call or a long C call. (The batch skips FIFOs it finds; this one is
+    # handed to the engine directly, as a file replaced by a FIFO after the walk would be.)
+    fifo = tmp_path / "stuck.txt"
+    os.mkfifo(fifo)
+    docs = []
+    for i in range(3):
+        p = tmp_path / f"fine{i}.txt"
+        p.write_text(PLAN, encoding="utf-8")
+        docs.append(p)
+    paths = [str(docs[0]), str(fifo), str(docs[1]), str(docs[2])]
+    work = [(Job(i, p, Path(p).name), DocumentTask(i, p, "jsonl", None, None, timeout=1.0)) for i, p in enumerate(paths)]
+    results = {}
+    t0 = time.monotonic()
+    PoolEngine(2, None).run(work, lambda job, res: results.__setitem__(job.path, res))
+    assert time.monotonic() - t0 < 1 + kill_grace(1) + START_UP
+    assert results[str(fifo)].kind == "timeout" and "killed" in results[str(fifo)].message
+    assert all(results[str(p)].ok for p in docs), {k: (v.kind, v.message) for k, v in results.items()}
+
+
+def test_a_document_past_its_memory_budget_is_recorded_and_the_rest_go_on(tmp_path):
+    # 5 MB of plan text peaks near 400 MB today (measured), far over a budget of 120 MB + 20x its size
+    # (~220 MB); a small document grows by a few tens of MB at most (its first one loads the word
+    # dictionary), well inside 120 MB. The big one's worker is killed as `memory`, the small ones pass.
+    body = (ROOT / "samples" / "002_5ca395b12717d3cc.txt").read_text(encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "big.txt").write_text(body * (5_000_000 // len(body.encode()) + 1), encoding="utf-8")
+    for i in range(2):
+        (tmp_path / "in" / f"small{i}.txt").write_text(PLAN, encoding="utf-8")
+    r = run_cli(["batch", "in", "-o", "out.jsonl", "--workers", "2", "--memory-budget", "120", "--timeout", "200"],
+                cwd=tmp_path, timeout=400)
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [rec.get("error", {}).get("kind") for rec in lines] == ["memory", None, None]  # every document has its line
+    assert "over the budget" in lines[0]["error"]["message"]
