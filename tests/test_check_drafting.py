@@ -248,3 +248,26 @@ def test_pp023_title_that_is_not_the_numbers(tmp_path):
 ])
 def test_pp023_look_alikes(tmp_path, fine):
     assert "PP023" not in codes(lint(tmp_path, cite(fine)))
+
+
+def test_pp023_against_a_document_on_the_same_command_line(tmp_path):
+    """The city's plan cites the province's plan, given in the same run, by its number with a misquoted
+    title; the province's plan itself is checked as usual."""
+    from planparse.check.run import check_files
+
+    province = tmp_path / "province.txt"
+    province.write_text("江苏省人民政府关于印发江苏省空气质量持续改善行动计划实施方案的通知\n\n苏政发〔2024〕53号\n\n"
+                        "各市、县（市、区）人民政府：\n\n现将《江苏省空气质量持续改善行动计划实施方案》印发给你们。\n\n"
+                        "江苏省人民政府\n\n2024年2月1日\n\n江苏省空气质量持续改善行动计划实施方案\n\n一、主要目标\n\n"
+                        "到2025年，全省PM2.5浓度下降10%。\n\n二、保障措施\n\n加强组织领导。\n", encoding="utf-8")
+    city = tmp_path / "city.txt"
+    city.write_text(variant((CITED, "《江苏省空气质量改善行动计划实施方案》（苏政发〔2024〕53号）要求")), encoding="utf-8")
+    findings, errors = check_files([str(province), str(city)], ["PP023"])
+    assert errors == {} and [(f.path, f.code, f.line) for f in findings] == [(str(city), "PP023", 15)]
+    assert "江苏省空气质量持续改善行动计划实施方案" in findings[0].message and str(province) in findings[0].message
+    assert findings[0].text and findings[0].text.startswith("为贯彻落实")
+    # Quoted right, or the other plan not in the run: nothing.
+    city.write_text(variant((CITED, "《江苏省空气质量持续改善行动计划实施方案》（苏政发〔2024〕53号）要求")), encoding="utf-8")
+    assert check_files([str(province), str(city)], ["PP023"])[0] == []
+    city.write_text(variant((CITED, "《江苏省空气质量改善行动计划实施方案》（苏政发〔2024〕53号）要求")), encoding="utf-8")
+    assert check_files([str(city)], ["PP023"])[0] == []

@@ -134,7 +134,8 @@ def _central_documents(g):
     Rule("PP023", "citation-title-mismatch", "warning",
          "A cited document's title does not match its 文号: the number is one of the central documents "
          "planparse knows (grammars/citations.toml documents) and the title cited with it is not that "
-         "document's title, nor an abridged form of it. 《国务院关于印发〈空气质量改善行动计划〉的通知》"
+         "document's title, nor an abridged form of it; the same against the 文号 of the other documents "
+         "checked in the same run. 《国务院关于印发〈空气质量改善行动计划〉的通知》"
          "（国发〔2023〕24号） names the plan without 持续.",
          why="A misquoted title or a wrong number sends the reader to another document, or to none; in a "
              "plan that implements the cited one, it is the first thing a reviewer checks.",
@@ -147,7 +148,6 @@ def check_cited_titles(ctx: Context) -> Iterable[Finding]:
     if not ctx.g.citations.documents:
         return
     resolver = ctx.g.built(_central_documents)
-    text = ctx.nt.text
     reported: set[tuple[str, str]] = set()
     for cited in ctx.doc.meta.cited_documents:
         if not cited.doc_number or not cited.title:
@@ -160,13 +160,31 @@ def check_cited_titles(ctx: Context) -> Iterable[Finding]:
         if resolver.title_score(resolver.title_keys([cited.title]), resolver.title_keys(document.titles)) >= 0.95:
             continue
         reported.add((cited.title, cited.doc_number))
-        probe = re.sub(r"\s+", "", cited.title)[:12]
-        offset = text.find(probe) if probe else -1
-        if offset < 0:
-            offset = text.find(cited.doc_number)
-        message = (f"《{cited.title}》 is cited with {cited.doc_number}, which is 《{document.titles[0]}》: "
-                   f"the title or the number is wrong")
-        if offset >= 0:
-            yield ctx.at("PP023", offset, message)
-        else:
-            yield Finding(ctx.path, "PP023", message)
+        yield cited_title_finding(ctx, cited, document.titles[0])
+
+
+def citation_offset(ctx: Context, cited) -> int:
+    """Where a citation is in the text: its title, else its number; -1 when neither is found."""
+    text = ctx.nt.text
+    probe = re.sub(r"\s+", "", cited.title or "")[:12]
+    offset = text.find(probe) if probe else -1
+    return offset if offset >= 0 or not cited.doc_number else text.find(cited.doc_number)
+
+
+def cited_title_message(cited, title: str, where: str = "") -> str:
+    return (f"《{cited.title}》 is cited with {cited.doc_number}, which is 《{title}》{where}: "
+            f"the title or the number is wrong")
+
+
+def cited_title_finding(ctx: Context, cited, title: str, where: str = "") -> Finding:
+    """PP023 for `cited`, whose number belongs to the document titled `title` (`where`: which file)."""
+    message = cited_title_message(cited, title, where)
+    offset = citation_offset(ctx, cited)
+    return ctx.at("PP023", offset, message) if offset >= 0 else Finding(ctx.path, "PP023", message)
+
+
+def central_number(ctx: Context, number: str) -> bool:
+    """Whether `number` is one of the central documents (PP023 compares those file by file)."""
+    from ..compare.resolve import number_key
+
+    return bool(ctx.g.citations.documents) and bool(ctx.g.built(_central_documents).by_number.get(number_key(number)))

@@ -1,12 +1,13 @@
 """Checking many files: the per-file loop of `planparse check`, with per-file ignores from the config."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import PurePath
 from typing import Iterable, Optional
 
 from ..errors import PlanparseError
-from .core import Finding, check_file, select_rules
+from .core import Finding, analyse, check_context, check_file, select_rules, source_text
 
 
 def rules_for(path: str, rules: list[str], per_file_ignores: Optional[dict[str, list[str] | str]]) -> list[str]:
@@ -21,21 +22,77 @@ def rules_for(path: str, rules: list[str], per_file_ignores: Optional[dict[str, 
     return [r for r in rules if r not in off]
 
 
+@dataclass
+class _Citing:
+    """What PP023 needs of a file after its context is gone: the citations it makes (number not among
+    the central documents) with their findings-to-be, and the document it is."""
+
+    path: str
+    titles: list[str]
+    number: Optional[str]
+    citations: list[tuple[object, Finding]] = field(default_factory=list)
+
+
+def _citing(ctx, wanted: bool) -> _Citing:
+    from .references import central_number, cited_title_finding
+
+    meta = ctx.doc.meta
+    out = _Citing(ctx.path, [t for t in (meta.notice_title, meta.title) if t], meta.doc_number)
+    if wanted:
+        for cited in meta.cited_documents:
+            if cited.doc_number and cited.title and not central_number(ctx, cited.doc_number):
+                f = cited_title_finding(ctx, cited, "")
+                f.source_format = ctx.raw.format
+                f.text = source_text(ctx, f.page, f.line)
+                out.citations.append((cited, f))
+    return out
+
+
+def _citations_among(files: list[_Citing], g) -> list[Finding]:
+    """PP023 between the files of one run: a citation whose number is another file's 文号 and whose
+    title is not that file's title (nor an abridged form of it)."""
+    from ..compare.resolve import CitableDocument, CitationResolver, number_key
+    from .references import cited_title_message
+
+    resolver = CitationResolver([CitableDocument(f.path, f.number, f.titles) for f in files if f.number and f.titles],
+                                g.citations, g.metrics, g.places, central=False)
+    out = []
+    for f in files:
+        for cited, finding in f.citations:
+            hits = [d for d in resolver.by_number.get(number_key(cited.doc_number), []) if d.source != f.path]
+            if not hits:
+                continue
+            if resolver.title_score(resolver.title_keys([cited.title]), resolver.title_keys(hits[0].titles)) >= 0.95:
+                continue
+            finding.message = cited_title_message(cited, hits[0].titles[-1], f" ({hits[0].source})")
+            out.append(finding)
+    return out
+
+
 def check_files(paths: Iterable[str], rules: list[str], *, per_file_ignores: Optional[dict] = None,
                 grammars_dir=None, ocr: str = "auto", on_error=None) -> tuple[list[Finding], dict[str, tuple[str, str]]]:
     """(findings, unreadable files: path -> (kind, one-line message)). `on_error(path, kind, message)`
-    is told about each unreadable file as it happens."""
+    is told about each unreadable file as it happens. A citation of another file of the run is checked
+    against that file's title (PP023)."""
+    from ..grammar import load_grammars
+
     findings: list[Finding] = []
     errors: dict[str, tuple[str, str]] = {}
+    citing: list[_Citing] = []
     for path in paths:
         try:
-            findings += check_file(path, rules=rules_for(path, rules, per_file_ignores), grammars_dir=grammars_dir, ocr=ocr)
+            own_rules = rules_for(path, rules, per_file_ignores)
+            ctx = analyse(path, grammars_dir, ocr)
+            findings += check_context(ctx, own_rules)
+            citing.append(_citing(ctx, "PP023" in own_rules))
         except PlanparseError as e:
             errors[path] = (e.kind, " ".join(e.message.split()))
         except Exception as e:  # a bug in a stage or rule: one line, never a traceback
             errors[path] = ("internal", f"{type(e).__name__}: {' '.join(str(e).split())}")
         if path in errors and on_error is not None:
             on_error(path, *errors[path])
+    if len(citing) > 1 and any(c.citations for c in citing):
+        findings += _citations_among(citing, load_grammars(str(grammars_dir) if grammars_dir else None))
     return findings, errors
 
 
