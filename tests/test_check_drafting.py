@@ -22,7 +22,7 @@ def with_goal(extra: str) -> str:
 
 
 @pytest.mark.parametrize("ratio", ["新建大型数据中心电能利用效率（PUE）降至1.3以下", "数据中心PUE不高于1.25",
-                                   "能源消费弹性系数控制在0.5以内"])
+                                   "能源消费弹性系数控制在0.5以内", "新建大型数据中心电能利用效率不高于1.3"])
 def test_pp012_dimensionless_ratios_need_no_unit(tmp_path, ratio):
     assert lint(tmp_path, with_goal(ratio)) == []
 
