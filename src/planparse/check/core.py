@@ -33,6 +33,7 @@ SEQUENCE_RULES = frozenset({"PP001", "PP002", "PP003", "PP006"})
 # Rules that report something missing from the document (a 成文日期): on OCR'd text, absence is no
 # evidence — the date under a seal is what OCR reads worst — so they stay silent when any page is OCR'd.
 ABSENCE_RULES = frozenset({"PP008"})
+SILENCEABLE = GLYPH_RULES | SEQUENCE_RULES | ABSENCE_RULES
 # A page image covering this share of the page, under a text layer: a scan with an OCR text layer
 # (a searchable PDF), whose text is an OCR engine's as much as a page planparse OCR'd itself.
 SCAN_IMAGE_SHARE = 0.8
@@ -257,14 +258,10 @@ def _silenced(f: Finding, ocr_pages: set[int]) -> bool:
 
 def check_context(ctx: Context, rules: Iterable[str] | None = None) -> list[Finding]:
     wanted = set(rules) if rules is not None else set(RULES)
-    ocr_pages = ocr_text_pages(ctx)
-    out: list[Finding] = []
-    for codes, checker in CHECKERS:
-        if not wanted & set(codes):
-            continue
-        for f in checker(ctx):
-            if f.code in wanted and not _silenced(f, ocr_pages):
-                out.append(f)
+    found = [f for codes, checker in CHECKERS if wanted & set(codes) for f in checker(ctx) if f.code in wanted]
+    # Reading a PDF's images again costs seconds on a long one: only when a finding may be silenced.
+    ocr_pages = ocr_text_pages(ctx) if any(f.code in SILENCEABLE for f in found) else set()
+    out = [f for f in found if not _silenced(f, ocr_pages)]
     for f in out:
         f.source_format = ctx.raw.format
         if f.text is None:
