@@ -12,12 +12,12 @@ from .registry import Rule, checker
 # --- agencies: PP010 no owner, PP014 spelling --------------------------------------------------------
 
 
-def _owners(a) -> list[str]:
+def owners(a) -> list[str]:
     own_impl = [n for n in a.implementers if n not in set(a.implementers_inherited)]
     return list(a.lead) + list(a.responsible) + own_impl
 
 
-def _task_location(ctx: Context, task) -> dict:
+def task_location(ctx: Context, task) -> dict:
     loc: dict = {"task_seq": task.seq, "page": task.page, "clause_id": None, "line": None}
     probe = re.sub(r"\s+", "", task.content or "")[:12]
     if probe:
@@ -38,7 +38,7 @@ def _task_location(ctx: Context, task) -> dict:
 def check_agency_owner(ctx: Context) -> Iterable[Finding]:
     for c in ctx.doc.clauses:
         for a in c.agencies:
-            if not _owners(a) and a.support:
+            if not owners(a) and a.support:
                 yield ctx.at_clause(
                     "PP010", c.id,
                     f"agency annotation names only supporting agencies (配合: {'、'.join(a.support)}); "
@@ -46,9 +46,9 @@ def check_agency_owner(ctx: Context) -> Iterable[Finding]:
                 )
     for t in ctx.doc.tasks:
         a = t.agencies
-        if a is not None and _owners(a):
+        if a is not None and owners(a):
             continue
-        loc = _task_location(ctx, t)
+        loc = task_location(ctx, t)
         what = (t.content or t.category or "").strip()
         what = what[:24] + ("…" if len(what) > 24 else "")
         if a is not None and a.support:
@@ -96,7 +96,7 @@ def check_agency_spelling(ctx: Context) -> Iterable[Finding]:
             note(a, {"clause_id": c.id, "line": c.line, "page": c.page})
     for t in ctx.doc.tasks:
         if t.agencies is not None:
-            note(t.agencies, {k: v for k, v in _task_location(ctx, t).items() if k != "clause_id"})
+            note(t.agencies, {k: v for k, v in task_location(ctx, t).items() if k != "clause_id"})
     for canon, spellings in seen.items():
         if len(spellings) < 2:
             continue

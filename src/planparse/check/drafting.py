@@ -10,9 +10,9 @@ from typing import Iterable, Optional
 import regex as re
 
 from ..grammar.check import bool_search, example_runner
-from .agencies import _owners, _task_location
+from .agencies import owners, task_location
 from .core import Context, Finding
-from .front_matter import _valid_iso
+from .front_matter import valid_iso
 from .registry import Rule, checker
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
@@ -129,18 +129,18 @@ def check_years(ctx: Context) -> Iterable[Finding]:
             yield Finding(ctx.path, "PP020", f"target “{t.text}” aims at {t.target_year}, after the plan's period "
                           f"{period}, and does not say it looks further ahead (展望/力争)", **_target_location(ctx, t))
 
-    issued = _valid_iso(ctx.doc.meta.issue_date) or _valid_iso(ctx.doc.meta.print_date)
+    issued = valid_iso(ctx.doc.meta.issue_date) or valid_iso(ctx.doc.meta.print_date)
     if end is None and issued:
         return  # PP013 compares deadlines with the 成文日期
 
     def before_start(d) -> bool:
-        when = _valid_iso(d.date) if d is not None else None
+        when = valid_iso(d.date) if d is not None else None
         # A deadline before the 成文日期 too is PP013's: one defect, one finding.
         return d.kind == "date" and when is not None and when.year < start and not (issued and when < issued)
 
     for c in ctx.doc.clauses:
         for d in c.deadlines:
-            when = _valid_iso(d.date)
+            when = valid_iso(d.date)
             if before_start(d):
                 f = ctx.at_clause("PP020", c.id, f"deadline “{d.text}” ({when.year}) is before the plan's period {period}")
                 if d.span:
@@ -148,15 +148,15 @@ def check_years(ctx: Context) -> Iterable[Finding]:
                 yield f
     for t in ctx.doc.tasks:
         d = t.deadline
-        when = _valid_iso(d.date) if d is not None else None
+        when = valid_iso(d.date) if d is not None else None
         if d is not None and when is not None and before_start(d):
-            loc = _task_location(ctx, t)
+            loc = task_location(ctx, t)
             yield Finding(ctx.path, "PP020", f"task {t.seq}: deadline “{d.text}” ({when.year}) is before the plan's "
                           f"period {period}", line=loc["line"], page=loc["page"], task_seq=t.seq)
 
 
 def _owned(clause) -> bool:
-    return any(_owners(a) for a in clause.agencies)
+    return any(owners(a) for a in clause.agencies)
 
 
 @checker(
@@ -248,7 +248,7 @@ def check_duplicates(ctx: Context) -> Iterable[Finding]:
         if len(content) < least:
             continue
         if content in rows:
-            loc = _task_location(ctx, t)
+            loc = task_location(ctx, t)
             yield Finding(ctx.path, "PP022", f"task {t.seq} repeats task {rows[content]}: “{(t.content or '')[:30]}”",
                           line=loc["line"], page=loc["page"], task_seq=t.seq)
         else:

@@ -110,7 +110,7 @@ def _cn_int(s: str) -> int:
     return int(cn2an.cn2an(s, "smart"))
 
 
-def _valid_iso(s: Optional[str]) -> Optional[_dt.date]:
+def valid_iso(s: Optional[str]) -> Optional[_dt.date]:
     if not s:
         return None
     try:
@@ -147,7 +147,7 @@ def check_dates(ctx: Context) -> Iterable[Finding]:
     yield from invalid
     for field_name, label in (("issue_date", "成文日期"), ("print_date", "印发日期")):
         value = getattr(meta, field_name)
-        if value and _valid_iso(value) is None and not invalid:
+        if value and valid_iso(value) is None and not invalid:
             yield Finding(ctx.path, "PP009", f"{label} {value} is not a calendar date")
     if (meta.notice_title or meta.doc_number) and not meta.issue_date and not invalid:
         line = page = None

@@ -6,9 +6,9 @@ from typing import Iterable, Optional
 
 import regex as re
 
-from .agencies import _task_location
+from .agencies import task_location
 from .core import Context, Finding
-from .front_matter import _valid_iso
+from .front_matter import valid_iso
 from .registry import Rule, checker
 
 # --- targets: PP011 no year, PP012 no unit; deadlines: PP013 ----------------------------------------
@@ -70,7 +70,7 @@ def check_targets(ctx: Context) -> Iterable[Finding]:
             continue  # table cells take their unit and year from the table's header and title
         task = tasks.get(t.task_seq) if t.task_seq is not None else None
         if task is not None:
-            loc = _task_location(ctx, task)
+            loc = task_location(ctx, task)
         else:
             c = ctx.clauses_by_id.get(t.clause_id) if t.clause_id else None
             line = ctx.line_at(t.span[0]) if t.span else (c.line if c else None)
@@ -96,14 +96,14 @@ def check_targets(ctx: Context) -> Iterable[Finding]:
 )
 def check_deadlines(ctx: Context) -> Iterable[Finding]:
     meta = ctx.doc.meta
-    ref, label = _valid_iso(meta.issue_date), "成文日期"
+    ref, label = valid_iso(meta.issue_date), "成文日期"
     if ref is None:
-        ref, label = _valid_iso(meta.print_date), "印发日期"
+        ref, label = valid_iso(meta.print_date), "印发日期"
     if ref is None:
         return
     for c in ctx.doc.clauses:
         for d in c.deadlines:
-            when = _valid_iso(d.date)
+            when = valid_iso(d.date)
             # A period (`2019-2020年秋冬季`) names a campaign that may be under way or just ended: only a
             # time limit (a date) can be missed.
             if d.kind == "date" and when is not None and when < ref:
@@ -113,7 +113,7 @@ def check_deadlines(ctx: Context) -> Iterable[Finding]:
                 yield f
     for t in ctx.doc.tasks:
         d = t.deadline
-        when = _valid_iso(d.date) if d else None
+        when = valid_iso(d.date) if d else None
         if d is not None and d.kind == "date" and when is not None and when < ref:
-            loc = _task_location(ctx, t)
+            loc = task_location(ctx, t)
             yield Finding(ctx.path, "PP013", f"task {t.seq}: deadline “{d.text}” ({d.date}) is before the {label} {ref.isoformat()}", **loc)
