@@ -271,3 +271,16 @@ def test_pp023_against_a_document_on_the_same_command_line(tmp_path):
     assert check_files([str(province), str(city)], ["PP023"])[0] == []
     city.write_text(variant((CITED, "《江苏省空气质量改善行动计划实施方案》（苏政发〔2024〕53号）要求")), encoding="utf-8")
     assert check_files([str(city)], ["PP023"])[0] == []
+
+
+def test_pp023_a_number_the_other_file_also_cites_is_not_its_own(tmp_path):
+    """A scan whose own 文号 is unreadable gets the number it cites as its meta.doc_number: a third file
+    citing that number with the right title must not be told it names the scan."""
+    from planparse.check.run import check_files
+
+    scan = tmp_path / "scan.txt"
+    scan.write_text("购新补贴实施细则\n\n苏政发〔2024〕53号\n\n根据《江苏省空气质量持续改善行动计划实施方案》（苏政发〔2024〕53号），"
+                    "制定本细则。\n\n一、补贴标准\n\n每件补贴15%。\n\n二、保障措施\n\n加强组织领导。\n", encoding="utf-8")
+    city = tmp_path / "city.txt"
+    city.write_text(BASE, encoding="utf-8")  # cites 苏政发〔2024〕53号 with the province's title
+    assert check_files([str(scan), str(city)], ["PP023"])[0] == []

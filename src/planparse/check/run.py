@@ -36,8 +36,14 @@ class _Citing:
 def _citing(ctx, wanted: bool) -> _Citing:
     from .references import central_number, cited_title_finding
 
+    from ..compare.resolve import number_key
+
     meta = ctx.doc.meta
-    out = _Citing(ctx.path, [t for t in (meta.notice_title, meta.title) if t], meta.doc_number)
+    # A 文号 the document also cites is a citation the front matter was taken from (a scan whose own
+    # number is unreadable): no number to compare other files' citations with.
+    cites = {number_key(c.doc_number) for c in meta.cited_documents if c.doc_number}
+    number = meta.doc_number if meta.doc_number and number_key(meta.doc_number) not in cites else None
+    out = _Citing(ctx.path, [t for t in (meta.notice_title, meta.title) if t], number)
     if wanted:
         for cited in meta.cited_documents:
             if cited.doc_number and cited.title and not central_number(ctx, cited.doc_number):
