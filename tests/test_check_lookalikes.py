@@ -38,3 +38,12 @@ def test_pp017_brackets_inside_a_title_that_hold_no_number(tmp_path):
     text = variant(("《江苏省空气质量持续改善行动计划实施方案》（苏政发〔2024〕53号）",
                     "《江苏省空气质量持续改善行动计划实施方案（2024—2025年）》（苏政发〔2024〕53号）"))
     assert "PP017" not in codes(lint(tmp_path, text))
+
+
+def test_pp015_the_documents_own_attachment_label(tmp_path):
+    # A plan printed as 附件1 of its notice opens with that label: it refers to nothing.
+    from test_check import BASE
+
+    plan = BASE[BASE.index("临江市空气质量持续改善行动方案\n\n为贯彻"):]
+    assert lint(tmp_path, "附件1\n\n" + plan) == []
+    assert codes(lint(tmp_path, "附件1\n\n" + plan.replace("纳入高质量发展考核。", "纳入高质量发展考核，细则见附件2。"), "ref.txt")) == ["PP015"]

@@ -37,7 +37,8 @@ def _attachment_numbers(nums: str) -> list[int]:
 
 @checker(
     Rule("PP015", "attachment-missing", "error",
-         "The text refers to an attachment (见附件2, （附件3）) that the document does not have.",
+         "The text refers to an attachment (见附件2, （附件3）) that the document does not have. A line that is "
+         "only 附件1 is the document's own label (it was printed as an attachment of a notice), no reference.",
          why="A reference to an attachment that is not there leaves the reader without the table or list the text relies on.",
          example="bad:  目标见附件2 in a document with only 附件1\nfine: 见附件1"),
 )
@@ -53,6 +54,10 @@ def check_attachments(ctx: Context) -> Iterable[Finding]:
     body = ctx.nt.text[: ctx.body_end]
     reported: set = set()
     for m in _ATT_NUMBERED.finditer(body):
+        para_start = body.rfind("\n", 0, m.start()) + 1
+        para_end = body.find("\n", m.end())
+        if not body[para_start: para_end if para_end >= 0 else len(body)].strip()[len(m.group(0).strip()):].strip():
+            continue  # `附件1` alone on its line: the label of this document, printed as an attachment of another
         for n in _attachment_numbers(m.group("nums")):
             present = n in numbered or n <= listed or (n == 1 and "附件" in labels)
             if present or n in reported:
