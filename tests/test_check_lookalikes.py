@@ -47,3 +47,11 @@ def test_pp015_the_documents_own_attachment_label(tmp_path):
     plan = BASE[BASE.index("临江市空气质量持续改善行动方案\n\n为贯彻"):]
     assert lint(tmp_path, "附件1\n\n" + plan) == []
     assert codes(lint(tmp_path, "附件1\n\n" + plan.replace("纳入高质量发展考核。", "纳入高质量发展考核，细则见附件2。"), "ref.txt")) == ["PP015"]
+
+
+def test_pp011_numbers_in_standing_rules_are_no_goals(tmp_path):
+    rules = ("某市碳普惠交易管理办法\n\n第一条 为规范碳普惠交易，制定本办法。\n\n"
+             "第二条 核证减排量公示期不少于7个工作日，最小交易单位为1吨二氧化碳当量。\n")
+    assert "PP011" not in codes(lint(tmp_path, rules))
+    plan = rules.replace("管理办法", "行动方案").replace("本办法", "本方案")
+    assert "PP011" in codes(lint(tmp_path, plan, "plan.txt"))

@@ -24,7 +24,7 @@ _NOT_TEXT = re.compile(r"[\s\p{P}\p{S}]+")
 def _check_examples(g):
     """check.toml: patterns say whether they match; `respectively`'s examples, (subjects, values)."""
     rules = g.check
-    for name in ("dimensionless_metric", "share_metric", "growth_metric", "outlook", "plan_period"):
+    for name in ("dimensionless_metric", "share_metric", "growth_metric", "outlook", "plan_period", "standing_rules_title"):
         p = getattr(rules, name)
         for ex in p.examples:
             yield f"check.toml {name}", ex, bool_search(p)

@@ -45,7 +45,8 @@ def _time_expressions(ctx: Context, text: str) -> list:
     Rule("PP011", "target-no-year", "info",
          "A quantified target with no target year, where none is implied: by a dated or recurring deadline "
          "in its clause, a parent clause, its task row or its own text (每年), by a year in the plan's "
-         "title, or by the plan's first section or targets section (主要目标：到2025年…).",
+         "title, or by the plan's first section or targets section (主要目标：到2025年…). Not in documents of "
+         "standing rules (…办法, …细则, …条例), whose numbers are rules, not goals.",
          why="A target without a year cannot be assessed: by when?",
          example="bad:  PM2.5浓度下降10%. in a plan with no year anywhere\nfine: the same under 主要目标：到2025年，…"),
     Rule("PP012", "target-no-unit", "warning",
@@ -64,6 +65,8 @@ def check_targets(ctx: Context) -> Iterable[Finding]:
         (_GOALS.search(c.heading or "") or c.id.split(".")[0] == first) and _dated(c.deadlines)
         for c in ctx.doc.clauses
     )
+    # 办法/细则/条例: numbers that are rules (公示期不少于7个工作日), not goals for a year.
+    standing_rules = bool(ctx.g.check.standing_rules_title.compiled.search((meta.title or "").strip()))
     tasks = {t.seq: t for t in ctx.doc.tasks}
     for t in ctx.doc.targets:
         if t.qualitative or t.value is None or t.table_index is not None:
@@ -76,7 +79,7 @@ def check_targets(ctx: Context) -> Iterable[Finding]:
             line = ctx.line_at(t.span[0]) if t.span else (c.line if c else None)
             loc = {"clause_id": t.clause_id, "line": line, "page": c.page if c else None, "task_seq": None}
         text = t.text or (t.metric or "")
-        if t.target_year is None and not horizon:
+        if t.target_year is None and not horizon and not standing_rules:
             implied = _clause_implies_year(ctx, t.clause_id if task is None else task.clause_id)
             if task is not None and _dated([task.deadline]):
                 implied = True

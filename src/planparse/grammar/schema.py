@@ -743,6 +743,7 @@ class CheckRules(_Rule):
     respectively: Respectively
     outlook: Pattern
     plan_period: Pattern
+    standing_rules_title: Pattern
     duplicate_min_chars: int = Field(18, ge=4)
     numbering_noise_floor: int = Field(5, ge=0)
     numbering_noise_share: float = Field(0.15, gt=0, le=1)
