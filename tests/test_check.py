@@ -92,7 +92,7 @@ def test_base_document_is_clean(tmp_path):
 
 
 def test_rules_table_is_complete():
-    assert list(RULES) == [f"PP{i:03d}" for i in range(1, 18)]
+    assert list(RULES) == [f"PP{i:03d}" for i in range(1, 24)]
     for r in RULES.values():
         assert r.severity in ("error", "warning", "info") and r.name and r.summary
     # The analyst's table in the docs lists every rule with its code, severity and name.
@@ -439,13 +439,13 @@ def test_github_format(tmp_path):
     lines = r.stdout.splitlines()
     assert len(lines) == 4
     for line in lines:
-        assert re.fullmatch(r"::warning file=[^,:]+,line=\d+,title=PP004 mixed-bracket-width::[^\n]+", line), line
+        assert re.fullmatch(r"::warning file=[^,:]+,line=(\d+),title=PP004 mixed-bracket-width \(line \1\)::[^\n]+", line), line
     assert lines[0].startswith(f"::warning file={S004},line=73,")
     # errors are ::error; commas and colons in a file name are escaped in the properties
     p = tmp_path / "a,b:c.txt"
     p.write_text(variant(("临政发〔2024〕12号", "临政发[2024]12号")), encoding="utf-8")
     r = runner.invoke(app, ["check", str(p), "-f", "github"])
-    assert r.stdout.startswith("::error file=") and "a%2Cb%3Ac.txt,line=3,title=PP007 doc-number-format::" in r.stdout
+    assert r.stdout.startswith("::error file=") and "a%2Cb%3Ac.txt,line=3,title=PP007 doc-number-format (line 3)::" in r.stdout
 
 
 def test_github_info_is_a_notice(tmp_path):
@@ -464,7 +464,9 @@ def test_json_format():
     assert data[0] == {
         "path": S004, "code": "PP004", "name": "mixed-bracket-width", "severity": "warning",
         "message": data[0]["message"], "line": 73, "page": None, "clause_id": "8.16", "task_seq": None,
+        "location": "line 73", "text": data[0]["text"],
     }
+    assert data[0]["text"].startswith("(十六)持续加强监测")
 
 
 def test_junit_format(tmp_path):
@@ -493,7 +495,8 @@ def test_junit_format(tmp_path):
 def test_select_forms():
     assert select_rules() == sorted(RULES)
     assert select_rules("PP004") == ["PP004"]
-    assert select_rules("mixed-bracket-width,PP01") == ["PP004", "PP010", "PP011", "PP012", "PP013", "PP014", "PP015", "PP016", "PP017"]
+    assert select_rules("mixed-bracket-width,PP01") == ["PP004", "PP010", "PP011", "PP012", "PP013", "PP014", "PP015", "PP016", "PP017",
+                                                        "PP018", "PP019"]
     assert select_rules(None, ["PP0"]) == []
     assert "PP004" not in select_rules(ignore="PP004")
     with pytest.raises(CheckUsageError):

@@ -274,19 +274,23 @@ class CheckFormat(str, Enum):
     json = "json"
     github = "github"
     junit = "junit"
+    sarif = "sarif"
 
 
 @app.command()
 def check(
     files: Optional[list[str]] = typer.Argument(None, help="Documents (.pdf .txt .docx .html), directories or globs.", show_default=False),
-    fmt: Optional[CheckFormat] = typer.Option(None, "--format", "-f", help="text (default), json, github (workflow annotations) or junit (XML)."),
+    fmt: Optional[CheckFormat] = typer.Option(None, "--format", "-f", help="text (default), json, github (workflow annotations), junit (XML) or sarif (SARIF 2.1.0)."),
     select: Optional[str] = typer.Option(None, "--select", help="Rules to run: codes, code prefixes or names, comma-separated (default: all)."),
     ignore: Optional[str] = typer.Option(None, "--ignore", help="Rules not to run (same forms as --select)."),
     config: Optional[Path] = typer.Option(None, "--config", help="A planparse.toml (default: [tool.planparse] in ./pyproject.toml)."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that makes the exit code 1: error, warning or info (default: info)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report here (atomically) instead of stdout."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report here (atomically) instead of stdout; with --fix, the fixed document."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
     list_rules: bool = typer.Option(False, "--list-rules", help="Print the rules (code, severity, name, summary) and exit."),
+    explain: Optional[str] = typer.Option(None, "--explain", help="Print what a rule (code or name) checks, why, and an example, and exit.", show_default=False),
+    statistics: bool = typer.Option(False, "--statistics", help="Print the number of findings per rule instead of the findings."),
+    fix: bool = typer.Option(False, "--fix", help="Apply the mechanical fixes (bracket width, marker separators, 〔〕 in 文号, a number out of 《》) to .txt/.md/.docx files, in place or to -o, and report what is left."),
     ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
 ) -> None:
     """Lint documents: numbering, 发文字号, dates, agencies, targets, deadlines, attachments, citations.
@@ -296,13 +300,23 @@ def check(
     \b
     Examples:
       planparse check draft.docx
-      planparse check drafts/ --select PP0 --ignore PP011 --format github"""
-    from .check import (RULES, SEVERITIES, check_file, expand_files, load_config, render, select_rules,
-                        severity_at_least)
+      planparse check drafts/ --select PP0 --ignore PP011 --format github
+      planparse check --explain PP012"""
+    from .check import RULES, SEVERITIES, expand_files, load_config, render, select_rules, severity_at_least
+    from .check.docs import explain as explain_rule
+    from .check.run import check_files, fix_files, statistics as rule_statistics
     from .grammar import load_grammars
 
     if list_rules:
         typer.echo(_rules_table(RULES.values()))
+        raise typer.Exit(0)
+    if explain is not None:
+        try:
+            [code] = select_rules(explain)
+        except (PlanparseError, ValueError):
+            typer.echo(f"planparse: error: --explain takes one rule code or name, not {explain!r}", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        typer.echo(explain_rule(code), nl=False)
         raise typer.Exit(0)
     try:
         cfg = load_config(config)
@@ -319,22 +333,31 @@ def check(
         load_grammars(str(grammars) if grammars else None)
     except PlanparseError as e:
         _fail(e)
-    findings, errors = [], {}
-    for path in paths:
+    if fix:
+        if output is not None and len(paths) != 1:
+            typer.echo("planparse: error: --fix -o FILE takes one document", err=True)
+            raise typer.Exit(EXIT_USAGE)
         try:
-            findings += check_file(path, rules=rules, grammars_dir=grammars, ocr=ocr.value)
+            findings, errors = fix_files(paths, rules, str(output) if output else None,
+                                         per_file_ignores=cfg.get("per_file_ignores"), grammars_dir=grammars,
+                                         ocr=ocr.value, tell=lambda line: typer.echo(line, err=True))
         except PlanparseError as e:
-            errors[path] = (e.kind, " ".join(e.message.split()))
-            typer.echo(f"planparse: error: {path}: {e.kind}: {errors[path][1]}", err=True)
-        except Exception as e:  # a bug in a stage or rule: one line, never a traceback
-            errors[path] = ("internal", f"{type(e).__name__}: {' '.join(str(e).split())}")
-            typer.echo(f"planparse: error: {path}: internal: {errors[path][1]}", err=True)
-    text = render(findings, report_fmt, files=paths, rules=rules, errors=errors, fail_on=threshold)
+            _fail(e)
+        output = None  # -o was the fixed document: the report goes to stdout
+    else:
+        findings, errors = check_files(
+            paths, rules, per_file_ignores=cfg.get("per_file_ignores"), grammars_dir=grammars, ocr=ocr.value,
+            on_error=lambda path, kind, message: typer.echo(f"planparse: error: {path}: {kind}: {message}", err=True),
+        )
+    if statistics:
+        text = rule_statistics(findings)
+    else:
+        text = render(findings, report_fmt, files=paths, rules=rules, errors=errors, fail_on=threshold)
     if output:
         _write_output(output, text)
     else:
         sys.stdout.write(text)
-    if report_fmt == "text":
+    if report_fmt == "text" or statistics:
         counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
         detail = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         unread = f"; {len(errors)} file(s) could not be read" if errors else ""

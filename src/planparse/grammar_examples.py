@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any, Callable
 
 from . import metrics, normalise, segment
+from .check import drafting
 from .compare import resolve
 from .extraction import agencies, agency_names, deadlines, measures, meta, region, table_grid, table_text, targets, validity
 from .grammar.check import ExampleResult, all_examples, run_examples
@@ -21,7 +22,7 @@ from .grammar.schema import Example
 
 EXAMPLE_OWNERS: tuple[ModuleType, ...] = (
     normalise, segment, meta, region, validity, measures, targets, deadlines, agencies, agency_names, table_grid, table_text,
-    metrics, resolve,
+    metrics, resolve, drafting,
 )
 
 __all__ = ["EXAMPLE_OWNERS", "check_grammars", "grammar_examples"]

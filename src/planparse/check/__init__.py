@@ -11,7 +11,7 @@ and the raw source lines.
 """
 from __future__ import annotations
 
-from . import rules as _rules  # noqa: F401  (importing the checkers registers them)
+from . import drafting as _drafting, rules as _rules  # noqa: F401  (importing the checkers registers them)
 from .core import RULES, SEVERITIES, CheckUsageError, Finding, Rule, check_file, expand_files, select_rules, severity_at_least
 from .config import load_config
 from .report import render

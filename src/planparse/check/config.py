@@ -1,7 +1,8 @@
-"""Configuration of `check`: `--config FILE` (planparse.toml), else `[tool.planparse]` in ./pyproject.toml.
+"""Configuration of `check`: `--config FILE`, else ./planparse.toml, else `[tool.planparse]` in ./pyproject.toml.
 
 Keys: select, ignore (a list or a comma-separated string of codes, code prefixes or rule names),
-format (text | json | github | junit), fail-on (error | warning | info). Options on the command
+per-file-ignores (a table: glob pattern -> codes to ignore in the files it matches), format (text |
+json | github | junit | sarif), fail-on (error | warning | info). Options on the command
 line win over the file. In pyproject.toml, other keys of [tool.planparse] belong to other commands and
 are ignored; a [tool.planparse.check] table, when present, is read instead.
 """
@@ -11,10 +12,10 @@ import tomllib
 from pathlib import Path
 from typing import Any, Optional
 
-from .core import SEVERITIES, CheckUsageError
+from .core import SEVERITIES, CheckUsageError, select_rules
 
-FORMATS = ("text", "json", "github", "junit")
-KEYS = {"select", "ignore", "format", "fail-on", "fail_on"}
+FORMATS = ("text", "json", "github", "junit", "sarif")
+KEYS = {"select", "ignore", "format", "fail-on", "fail_on", "per-file-ignores", "per_file_ignores"}
 
 
 def _read(path: Path) -> dict:
@@ -34,10 +35,17 @@ def _validate(data: dict, source: str, strict: bool) -> dict:
     for k, v in data.items():
         if k not in KEYS:
             if strict and not isinstance(v, dict):
-                raise CheckUsageError(f"{source}: unknown key {k!r} (known: select, ignore, format, fail-on)")
+                raise CheckUsageError(f"{source}: unknown key {k!r} (known: select, ignore, per-file-ignores, format, fail-on)")
             continue
-        key = "fail_on" if k in ("fail-on", "fail_on") else k
-        if key in ("select", "ignore"):
+        key = k.replace("-", "_")
+        if key == "per_file_ignores":
+            if not isinstance(v, dict):
+                raise CheckUsageError(f"{source}: per-file-ignores must be a table of glob = codes")
+            for pattern, codes in v.items():
+                if not isinstance(codes, (str, list)) or (isinstance(codes, list) and not all(isinstance(x, str) for x in codes)):
+                    raise CheckUsageError(f"{source}: per-file-ignores.{pattern} must be a string or a list of strings")
+                select_rules(None, codes)  # an unknown code fails here, naming it, not when a file matches
+        elif key in ("select", "ignore"):
             if not isinstance(v, (str, list)) or (isinstance(v, list) and not all(isinstance(x, str) for x in v)):
                 raise CheckUsageError(f"{source}: {k} must be a string or a list of strings")
         elif key == "format":
@@ -51,7 +59,7 @@ def _validate(data: dict, source: str, strict: bool) -> dict:
 
 
 def load_config(config: Optional[str | Path] = None, cwd: Optional[str | Path] = None) -> dict:
-    """The check settings from `config`, or from ./pyproject.toml [tool.planparse]; {} when neither."""
+    """The check settings from `config`, ./planparse.toml or ./pyproject.toml [tool.planparse]; {} when none."""
     if config is not None:
         path = Path(config)
         data = _read(path)
@@ -61,6 +69,9 @@ def load_config(config: Optional[str | Path] = None, cwd: Optional[str | Path] =
         if isinstance(data.get("check"), dict):
             return _validate(data["check"], str(path), strict=True)
         return _validate(data, str(path), strict=True)
+    own = Path(cwd or ".") / "planparse.toml"
+    if own.is_file():  # as ruff.toml beside pyproject.toml: the tool's own file wins
+        return load_config(own)
     pyproject = Path(cwd or ".") / "pyproject.toml"
     if not pyproject.is_file():
         return {}

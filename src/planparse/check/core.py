@@ -26,6 +26,17 @@ def _by_name() -> dict[str, str]:
 # Rules about the shape of a character (bracket kinds and widths, marker separators): on an OCR'd
 # page the engine chose the glyph (it writes 〔2024〕 as [2024]), not the author, so they stay silent there.
 GLYPH_RULES = frozenset({"PP004", "PP005", "PP007"})
+# Rules about the sequence of markers: OCR drops and misreads markers (（十六） read as （十大）, a marker
+# lost in a page's header band), so they stay silent on an OCR'd page and on the page after one (the
+# marker before it may be the one OCR lost).
+SEQUENCE_RULES = frozenset({"PP001", "PP002", "PP003", "PP006"})
+# Rules that report something missing from the document (a 成文日期): on OCR'd text, absence is no
+# evidence — the date under a seal is what OCR reads worst — so they stay silent when any page is OCR'd.
+ABSENCE_RULES = frozenset({"PP008"})
+SILENCEABLE = GLYPH_RULES | SEQUENCE_RULES | ABSENCE_RULES
+# A page image covering this share of the page, under a text layer: a scan with an OCR text layer
+# (a searchable PDF), whose text is an OCR engine's as much as a page planparse OCR'd itself.
+SCAN_IMAGE_SHARE = 0.8
 
 
 @dataclass
@@ -39,6 +50,11 @@ class Finding:
     clause_id: Optional[str] = None
     task_seq: Optional[int] = None
     key: Any = field(default=None, repr=False, compare=False)  # internal: de-duplication
+    # The source line (a .docx/.html paragraph, a line of a PDF page) the finding is on, as written.
+    text: Optional[str] = None
+    source_format: Optional[str] = field(default=None, repr=False, compare=False)
+    # The mechanical fix, where there is one (`check --fix`): a check.fix.Edit.
+    fix: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.severity:
@@ -49,20 +65,41 @@ class Finding:
         return RULES[self.code].name
 
     def where(self) -> str:
+        """The clause or task row, and (where `line` is no line of the file) the location."""
         parts = []
         if self.clause_id:
             parts.append(f"clause {self.clause_id}")
         if self.task_seq is not None:
             parts.append(f"task {self.task_seq}")
-        if self.page is not None:
-            parts.append(f"page {self.page}")
+        if self.source_format is None or self.file_lines:
+            if self.page is not None:
+                parts.append(f"page {self.page}")
+        elif self.location():
+            parts.insert(0, self.location())
         return ", ".join(parts)
+
+    @property
+    def file_lines(self) -> bool:
+        """`line` is a line of the file as an editor shows it (plain text and Markdown sources)."""
+        return self.source_format in ("txt", "markdown")
+
+    def location(self) -> str:
+        """Where to look, in the source's own terms: `page 3, line 12` (PDF: the line on the page),
+        `paragraph 12` (.docx, .html: the n-th paragraph with text), `line 12` (text files)."""
+        if self.line is None:
+            return f"page {self.page}" if self.page is not None else ""
+        if self.page is not None:
+            return f"page {self.page}, line {self.line}"
+        if self.source_format is not None and not self.file_lines:
+            return f"paragraph {self.line}"
+        return f"line {self.line}"
 
     def to_dict(self) -> dict:
         return {
             "path": self.path, "code": self.code, "name": self.name, "severity": self.severity,
             "message": self.message, "line": self.line, "page": self.page,
             "clause_id": self.clause_id, "task_seq": self.task_seq,
+            "location": self.location() or None, "text": self.text,
         }
 
 
@@ -184,18 +221,67 @@ def context_of(raw: Any, g: Any, path: Optional[str] = None) -> Context:
     return Context(path=path if path is not None else raw.path, doc=doc, raw=raw, nt=nt, g=g)
 
 
+def scanned_pages(path: str | Path) -> set[int]:
+    """Pages of a PDF that are a scanned image under a text layer (an OCR'd searchable PDF)."""
+    try:
+        import pdfplumber
+
+        out = set()
+        with pdfplumber.open(str(path)) as pdf:
+            for number, page in enumerate(pdf.pages, 1):
+                area = float(page.width * page.height) or 1.0
+                covered = max((float((i["x1"] - i["x0"]) * (i["bottom"] - i["top"])) for i in page.images), default=0.0)
+                if covered / area >= SCAN_IMAGE_SHARE and page.chars:
+                    out.add(number)
+        return out
+    except Exception:  # not a PDF pdfplumber can open (the reader managed): no page known to be a scan
+        return set()
+
+
+def ocr_text_pages(ctx: Context) -> set[int]:
+    """Pages whose text an OCR engine made: OCR'd by planparse, or a scan with an OCR text layer."""
+    pages = {p.number for p in ctx.raw.pages if getattr(p, "ocr", False) and p.number is not None}
+    if ctx.raw.format == "pdf" and Path(ctx.path).is_file():
+        pages |= scanned_pages(ctx.path)
+    return pages
+
+
+def _silenced(f: Finding, ocr_pages: set[int]) -> bool:
+    if f.code in ABSENCE_RULES:
+        return bool(ocr_pages)
+    if f.code in GLYPH_RULES:
+        return f.page in ocr_pages
+    if f.code in SEQUENCE_RULES:
+        return f.page in ocr_pages or (f.page is not None and f.page - 1 in ocr_pages)
+    return False
+
+
 def check_context(ctx: Context, rules: Iterable[str] | None = None) -> list[Finding]:
     wanted = set(rules) if rules is not None else set(RULES)
-    ocr_pages = {p.number for p in ctx.raw.pages if getattr(p, "ocr", False)}
-    out: list[Finding] = []
-    for codes, checker in CHECKERS:
-        if not wanted & set(codes):
-            continue
-        for f in checker(ctx):
-            if f.code in wanted and not (f.code in GLYPH_RULES and f.page in ocr_pages):
-                out.append(f)
+    found = [f for codes, checker in CHECKERS if wanted & set(codes) for f in checker(ctx) if f.code in wanted]
+    # Reading a PDF's images again costs seconds on a long one: only when a finding may be silenced.
+    ocr_pages = ocr_text_pages(ctx) if any(f.code in SILENCEABLE for f in found) else set()
+    out = [f for f in found if not _silenced(f, ocr_pages)]
+    for f in out:
+        f.source_format = ctx.raw.format
+        if f.text is None:
+            f.text = source_text(ctx, f.page, f.line)
     out.sort(key=lambda f: (f.page or 0, f.line if f.line is not None else 10**9, f.code))
     return out
+
+
+QUOTE_CHARS = 60  # a quoted source line longer than this is cut, with …
+
+
+def source_text(ctx: Context, page: Optional[int], line: Optional[int]) -> Optional[str]:
+    """The source line `line` of `page` (or of the one page of a paperless format), as written."""
+    if line is None:
+        return None
+    pages = [p for p in ctx.raw.pages if p.number == page] if page is not None else ctx.raw.pages[:1]
+    if not pages or not 1 <= line <= len(pages[0].lines):
+        return None
+    text = " ".join(str(pages[0].lines[line - 1]).split())
+    return text[:QUOTE_CHARS] + ("…" if len(text) > QUOTE_CHARS else "") if text else None
 
 
 def check_file(path: str | Path, *, rules: Iterable[str] | None = None, grammars_dir: str | Path | None = None,

@@ -16,6 +16,8 @@ class Rule:
     name: str
     severity: str  # default severity: error | warning | info
     summary: str
+    why: str = ""  # why a drafting office cares (`check --explain`)
+    example: str = ""  # a defect and its look-alike that is none, one per line (`check --explain`)
 
 
 # Stable codes; a code is never reused for a different rule. Kept in code order.

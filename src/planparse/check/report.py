@@ -1,4 +1,4 @@
-"""Findings as text, JSON, GitHub workflow annotations or JUnit XML."""
+"""Findings as text, JSON, GitHub workflow annotations, JUnit XML or SARIF 2.1.0."""
 from __future__ import annotations
 
 import json
@@ -10,12 +10,19 @@ from .core import RULES, Finding, severity_at_least
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
+def _file_line(f: Finding) -> bool:
+    """Whether `line` can go where editors and CI read a line of the file (path:line:, line=)."""
+    return f.line is not None and (f.source_format is None or f.file_lines)
+
+
 def _text(findings: list[Finding]) -> str:
     out = []
     for f in findings:
-        loc = f"{f.path}:{f.line}:" if f.line is not None else f"{f.path}:"
+        loc = f"{f.path}:{f.line}:" if _file_line(f) else f"{f.path}:"
         where = f" [{f.where()}]" if f.where() else ""
         out.append(f"{loc} {f.code} {f.severity} {f.message}{where}")
+        if f.text and not _file_line(f):  # a .docx or a PDF: show the paragraph or line, as ruff shows code
+            out.append(f"    | {f.text}")
     return "".join(line + "\n" for line in out)
 
 
@@ -31,11 +38,14 @@ def _github(findings: list[Finding]) -> str:
     out = []
     for f in findings:
         props = [f"file={_gh_prop(f.path)}"]
-        if f.line is not None:
+        # A line of a PDF page or a .docx paragraph means nothing in a diff: the title says where.
+        if _file_line(f):
             props.append(f"line={f.line}")
-        props.append(f"title={_gh_prop(f'{f.code} {f.name}')}")
+        title = f"{f.code} {f.name}" + (f" ({f.location()})" if f.location() else "")
+        props.append(f"title={_gh_prop(title)}")
         where = f" [{f.where()}]" if f.where() else ""
-        out.append(f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::{_gh_data(f.message + where)}")
+        quote = f" — “{f.text}”" if f.text else ""
+        out.append(f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::{_gh_data(f.message + quote + where)}")
     return "".join(line + "\n" for line in out)
 
 
@@ -67,8 +77,8 @@ def _junit(findings: list[Finding], files: list[str], rules: list[str], errors: 
             hits = [f for f in mine if f.code == code]
             failing = [f for f in hits if severity_at_least(f.severity, fail_on)]
             body = "\n".join(
-                f"{f.path}:{f.line if f.line is not None else ''}: {f.severity} {f.message}"
-                + (f" [{f.where()}]" if f.where() else "")
+                (f"{f.path}:{f.line}:" if _file_line(f) else f"{f.path}:") + f" {f.severity} {f.message}"
+                + (f" [{f.where()}]" if f.where() else "") + (f" “{f.text}”" if f.text and not _file_line(f) else "")
                 for f in hits
             )
             if failing:
@@ -91,6 +101,74 @@ def _junit(findings: list[Finding], files: list[str], rules: list[str], errors: 
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _sarif_uri(path: str) -> str:
+    from pathlib import PurePath
+    from urllib.parse import quote
+
+    return quote(PurePath(path).as_posix(), safe="/:")
+
+
+def _sarif(findings: list[Finding], rules: list[str], errors: dict[str, tuple[str, str]]) -> str:
+    """SARIF 2.1.0: one run; a finding in a text file has a region (startLine, snippet), one in a PDF
+    or .docx names its page/line or paragraph in the message and in the result's properties."""
+    from .. import __version__
+
+    codes = list(dict.fromkeys(list(rules) + [f.code for f in findings]))
+    index = {c: i for i, c in enumerate(codes)}
+    descriptors = []
+    for c in codes:
+        r = RULES[c]
+        d: dict = {
+            "id": r.code, "name": r.name,
+            "shortDescription": {"text": r.summary.split(". ")[0].rstrip(".") + "."},
+            "fullDescription": {"text": r.summary},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
+            "help": {"text": r.summary + (f" Why: {r.why}" if r.why else "")},
+        }
+        descriptors.append(d)
+    results = []
+    for f in findings:
+        physical: dict = {"artifactLocation": {"uri": _sarif_uri(f.path)}}
+        if _file_line(f):
+            region: dict = {"startLine": f.line}
+            if f.text:
+                region["snippet"] = {"text": f.text}
+            physical["region"] = region
+        where = "" if _file_line(f) or not f.location() else f" ({f.location()}" + (f": “{f.text}”)" if f.text else ")")
+        result: dict = {
+            "ruleId": f.code, "ruleIndex": index[f.code], "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f.message + where},
+            "locations": [{"physicalLocation": physical}],
+        }
+        if f.clause_id or f.task_seq is not None:
+            name = f"clause {f.clause_id}" if f.clause_id else f"task {f.task_seq}"
+            result["locations"][0]["logicalLocations"] = [{"name": name, "kind": "module"}]
+        props = {k: v for k, v in (("page", f.page), ("line", f.line), ("location", f.location() or None),
+                                   ("text", f.text)) if v is not None}
+        if props:
+            result["properties"] = props
+        results.append(result)
+    run: dict = {
+        "tool": {"driver": {"name": "planparse", "version": __version__,
+                            "informationUri": "https://pypi.org/project/planparse/", "rules": descriptors}},
+        "results": results,
+        "invocations": [{
+            "executionSuccessful": not errors,
+            "toolExecutionNotifications": [
+                {"level": "error", "message": {"text": f"{kind}: {message}"},
+                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": _sarif_uri(path)}}}]}
+                for path, (kind, message) in errors.items()
+            ],
+        }],
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
 def render(findings: Iterable[Finding], fmt: str = "text", *, files: Optional[list[str]] = None,
            rules: Optional[list[str]] = None, errors: Optional[dict[str, tuple[str, str]]] = None,
            fail_on: str = "info") -> str:
@@ -105,4 +183,6 @@ def render(findings: Iterable[Finding], fmt: str = "text", *, files: Optional[li
     if fmt == "junit":
         paths = list(files) if files is not None else sorted({f.path for f in findings})
         return _junit(findings, paths, list(rules) if rules is not None else sorted(RULES), errors or {}, fail_on)
+    if fmt == "sarif":
+        return _sarif(findings, list(rules) if rules is not None else sorted(RULES), errors or {})
     raise ValueError(f"unknown format {fmt!r}")

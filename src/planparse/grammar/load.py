@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from ..errors import GrammarError
-from .schema import (AgencyRules, DeadlineRules, Grammars, Layout, Lexicon, MeasureRules, MetaRules, MetricRules, Numbering, TableRules,
+from .schema import (AgencyRules, CheckRules, DeadlineRules, Grammars, Layout, Lexicon, MeasureRules, MetaRules, MetricRules, Numbering, TableRules,
                      TargetRules, UnitRules, PlaceRules, CitationRules)
 
 
@@ -57,6 +57,7 @@ FILE_MODELS: dict[str, tuple[str, type[BaseModel]]] = {
     "measures.toml": ("measures", MeasureRules),
     "places.toml": ("places", PlaceRules),
     "citations.toml": ("citations", CitationRules),
+    "check.toml": ("check", CheckRules),
 }
 
 

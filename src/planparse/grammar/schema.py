@@ -688,6 +688,7 @@ class Grammars(_Rule):
     measures: MeasureRules
     places: PlaceRules
     citations: CitationRules
+    check: "CheckRules"
     userdict_lines: list[str] = Field(default_factory=list)
     # What the stages build from these grammars (compiled matchers, the jieba tokenizer), owned by this
     # object: a cache keyed by id() could hand a new grammar set the matchers of an evicted one.
@@ -699,3 +700,60 @@ class Grammars(_Rule):
         if got is None:
             got = self._built[build] = build(self)
         return got
+
+
+class Respectively(Pattern):
+    """`A、B和C分别下降10%、12%`: the pattern captures (?P<subjects>…) and (?P<values>…)."""
+
+    subject_separators: list[str]
+    last_joiners: list[str]
+    range_separator: str
+
+    _separators = field_validator("subject_separators", "last_joiners")(classmethod(lambda cls, v: check_words(v)))
+    _range = field_validator("range_separator")(classmethod(lambda cls, v: check_regex(v)))
+
+    @model_validator(mode="after")
+    def _groups(self) -> "Respectively":
+        missing = {"subjects", "values"} - set(self.compiled.groupindex)
+        if missing:
+            raise ValueError(f"respectively pattern must capture {', '.join(sorted(missing))}")
+        return self
+
+    def counts(self, text: str) -> Optional[tuple[int, int]]:
+        """(number of subjects, number of values) of the first 分别 sentence in `text`, or None."""
+        m = self.compiled.search(text)
+        if m is None:
+            return None
+        seps = "|".join(re.escape(s) for s in sorted(self.subject_separators, key=len, reverse=True))
+        subjects = [s for s in re.split(seps, m.group("subjects")) if s.strip()]
+        for joiner in self.last_joiners:
+            if subjects and joiner in subjects[-1]:
+                subjects[-1:] = [s for s in subjects[-1].rsplit(joiner, 1) if s.strip()]
+                break
+        values = re.sub(self.range_separator + r"\d[\d.]*", "", m.group("values"))  # 10%—12%: one value
+        return len(subjects), len(re.findall(r"\d[\d.]*", values))
+
+
+class CheckRules(_Rule):
+    """check.toml: the words `planparse check`'s drafting-error rules read."""
+
+    dimensionless_metric: Pattern
+    share_metric: Pattern
+    growth_metric: Pattern
+    respectively: Respectively
+    outlook: Pattern
+    plan_period: Pattern
+    standing_rules_title: Pattern
+    duplicate_min_chars: int = Field(18, ge=4)
+    numbering_noise_floor: int = Field(5, ge=0)
+    numbering_noise_share: float = Field(0.15, gt=0, le=1)
+
+    @field_validator("plan_period")
+    @classmethod
+    def _has_years(cls, v: Pattern) -> Pattern:
+        if {"start", "end"} - set(v.compiled.groupindex):
+            raise ValueError(f"plan_period pattern {v.pattern!r} must capture (?P<start>…) and (?P<end>…)")
+        return v
+
+
+Grammars.model_rebuild()  # its `check` field names CheckRules, defined above
