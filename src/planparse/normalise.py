@@ -256,6 +256,19 @@ def _starts_item(text: str, g: Grammars) -> bool:
     return any(p.compiled.match(text) for p in g.layout.item_start)
 
 
+_ARABIC_ITEM = re.compile(r"^(\d{1,2})\s*[、.．](?!\d*(?:[.．]\d|[%％万亿千]))")
+
+
+def _next_numbered_item(paragraph: str, nxt: str) -> bool:
+    """`3．20年…` after a paragraph that holds item `2．`: the next item of a list, though a number follows
+    its marker (which alone would read as `2.5万吨`)."""
+    m = _ARABIC_ITEM.match(nxt)
+    if not m or int(m.group(1)) < 2:
+        return False
+    prev = str(int(m.group(1)) - 1)
+    return re.search(rf"(?:^|[：:\s]){prev}\s*[、.．]", paragraph) is not None
+
+
 def _is_section_heading(text: str, g: Grammars) -> bool:
     """`十、严格落实各方责任，推进全民共建共享`: a top-level marker line with no sentence in it."""
     return any(p.compiled.match(text) for p in g.layout.section_heading) and not any(ch in text for ch in "。；！？")
@@ -304,6 +317,8 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             brk = True
         elif _starts_item(nxt.text, g) and (prev.endswith(soft_ends) or short is not None):
             brk = True  # on a PDF page, a numbered item starts a paragraph at any line width
+        elif _next_numbered_item(prev, nxt.text):
+            brk = True
         elif prev.endswith(tuple(g.layout.continue_end)):
             brk = False
         elif short is not None:

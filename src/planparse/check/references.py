@@ -18,6 +18,7 @@ _ATT_NUMBERED = re.compile(
 )
 _ATT_PLAIN = re.compile(r"(?:见|详见|参见|附后的?)附\s*件(?![\d\s]*\d)|[（(]附\s*件[）)]")
 _RANGE_SEP = re.compile(r"至|到|-|—|–|~|～")
+_OWN_LABEL = re.compile(r"^(?:\p{Han}{1,12}\s*[〔\[［(（【﹝]\s*\d{4}\s*[〕\]］)）】﹞]\s*\d{1,4}\s*号)?\s*附\s*件\s*\d{1,2}$")
 
 
 def _attachment_numbers(nums: str) -> list[int]:
@@ -56,8 +57,9 @@ def check_attachments(ctx: Context) -> Iterable[Finding]:
     for m in _ATT_NUMBERED.finditer(body):
         para_start = body.rfind("\n", 0, m.start()) + 1
         para_end = body.find("\n", m.end())
-        if not body[para_start: para_end if para_end >= 0 else len(body)].strip()[len(m.group(0).strip()):].strip():
-            continue  # `附件1` alone on its line: the label of this document, printed as an attachment of another
+        line = body[para_start: para_end if para_end >= 0 else len(body)].strip()
+        if _OWN_LABEL.match(line):
+            continue  # `附件1` (after its notice's 文号) alone on its line: this document's label as an attachment
         for n in _attachment_numbers(m.group("nums")):
             present = n in numbered or n <= listed or (n == 1 and "附件" in labels)
             if present or n in reported:
