@@ -138,7 +138,7 @@ def test_a_bad_format_is_a_one_line_usage_error(tmp_path):
     assert r.stderr.strip() == "planparse: error: --format: must be one of json, jsonl, csv (see --help)"
     r = run("check", src, "--format", "xml")
     assert r.returncode == 2 and r.stderr.strip().splitlines() == [
-        "planparse: error: --format: must be one of text, json, github, junit (see --help)"]
+        "planparse: error: --format: must be one of text, json, github, junit, sarif (see --help)"]
 
 
 @pytest.mark.cli
