@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from ..errors import UsageError
-from ..ingest import SUPPORTED_SUFFIXES  # one list of formats, owned by the readers
+from ..inputs import SUPPORTED_SUFFIXES, not_regular, walk
 
 
 class BatchUsageError(UsageError):
@@ -28,30 +28,10 @@ def _is_glob(s: str) -> bool:
     return any(ch in s for ch in "*?[")
 
 
-def not_regular(path: Path) -> Optional[str]:
-    """Why a path that is there is no document to open (opening a FIFO blocks until a writer comes,
-    reading a device never ends), or None for a regular file (or a link to one)."""
-    import stat
-
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as e:
-        return f"cannot be read ({e.strerror})"
-    if stat.S_ISREG(mode):
-        return None
-    what = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-    return f"{what}, not a document: skipped"
-
-
 def _walk(d: Path, skip: Optional[Path] | frozenset[Path]) -> Iterator[Path]:
+    """The batch's walk (inputs.walk): FIFOs and devices are yielded, so that each gets its record."""
     skips = skip if isinstance(skip, frozenset) else frozenset([skip] if skip is not None else [])
-    for root, dirs, files in os.walk(d):
-        rp = Path(root)
-        dirs[:] = sorted(x for x in dirs if not x.startswith(".") and (rp / x).resolve() not in skips)
-        for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(SUPPORTED_SUFFIXES):
-                yield rp / name
+    return walk(d, skips)
 
 
 def collect_inputs(args: list[str], *, exclude: Optional[Path] = None, also_exclude: tuple[Path, ...] = ()) -> list[Job]:

@@ -295,20 +295,20 @@ def expand_files(args: Iterable[str]) -> list[str]:
     walked for supported documents, globs expanded. Order kept, duplicates dropped."""
     import glob as _glob
 
-    from ..batch import SUPPORTED_SUFFIXES, _walk
+    from ..inputs import SUPPORTED_SUFFIXES, walk
 
     out: list[str] = []
     for arg in args:
         p = Path(arg)
         if p.is_dir():
-            out += [str(f) for f in _walk(p, None)]
+            out += [str(f) for f in walk(p, regular_only=True)]
         elif not p.exists() and any(ch in arg for ch in "*?["):
             hits = sorted(_glob.glob(arg, recursive=True))
             if not hits:
                 raise CheckUsageError(f"{arg}: no file matches")
             for h in hits:
                 if Path(h).is_dir():
-                    out += [str(f) for f in _walk(Path(h), None)]
+                    out += [str(f) for f in walk(Path(h), regular_only=True)]
                 elif h.lower().endswith(SUPPORTED_SUFFIXES):
                     out.append(h)
         else:

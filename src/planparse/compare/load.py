@@ -7,7 +7,6 @@ planparse document is bad input (exit 3), never guessed at.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Optional
@@ -104,12 +103,8 @@ def load_side(path: str | Path, *, grammars_dir: Optional[str | Path] = None, gr
 
 
 def directory_inputs(directory: Path) -> list[Path]:
-    """Documents and planparse JSON files under `directory` (recursively, hidden names skipped), sorted."""
-    from ..batch import SUPPORTED_SUFFIXES
+    """Documents and planparse JSON files under `directory` (recursively, hidden names and anything that is
+    not a regular file skipped), sorted."""
+    from ..inputs import SUPPORTED_SUFFIXES, walk
 
-    suffixes = tuple(SUPPORTED_SUFFIXES) + (".json",)
-    found: list[Path] = []
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(root) / f for f in sorted(files) if not f.startswith(".") and f.lower().endswith(suffixes)]
-    return found
+    return list(walk(directory, suffixes=tuple(SUPPORTED_SUFFIXES) + (".json",), regular_only=True))
