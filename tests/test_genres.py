@@ -382,3 +382,21 @@ def test_the_notice_title_names_what_it_issues_and_an_annex_label_is_no_title(tm
 def test_the_last_annex_keeps_its_last_character(tmp_path):
     d = doc(tmp_path, ANNEXED + "某市人民政府办公室2024年2月17日印发")
     assert d.annexes[-1].text.endswith("2024年2月17日印发")
+
+
+def test_a_table_of_values_headed_by_row_number_and_place_keeps_its_two_row_header():
+    from planparse.extraction.table_grid import ColumnRoles, Grid, split_header
+
+    rows = [["序号", "县（市）区", "2021年工业技改投资预期目标", None], [None, None, "总量（亿元）", "比增（%）"],
+            ["全市", None, "1120", "12"], ["1", "鼓楼区", "21", "9"]]
+    grid = Grid(rows=rows, pages=[1] * 4, offsets=[None] * 4, source="geometric")
+    assert split_header(grid, ColumnRoles(G), G) == 2  # the units' row is header, not data
+    task = [["序号", "重点任务", "牵头单位"], ["1", "推进改造", "市发展改革委"]]
+    assert split_header(Grid(rows=task, pages=[1, 1], offsets=[None, None], source="geometric"), ColumnRoles(G), G) == 1
+
+
+def test_the_signature_and_print_line_close_the_document_not_the_last_clause(tmp_path):
+    d = doc(tmp_path, "某市节能方案\n一、工作目标\n（一）推进节能。到2025年，能耗下降13%。\n（二）加强督查。及时报告。\n"
+                      "某市人民政府办公室\n2024年9月10日\n抄送：市委办公室。\n某市人民政府办公室 2024年9月12日印发\n")
+    assert d.clauses[-1].text.endswith("及时报告。")
+    assert (d.meta.issuer, d.meta.issue_date, d.meta.print_date) == (["某市人民政府办公室"], "2024-09-10", "2024-09-12")

@@ -382,6 +382,9 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
     clauses: list[ClauseDraft] = []
     for tree, t_end in zip(trees, tree_ends):
         cs = tree.clauses
+        if cs:
+            # The signature, 抄送 and 印发 lines after the last clause close the document: no clause's text.
+            t_end = _closing_block_start(nt, cs[-1].body_start, t_end, g)
         starts = [c.start for c in cs] + [t_end]
         for c, nxt in zip(cs, starts[1:]):
             c.end = max(c.body_start, nxt - 1 if nxt > c.body_start and text[nxt - 1 : nxt] == "\n" else nxt)
@@ -400,6 +403,26 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
     annexes, attachments = _annexes(nt, g, _para_index(nt, annex_start))
     body_start = clauses[0].start if clauses else 0
     return Segmentation(clauses, body_start, body_end, annexes, attachments, warnings)
+
+
+def _closing_block_start(nt: NormalText, start: int, end: int, g: Grammars) -> int:
+    """Where the closing block after the last clause begins (before `end`): the first 抄送 or 印发 line, or
+    a date line alone, with the organisation lines right above it (the signature); `end` when there is none."""
+    paras = [(off, p.strip()) for off, p in nt.paragraphs if start < off < end and p.strip()]
+    meta = g.meta
+    for k, (off, p) in enumerate(paras):
+        if meta.cc_prefix.compiled.match(p) or meta.print_line.compiled.match(p) or meta.date.compiled.fullmatch(p):
+            j = k
+            while j > 0 and _is_signature_line(paras[j - 1][1], g):
+                j -= 1
+            return paras[j][0]
+    return end
+
+
+def _is_signature_line(p: str, g: Grammars) -> bool:
+    """A line that only names an organisation (the signature over a date): no sentence in it, short."""
+    return visual_width(p) <= 60 and not _SENTENCE_END.search(p) and "，" not in p \
+        and g.meta.organisation_end.compiled.search(p) is not None
 
 
 def _para_index(nt: NormalText, offset: int | None) -> int | None:

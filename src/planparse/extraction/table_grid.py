@@ -432,7 +432,9 @@ def split_header(grid: Grid, roles: ColumnRoles, g: Grammars) -> int:
     if not rows:
         return 0
     first_roles = [roles.role(c) for c in rows[0] if c]
-    if "seq" in first_roles and len([r for r in first_roles if r]) >= 2:
+    # A task table's header names its task columns; 序号 and a place column alone (序号 | 县（市）区 | 目标)
+    # head a table of values, whose header runs to the first row of numbers.
+    if "seq" in first_roles and any(r not in (None, "seq", "label") for r in first_roles):
         k = 1
         while k < len(rows) and seq_of(rows[k][0] if rows[k] else None) is None and rows[k] and \
                 all(roles.role(c) for c in rows[k] if c) and any(c for c in rows[k]):
