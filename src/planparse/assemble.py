@@ -1,7 +1,7 @@
 """Stage 5: put the stages' results together as the contract's Document."""
 from __future__ import annotations
 
-from .extraction import Extraction
+from .extraction import ClauseFacts, Extraction
 from .ingest.base import RawDocument
 from .models import Annex, Clause, Document, PageInfo, Source, Warning
 from .normalise import NormalText
@@ -12,17 +12,14 @@ from .segment import Segmentation
 def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extraction) -> Document:
     clauses = []
     for c in seg.clauses:
+        facts = found.clauses.get(c.id) or ClauseFacts()
         clauses.append(
             Clause(
                 id=c.id, marker=c.marker, level=c.level, kind=c.kind, heading=c.heading,
                 text=nt.text[c.body_start : c.end].strip(), parent_id=c.parent_id, page=c.page, line=c.line, marker_raw=c.marker_raw,
                 span=(c.start, c.end), items=c.items,
-                targets=found.targets_by_clause.get(c.id, []),
-                qualitative_targets=found.qualitative_by_clause.get(c.id, []),
-                deadlines=found.deadlines_by_clause.get(c.id, []),
-                agencies=found.agencies_by_clause.get(c.id, []),
-                agency_mentions=found.mentions_by_clause.get(c.id, []),
-                measures=found.measures_by_clause.get(c.id, []),
+                targets=facts.targets, qualitative_targets=facts.qualitative, deadlines=facts.deadlines,
+                agencies=facts.agencies, agency_mentions=facts.mentions, measures=facts.measures,
             )
         )
     warnings = [Warning(code=code, message=msg) for code, msg in (*raw.warnings, *nt.warnings)]

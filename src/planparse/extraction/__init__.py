@@ -20,14 +20,23 @@ from .validity import read_validity
 
 
 @dataclass
+class ClauseFacts:
+    """What the passes read from one clause. They run in a declared order, each claiming what the next
+    must not read again: the document's validity clause, then measures (their numbers are no targets),
+    targets and qualitative goals, deadlines, and last the agencies (annotations and sentence subjects)."""
+
+    measures: list[Measure] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    qualitative: list[Target] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    agencies: list[Agencies] = field(default_factory=list)
+    mentions: list[AgencyMention] = field(default_factory=list)
+
+
+@dataclass
 class Extraction:
     meta: Meta
-    targets_by_clause: dict[str, list[Target]] = field(default_factory=dict)
-    qualitative_by_clause: dict[str, list[Target]] = field(default_factory=dict)
-    deadlines_by_clause: dict[str, list[Deadline]] = field(default_factory=dict)
-    agencies_by_clause: dict[str, list[Agencies]] = field(default_factory=dict)
-    mentions_by_clause: dict[str, list[AgencyMention]] = field(default_factory=dict)
-    measures_by_clause: dict[str, list[Measure]] = field(default_factory=dict)
+    clauses: dict[str, ClauseFacts] = field(default_factory=dict)  # clause id -> its facts
     tasks: list[Task] = field(default_factory=list)
     task_measures: list[Measure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
@@ -64,29 +73,27 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
         goal = GoalYear() if c.heading and g.targets.goal_section.compiled.search(c.heading) else goals.get(c.parent_id)
         if goal is not None:
             goals[c.id] = goal
+        facts = found.clauses[c.id] = ClauseFacts()
         if c.parent_id in review or (c.heading and g.targets.review_section.compiled.search(c.heading)):
-            review.add(c.id)  # 发展基础: what was done, neither goals nor deadlines
-            found.targets_by_clause[c.id], found.qualitative_by_clause[c.id], found.deadlines_by_clause[c.id] = [], [], []
+            review.add(c.id)  # 发展基础: what was done, neither goals nor deadlines (nor measures)
         else:
             # Policy instruments and the validity clause claim their numbers: they are no targets, nor deadlines.
-            found.measures_by_clause[c.id] = measures_in(text, g, c.body_start, clause_id=c.id)
-            claimed = SpanSet([*validity.spans, *(m.span for m in found.measures_by_clause[c.id])])
-            found.targets_by_clause[c.id] = targets_in(text, g, year, c.body_start, clause_id=c.id, goal=goal, windows=windows,
-                                                       claimed=claimed)
-            found.qualitative_by_clause[c.id] = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id, windows=windows)
-            found.deadlines_by_clause[c.id] = [d for d in deadlines_in(text, g, year, c.body_start, clause_id=c.id, windows=windows)
-                                               if not validity_spans.overlaps(*d.span)]
+            facts.measures = measures_in(text, g, c.body_start, clause_id=c.id)
+            claimed = SpanSet([*validity.spans, *(m.span for m in facts.measures)])
+            facts.targets = targets_in(text, g, year, c.body_start, clause_id=c.id, goal=goal, windows=windows, claimed=claimed)
+            facts.qualitative = qualitative_targets_in(text, g, year, c.body_start, clause_id=c.id, windows=windows)
+            facts.deadlines = [d for d in deadlines_in(text, g, year, c.body_start, clause_id=c.id, windows=windows)
+                               if not validity_spans.overlaps(*d.span)]
         had_standing_rule = bool(parser.ctx.standing_implementers)
-        found.agencies_by_clause[c.id] = parser.annotations_in(text, c.body_start, clause_id=c.id)
-        parser.declare_standing_in(text, [a.span for a in found.agencies_by_clause[c.id] if a.span], c.body_start)
+        facts.agencies = parser.annotations_in(text, c.body_start, clause_id=c.id)
+        parser.declare_standing_in(text, [a.span for a in facts.agencies if a.span], c.body_start)
         if not had_standing_rule and parser.ctx.standing_implementers:
             task_level = c.level
-        elif (had_standing_rule and not found.agencies_by_clause[c.id] and c.id not in parents
-              and c.level >= task_level):
+        elif had_standing_rule and not facts.agencies and c.id not in parents and c.level >= task_level:
             # A standing rule (`以下各项工作均需…落实`) names the implementers of every later task (a clause
             # without sub-clauses, at least as deep as the one declaring it), also of one with no annotation.
-            found.agencies_by_clause[c.id] = [parser.inherited_entry(clause_id=c.id)]
-        found.mentions_by_clause[c.id] = parser.mentions_in(text, c.body_start)
+            facts.agencies = [parser.inherited_entry(clause_id=c.id)]
+        facts.mentions = parser.mentions_in(text, c.body_start)
         if year is None:
             for rule in g.deadlines.rules:
                 m = rule.compiled.search(text) if rule.resolve.startswith("doc_") else None
@@ -98,8 +105,8 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
     if year is not None and meta.title and g.meta.year_report_title.compiled.search(meta.title):
         # A 政府工作报告 sets this year's work: a count in its work list is a goal of the year (its review
         # part gives no targets at all).
-        for targets in found.targets_by_clause.values():
-            for t in targets:
+        for facts in found.clauses.values():
+            for t in facts.targets:
                 if t.target_year is None:
                     t.target_year = year
     _keep_bare_annotations_if_systematic(found, parser, g)
@@ -107,10 +114,10 @@ def extract_all(nt: NormalText, seg: Segmentation, g: Grammars) -> Extraction:
     found.tasks, found.tables, found.table_targets = tables.tasks, tables.tables, tables.targets
     found.task_measures = tables.measures
     found.warnings.extend(tables.warnings)
-    entries = [a for lst in found.agencies_by_clause.values() for a in lst] + [t.agencies for t in found.tasks if t.agencies]
+    entries = [a for facts in found.clauses.values() for a in facts.agencies] + [t.agencies for t in found.tasks if t.agencies]
     if g.agencies.first_listed_lead.compiled.search(nt.text):
         apply_first_listed_lead(entries)
-    place_canonical_names(entries, [m for lst in found.mentions_by_clause.values() for m in lst], meta, g)
+    place_canonical_names(entries, [m for facts in found.clauses.values() for m in facts.mentions], meta, g)
     return found
 
 
@@ -138,6 +145,6 @@ def _keep_bare_annotations_if_systematic(found: Extraction, parser: AgencyParser
     bare = parser.ctx.bare_entries
     if not bare or len(bare) >= g.agencies.bare_min_per_document:
         return
-    for cid, entries in found.agencies_by_clause.items():
-        found.agencies_by_clause[cid] = [a for a in entries if id(a) not in bare]
+    for facts in found.clauses.values():
+        facts.agencies = [a for a in facts.agencies if id(a) not in bare]
 
