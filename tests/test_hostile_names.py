@@ -13,6 +13,10 @@ import pytest
 
 from conftest import run_cli
 
+# Probes that run planparse as an attacker or a tired operator would: processes, pools, timeouts, a
+# browser. The whole suite runs them; the quick check (-m "not slow") leaves them out.
+pytestmark = pytest.mark.slow
+
 PLAN = "某市推进某项工作实施方案\n一、总体要求\n到2025年，完成率达到90%。\n二、重点任务\n（一）推进工作。（市发展改革委牵头）\n"
 GBK_NAME = "实施方案".encode("gbk") + b".txt"  # as a Chinese Windows zip or a copied disk leaves it
 

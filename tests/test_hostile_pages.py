@@ -12,6 +12,10 @@ import pytest
 
 from conftest import run_cli
 
+# Probes that run planparse as an attacker or a tired operator would: processes, pools, timeouts, a
+# browser. The whole suite runs them; the quick check (-m "not slow") leaves them out.
+pytestmark = pytest.mark.slow
+
 PLAN = "{title}\n一、总体要求\n（一）主要目标。到2025年，完成率达到90%以上。\n二、重点任务\n（一）推进工作。（市发展改革委牵头）\n"
 # Each name is a way a file name once got into a page as markup or as a link that was not its own.
 HOSTILE_NAMES = [

@@ -16,6 +16,10 @@ from planparse.batch.document import DocumentTask
 from planparse.batch.engines import PoolEngine
 from planparse.batch.engines.pool import kill_grace
 
+# Probes that run planparse as an attacker or a tired operator would: processes, pools, timeouts, a
+# browser. The whole suite runs them; the quick check (-m "not slow") leaves them out.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = "某市实施方案\n一、总体要求\n到2025年，完成率达到90%。\n"
 START_UP = 25.0  # spawning workers and loading the stages on a loaded 2-core machine
