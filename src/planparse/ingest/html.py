@@ -19,7 +19,7 @@ from bs4.element import CData, Declaration, ProcessingInstruction
 
 from ..errors import CorruptFileError, EmptyFileError
 from .base import RawDocument, RawPage, RawTable
-from .txt import _BOMS, decode_text
+from .txt import BOMS, decode_text
 
 # ----------------------------------------------------------------------------------------------
 # Decoding
@@ -47,7 +47,7 @@ def _normalise_encoding(name: str) -> str | None:
 
 def decode_html(data: bytes) -> tuple[str, str]:
     """(text, encoding): BOM, then the declared charset, then strict UTF-8, then detection."""
-    for bom, enc in _BOMS:
+    for bom, enc in BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc
     # Valid UTF-8 with non-ASCII text is UTF-8 whatever the page claims (a page re-saved as

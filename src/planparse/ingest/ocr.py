@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Callable, Literal
 
 from ..errors import OcrUnavailableError
 from .base import Box, RawTable, line_box
+from .page_text import join_cell_lines
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -322,7 +323,6 @@ def _split_at_rulings(found: list[tuple[str, Box, float]], v_edges, image) -> li
 
 
 def _cell_text(found: list[tuple[str, Box, float]], indices: list[int]) -> str:
-    from .pdf import join_cell_lines
 
     pieces = sorted((found[i] for i in indices), key=lambda t: ((t[1][1] + t[1][3]) / 2, t[1][0]))
     return join_cell_lines("\n".join(clean_ocr_text(t) for t, _, _ in pieces)) or ""

@@ -24,7 +24,7 @@ from ..errors import CorruptFileError, EncryptedError
 from .base import Box, RawDocument, RawPage, RawTable, line_box
 from .lattice import ruled_tables
 from .pdf_layout import PageLine
-from .pdf import Item, _strip_page_numbers, _strip_running_lines, _to_raw_page, clean_line, join_cell_lines
+from .page_text import Item, clean_line, join_cell_lines, strip_page_numbers, strip_running_lines, to_raw_page
 
 __all__ = ["read_ofd"]
 
@@ -277,6 +277,6 @@ def read_ofd(path: Path, data: bytes) -> RawDocument:
         raise CorruptFileError("damaged OFD: the document has no pages", path=str(path))
     # The PDF reader's page-furniture passes read boxed lines: the OFD's lines become the same items.
     pages = [[PageLine(str(it), line_box(it.box)) if isinstance(it, _BoxedLine) else it for it in items] for items in pages]
-    pages = _strip_running_lines(_strip_page_numbers(pages))
-    raw_pages: list[RawPage] = [_to_raw_page(i + 1, items) for i, items in enumerate(pages)]
+    pages = strip_running_lines(strip_page_numbers(pages))
+    raw_pages: list[RawPage] = [to_raw_page(i + 1, items) for i, items in enumerate(pages)]
     return RawDocument(path=str(path), format="ofd", sha256="", pages=raw_pages, page_count=len(raw_pages))

@@ -7,7 +7,8 @@ from pathlib import Path
 from ..errors import CorruptFileError
 from .base import RawDocument, RawPage
 
-_BOMS = [
+# Byte-order marks and the codec each one names (html.py reads a page's BOM the same way).
+BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -42,7 +43,7 @@ def decode_text_reporting(data: bytes) -> tuple[str, str, list[tuple[str, str]]]
     Raises CorruptFileError for binary data: no encoding fits, or control characters are more
     than a trace.
     """
-    enc = next((e for bom, e in _BOMS if data.startswith(bom)), None)
+    enc = next((e for bom, e in BOMS if data.startswith(bom)), None)
     if enc is None:
         text, bad, first = _decode_counting(data, "utf-8")
         enc = "utf-8"
