@@ -63,3 +63,11 @@ def test_extracting_a_text_imports_neither_cn2an_nor_jiebas_marshal_cache():
                          env={**__import__("os").environ, "PYTHONPATH": str(root / "src")})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("written,value", [("2024", 2024), ("二〇二四", 2024), ("二○二四", 2024), ("二零二四", 2024), ("十二", 12),
+                                           ("三十一", 31), ("9", 9)])
+def test_a_date_part_reads_the_same_for_meta_and_check(written, value):
+    from planparse.numerals import written_int
+
+    assert written_int(written) == value

@@ -52,3 +52,18 @@ def chinese_number(s: str, mode: str = "smart") -> float:
     import cn2an  # noqa: PLC0415  (the rare forms only: see the module's docstring)
 
     return cn2an.cn2an(s, mode)
+
+
+_YEAR_DIGITS = "〇一二三四五六七八九"
+
+
+def written_int(s: str) -> int:
+    """A whole number as a date or a count writes it: digits, a year digit by digit (二〇二四, ○ and 零 for
+    〇), or Chinese numerals (十二, 三十一). Raises ValueError (or cn2an's errors) when it is none."""
+    s = s.strip()
+    if s.isdigit():
+        return int(s)
+    s = s.replace("○", "〇").replace("Ｏ", "〇").replace("零", "〇")
+    if len(s) == 4 and all(ch in _YEAR_DIGITS for ch in s):
+        return int("".join(str(_YEAR_DIGITS.index(ch)) for ch in s))
+    return int(chinese_number(s, "smart"))

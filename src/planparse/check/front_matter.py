@@ -6,6 +6,7 @@ from typing import Iterable, Optional
 
 import regex as re
 
+from ..numerals import written_int
 from .core import Context, Finding
 from .fix import Edit
 from .registry import Rule, checker
@@ -92,24 +93,12 @@ def check_doc_number(ctx: Context) -> Iterable[Finding]:
 
 # --- dates: PP008 missing, PP009 invalid -------------------------------------------------------------
 
-_CN_DIGITS = "〇一二三四五六七八九"
 # The label of a document printed as another's attachment: `附件1`, or the notice's number before it.
 _ATTACHMENT_LABEL = re.compile(r"^(?:\p{Han}{1,12}\s*[〔\[［(（【﹝]\s*\d{4}\s*[〕\]］)）】﹞]\s*\d{1,4}\s*号)?\s*附\s*件\s*\d{0,2}$")
 _DATE_LINE = re.compile(
     r"^\s*[（(]?\s*(?P<y>\d{4}|[〇零一二三四五六七八九○Ｏ]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*[）)]?\s*(?P<printed>印\s*发)?\s*$"
 )
-
-
-def _cn_int(s: str) -> int:
-    s = s.strip().replace("○", "〇").replace("Ｏ", "〇").replace("零", "〇")
-    if s.isdigit():
-        return int(s)
-    if len(s) == 4 and all(ch in _CN_DIGITS for ch in s):
-        return int("".join(str(_CN_DIGITS.index(ch)) for ch in s))
-    import cn2an
-
-    return int(cn2an.cn2an(s, "smart"))
 
 
 def valid_iso(s: Optional[str]) -> Optional[_dt.date]:
@@ -139,7 +128,7 @@ def check_dates(ctx: Context) -> Iterable[Finding]:
         if not m:
             continue
         try:
-            y, mo, d = _cn_int(m.group("y")), _cn_int(m.group("m")), _cn_int(m.group("d"))
+            y, mo, d = written_int(m.group("y")), written_int(m.group("m")), written_int(m.group("d"))
             _dt.date(y, mo, d)
         except (ValueError, KeyError, TypeError):
             what = "印发日期" if m.group("printed") else "date"

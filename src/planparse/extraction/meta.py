@@ -12,7 +12,7 @@ from ..models import CitedDocument, Meta
 from ..normalise import NormalText, visual_width
 from ..segment import Segmentation
 from ..text import split_top_level
-from ..numerals import chinese_number
+from ..numerals import written_int
 from .region import place_document
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕"})
@@ -27,23 +27,13 @@ def normalise_doc_number(s: str) -> str:
     return f"{m.group(1)}〔{m.group(3)}〕{m.group(5)}"
 
 
-def _num(s: str) -> int:
-    s = s.strip()
-    if s.isdigit():
-        return int(s)
-    s = s.replace("○", "〇").replace("Ｏ", "〇").replace("零", "〇")
-    if len(s) == 4 and all(ch in "〇一二三四五六七八九" for ch in s):
-        return int("".join(str("〇一二三四五六七八九".index(ch)) for ch in s))
-    return int(chinese_number(s, "smart"))
-
-
 def parse_date(s: str, g: Grammars, full: bool = False) -> str | None:
     pat = g.meta.date.compiled
     m = pat.fullmatch(s.strip()) if full else pat.search(s)
     if not m:
         return None
     try:
-        y, mo, d = _num(m.group("y")), _num(m.group("m")), _num(m.group("d"))
+        y, mo, d = written_int(m.group("y")), written_int(m.group("m")), written_int(m.group("d"))
     except (ValueError, KeyError):
         return None
     if not (1 <= mo <= 12 and 1 <= d <= 31):
