@@ -71,3 +71,17 @@ def test_a_date_part_reads_the_same_for_meta_and_check(written, value):
     from planparse.numerals import written_int
 
     assert written_int(written) == value
+
+
+def test_patterns_ask_the_clock_only_while_a_deadline_is_set():
+    from planparse.grammar import timed
+    from planparse.grammar.schema import compile_pattern
+
+    p = compile_pattern("^(a|a)*$")
+    assert isinstance(p, timed.TimedPattern) and timed._active[0] == 0
+    assert p.match("aaa") is not None  # no deadline: straight to the compiled pattern
+    with timed.deadline(0.2):
+        assert timed._active[0] == 1
+        with pytest.raises(timed.DeadlinePassed):
+            p.match("a" * 40 + "b")  # backtracks catastrophically: stopped at the deadline
+    assert timed._active[0] == 0
