@@ -105,9 +105,16 @@ def _in_leader_runs(visible: list[str]) -> set[int]:
     return out
 
 
+# A page of nothing but expected characters (nearly every page): counted without a loop per character.
+_ALL_EXPECTED = re.compile(_EXPECTED.pattern + r"*\Z")
+_SPACE = re.compile(r"\s+")
+
+
 def garbled_chars(text: str) -> tuple[int, int, int]:
     """(visible characters, unexpected letters, unexpected letters with Chinese on both sides);
     dot leaders are neither."""
+    if _ALL_EXPECTED.match(text):
+        return len(_SPACE.sub("", text)), 0, 0
     visible = [ch for ch in text if not ch.isspace()]
     leaders = _in_leader_runs(visible)
     odd = inside = 0
