@@ -8,6 +8,7 @@ import regex as re
 
 from ..numerals import written_int
 from .core import Context, Finding
+from .references import ATTACHMENT_LABEL
 from .fix import Edit
 from .registry import Rule, checker
 
@@ -93,8 +94,6 @@ def check_doc_number(ctx: Context) -> Iterable[Finding]:
 
 # --- dates: PP008 missing, PP009 invalid -------------------------------------------------------------
 
-# The label of a document printed as another's attachment: `附件1`, or the notice's number before it.
-_ATTACHMENT_LABEL = re.compile(r"^(?:\p{Han}{1,12}\s*[〔\[［(（【﹝]\s*\d{4}\s*[〕\]］)）】﹞]\s*\d{1,4}\s*号)?\s*附\s*件\s*\d{0,2}$")
 _DATE_LINE = re.compile(
     r"^\s*[（(]?\s*(?P<y>\d{4}|[〇零一二三四五六七八九○Ｏ]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*[）)]?\s*(?P<printed>印\s*发)?\s*$"
@@ -141,7 +140,7 @@ def check_dates(ctx: Context) -> Iterable[Finding]:
         if value and valid_iso(value) is None and not invalid:
             yield Finding(ctx.path, "PP009", f"{label} {value} is not a calendar date")
     # An attachment printed on its own (`南住建函〔2025〕671号附件1` over its first page) carries no date of its own.
-    attachment = any(_ATTACHMENT_LABEL.match(text.strip()) for _, _, text in _front_lines(ctx)[:5])
+    attachment = any(ATTACHMENT_LABEL.match(text.strip()) for _, _, text in _front_lines(ctx)[:5])
     if (meta.notice_title or meta.doc_number) and not meta.issue_date and not invalid and not attachment:
         line = page = None
         for pg, lineno, text in _front_lines(ctx):

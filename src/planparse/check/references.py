@@ -18,7 +18,9 @@ _ATT_NUMBERED = re.compile(
 )
 _ATT_PLAIN = re.compile(r"(?:见|详见|参见|附后的?)附\s*件(?![\d\s]*\d)|[（(]附\s*件[）)]")
 _RANGE_SEP = re.compile(r"至|到|-|—|–|~|～")
-_OWN_LABEL = re.compile(r"^(?:\p{Han}{1,12}\s*[〔\[［(（【﹝]\s*\d{4}\s*[〕\]］)）】﹞]\s*\d{1,4}\s*号)?\s*附\s*件\s*\d{1,2}$")
+# The label of a document printed as another's attachment: `附件1`, or its notice's 文号 before it
+# (`南住建函〔2025〕671号附件1`). Its own label, no reference (PP015), and no dateless notice (PP008).
+ATTACHMENT_LABEL = re.compile(r"^(?:\p{Han}{1,12}\s*[〔\[［(（【﹝]\s*\d{4}\s*[〕\]］)）】﹞]\s*\d{1,4}\s*号)?\s*附\s*件\s*\d{0,2}$")
 
 
 def _attachment_numbers(nums: str) -> list[int]:
@@ -58,7 +60,7 @@ def check_attachments(ctx: Context) -> Iterable[Finding]:
         para_start = body.rfind("\n", 0, m.start()) + 1
         para_end = body.find("\n", m.end())
         line = body[para_start: para_end if para_end >= 0 else len(body)].strip()
-        if _OWN_LABEL.match(line):
+        if ATTACHMENT_LABEL.match(line):
             continue  # `附件1` (after its notice's 文号) alone on its line: this document's label as an attachment
         for n in _attachment_numbers(m.group("nums")):
             present = n in numbered or n <= listed or (n == 1 and "附件" in labels)

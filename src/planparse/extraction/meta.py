@@ -58,9 +58,8 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     raw_of = _raw_lines(nt)
     meta = Meta()
 
-    for p, after in zip(front_texts, front_texts[1:] + [""]):
-        # a 文号 broken over two lines (`鄂政发〔2021〕` / `23号`) is one number; a line that opens with its own org is not
-        m = mr.doc_number.compiled.fullmatch(p) or (after and after[0] in "0123456789〔[［(（【" and mr.doc_number.compiled.fullmatch(p + after))
+    for p in front_texts:  # a 文号 broken over two lines is one front element already (split_front_elements)
+        m = mr.doc_number.compiled.fullmatch(p)
         if m:
             meta.doc_number = normalise_doc_number(m.group("number"))
             break
