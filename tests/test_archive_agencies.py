@@ -28,7 +28,8 @@ def test_first_listed_body_leads(tmp_path):
     d = write(tmp_path, "tianjin", TASKS)
     leads = [a.lead for a in d.agencies]
     assert leads == [["市发展改革委"], ["市生态环境局"], ["市财政局"]]
-    assert d.agencies[0].responsible == ["市财政局", "市生态环境局"]
+    # the others of the list support the first (conventions, "Additions")
+    assert (d.agencies[0].support, d.agencies[0].responsible) == (["市财政局", "市生态环境局"], [])
 
 
 def test_without_the_rule_the_list_is_only_responsible(tmp_path):

@@ -17,7 +17,8 @@ from ..regions import Division, division_named_by, divisions, place_index
 
 
 def apply_first_listed_lead(entries: Iterable[Agencies]) -> None:
-    """The first of each list of responsible (or implementing) bodies leads, where no lead is named."""
+    """The first of each list of responsible (or implementing) bodies leads, where no lead is named; the
+    others of a 责任单位 list support it (conventions, "Additions")."""
     for ag in entries:
         if ag.lead:
             continue
@@ -26,6 +27,9 @@ def apply_first_listed_lead(entries: Iterable[Agencies]) -> None:
             if names:
                 ag.lead.append(names[0])
                 getattr(ag, role).remove(names[0])
+                if role == "responsible":
+                    ag.support.extend(n for n in ag.responsible if n not in ag.support)
+                    ag.responsible.clear()
                 break
 
 
