@@ -400,3 +400,12 @@ def test_the_signature_and_print_line_close_the_document_not_the_last_clause(tmp
                       "某市人民政府办公室\n2024年9月10日\n抄送：市委办公室。\n某市人民政府办公室 2024年9月12日印发\n")
     assert d.clauses[-1].text.endswith("及时报告。")
     assert (d.meta.issuer, d.meta.issue_date, d.meta.print_date) == (["某市人民政府办公室"], "2024-09-10", "2024-09-12")
+
+
+def test_a_labelled_task_field_starts_its_own_line_after_a_full_one(tmp_path):
+    # a PDF's 责任单位 line that runs to the right edge, then 完成时限 on the next line (real 024's shape)
+    d = doc(tmp_path, "某市工作方案\n一、主要任务\n（一）制定生态系统碳汇能力巩固提升实施方案。\n"
+                      "责任单位：市自然资源规划局、市林业局、市发展改革委、市财政局\n完成时限：2022年2月底前\n")
+    [a] = d.clauses[-1].agencies
+    assert a.responsible == ["市自然资源规划局", "市林业局", "市发展改革委", "市财政局"]
+    assert [(x.text, x.date) for x in d.clauses[-1].deadlines] == [("2022年2月底前", "2022-02-28")]
