@@ -14,7 +14,7 @@ from conftest import run_cli
 from planparse.batch import Job
 from planparse.batch.document import DocumentTask
 from planparse.batch.engines import PoolEngine
-from planparse.batch.engines.pool import kill_grace
+from planparse.batch.supervised import kill_grace
 
 # Probes that run planparse as an attacker or a tired operator would: processes, pools, timeouts, a
 # browser. The whole suite runs them; the quick check (-m "not slow") leaves them out.
@@ -61,7 +61,19 @@ def test_grammars_check_accepts_the_bundled_grammars(tmp_path):
     assert r.returncode == 0 and "backtracks" not in r.stdout, r.stdout
 
 
-def test_a_worker_that_ignores_its_timeout_is_killed_and_replaced(tmp_path):
+def engine_of(kind: str):
+    """The engines a batch can run on: the pool with 2 workers (its parent watches them), the pool with
+    one worker and Dask (each document in a child forked for it and watched: supervised.py)."""
+    if kind == "dask":
+        pytest.importorskip("distributed", reason="the dask extra is not installed")
+        from planparse.batch.engines.dask import DaskEngine
+
+        return DaskEngine(None, 1, None, processes=False)
+    return PoolEngine(int(kind), None)
+
+
+@pytest.mark.parametrize("engine", ["2", "1", "dask"])
+def test_a_worker_that_ignores_its_timeout_is_killed_and_replaced(tmp_path, engine):
     # A FIFO read as a document blocks in open(2), where the worker's own timer cannot reach: the shape of
     # any worker stuck in a system call or a long C call. (The batch skips FIFOs it finds; this one is
     # handed to the engine directly, as a file replaced by a FIFO after the walk would be.)
@@ -76,13 +88,14 @@ def test_a_worker_that_ignores_its_timeout_is_killed_and_replaced(tmp_path):
     work = [(Job(i, p, Path(p).name), DocumentTask(i, p, "jsonl", None, None, timeout=1.0)) for i, p in enumerate(paths)]
     results = {}
     t0 = time.monotonic()
-    PoolEngine(2, None).run(work, lambda job, res: results.__setitem__(job.path, res))
+    engine_of(engine).run(work, lambda job, res: results.__setitem__(job.path, res))
     assert time.monotonic() - t0 < 1 + kill_grace(1) + START_UP
     assert results[str(fifo)].kind == "timeout" and "killed" in results[str(fifo)].message
     assert all(results[str(p)].ok for p in docs), {k: (v.kind, v.message) for k, v in results.items()}
 
 
-def test_a_document_past_its_memory_budget_is_recorded_and_the_rest_go_on(tmp_path):
+@pytest.mark.parametrize("workers", ["2", "1"])
+def test_a_document_past_its_memory_budget_is_recorded_and_the_rest_go_on(tmp_path, workers):
     # 5 MB of plan text grows a worker by about 220 MB (measured; ~300 MB peak), over a budget of 80 MB +
     # 20x its size (~180 MB); a small document grows it by a few tens of MB at most (the first one loads the
     # word dictionary, now memory-mapped), well inside 80 MB. The big one's worker is killed as `memory`,
@@ -92,9 +105,24 @@ def test_a_document_past_its_memory_budget_is_recorded_and_the_rest_go_on(tmp_pa
     (tmp_path / "in" / "big.txt").write_text(body * (5_000_000 // len(body.encode()) + 1), encoding="utf-8")
     for i in range(2):
         (tmp_path / "in" / f"small{i}.txt").write_text(PLAN, encoding="utf-8")
-    r = run_cli(["batch", "in", "-o", "out.jsonl", "--workers", "2", "--memory-budget", "80", "--timeout", "200"],
+    r = run_cli(["batch", "in", "-o", "out.jsonl", "--workers", workers, "--memory-budget", "80", "--timeout", "200"],
                 cwd=tmp_path, timeout=400)
     assert r.returncode == 1, r.stdout + r.stderr
     lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [rec.get("error", {}).get("kind") for rec in lines] == ["memory", None, None]  # every document has its line
     assert "over the budget" in lines[0]["error"]["message"]
+
+
+def test_a_dask_document_past_its_memory_budget_is_killed_and_the_rest_go_on(tmp_path):
+    body = (ROOT / "samples" / "002_5ca395b12717d3cc.txt").read_text(encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text(body * (5_000_000 // len(body.encode()) + 1), encoding="utf-8")
+    small = tmp_path / "small.txt"
+    small.write_text(PLAN, encoding="utf-8")
+    budget = 80 * 2**20
+    work = [(Job(i, str(p), p.name), DocumentTask(i, str(p), "jsonl", None, None, timeout=200, memory_budget=budget))
+            for i, p in enumerate([big, small])]
+    results = {}
+    engine_of("dask").run(work, lambda job, res: results.__setitem__(job.path, res))
+    assert results[str(big)].kind == "memory" and "over the budget" in results[str(big)].message
+    assert results[str(small)].ok

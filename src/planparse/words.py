@@ -355,6 +355,13 @@ def _hmm_model():
         return model
 
 
+def preload(g=None) -> None:
+    """Load now what the word stages load on first use (the dictionary, the tagger's HMM): for a process
+    that forks a child per document, so that no child loads them again."""
+    _jieba(g)
+    _hmm_model()
+
+
 def _hmm_words(run: str):
     """POSTokenizer.__cut_detail: a run of characters that is no dictionary word, cut and tagged by the HMM."""
     for blk in _HMM_BLOCK.split(run):

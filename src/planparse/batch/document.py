@@ -50,12 +50,33 @@ class Result:
     entry: Optional[dict] = None  # --report: the document's row of the index page (report.IndexEntry fields)
 
 
-def load_stages(grammars_dir: Optional[str]) -> None:
-    """Load (and cache) the grammars and import the stages before the first document."""
+# A short plan that passes through every stage after ingest: reading it builds what the stages compile on
+# first use (patterns, the word dictionary), so children forked afterwards (supervised.py) share it.
+_WARM_UP = ("关于印发某某行动方案的通知\n一、主要目标\n到2025年，覆盖率达到90%以上。（市发展改革委牵头，各区政府负责）\n"
+            "二、重点任务\n（一）推进建设。2024年底前完成。\n")
+
+
+def load_stages(grammars_dir: Optional[str], warm: bool = False) -> None:
+    """Load (and cache) the grammars and import the stages before the first document; `warm`: also read
+    a short text, for a process that forks a child per document."""
     from ..grammar import load_grammars
 
-    load_grammars(grammars_dir)
+    g = load_grammars(grammars_dir)
     import planparse.pipeline  # noqa: F401
+
+    if warm:
+        from ..emit import to_json
+        from ..ingest import READERS, read_bytes
+
+        from ..words import preload
+
+        for reader in READERS.values():
+            reader.function_object()  # imported once here, not in every child
+        preload(g)
+        to_json(planparse.pipeline.extract_raw(read_bytes("warm-up.txt", _WARM_UP.encode("utf-8")), g))
+        import gc
+
+        gc.freeze()  # a child's collections then never walk (and so copy) the pages it shares with us
 
 
 def exit_with_parent() -> None:

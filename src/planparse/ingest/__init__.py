@@ -41,9 +41,11 @@ class Reader:
     function: str
     options: tuple[str, ...] = ()  # the ReadOptions fields the reader takes as keyword arguments
 
+    def function_object(self) -> Callable[..., RawDocument]:
+        return getattr(importlib.import_module(f".{self.module}", __name__), self.function)
+
     def read(self, path: Path, data: bytes, options: ReadOptions) -> RawDocument:
-        fn: Callable[..., RawDocument] = getattr(importlib.import_module(f".{self.module}", __name__), self.function)
-        return fn(path, data, **{k: getattr(options, k) for k in self.options})
+        return self.function_object()(path, data, **{k: getattr(options, k) for k in self.options})
 
 
 READERS: dict[str, Reader] = {}

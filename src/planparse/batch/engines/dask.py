@@ -5,7 +5,9 @@ Dask does the scheduling: tasks go to workers, a worker that dies has its tasks 
 and a document that kills workers again and again ends as a KilledWorker error (recorded as `crash`).
 Results are taken in the order the cluster finishes them (as_completed); at most a few tasks per
 worker thread are submitted ahead, so a million-document batch never sits in the scheduler at once.
-Each worker loads the grammars and the stages once, by a WorkerPlugin, before its first document.
+Each worker loads the grammars and the stages once, by a WorkerPlugin, before its first document, and runs
+each document in a child forked for it and watched (supervised.py): past its --timeout or its memory
+budget the child is killed and the document recorded as `timeout` or `memory`, as the pool does.
 Outputs the workers write (json, csv, parquet staging) need a path every worker can reach: on one
 machine any path, on a cluster a shared file system."""
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Optional
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 
 from ..discover import Job
-from ..document import DocumentTask, Result, load_stages, process_document
+from ..document import DocumentTask, Result, load_stages
+from ..supervised import run_supervised
 from .base import Record
 
 TASKS_AHEAD_PER_THREAD = 4
@@ -32,7 +35,7 @@ class StagesPlugin(WorkerPlugin):
         self.grammars = grammars
 
     def setup(self, worker) -> None:
-        load_stages(self.grammars)
+        load_stages(self.grammars, warm=True)
 
 
 def _crash(job: Job, exc: BaseException) -> Result:
@@ -85,7 +88,7 @@ class DaskEngine:
             def submit():
                 job, task = queue.pop()
                 # pure=False: a document read again (--resume after a change) is a new task
-                fut = client.submit(process_document, task, pure=False, key=f"planparse-{run_id}-{task.index}")
+                fut = client.submit(run_supervised, task, pure=False, key=f"planparse-{run_id}-{task.index}")
                 jobs[fut.key] = job
                 return fut
 

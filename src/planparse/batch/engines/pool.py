@@ -1,5 +1,5 @@
-"""Engine `pool` (the default): worker processes on this machine (concurrent.futures), or in-process
-with one worker. A worker that dies (a crash in a native library, the OOM killer) costs a rebuilt pool,
+"""Engine `pool` (the default): worker processes on this machine (concurrent.futures); with one worker,
+a child forked for each document from this process (supervised.py), under the same guards. A worker that dies (a crash in a native library, the OOM killer) costs a rebuilt pool,
 never a document: what was in flight is retried one at a time, and the one that kills a worker again
 is recorded as `crash`. A worker still on one document past its --timeout (and a grace) is stuck where
 its own timer cannot reach it: it is killed, the pool rebuilt, and that document recorded as `timeout`;
@@ -17,7 +17,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Optional
 
 from ..discover import Job
-from ..document import DocumentTask, Result, init_worker, load_stages, process_document, process_document_watched, resident_bytes
+from ..document import DocumentTask, Result, init_worker, load_stages, process_document_watched
+from ..supervised import WATCH_SECONDS, over_limit, run_supervised
 from .base import Record
 
 
@@ -34,9 +35,9 @@ class PoolEngine:
 
     def run(self, work: list[tuple[Job, DocumentTask]], record: Record) -> None:
         if self.workers == 1 or len(work) <= 1:
-            load_stages(self.grammars)
+            load_stages(self.grammars, warm=True)
             for job, task in work:
-                record(job, process_document(task))
+                record(job, run_supervised(task))
         else:
             self._run_pool(work, self.workers_for(len(work)), record)
 
@@ -68,16 +69,9 @@ class PoolEngine:
             if seen is None or task.index in self._killed:
                 continue
             pid, t0, rss0 = seen
-            if task.timeout and now - t0 > task.timeout + kill_grace(task.timeout):
-                self._killed[task.index] = Result(task.index, False, kind="timeout", message=(
-                    f"not finished after {task.timeout:g} s (--timeout); its worker did not stop and was killed"))
-            elif task.memory_budget and rss0 is not None:
-                rss = resident_bytes(pid)
-                if rss is not None and rss - rss0 > task.memory_budget:
-                    self._killed[task.index] = Result(task.index, False, kind="memory", message=(
-                        f"its worker grew by {(rss - rss0) / 2**20:.0f} MB, over the budget of "
-                        f"{task.memory_budget / 2**20:.0f} MB for this input (--memory-budget plus 20x its size); killed"))
-            if task.index in self._killed:
+            killed = over_limit(pid, task, now - t0, rss0)
+            if killed is not None:
+                self._killed[task.index] = killed
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
 
@@ -150,10 +144,3 @@ class PoolEngine:
             pool.shutdown(wait=True, cancel_futures=True)
             self._started.close()
 
-
-WATCH_SECONDS = 0.5  # how often the parent looks for a stuck worker
-
-
-def kill_grace(timeout: float) -> float:
-    """How long past its timeout a document's worker may take to stop by itself before it is killed."""
-    return max(3.0, 0.25 * timeout)
