@@ -507,7 +507,7 @@ class DocumentOcr:
             return None  # a blank page: nothing drawn, nothing to read
         started = time.perf_counter()
         result = ocr_pdf_page(page, self.engine, page_number=number)
-        if result is None:
+        if result is None or not result.items:  # the engine saw no text, or read none where it looked
             self.no_text_seen.append(number)
             return None
         self.seconds[number] = round(time.perf_counter() - started, 3)
