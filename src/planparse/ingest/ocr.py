@@ -191,7 +191,7 @@ def _rapidocr_model():
     # spinning threads costs ~40% more CPU per page than it saves in wall time (bench/README.md).
     # One line per recognition call: a batch pads every line to the widest of it, and onnxruntime
     # plans memory for each batch shape; one at a time read 041's densest page in 4.6 s of CPU instead
-    # of 7.2 s, at 300 MB instead of 520 MB peak (bench/README.md).
+    # of 7.6 s, at 300 MB instead of 520 MB peak (bench/README.md).
     with _lean_sessions():
         return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=1)
 
@@ -201,8 +201,8 @@ def _lean_sessions():
     """rapidocr's onnxruntime sessions with onnxruntime's memory arena on and memory patterns off.
 
     rapidocr turns the arena off and leaves patterns on: every line image is a new shape, so each
-    call planned and allocated its memory afresh through malloc (a third more CPU on a dense page,
-    and a peak that varied by 150 MB from run to run with the heap's fragmentation). The arena
+    call allocated its memory afresh through malloc (13% more CPU on 041's densest page, and a
+    peak that varied by 150 MB from run to run with the heap's fragmentation). The arena
     reuses its blocks across calls; without patterns it holds what one call needs, no more
     (bench/README.md). rapidocr has no option for it: its session-options hook is wrapped while
     the models load, once per process."""
