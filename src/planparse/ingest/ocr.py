@@ -160,7 +160,7 @@ class OcrEngine:
     the engine cannot tell without reading), and the reading itself."""
 
     installed: Callable[[], bool]
-    find_text: Callable[["Image"], Regions | None]
+    find_text: Callable[["Image", "Image | None"], Regions | None]  # (page, page without red ink)
     read: Callable[["Image", Regions | None], Found]
 
 
@@ -234,9 +234,9 @@ def _rgb(image: "Image"):
     return np.asarray(image.convert("RGB"))
 
 
-def _find_text_rapidocr(image: "Image") -> Regions:
+def _detect_rapidocr(image: "Image") -> list:
     """The text lines rapidocr's detector sees on the image scaled to DETECT_SIDE, as quadrilaterals in
-    the image's own pixels, top to bottom."""
+    the image's own pixels."""
     import cv2
     import numpy as np
 
@@ -250,7 +250,35 @@ def _find_text_rapidocr(image: "Image") -> Regions:
     quads, _ = model.text_det(pixels)
     if quads is None or len(quads) == 0:
         return []
-    return [np.asarray(q, dtype=np.float32) / scale for q in model.sorted_boxes(quads)]
+    return [np.asarray(q, dtype=np.float32) / scale for q in quads]
+
+
+def _mostly_inside(inner, outer, share: float = 0.6) -> bool:
+    """At least `share` of the box of quadrilateral `inner` lies in the box of `outer`."""
+    ix0, iy0, ix1, iy1 = inner[:, 0].min(), inner[:, 1].min(), inner[:, 0].max(), inner[:, 1].max()
+    ox0, oy0, ox1, oy1 = outer[:, 0].min(), outer[:, 1].min(), outer[:, 0].max(), outer[:, 1].max()
+    overlap = max(0.0, min(ix1, ox1) - max(ix0, ox0)) * max(0.0, min(iy1, oy1) - max(iy0, oy0))
+    return overlap >= share * max(1e-6, (ix1 - ix0) * (iy1 - iy0))
+
+
+def _find_text_rapidocr(image: "Image", without_red: "Image | None" = None) -> Regions:
+    """The text lines on a page image, top to bottom (quadrilaterals in the image's pixels).
+
+    `without_red`: the page with its red ink taken out, when it has some. A red seal stamped over the
+    signature and the date (成文日期) cuts their lines in two for the detector at its scale (046: the
+    date read as 2025年4月, its 2日 lost under the seal's ring); on the page without red, the detector
+    finds those lines whole, and they replace the pieces. The lines found only on the page as it is
+    (red text: a letterhead, a red title) are kept."""
+    import numpy as np
+
+    model = _rapidocr_model()
+    quads = _detect_rapidocr(image)
+    if without_red is not None:
+        whole = _detect_rapidocr(without_red)
+        quads = [q for q in quads if not any(_mostly_inside(q, w) for w in whole)] + whole
+    if not quads:
+        return []
+    return list(model.sorted_boxes(np.asarray(quads, dtype=np.float32)))
 
 
 def _read_rapidocr(image: "Image", regions: Regions | None) -> Found:
@@ -299,7 +327,7 @@ def _read_tesseract(image: "Image", regions: Regions | None = None) -> Found:
 # for text: its pages are read straight away.
 ENGINES: dict[str, OcrEngine] = {
     "rapidocr": OcrEngine(_rapidocr_available, _find_text_rapidocr, _read_rapidocr),
-    "tesseract": OcrEngine(_tesseract_available, lambda image: None, _read_tesseract),
+    "tesseract": OcrEngine(_tesseract_available, lambda image, without_red=None: None, _read_tesseract),
 }
 
 
@@ -418,10 +446,14 @@ def ocr_image(image: "Image", engine: str, dpi: float, page_number: int | None =
     from .lattice import erase_rulings, image_rulings, ruled_tables
 
     scale = 72.0 / dpi
+    without_red = _without_red_ink(image)
+    image = image if image.mode == "L" else image.convert("L")
     h_edges, v_edges = image_rulings(image, dpi)
     # Ruling lines are not text: without them the engine sees a table's lone digits (序号 1, 2 …)
     clean = erase_rulings(image, h_edges, v_edges)
-    regions = ENGINES[engine].find_text(clean)
+    if without_red is not None:
+        without_red = erase_rulings(without_red, h_edges, v_edges)
+    regions = ENGINES[engine].find_text(clean, without_red)
     if regions is not None and not regions:
         return None
     found = _split_at_rulings(ENGINES[engine].read(clean, regions), v_edges, clean)
@@ -447,9 +479,32 @@ def ocr_image(image: "Image", engine: str, dpi: float, page_number: int | None =
 
 
 def ocr_pdf_page(page, engine: str, dpi: float = RENDER_DPI, page_number: int | None = None) -> OcrPage | None:
-    """Render one pypdfium2 page (its displayed orientation) and OCR it; None when it holds no text."""
-    image = page.render(scale=dpi / 72.0, grayscale=True).to_pil()
+    """Render one pypdfium2 page (its displayed orientation, in colour: red seals are told apart by
+    their colour) and OCR it; None when it holds no text."""
+    image = page.render(scale=dpi / 72.0).to_pil()
     return ocr_image(image, engine, dpi, page_number)
+
+
+# Red ink on at least this share of a page's pixels is a seal or a red letterhead (a seal of 4 cm
+# covers ~0.4% of an A4 page); red ink is a pixel whose red is this much above its green and blue.
+RED_INK_SHARE = 0.001
+RED_OVER_OTHERS = 60
+
+
+def _without_red_ink(image: "Image") -> "Image | None":
+    """The page's red channel, in which red ink is nearly white and black ink stays black, when a
+    colour page has red ink on it; None otherwise."""
+    if image.mode not in ("RGB", "RGBA"):
+        return None
+    import numpy as np
+    from PIL import Image as PILImage
+
+    pixels = np.asarray(image.convert("RGB"))
+    red = pixels[..., 0].astype(np.int16)
+    others = np.maximum(pixels[..., 1], pixels[..., 2]).astype(np.int16)
+    if np.count_nonzero(red - others > RED_OVER_OTHERS) < RED_INK_SHARE * red.size:
+        return None
+    return PILImage.fromarray(np.ascontiguousarray(pixels[..., 0]))
 
 
 def drawn_share(page) -> float:
