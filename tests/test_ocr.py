@@ -343,6 +343,40 @@ def test_image_pages_of_a_text_pdf_are_ocred_only_when_they_hold_text(plan_pdf, 
             None) in raw.notes
 
 
+def _quad(x0, y0, x1, y1):
+    import numpy as np
+
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
+def test_a_line_cut_by_a_seal_is_taken_whole_from_the_page_without_its_red():
+    """046's last page: the seal over the date cut the date line in two for the detector; on the page
+    without red the line is found whole and replaces its pieces; a red letterhead, found only on the
+    page as it is, stays."""
+    letterhead, signature = _quad(100, 40, 900, 110), _quad(690, 437, 1052, 489)
+    date_pieces = [_quad(753, 504, 824, 541), _quad(811, 504, 954, 539)]
+    date_whole = _quad(749, 494, 990, 550)
+    found = ocr.lines_made_whole([letterhead, signature, *date_pieces], [_quad(689, 437, 1052, 489), date_whole])
+    boxes = sorted(tuple(q[0]) + tuple(q[2]) for q in found)
+    assert boxes == [(100, 40, 900, 110), (689, 437, 1052, 489), (749, 494, 990, 550)]
+
+
+def test_the_page_without_its_red_ink_keeps_the_black_text():
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (400, 300), (255, 255, 255))
+    d = ImageDraw.Draw(page)
+    d.rectangle([50, 140, 350, 160], fill=(20, 20, 20))  # a line of black print
+    assert ocr._without_red_ink(page) is None  # no red: nothing to take out
+    assert ocr._without_red_ink(page.convert("L")) is None  # a gray page cannot tell red from black
+    d.ellipse([120, 60, 280, 240], outline=(210, 30, 40), width=8)  # a seal's ring over it
+    without = np.asarray(ocr._without_red_ink(page))
+    assert without[150, 200] < 40 and without[150, 60] < 40  # the print stays black
+    assert without[62, 200] > 200  # the ring is nearly white
+    assert np.asarray(page.convert("L"))[62, 200] < 100  # ... where the gray page shows it dark
+
+
 # ------------------------------------------------------------------- ruled tables on page images
 
 

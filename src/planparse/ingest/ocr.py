@@ -261,6 +261,12 @@ def _mostly_inside(inner, outer, share: float = 0.6) -> bool:
     return overlap >= share * max(1e-6, (ix1 - ix0) * (iy1 - iy0))
 
 
+def lines_made_whole(found: list, found_without_red: list) -> list:
+    """The lines found on a page, those found on it without its red ink in place of the pieces they
+    cover (mostly), and the lines found only on the page as it is (red text) kept."""
+    return [q for q in found if not any(_mostly_inside(q, w) for w in found_without_red)] + list(found_without_red)
+
+
 def _find_text_rapidocr(image: "Image", without_red: "Image | None" = None) -> Regions:
     """The text lines on a page image, top to bottom (quadrilaterals in the image's pixels).
 
@@ -274,8 +280,7 @@ def _find_text_rapidocr(image: "Image", without_red: "Image | None" = None) -> R
     model = _rapidocr_model()
     quads = _detect_rapidocr(image)
     if without_red is not None:
-        whole = _detect_rapidocr(without_red)
-        quads = [q for q in quads if not any(_mostly_inside(q, w) for w in whole)] + whole
+        quads = lines_made_whole(quads, _detect_rapidocr(without_red))
     if not quads:
         return []
     return list(model.sorted_boxes(np.asarray(quads, dtype=np.float32)))
@@ -481,8 +486,7 @@ def ocr_image(image: "Image", engine: str, dpi: float, page_number: int | None =
 def ocr_pdf_page(page, engine: str, dpi: float = RENDER_DPI, page_number: int | None = None) -> OcrPage | None:
     """Render one pypdfium2 page (its displayed orientation, in colour: red seals are told apart by
     their colour) and OCR it; None when it holds no text."""
-    image = page.render(scale=dpi / 72.0).to_pil()
-    return ocr_image(image, engine, dpi, page_number)
+    return ocr_image(page.render(scale=dpi / 72.0).to_pil(), engine, dpi, page_number)  # the colour page freed once gray
 
 
 # Red ink on at least this share of a page's pixels is a seal or a red letterhead (a seal of 4 cm
@@ -493,18 +497,17 @@ RED_OVER_OTHERS = 60
 
 def _without_red_ink(image: "Image") -> "Image | None":
     """The page's red channel, in which red ink is nearly white and black ink stays black, when a
-    colour page has red ink on it; None otherwise."""
+    colour page has red ink on it; None otherwise. (PIL's 8-bit bands: no wider copies of the page.)"""
     if image.mode not in ("RGB", "RGBA"):
         return None
-    import numpy as np
-    from PIL import Image as PILImage
+    from PIL import ImageChops
 
-    pixels = np.asarray(image.convert("RGB"))
-    red = pixels[..., 0].astype(np.int16)
-    others = np.maximum(pixels[..., 1], pixels[..., 2]).astype(np.int16)
-    if np.count_nonzero(red - others > RED_OVER_OTHERS) < RED_INK_SHARE * red.size:
+    red, green, blue = image.convert("RGB").split()
+    redness = ImageChops.subtract(red, ImageChops.lighter(green, blue))  # red above the others, 0 at least
+    inked = sum(redness.histogram()[RED_OVER_OTHERS + 1:])
+    if inked < RED_INK_SHARE * image.width * image.height:
         return None
-    return PILImage.fromarray(np.ascontiguousarray(pixels[..., 0]))
+    return red
 
 
 def drawn_share(page) -> float:
