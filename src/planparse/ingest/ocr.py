@@ -566,8 +566,11 @@ class DocumentOcr:
         started = time.perf_counter()
         result = ocr_pdf_page(page, self.engine, page_number=number)
         if result is None or not result.items:  # the engine saw no text, or read none where it looked
-            self.no_text_seen.append(number)
-            return None
+            if reason == "no_text_layer":
+                self.no_text_seen.append(number)
+                return None
+            # a garbled layer, or --ocr always: what OCR read (nothing) stands, as for any OCR'd page
+            result = OcrPage(items=[], confidence=None, engine=self.engine)
         self.seconds[number] = round(time.perf_counter() - started, 3)
         self.done[number] = (reason, result)
         return result.items
