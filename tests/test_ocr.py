@@ -377,6 +377,33 @@ def test_the_page_without_its_red_ink_keeps_the_black_text():
     assert np.asarray(page.convert("L"))[62, 200] < 100  # ... where the gray page shows it dark
 
 
+@pytest.mark.ocr
+@pytest.mark.skipif(not ocr._rapidocr_available(), reason="rapidocr-onnxruntime is not installed (pip install 'planparse[ocr]')")
+def test_rapidocr_runs_lean_one_line_a_call_and_detects_on_a_scaled_page(monkeypatch):
+    """What makes OCR fast and lean (bench/README.md) holds: onnxruntime's arena on and memory patterns
+    off in both sessions, one line per recognition call, detection on the page scaled to DETECT_SIDE
+    with the lines found given back in the page's own pixels."""
+    import numpy as np
+    from PIL import Image
+
+    model = ocr._rapidocr_model()
+    for session in (model.text_det.infer.session, model.text_rec.session.session):
+        options = session.get_session_options()
+        assert options.enable_cpu_mem_arena and not options.enable_mem_pattern and options.intra_op_num_threads == 1
+    assert model.text_rec.rec_batch_num == 1
+    seen = []
+
+    def detector(pixels):
+        seen.append(pixels.shape[:2])
+        return np.array([[[96, 48], [480, 48], [480, 72], [96, 72]]], dtype=np.float32), 0.0
+
+    monkeypatch.setattr(model, "text_det", detector)
+    [quad] = ocr._find_text_rapidocr(Image.new("L", (1240, 1754), 255))
+    assert seen == [(round(1754 * ocr.DETECT_SIDE / 1754), round(1240 * ocr.DETECT_SIDE / 1754))]
+    scale = 1754 / ocr.DETECT_SIDE
+    assert quad.tolist() == (np.array([[96, 48], [480, 48], [480, 72], [96, 72]]) * scale).astype(np.float32).tolist()
+
+
 # ------------------------------------------------------------------- ruled tables on page images
 
 
