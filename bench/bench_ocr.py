@@ -21,7 +21,7 @@ eye, is EXPECTED_041 below; each engine's clauses are scored against it (ids mat
 after removing punctuation).
 
 --against-tesseract: planparse's OCR against the Tesseract command line, side by side on the same
-150-dpi page images (pypdfium2 renders them as planparse does: grayscale PNG) of the scanned corpus
+150-dpi page images (pypdfium2 renders them as planparse does, in gray: PNG) of the scanned corpus
 file and of the chosen samples' scans:
   tesseract    `tesseract page.png - -l chi_sim`, one process per page (as a user runs it)
   planparse    one process that loads rapidocr's models once and OCRs every image
@@ -126,7 +126,7 @@ def _page_texts(raw) -> list[str]:
 
 
 def _render_pages(pdf: Path, out_dir: Path, dpi: int) -> list[Path]:
-    """The pages of `pdf` as grayscale PNGs at `dpi`, rendered as planparse renders a page for OCR."""
+    """The pages of `pdf` as grayscale PNGs at `dpi`, rendered by pdfium as planparse renders a page for OCR (gray: Tesseract reads them as they are)."""
     import pypdfium2 as pdfium
 
     out_dir.mkdir(parents=True, exist_ok=True)
