@@ -19,6 +19,16 @@ Measured per engine:
 The scanned corpus file has no gold: its clause tree (ids and headings), read from the page images by
 eye, is EXPECTED_041 below; each engine's clauses are scored against it (ids matched, headings equal
 after removing punctuation).
+
+--against-tesseract: planparse's OCR against the Tesseract command line, side by side on the same
+150-dpi page images (pypdfium2 renders them as planparse does, in gray: PNG) of the scanned corpus
+file and of the chosen samples' scans:
+  tesseract    `tesseract page.png - -l chi_sim`, one process per page (as a user runs it)
+  planparse    one process that loads rapidocr's models once and OCRs every image
+               (`ingest.ocr.ocr_image`: ruling lines, detection, recognition, reading order)
+Measured for each: wall seconds (tesseract: its processes; planparse: the OCR loop, model loading
+included), CPU seconds of the processes (planparse: interpreter start and imports too), peak RSS of
+the largest process, and characters right against the text path on the samples (as above).
 """
 from __future__ import annotations
 
@@ -115,7 +125,111 @@ def _page_texts(raw) -> list[str]:
     return ["\n".join(p.lines) + "".join("".join(c or "" for c in row) for t in p.tables for row in t.rows) for p in raw.pages]
 
 
+def _render_pages(pdf: Path, out_dir: Path, dpi: int) -> list[Path]:
+    """The pages of `pdf` as grayscale PNGs at `dpi`, rendered by pdfium as planparse renders a page for OCR (gray: Tesseract reads them as they are)."""
+    import pypdfium2 as pdfium
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pages = []
+    with pdfium.PdfDocument(str(pdf)) as doc:
+        for i in range(len(doc)):
+            path = out_dir / f"{pdf.stem}-p{i + 1}.png"
+            doc[i].render(scale=dpi / 72.0, grayscale=True).to_pil().save(path)
+            pages.append(path)
+    return pages
+
+
+def _run_measured(cmd: list[str]) -> tuple[str, float, int]:
+    """(stdout, CPU seconds, peak RSS in MB) of one child process, from its own rusage (wait4)."""
+    import subprocess
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read()  # type: ignore[union-attr]
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"{cmd[0]} failed with exit {proc.returncode}")
+    return out, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
+
+
+def _tesseract_cli(pngs: list[Path]) -> dict:
+    texts, cpu, peak = [], 0.0, 0
+    w0 = time.perf_counter()
+    for png in pngs:
+        out, c, rss = _run_measured(["tesseract", str(png), "-", "-l", "chi_sim"])
+        texts.append(out)
+        cpu += c
+        peak = max(peak, rss)
+    return {"texts": texts, "wall_s": time.perf_counter() - w0, "cpu_s": cpu, "peak_mb": peak}
+
+
+def _planparse_worker(pngs: list[str], dpi: int) -> None:
+    """Run in a process of its own (--ocr-worker): OCR the images, print what was read and its time."""
+    from PIL import Image
+
+    from planparse.ingest import ocr
+
+    engine = ocr.find_engine()
+    texts = []
+    w0 = time.perf_counter()
+    for png in pngs:
+        with Image.open(png) as im:
+            page = ocr.ocr_image(im.convert("L"), engine, dpi)
+        texts.append("\n".join(str(line) for line in page.lines) + "".join(
+            "".join(c or "" for c in row) for t in page.items if not isinstance(t, str) for row in t.rows) if page else "")
+    print(json.dumps({"engine": engine, "texts": texts, "wall_s": time.perf_counter() - w0}, ensure_ascii=False))
+
+
+def _planparse_ocr(pngs: list[Path], dpi: int) -> dict:
+    """planparse's OCR of the images in a fresh process: wall time of the OCR (model load included),
+    CPU and peak RSS of the whole process (interpreter start and imports included)."""
+    out, cpu, peak = _run_measured([sys.executable, str(Path(__file__).resolve()), "--ocr-worker", "--dpi", str(dpi),
+                                    *map(str, pngs)])
+    res = json.loads(out)
+    res.update(cpu_s=cpu, peak_mb=peak)
+    return res
+
+
+def against_tesseract(sets: list[tuple[str, list[Path], list[str] | None]], dpi: int) -> list[dict]:
+    """For each (name, page images, text-path pages or None): Tesseract's CLI, then planparse."""
+    rows = []
+    for name, pngs, reference in sets:
+        tess = _tesseract_cli(pngs)
+        ours = _planparse_ocr(pngs, dpi)
+        for label, res in (("tesseract CLI", tess), (f"planparse ({ours['engine']})", ours)):
+            row = {"set": name, "pages": len(pngs), "ocr": label, "wall_s": round(res["wall_s"], 2),
+                   "cpu_s": round(res["cpu_s"], 2), "peak_mb": res["peak_mb"]}
+            if reference is not None:
+                total, right, extra = chars_right(reference, res["texts"])
+                row.update(chars=total, chars_right=right, chars_extra=extra, char_accuracy=round(right / total, 4))
+            rows.append(row)
+        rows[-1]["x_wall"] = round(ours["wall_s"] / tess["wall_s"], 2)
+        rows[-1]["x_cpu"] = round(ours["cpu_s"] / tess["cpu_s"], 2)
+        for r in rows[-2:]:
+            print(json.dumps(r, ensure_ascii=False), flush=True)
+    return rows
+
+
+def _print_against(rows: list[dict]) -> None:
+    print()
+    print("| pages | OCR | wall s | CPU s | x Tesseract (wall / CPU) | peak RSS MB | chars right | extra |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in rows:
+        ratio = f"{r['x_wall']} / {r['x_cpu']}" if "x_wall" in r else "1"
+        acc = f"{r['char_accuracy']:.4f} ({r['chars_right']}/{r['chars']})" if "chars" in r else "–"
+        print(f"| {r['set']} ({r['pages']}) | {r['ocr']} | {r['wall_s']} | {r['cpu_s']} | {ratio} | {r['peak_mb']} | "
+              f"{acc} | {r.get('chars_extra', '–')} |")
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--ocr-worker"]:
+        wp = argparse.ArgumentParser()
+        wp.add_argument("--dpi", type=int, default=150)
+        wp.add_argument("pngs", nargs="+")
+        wa = wp.parse_args(argv[1:])
+        _planparse_worker(wa.pngs, wa.dpi)
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--engines", default="rapidocr,tesseract")
     ap.add_argument("--samples", default="", help="comma-separated sample prefixes (default: all)")
@@ -123,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scanned", default=str(SHARED / "corpus" / "real" / "041_shandong-phone-tablet-subsidy-rules-scan.pdf"))
     ap.add_argument("--json", help="write the measurements here")
     ap.add_argument("--keep", help="keep the rendered PDFs and scans in this directory")
+    ap.add_argument("--against-tesseract", action="store_true",
+                    help="only planparse's OCR against `tesseract page.png - -l chi_sim` on the same page images")
     a = ap.parse_args(argv)
 
     from planparse.ingest import ocr
@@ -140,6 +256,20 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="bench-ocr-"))
     work.mkdir(parents=True, exist_ok=True)
     results: list[dict] = []
+    if a.against_tesseract:
+        sets = []
+        for txt in samples:
+            pdf = render_sample(txt, work / f"{txt.stem}.pdf")
+            scan = scan_pdf(pdf, work / f"{txt.stem}-scan{a.dpi}.pdf", a.dpi)
+            raw_t, _, _, _ = _read(pdf, None)
+            sets.append((txt.stem[:3], _render_pages(scan, work / "png", a.dpi), _page_texts(raw_t)))
+        if Path(a.scanned).is_file():
+            sets.append((Path(a.scanned).name[:3], _render_pages(Path(a.scanned), work / "png", a.dpi), None))
+        rows = against_tesseract(sets, a.dpi)
+        if a.json:
+            Path(a.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+        _print_against(rows)
+        return 0
     for txt in samples:
         pdf = render_sample(txt, work / f"{txt.stem}.pdf")
         scan = scan_pdf(pdf, work / f"{txt.stem}-scan{a.dpi}.pdf", a.dpi)

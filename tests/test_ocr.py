@@ -72,10 +72,51 @@ def plan_pdf(tmp_path_factory) -> Path:
         ("到2025年，PM2.5浓度下降10%，臭氧≥160μg/m³，温度≤35℃，①②Ⅲ类水体达标。", False),
         ("邀请Müller教授讲解“双碳”目标（见附件1）——《方案》第3条。", False),  # one Latin-1 letter in a name
         ("", False),
+        # Garbled means the Chinese text itself is unreadable (issue 24); these pages read fine:
+        # a table of contents whose leader dots are one private-use glyph (WPS, Word)
+        ("目  录\n第一章 总体要求\U001001ba\U001001ba\U001001ba\U001001ba2\n第二章 主要任务\U001001ba\U001001ba\U001001ba\U001001ba5", False),
+        # bullets, arrows and check marks of a symbol font (Wingdings, Symbol), even between words
+        ("\uf06c加强组织领导\n\uf06c完善工作机制，\uf0d8推进落实\n\uf0fc已完成\uf0fc已验收", False),
+        # isolated odd glyphs: a symbol font's bullet decoded as a Latin letter at the start of each line,
+        # a lone letter beside digits
+        ("一、总体要求\nØ加强组织领导。\nØ完善工作机制。\nØ强化督促落实。\n编号ǂ3", False),
+        # ... but the same letters standing inside the words of a line are a wrong character map
+        ("一、总体要求\n加Ø组织领导，完Ø工作机制", True),
     ],
 )
 def test_garbled_text_layer_detector(text, garbled):
     assert ocr.is_garbled(text) is garbled
+
+
+def test_leader_dots_symbol_glyphs_and_isolated_letters_do_not_send_a_page_to_ocr():
+    page = "\n".join(["目  录"] + [f"第{n}章 总体要求" + "\U001001ba" * 12 + str(k) for k, n in enumerate("一二三四五六", 2)]
+                     + ["\uf06c加强组织领导", "Ø完善工作机制"])
+    assert ocr.reason_to_ocr(page, "auto") is None
+
+
+def test_a_blank_page_is_not_rendered_for_ocr(tmp_path, monkeypatch):
+    """A page with nothing drawn on it (no image, path or text) has nothing to read: no render, no OCR,
+    and no warning about it."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "blank.pdf"
+    c = canvas.Canvas(str(path), invariant=1)
+    c.setFont("STSong-Light", 14)
+    c.drawString(80, 750, "某某市河湖保护行动方案")
+    c.showPage()
+    c.showPage()  # the blank back of a printed sheet
+    c.save()
+
+    def no_render(*a, **k):
+        raise AssertionError("a blank page was sent to OCR")
+
+    monkeypatch.setattr(ocr, "find_engine", lambda name=None: "rapidocr")
+    monkeypatch.setattr(ocr, "ocr_pdf_page", no_render)
+    raw = ingest.read(path)
+    assert [p.ocr for p in raw.pages] == [False, False] and raw.notes == []
 
 
 def test_reason_to_ocr_by_mode():
@@ -229,6 +270,138 @@ def test_page_with_a_garbled_text_layer_is_read_by_ocr(plan_pdf, tmp_path):
         "garbled text layer (wrong character map) on page(s) 1: read by OCR instead"]
     assert doc.meta.notice_title == "某某市人民政府关于印发某某市河湖保护行动方案的通知"
     assert [c.heading for c in doc.clauses[:2]] == ["工作目标", "重点任务"]
+
+
+def _map_image(size=(900, 640), seed=3):
+    """A made-up map: districts, roads, a river and towns, no lettering."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rnd = random.Random(seed)
+    im = Image.new("RGB", size, (236, 242, 228))
+    d = ImageDraw.Draw(im)
+    for _ in range(14):
+        cx, cy = rnd.randrange(size[0]), rnd.randrange(size[1])
+        d.polygon([(cx + rnd.randint(-160, 160), cy + rnd.randint(-120, 120)) for _ in range(6)],
+                  fill=(rnd.randint(150, 230), rnd.randint(170, 235), rnd.randint(140, 210)), outline=(120, 120, 120))
+    for k in range(6):
+        d.line([(rnd.randrange(size[0]), rnd.randrange(size[1])) for _ in range(4)],
+               fill=(90, 90, 200) if k == 0 else (200, 120, 60), width=rnd.choice([3, 6, 9]))
+    for _ in range(8):
+        x, y = rnd.randrange(size[0]), rnd.randrange(size[1])
+        d.ellipse([x - 12, y - 12, x + 12, y + 12], fill=(200, 40, 40))
+    return im.filter(ImageFilter.GaussianBlur(1))
+
+
+@needs_engine
+def test_image_pages_of_a_text_pdf_are_ocred_only_when_they_hold_text(plan_pdf, tmp_path, monkeypatch):
+    """A text document with two image pages (issue 24): a picture of printed text, which is OCR'd, and
+    a map with no lettering, which is not: the engine's look for text finds none, so its recogniser is
+    never run on the map (rapidocr; Tesseract, which cannot look first, reads nothing on it)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    from tools.make_scan import rasterise
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    printed = rasterise(plan_pdf, 150)[0]
+    printed = printed.crop((0, 0, printed.width, printed.height // 3))  # the page's head: a few lines, cheap to read
+    printed.save(tmp_path / "printed.png")
+    _map_image().save(tmp_path / "map.png")
+    path = tmp_path / "with-images.pdf"
+    w, h = A4
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("STSong-Light", 14)
+    for k, line in enumerate(ITEMS):
+        c.drawString(72, h - 100 - 24 * k, line[:36])
+    c.showPage()
+    c.drawImage(str(tmp_path / "printed.png"), 0, h - h / 3, w, h / 3)  # at 150 dpi, as rendered
+    c.showPage()
+    c.drawImage(str(tmp_path / "map.png"), 72, h - 520, w - 144, (w - 144) * 640 / 900)
+    c.showPage()
+    c.save()
+
+    engine = ocr.ENGINES[ENGINE]
+    recognised: list[tuple[int, int]] = []
+
+    def recording_read(image, regions):
+        recognised.append(image.size)
+        return engine.read(image, regions)
+
+    monkeypatch.setitem(ocr.ENGINES, ENGINE, ocr.OcrEngine(engine.installed, engine.find_text, recording_read))
+    raw = ingest.read(path)
+    assert [p.ocr for p in raw.pages] == [False, True, False]
+    assert "加强源头治理" in "".join(raw.pages[0].lines)  # the text layer
+    assert "河湖保护行动方案" in "".join(raw.pages[1].lines)  # read from the picture
+    assert raw.pages[1].ocr_seconds > 0 and raw.pages[2].ocr_seconds is None
+    assert raw.pages[2].lines == []
+    if ENGINE == "rapidocr":
+        assert len(recognised) == 1  # the picture of text; the map never reached the recogniser
+    assert ("page-not-ocred", "page(s) 3 have no text layer and no text on their image (a map, a photo): not OCR'd",
+            None) in raw.notes
+
+
+def _quad(x0, y0, x1, y1):
+    import numpy as np
+
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
+def test_a_line_cut_by_a_seal_is_taken_whole_from_the_page_without_its_red():
+    """046's last page: the seal over the date cut the date line in two for the detector; on the page
+    without red the line is found whole and replaces its pieces; a red letterhead, found only on the
+    page as it is, stays."""
+    letterhead, signature = _quad(100, 40, 900, 110), _quad(690, 437, 1052, 489)
+    date_pieces = [_quad(753, 504, 824, 541), _quad(811, 504, 954, 539)]
+    date_whole = _quad(749, 494, 990, 550)
+    found = ocr.lines_made_whole([letterhead, signature, *date_pieces], [_quad(689, 437, 1052, 489), date_whole])
+    boxes = sorted(tuple(q[0]) + tuple(q[2]) for q in found)
+    assert boxes == [(100, 40, 900, 110), (689, 437, 1052, 489), (749, 494, 990, 550)]
+
+
+def test_the_page_without_its_red_ink_keeps_the_black_text():
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (400, 300), (255, 255, 255))
+    d = ImageDraw.Draw(page)
+    d.rectangle([50, 140, 350, 160], fill=(20, 20, 20))  # a line of black print
+    assert ocr._without_red_ink(page) is None  # no red: nothing to take out
+    assert ocr._without_red_ink(page.convert("L")) is None  # a gray page cannot tell red from black
+    d.ellipse([120, 60, 280, 240], outline=(210, 30, 40), width=8)  # a seal's ring over it
+    without = np.asarray(ocr._without_red_ink(page))
+    assert without[150, 200] < 40 and without[150, 60] < 40  # the print stays black
+    assert without[62, 200] > 200  # the ring is nearly white
+    assert np.asarray(page.convert("L"))[62, 200] < 100  # ... where the gray page shows it dark
+
+
+@pytest.mark.ocr
+@pytest.mark.skipif(not ocr._rapidocr_available(), reason="rapidocr-onnxruntime is not installed (pip install 'planparse[ocr]')")
+def test_rapidocr_runs_lean_one_line_a_call_and_detects_on_a_scaled_page(monkeypatch):
+    """What makes OCR fast and lean (bench/README.md) holds: onnxruntime's arena on and memory patterns
+    off in both sessions, one line per recognition call, detection on the page scaled to DETECT_SIDE
+    with the lines found given back in the page's own pixels."""
+    import numpy as np
+    from PIL import Image
+
+    model = ocr._rapidocr_model()
+    for session in (model.text_det.infer.session, model.text_rec.session.session):
+        options = session.get_session_options()
+        assert options.enable_cpu_mem_arena and not options.enable_mem_pattern and options.intra_op_num_threads == 1
+    assert model.text_rec.rec_batch_num == 1
+    seen = []
+
+    def detector(pixels):
+        seen.append(pixels.shape[:2])
+        return np.array([[[96, 48], [480, 48], [480, 72], [96, 72]]], dtype=np.float32), 0.0
+
+    monkeypatch.setattr(model, "text_det", detector)
+    [quad] = ocr._find_text_rapidocr(Image.new("L", (1240, 1754), 255))
+    assert seen == [(round(1754 * ocr.DETECT_SIDE / 1754), round(1240 * ocr.DETECT_SIDE / 1754))]
+    scale = 1754 / ocr.DETECT_SIDE
+    assert quad.tolist() == (np.array([[96, 48], [480, 48], [480, 72], [96, 72]]) * scale).astype(np.float32).tolist()
 
 
 # ------------------------------------------------------------------- ruled tables on page images

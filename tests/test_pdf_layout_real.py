@@ -362,6 +362,7 @@ def test_contents_with_private_use_leaders_stay_contents(tmp_path, leaders_own_l
     doc = extract_file(path)
     assert doc.tables == []
     assert not {"garbled-text-layer", "lone-surrogates-replaced"} & {x.code for x in doc.warnings}
+    assert not any(p.ocr for p in doc.source.page_info)  # private-use leader dots do not send a page to OCR
     assert [(c.id, c.heading) for c in doc.clauses] == [("1", "总体要求"), ("2", "主要任务"), ("3", "保障措施")]
     assert all(c.text.endswith("落到实处。") for c in doc.clauses)
     assert doc.meta.title == "某市“十四五”生态环境保护规划"

@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Iterable, Optional, Union
 from . import ingest
 from .errors import InputError, MissingFileError, UnknownFormatError, UsageError
 from .grammar import Grammars, load_grammars
-from .ingest.ocr import OCR_MODES, OcrMode
+from .ingest.base import OCR_MODES, OcrMode
 from .models import Document
 from .pipeline import extract_raw
 

@@ -10,7 +10,7 @@ from . import ingest
 from .assemble import assemble
 from .extraction import extract_all
 from .grammar import Grammars, load_grammars
-from .ingest.ocr import OcrMode
+from .ingest.base import OcrMode
 from .metrics import key_metrics
 from .models import Document
 from .normalise import normalise

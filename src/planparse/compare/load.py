@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from ..errors import EmptyFileError, InputError, MissingFileError
 from ..grammar import Grammars
-from ..ingest.ocr import OcrMode
+from ..ingest.base import OcrMode
 from ..models import Document
 
 _DOCUMENT_KEYS = {"schema_version", "source", "meta"}

@@ -18,7 +18,7 @@ from typing import Callable
 
 from ..errors import EmptyFileError, InputError, MissingFileError, PlanparseError, UnknownFormatError
 from .base import RawDocument, RawPage, RawTable
-from .ocr import OCR_MODES, OcrMode
+from .base import OCR_MODES, OcrMode
 
 __all__ = [
     "read", "read_bytes", "RawDocument", "RawPage", "RawTable", "detect_format", "sniff", "ReadOptions",

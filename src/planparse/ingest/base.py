@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 # A line's box on its page: (x0, top, x1, bottom) in PDF points, origin at the top-left of the page.
 Box = tuple[float, float, float, float]
@@ -38,6 +39,42 @@ def line_box(box: Box) -> LineBox:
     """A LineBox from a (x0, top, x1, bottom) box whose height is its characters' size (OCR, OFD)."""
     x0, top, x1, bottom = box
     return LineBox(x0=x0, x1=x1, top=top, bottom=bottom, size=max(bottom - top, 0.0))
+
+
+# ------------------------------------------------------------------------------------------ OCR types
+# Here rather than in ocr.py: the PDF and OFD readers, the pipeline and the API speak of OCR modes and
+# OCR'd lines without loading the OCR step itself (ingest/ocr.py imports base, never the other way).
+
+OcrMode = Literal["auto", "always", "never"]
+OCR_MODES: tuple[str, ...] = ("auto", "always", "never")
+
+
+class OcrLine(str):
+    """A line of OCR'd text that carries its box (points, top-left origin) and the engine's confidence.
+
+    A str, so the PDF reader's page-furniture passes handle it like any extracted line."""
+
+    box: Box
+    confidence: float
+
+    def __new__(cls, text: str, box: Box, confidence: float) -> "OcrLine":
+        obj = super().__new__(cls, text)
+        obj.box = box
+        obj.confidence = confidence
+        return obj
+
+
+@dataclass
+class OcrPage:
+    """What OCR read on one page image."""
+
+    items: list[OcrLine | RawTable]  # lines and ruled tables in reading order, as the PDF reader's items
+    confidence: float | None  # mean over the lines, weighted by their length; None when nothing was read
+    engine: str
+
+    @property
+    def lines(self) -> list[OcrLine]:
+        return [it for it in self.items if isinstance(it, OcrLine)]
 
 
 @dataclass

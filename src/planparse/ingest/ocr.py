@@ -18,12 +18,13 @@ import re
 import shutil
 import time
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Literal
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import OcrUnavailableError
-from .base import Box, RawTable, line_box
+from .base import OCR_MODES, Box, OcrLine, OcrMode, OcrPage, RawTable, line_box
 from .page_text import join_cell_lines
 
 if TYPE_CHECKING:
@@ -34,39 +35,11 @@ __all__ = [
     "reason_to_ocr", "garbled_chars", "is_garbled", "HOW_TO_ENABLE", "LOW_CONFIDENCE",
 ]
 
-OcrMode = Literal["auto", "always", "never"]
-OCR_MODES: tuple[str, ...] = ("auto", "always", "never")
 RENDER_DPI = 150  # enough for 10.5-pt body text; measured against 200 dpi in bench/README.md
 # A page whose mean line confidence is below this gets a warning in the output.
 LOW_CONFIDENCE = 0.80
 INSTALL_ENGINE = "pip install 'planparse[ocr]', or apt install tesseract-ocr tesseract-ocr-chi-sim"
 HOW_TO_ENABLE = f"install an OCR engine ({INSTALL_ENGINE}) and run with --ocr auto"
-
-
-class OcrLine(str):
-    """A line of OCR'd text that carries its box (points, top-left origin) and the engine's confidence.
-
-    A str, so the PDF reader's page-furniture passes handle it like any extracted line."""
-
-    box: Box
-    confidence: float
-
-    def __new__(cls, text: str, box: Box, confidence: float) -> "OcrLine":
-        obj = super().__new__(cls, text)
-        obj.box = box
-        obj.confidence = confidence
-        return obj
-
-
-@dataclass
-class OcrPage:
-    items: list[OcrLine | RawTable]  # lines and ruled tables in reading order, as the PDF reader's items
-    confidence: float | None  # mean over the lines, weighted by their length; None when nothing was read
-    engine: str
-
-    @property
-    def lines(self) -> list[OcrLine]:
-        return [it for it in self.items if isinstance(it, OcrLine)]
 
 
 # ----------------------------------------------------------------------------- garbled text layers
@@ -78,12 +51,14 @@ _EXPECTED = re.compile(
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]"
 )
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")  # with CJK punctuation
-# A page is garbled when at least this share of its visible characters are letters from scripts a
-# Chinese text does not use (Latin-extended, IPA, Cyrillic, private use: a wrong ToUnicode map) ...
+# A page is garbled when its Chinese text itself is unreadable: letters from scripts a Chinese text
+# does not use (Latin-extended, IPA, Cyrillic, private use: a wrong ToUnicode map) stand where its
+# characters should be. It is so when at least this share of its visible characters are such letters
+# (counting only the letters that stand in the text, below) ...
 GARBLED_SHARE = 0.02
 GARBLED_MIN_CHARS = 3
-# ... or when this many such letters stand between two ideographs or Chinese punctuation marks
-# (推М绿色ſ展, ，ǅ善: never written so).
+# ... or when this many such letters stand between two ideographs or Chinese punctuation marks of one
+# line (推М绿色ſ展, ，ǅ善: never written so).
 GARBLED_INSIDE_WORDS = 2
 
 
@@ -91,6 +66,9 @@ GARBLED_INSIDE_WORDS = 2
 # map their leader dots to private use, 􀆺􀆺􀆺): drawn, not decoded wrongly. A wrong character map
 # gives varied letters, never one glyph over and over.
 LEADER_RUN = 3
+# Symbol fonts (Symbol, Wingdings, Webdings) address their glyphs through this private-use block
+# (their (3,0) "symbol" cmap): a bullet, arrow or check mark drawn, not a letter decoded wrongly.
+_SYMBOL_FONT_GLYPHS = ("\uf020", "\uf0ff")
 
 
 def _in_leader_runs(visible: list[str]) -> set[int]:
@@ -111,23 +89,34 @@ _SPACE = re.compile(r"\s+")
 
 
 def garbled_chars(text: str) -> tuple[int, int, int]:
-    """(visible characters, unexpected letters, unexpected letters with Chinese on both sides);
-    dot leaders are neither."""
+    """(visible characters, unexpected letters standing in the text, of them those with Chinese on
+    both sides in their line).
+
+    Not counted: dot leaders, symbol-font glyphs, and an isolated odd glyph (one with no odd neighbour
+    and no Chinese on both sides: a bullet starting a line, a letter in a Latin name), which leave the
+    Chinese text readable. Lines are told apart by the text's line breaks."""
     if _ALL_EXPECTED.match(text):
         return len(_SPACE.sub("", text)), 0, 0
-    visible = [ch for ch in text if not ch.isspace()]
-    leaders = _in_leader_runs(visible)
-    odd = inside = 0
-    for i, ch in enumerate(visible):
-        if _EXPECTED.match(ch) or not _unexpected(ch) or i in leaders:
-            continue
-        odd += 1
-        if 0 < i < len(visible) - 1 and _HAN.match(visible[i - 1]) and _HAN.match(visible[i + 1]):
-            inside += 1
-    return len(visible), odd, inside
+    visible = odd = inside = 0
+    for line in text.splitlines():
+        chars = [ch for ch in line if not ch.isspace()]
+        visible += len(chars)
+        leaders = _in_leader_runs(chars)
+        strange = [not _EXPECTED.match(ch) and _unexpected(ch) and i not in leaders for i, ch in enumerate(chars)]
+        for i, ch in enumerate(chars):
+            if not strange[i]:
+                continue
+            between_chinese = 0 < i < len(chars) - 1 and bool(_HAN.match(chars[i - 1]) and _HAN.match(chars[i + 1]))
+            beside_another = (i > 0 and strange[i - 1]) or (i < len(chars) - 1 and strange[i + 1])
+            if between_chinese or beside_another:
+                odd += 1
+                inside += between_chinese
+    return visible, odd, inside
 
 
 def _unexpected(ch: str) -> bool:
+    if _SYMBOL_FONT_GLYPHS[0] <= ch <= _SYMBOL_FONT_GLYPHS[1]:
+        return False
     cat = unicodedata.category(ch)
     return cat.startswith("L") or cat in ("Co", "Cn") or ch == "\ufffd"
 
@@ -153,7 +142,26 @@ def reason_to_ocr(text: str, mode: OcrMode) -> str | None:
 
 # ---------------------------------------------------------------------------------------- engines
 
-Engine = Callable[["Image"], list[tuple[str, Box, float]]]  # image -> (text, box in pixels, confidence)
+Found = list[tuple[str, Box, float]]  # (text, box in pixels, confidence) of each piece of text read
+# Where text stands on a page image, as the engine's detector found it (engine-specific shapes); an
+# empty list: no text on the image.
+Regions = list
+# Detection (is there text, and where) runs on the page image scaled down to this longest side:
+# PaddleOCR's own default for its detector (det_limit_side_len 960, limit_type "max"). rapidocr's
+# `limit_type: min` with 736 never scales down, so a 150-dpi A4 page (1240 x 1754) was searched at
+# full size: 4-5x the work and most of the process's peak memory (bench/README.md). Recognition reads
+# the full-size page: only the search for lines is coarser.
+DETECT_SIDE = 960
+
+
+@dataclass(frozen=True)
+class OcrEngine:
+    """An offline OCR engine: whether it is installed, a cheap look for text on a page image (None:
+    the engine cannot tell without reading), and the reading itself."""
+
+    installed: Callable[[], bool]
+    find_text: Callable[["Image", "Image | None"], Regions | None]  # (page, page without red ink)
+    read: Callable[["Image", Regions | None], Found]
 
 
 def _rapidocr_available() -> bool:
@@ -173,6 +181,7 @@ def _tesseract_available() -> bool:
 
 @lru_cache(maxsize=1)
 def _rapidocr_model():
+    """The models, loaded once per process (a batch worker keeps them for all its documents)."""
     import logging
 
     from rapidocr_onnxruntime import RapidOCR
@@ -180,23 +189,122 @@ def _rapidocr_model():
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
     # One thread per process: batch runs documents in parallel processes, and onnxruntime's pool of
     # spinning threads costs ~40% more CPU per page than it saves in wall time (bench/README.md).
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    # One line per recognition call: a batch pads every line to the widest of it, and onnxruntime
+    # plans memory for each batch shape; one at a time read 041's densest page in 4.6 s of CPU instead
+    # of 7.6 s, at 300 MB instead of 520 MB peak (bench/README.md).
+    with _lean_sessions():
+        return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=1)
 
 
-def _read_rapidocr(image: "Image") -> list[tuple[str, Box, float]]:
+@contextmanager
+def _lean_sessions():
+    """rapidocr's onnxruntime sessions with onnxruntime's memory arena on and memory patterns off.
+
+    rapidocr turns the arena off and leaves patterns on: every line image is a new shape, so each
+    call allocated its memory afresh through malloc (13% more CPU on 041's densest page, and a
+    peak that varied by 150 MB from run to run with the heap's fragmentation). The arena
+    reuses its blocks across calls; without patterns it holds what one call needs, no more
+    (bench/README.md). rapidocr has no option for it: its session-options hook is wrapped while
+    the models load, once per process."""
+    try:
+        from rapidocr_onnxruntime.utils import infer_engine
+
+        session_class = infer_engine.OrtInferSession
+        own_options = session_class.__dict__["_init_sess_opts"]
+    except (ImportError, AttributeError, KeyError):  # another rapidocr layout: its own options
+        yield
+        return
+
+    def lean(config):
+        options = own_options.__func__(config)
+        options.enable_cpu_mem_arena = True
+        options.enable_mem_pattern = False
+        return options
+
+    session_class._init_sess_opts = staticmethod(lean)
+    try:
+        yield
+    finally:
+        session_class._init_sess_opts = own_options
+
+
+def _rgb(image: "Image"):
     import numpy as np
 
+    return np.asarray(image.convert("RGB"))
+
+
+def _detect_rapidocr(image: "Image") -> list:
+    """The text lines rapidocr's detector sees on the image scaled to DETECT_SIDE, as quadrilaterals in
+    the image's own pixels."""
+    import cv2
+    import numpy as np
+
+    model = _rapidocr_model()
+    pixels = _rgb(image)
+    height, width = pixels.shape[:2]
+    scale = min(1.0, DETECT_SIDE / max(height, width))
+    if scale < 1.0:
+        pixels = cv2.resize(pixels, (max(1, round(width * scale)), max(1, round(height * scale))),
+                            interpolation=cv2.INTER_AREA)
+    quads, _ = model.text_det(pixels)
+    if quads is None or len(quads) == 0:
+        return []
+    return [np.asarray(q, dtype=np.float32) / scale for q in quads]
+
+
+def _mostly_inside(inner, outer, share: float = 0.6) -> bool:
+    """At least `share` of the box of quadrilateral `inner` lies in the box of `outer`."""
+    ix0, iy0, ix1, iy1 = inner[:, 0].min(), inner[:, 1].min(), inner[:, 0].max(), inner[:, 1].max()
+    ox0, oy0, ox1, oy1 = outer[:, 0].min(), outer[:, 1].min(), outer[:, 0].max(), outer[:, 1].max()
+    overlap = max(0.0, min(ix1, ox1) - max(ix0, ox0)) * max(0.0, min(iy1, oy1) - max(iy0, oy0))
+    return overlap >= share * max(1e-6, (ix1 - ix0) * (iy1 - iy0))
+
+
+def lines_made_whole(found: list, found_without_red: list) -> list:
+    """The lines found on a page, those found on it without its red ink in place of the pieces they
+    cover (mostly), and the lines found only on the page as it is (red text) kept."""
+    return [q for q in found if not any(_mostly_inside(q, w) for w in found_without_red)] + list(found_without_red)
+
+
+def _find_text_rapidocr(image: "Image", without_red: "Image | None" = None) -> Regions:
+    """The text lines on a page image, top to bottom (quadrilaterals in the image's pixels).
+
+    `without_red`: the page with its red ink taken out, when it has some. A red seal stamped over the
+    signature and the date (成文日期) cuts their lines in two for the detector at its scale (046: the
+    date read as 2025年4月, its 2日 lost under the seal's ring); on the page without red, the detector
+    finds those lines whole, and they replace the pieces. The lines found only on the page as it is
+    (red text: a letterhead, a red title) are kept."""
+    import numpy as np
+
+    model = _rapidocr_model()
+    quads = _detect_rapidocr(image)
+    if without_red is not None:
+        quads = lines_made_whole(quads, _detect_rapidocr(without_red))
+    if not quads:
+        return []
+    return list(model.sorted_boxes(np.asarray(quads, dtype=np.float32)))
+
+
+def _read_rapidocr(image: "Image", regions: Regions | None) -> Found:
+    model = _rapidocr_model()
+    if regions is None:
+        regions = _find_text_rapidocr(image)
+    if not regions:
+        return []
     # The angle classifier is for photographed text; rendered pages are upright (and it costs ~10%).
-    result, _ = _rapidocr_model()(np.asarray(image.convert("RGB")), use_cls=False)
+    crops = model.get_crop_img_list(_rgb(image), regions)
+    read, _ = model.text_rec(crops)
     out = []
-    for quad, text, score in result or []:
-        xs = [p[0] for p in quad]
-        ys = [p[1] for p in quad]
-        out.append((text, (min(xs), min(ys), max(xs), max(ys)), float(score)))
+    for quad, (text, score, *_) in zip(regions, read):
+        if float(score) < model.text_score or not text:
+            continue  # rapidocr's own threshold: below it a piece is noise (a stroke, a smudge)
+        xs, ys = quad[:, 0], quad[:, 1]
+        out.append((text, (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())), float(score)))
     return out
 
 
-def _read_tesseract(image: "Image") -> list[tuple[str, Box, float]]:
+def _read_tesseract(image: "Image", regions: Regions | None = None) -> Found:
     import pytesseract
 
     # --psm 4: one column of text of variable sizes (the page segmentation that keeps a printed
@@ -220,10 +328,11 @@ def _read_tesseract(image: "Image") -> list[tuple[str, Box, float]]:
     return out
 
 
-# name -> (is installed, reader); the order is the preference measured in bench/README.md
-ENGINES: dict[str, tuple[Callable[[], bool], Engine]] = {
-    "rapidocr": (_rapidocr_available, _read_rapidocr),
-    "tesseract": (_tesseract_available, _read_tesseract),
+# name -> engine; the order is the preference measured in bench/README.md. Tesseract has no cheap look
+# for text: its pages are read straight away.
+ENGINES: dict[str, OcrEngine] = {
+    "rapidocr": OcrEngine(_rapidocr_available, _find_text_rapidocr, _read_rapidocr),
+    "tesseract": OcrEngine(_tesseract_available, lambda image, without_red=None: None, _read_tesseract),
 }
 
 
@@ -237,7 +346,7 @@ def find_engine(name: str | None = None) -> str | None:
 def _find_engine(name: str | None) -> str | None:
     names = [name] if name else list(ENGINES)
     for n in names:
-        if n in ENGINES and ENGINES[n][0]():
+        if n in ENGINES and ENGINES[n].installed():
             return n
     return None
 
@@ -335,16 +444,24 @@ def _cell_text(found: list[tuple[str, Box, float]], indices: list[int]) -> str:
     return join_cell_lines("\n".join(clean_ocr_text(t) for t, _, _ in pieces)) or ""
 
 
-def ocr_image(image: "Image", engine: str, dpi: float, page_number: int | None = None) -> OcrPage:
+def ocr_image(image: "Image", engine: str, dpi: float, page_number: int | None = None) -> OcrPage | None:
     """Read a page image: lines in reading order, boxes in points (72 per inch) from the top-left;
-    ruled tables (ruling lines found in the image) as RawTables where they stand."""
+    ruled tables (ruling lines found in the image) as RawTables where they stand. None when the
+    engine's look for text finds none (a map, a photo): the recogniser is not run."""
     from .lattice import erase_rulings, image_rulings, ruled_tables
 
     scale = 72.0 / dpi
+    without_red = _without_red_ink(image)
+    image = image if image.mode == "L" else image.convert("L")
     h_edges, v_edges = image_rulings(image, dpi)
     # Ruling lines are not text: without them the engine sees a table's lone digits (序号 1, 2 …)
     clean = erase_rulings(image, h_edges, v_edges)
-    found = _split_at_rulings(ENGINES[engine][1](clean), v_edges, clean)
+    if without_red is not None:
+        without_red = erase_rulings(without_red, h_edges, v_edges)
+    regions = ENGINES[engine].find_text(clean, without_red)
+    if regions is not None and not regions:
+        return None
+    found = _split_at_rulings(ENGINES[engine].read(clean, regions), v_edges, clean)
     tables = ruled_tables(h_edges, v_edges, [b for _, b, _ in found], tol=3.0)
     in_tables = {i for _, grid in tables for row in grid for cell in row for i in cell}
     pending = sorted(
@@ -356,9 +473,9 @@ def ocr_image(image: "Image", engine: str, dpi: float, page_number: int | None =
     for text, box, conf in reading_order([f for i, f in enumerate(found) if i not in in_tables]):
         while pending and pending[0][0] <= box[1]:
             items.append(pending.pop(0)[1])
-        clean = "\t".join(clean_ocr_text(cell) for cell in text.split("\t"))
-        if clean.strip():
-            items.append(OcrLine(clean, tuple(round(v * scale, 1) for v in box), round(conf, 4)))  # type: ignore[arg-type]
+        line = "\t".join(clean_ocr_text(cell) for cell in text.split("\t"))
+        if line.strip():
+            items.append(OcrLine(line, tuple(round(v * scale, 1) for v in box), round(conf, 4)))  # type: ignore[arg-type]
     items.extend(t for _, t in pending)
     scored = [(found[i][2], len(found[i][0])) for i in range(len(found))]
     n = sum(k for _, k in scored)
@@ -366,10 +483,50 @@ def ocr_image(image: "Image", engine: str, dpi: float, page_number: int | None =
     return OcrPage(items=items, confidence=mean, engine=engine)
 
 
-def ocr_pdf_page(page, engine: str, dpi: float = RENDER_DPI, page_number: int | None = None) -> OcrPage:
-    """Render one pypdfium2 page (its displayed orientation) and OCR it."""
-    image = page.render(scale=dpi / 72.0, grayscale=True).to_pil()
-    return ocr_image(image, engine, dpi, page_number)
+def ocr_pdf_page(page, engine: str, dpi: float = RENDER_DPI, page_number: int | None = None) -> OcrPage | None:
+    """Render one pypdfium2 page (its displayed orientation, in colour: red seals are told apart by
+    their colour) and OCR it; None when it holds no text."""
+    return ocr_image(page.render(scale=dpi / 72.0).to_pil(), engine, dpi, page_number)  # the colour page freed once gray
+
+
+# Red ink on at least this share of a page's pixels is a seal or a red letterhead (a seal of 4 cm
+# covers ~0.4% of an A4 page); red ink is a pixel whose red is this much above its green and blue.
+RED_INK_SHARE = 0.001
+RED_OVER_OTHERS = 60
+
+
+def _without_red_ink(image: "Image") -> "Image | None":
+    """The page's red channel, in which red ink is nearly white and black ink stays black, when a
+    colour page has red ink on it; None otherwise. (PIL's 8-bit bands: no wider copies of the page.)"""
+    if image.mode not in ("RGB", "RGBA"):
+        return None
+    from PIL import ImageChops
+
+    red, green, blue = image.convert("RGB").split()
+    redness = ImageChops.subtract(red, ImageChops.lighter(green, blue))  # red above the others, 0 at least
+    inked = sum(redness.histogram()[RED_OVER_OTHERS + 1:])
+    if inked < RED_INK_SHARE * image.width * image.height:
+        return None
+    return red
+
+
+def drawn_share(page) -> float:
+    """The share of a pypdfium2 page's area under what is drawn on it (images, paths, text, shadings:
+    their boxes, summed, at most 1); 0 for a page with nothing on it."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    if width <= 0 or height <= 0:
+        return 0.0
+    covered = 0.0
+    for obj in page.get_objects(max_depth=4):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
+            continue  # a container: its objects are visited
+        left, bottom, right, top = obj.get_bounds()
+        covered += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
+        if covered >= width * height:
+            return 1.0
+    return covered / (width * height)
 
 
 # ------------------------------------------------------------------------- one document's pages
@@ -393,6 +550,8 @@ class DocumentOcr:
         self.done: dict[int, tuple[str, OcrPage]] = {}  # page number -> (reason, result)
         self.skipped: dict[int, str] = {}  # page number -> reason it needed OCR that it did not get
         self.seconds: dict[int, float] = {}  # page number -> wall time its OCR took
+        # pages without a text layer whose image the engine found no text on (a map, a photo, a stamp)
+        self.no_text_seen: list[int] = []
 
     def lines_for(self, page, number: int, text: str) -> list[OcrLine | RawTable] | None:
         """The OCR'd lines and tables of a page that needs OCR (None: keep the page's own text)."""
@@ -402,8 +561,16 @@ class DocumentOcr:
         if self.engine is None:
             self.skipped[number] = reason
             return None
+        if reason == "no_text_layer" and drawn_share(page) == 0.0:
+            return None  # a blank page: nothing drawn, nothing to read
         started = time.perf_counter()
         result = ocr_pdf_page(page, self.engine, page_number=number)
+        if result is None or not result.items:  # the engine saw no text, or read none where it looked
+            if reason == "no_text_layer":
+                self.no_text_seen.append(number)
+                return None
+            # a garbled layer, or --ocr always: what OCR read (nothing) stands, as for any OCR'd page
+            result = OcrPage(items=[], confidence=None, engine=self.engine)
         self.seconds[number] = round(time.perf_counter() - started, 3)
         self.done[number] = (reason, result)
         return result.items
@@ -412,6 +579,8 @@ class DocumentOcr:
         """The one-line reason of an image-only PDF that could not be read."""
         if self.done:
             return "no text layer (image-only PDF) and OCR read nothing on its pages"
+        if self.no_text_seen:
+            return "no text layer (image-only PDF) and no text on its page images"
         if self.mode == "never":
             return "no text layer (image-only PDF) and OCR is off (--ocr never); run with --ocr auto"
         return f"no text layer (image-only PDF) and no OCR engine installed: {HOW_TO_ENABLE}"
@@ -440,6 +609,9 @@ class DocumentOcr:
         blank = [n for n, reason in self.skipped.items() if reason == "no_text_layer"]
         if blank:
             doc.notes.append(("page-not-ocred", f"page(s) {_page_list(blank)} have no text layer and were not OCR'd: {self._enable_hint()}", None))
+        if self.no_text_seen:
+            doc.notes.append(("page-not-ocred", f"page(s) {_page_list(self.no_text_seen)} have no text layer and no text on "
+                              "their image (a map, a photo): not OCR'd", None))
 
     def _enable_hint(self) -> str:
         return "run with --ocr auto" if self.mode == "never" else HOW_TO_ENABLE

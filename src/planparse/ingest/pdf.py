@@ -31,8 +31,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
-from .base import LineBox, RawDocument, RawTable, line_box
-from .ocr import DocumentOcr, OcrLine, OcrMode, is_garbled
+from .base import LineBox, OcrLine, OcrMode, RawDocument, RawTable, line_box
+from .ocr import DocumentOcr, is_garbled
 from .page_text import (Item, clean_line, clean_lines as _clean_lines, count_visible as _count_visible,  # noqa: F401
                         is_line as _is_line, join_cell_lines, strip_page_numbers as _strip_page_numbers,
                         strip_running_lines as _strip_running_lines, to_raw_page as _to_raw_page)
@@ -432,7 +432,8 @@ _REOPEN_EVERY = 50  # pages
 
 
 def _items_text(items: list[Item]) -> str:
-    return "".join(it.text if isinstance(it, PageLine) else str(it.rows) for it in items)
+    """The page's text, a line a line: the garbled-layer test reads odd glyphs within their line."""
+    return "\n".join(it.text if isinstance(it, PageLine) else str(it.rows) for it in items)
 
 
 def _other_decoder(plumber: _Plumber, index: int, items: list[Item], text: str) -> tuple[list[Item], str]:
