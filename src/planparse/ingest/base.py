@@ -53,6 +53,9 @@ class RawPage:
     # Indices of lines that start a block of the source (a markdown paragraph, heading or list
     # item): a paragraph never runs across one. None: the source has no such structure.
     paragraph_starts: list[int] | None = None
+    # For each line (same length as `lines`), the 0-based index of the source paragraph it comes from
+    # (a Word body paragraph, empty ones counted); None when the source has no such paragraphs.
+    paragraph_numbers: list[int] | None = None
     # The page's text comes from OCR (no text layer, a garbled one, or --ocr always) and how sure the
     # engine was of it (mean line confidence, 0..1).
     ocr: bool = False

@@ -407,9 +407,23 @@ def _read_page(page: pdfium.PdfPage, index: int, plumber: _Plumber) -> list[Item
                 if found and found[1] is not None:
                     return found[1]
                 tables = found[0] if found else []
-        return _pdfium_items(textpage, tables, index + 1)
+        return _on_displayed_page(_pdfium_items(textpage, tables, index + 1), page)
     finally:
         textpage.close()
+
+
+def _on_displayed_page(items: list[Item], page: pdfium.PdfPage) -> list[Item]:
+    """pdfium's lines measured on the page as displayed (origin at its top-left corner, /Rotate
+    applied), as pdfplumber and the OCR measure theirs: the output's boxes are read against the page
+    people see. Lines run upright on the displayed page, so reading coordinates are displayed ones
+    shifted by the MediaBox's corner."""
+    mx0, my0, mx1, my1 = page.get_mediabox()
+    dx, dtop = {0: (-mx0, my1), 90: (-my0, -mx0), 180: (mx1, -my0), 270: (my1, mx1)}.get(page.get_rotation(), (-mx0, my1))
+    if dx == 0 and dtop == 0:
+        return items
+    return [PageLine(it.text, LineBox(x0=it.box.x0 + dx, x1=it.box.x1 + dx, top=it.box.top + dtop,
+                                      bottom=it.box.bottom + dtop, size=it.box.size)) if isinstance(it, PageLine) else it
+            for it in items]
 
 
 def _open_error(err: Exception, path: str) -> Exception:
