@@ -1,0 +1,155 @@
+"""Where a fact stands on its page (issue 26): the normalised text's offsets mapped back to the source
+lines, each line's box cut to the fact's characters; and on real and office-exported PDFs, the text
+pdfplumber reads inside a fact's boxes holds the fact's number or date as written."""
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+from lxml import etree
+
+from planparse.boxes import Locator, line_pieces
+from planparse.ingest.base import LineBox
+from planparse.normalise import NormalText, SourceLine
+from planparse.pipeline import extract_file
+from tests.conftest import FIXTURES, REAL, SAMPLES
+
+
+def _box(x0, top, x1, bottom):
+    return LineBox(x0=x0, x1=x1, top=top, bottom=bottom, size=bottom - top)
+
+
+def _text(paragraphs: list[list[tuple[str, int, LineBox | None]]], glue: str = "") -> NormalText:
+    """A normalised text made of paragraphs of (line, page, box), as normalise joins them."""
+    text_parts, source = [], []
+    pos = 0
+    for lines in paragraphs:
+        para = glue.join(s for s, _, _ in lines)
+        source += [SourceLine(s, page, pos, s, n + 1, box) for n, (s, page, box) in enumerate(lines)]
+        text_parts.append(para)
+        pos += len(para) + 1
+    return NormalText(text="\n".join(text_parts), source_lines=source)
+
+
+def test_a_fact_on_one_line_gets_that_lines_box_cut_to_its_characters():
+    # ten CJK characters over 100 points: ten points each; the fact is characters 2..6
+    nt = _text([[("一二三四五六七八九十", 3, _box(100, 50, 200, 60))]])
+    where = Locator(nt).place((2, 6))
+    assert where.page == 3 and where.bbox_pages == [3]
+    [(x0, top, x1, bottom)] = where.bbox
+    assert (top, bottom) == (50, 60)
+    assert x0 == pytest.approx(120 - 2, abs=0.1) and x1 == pytest.approx(160 + 2, abs=0.1)  # a fifth of a character more
+
+
+def test_ascii_characters_take_half_the_width_of_a_cjk_one():
+    # 到2025年: two CJK (one unit each) and four digits (half each): 4 units over 40 points
+    nt = _text([[("到2025年", 1, _box(0, 0, 40, 10))]])
+    [(x0, _, x1, _)] = Locator(nt).place((1, 5)).bbox
+    assert x0 == pytest.approx(10 - 2, abs=0.1) and x1 == pytest.approx(30 + 2, abs=0.1)
+
+
+def test_a_fact_over_a_line_and_a_page_break_gets_one_box_per_line_with_its_page():
+    nt = _text([[("甲乙丙丁", 1, _box(0, 700, 40, 710)), ("戊己庚辛", 2, _box(0, 80, 40, 90))]])
+    where = Locator(nt).place((2, 6))
+    assert where.page == 1 and where.bbox_pages == [1, 2]
+    assert [b[1] for b in where.bbox] == [700, 80]
+    assert where.bbox[0][2] == 40 and where.bbox[1][0] == 0  # the first line to its end, the second from its start
+
+
+def test_the_space_that_joined_two_latin_lines_is_stepped_over():
+    nt = _text([[("PM2.5 and", 1, _box(0, 0, 45, 10)), ("NOx", 1, _box(0, 12, 15, 22))]], glue=" ")
+    pieces = line_pieces(nt)
+    assert [(p.start, p.end) for p in pieces] == [(0, 9), (10, 13)]
+    assert Locator(nt).place((10, 13)).bbox_pages == [1]
+
+
+def test_a_text_without_geometry_places_nothing():
+    nt = _text([[("一二三", None, None)]])
+    where = Locator(nt).place((0, 2))
+    assert where.page is None and where.bbox is None and where.bbox_pages is None
+
+
+def test_text_input_gives_null_boxes():
+    doc = extract_file(SAMPLES / "000_1e3bdffa556e102e.txt")
+    facts = [*doc.clauses, *doc.targets, *doc.deadlines, *doc.agencies]
+    assert facts and all(f.bbox is None and f.bbox_pages is None and f.paragraph is None for f in facts)
+
+
+def _word_paragraphs(path) -> list[str]:
+    """The text of each body paragraph of a .docx (w:p in document order, table cells left out)."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as z:
+        body = etree.fromstring(z.read("word/document.xml")).find(f"{w}body")
+    return ["".join(t.text or "" for t in p.iter(f"{w}t")) for p in body.iter(f"{w}p")
+            if not any(a.tag == f"{w}tc" for a in p.iterancestors())]
+
+
+def test_docx_facts_name_the_word_paragraph_they_stand_in():
+    path = FIXTURES / "office" / "000_1e3bdffa556e102e.docx"
+    doc = extract_file(path)
+    paragraphs = _word_paragraphs(path)
+    assert doc.clauses and all(c.bbox is None for c in doc.clauses)
+    for clause in doc.clauses:
+        assert clause.paragraph is not None
+        assert (clause.heading or clause.text)[:6] in re.sub(r"\s", "", paragraphs[clause.paragraph])
+    for target in doc.targets:
+        assert re.sub(r"\s", "", target.text)[:8] in re.sub(r"\s", "", paragraphs[target.paragraph])
+
+
+# ------------------------------------------------------------------ the crop test on real pages
+
+CROP_PDFS = sorted((FIXTURES / "office").glob("*.pdf")) + [
+    REAL / name for name in (
+        "003_fuzhou-digital-green-retrofit-plan.pdf", "010_mohurd-urban-rural-carbon-peak-impl.pdf",
+        "021_national-climate-adaptation-strategy-2035.pdf", "024_dazhou-1plusN-policy-drafting-workplan.pdf",
+        "025_shandong-green-transition-2022-actionplan.pdf", "036_miit-env-equipment-actionplan-2022-2025.pdf")]
+
+
+def _squeezed(s: str) -> str:
+    return re.sub(r"\s+", "", s or "")
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+(?:\.\d+)?", text)
+
+
+def _number_as_written(target) -> list[str]:
+    """The target's value as its text writes it (`13.5` of 下降13.5%); all its numbers when the value is
+    written otherwise (百分之十, 1.2万)."""
+    nums = _numbers(target.text)
+    return [n for n in nums if float(n) in (target.value, target.value_max)][:1] or nums
+
+
+def _inside(pdf, fact) -> str:
+    parts = []
+    for (x0, top, x1, bottom), number in zip(fact.bbox, fact.bbox_pages):
+        page = pdf.pages[number - 1]
+        parts.append(page.crop((x0, top, x1, bottom)).extract_text() or "")
+    return _squeezed("".join(parts))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CROP_PDFS, ids=lambda p: p.stem)
+def test_the_text_inside_each_facts_boxes_holds_its_number_and_date(path):
+    import pdfplumber
+
+    doc = extract_file(path)
+    targets = [t for t in doc.targets if t.value is not None]
+    # every fact read from the text (it has a span) is placed; table-cell facts have no span
+    assert all(t.bbox and t.page == t.bbox_pages[0] for t in targets if t.span is not None)
+    assert all(d.bbox for d in doc.deadlines if d.span is not None)
+    assert any(t.bbox for t in targets) or any(d.bbox for d in doc.deadlines)
+    misses = []
+    with pdfplumber.open(path) as pdf:
+        for target in (t for t in targets if t.bbox):
+            got = _inside(pdf, target)
+            if not all(n in got for n in _number_as_written(target)):
+                misses.append((target.text, got))
+        for deadline in (d for d in doc.deadlines if d.bbox):
+            got = _inside(pdf, deadline)
+            # the date as written: its numbers (到**2025**年 on a page whose source kept markdown's stars)
+            want = _numbers(deadline.text) or [_squeezed(deadline.text)]
+            if not all(n in got for n in want):
+                misses.append((deadline.text, got))
+    assert not misses, misses[:5]
