@@ -153,3 +153,64 @@ def test_the_text_inside_each_facts_boxes_holds_its_number_and_date(path):
             if not all(n in got for n in want):
                 misses.append((deadline.text, got))
     assert not misses, misses[:5]
+
+
+# ------------------------------------------------------------------ --debug-boxes
+
+
+def _rects(pdf_path) -> dict[int, int]:
+    """How many filled-and-stroked path objects (drawn boxes) each page holds."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    out = {}
+    with pdfium.PdfDocument(str(pdf_path)) as pdf:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            out[i + 1] = sum(1 for obj in page.get_objects(max_depth=1) if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH)
+            page.close()
+    return out
+
+
+def test_debug_boxes_draws_each_facts_boxes_on_a_copy_of_the_pdf(tmp_path):
+    from tests.conftest import run_cli
+
+    src = FIXTURES / "office" / "001_e273565e5025a23d.pdf"
+    out = tmp_path / "boxes.pdf"
+    r = run_cli(["extract", str(src), "-o", str(tmp_path / "doc.json"), "--debug-boxes", str(out)], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    import json
+
+    doc = json.loads((tmp_path / "doc.json").read_text(encoding="utf-8"))
+    before, after = _rects(src), _rects(out)
+    assert len(before) == len(after)
+    boxed_pages = {p for t in doc["targets"] if t["bbox"] for p in t["bbox_pages"]}
+    assert boxed_pages and all(after[p] > before[p] for p in boxed_pages)
+    drawn = sum(after.values()) - sum(before.values())
+    kinds = ("clauses", "targets", "deadlines", "agencies", "measures")
+    assert drawn >= sum(len(f["bbox"]) for k in kinds for f in doc[k] if f["bbox"] and k != "clauses")
+
+
+@pytest.mark.parametrize("where", ["dir", "input"])
+def test_debug_boxes_to_a_place_that_cannot_take_it_is_a_one_line_error(tmp_path, where):
+    import shutil
+
+    from tests.conftest import run_cli
+
+    src = tmp_path / "plan.pdf"
+    shutil.copy(FIXTURES / "office" / "000_1e3bdffa556e102e.pdf", src)
+    target = tmp_path if where == "dir" else src
+    r = run_cli(["extract", str(src), "--debug-boxes", str(target)], cwd=tmp_path)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert ("is the input" if where == "input" else "cannot write") in r.stderr
+    assert r.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.pdf"]  # no half file, no temporary left
+    assert src.read_bytes() == (FIXTURES / "office" / "000_1e3bdffa556e102e.pdf").read_bytes()
+
+
+def test_debug_boxes_of_a_text_input_is_a_usage_error(tmp_path):
+    from tests.conftest import run_cli
+
+    r = run_cli(["extract", str(SAMPLES / "000_1e3bdffa556e102e.txt"), "--debug-boxes", str(tmp_path / "x.pdf")], cwd=tmp_path)
+    assert r.returncode == 2 and "needs a PDF input" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.pdf").exists()
