@@ -176,12 +176,14 @@ def report(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="The HTML file to write (default: NAME.report.html in the current directory)."),
     open_browser: bool = typer.Option(False, "--open", help="Open the report in the default web browser."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
+    pages: bool = typer.Option(False, "--pages", help="A PDF input: show its pages as images beside the text, every fact's boxes drawn on them."),
 ) -> None:
     """Write a self-contained HTML page: the text with every extracted fact highlighted where it came from.
 
     \b
     Example:
-      planparse report plan.pdf -o plan.html --open"""
+      planparse report plan.pdf -o plan.html --open
+      planparse report plan.pdf --pages"""
     from .pipeline import extract_with_text
     from .report import render_report
 
@@ -189,8 +191,16 @@ def report(
         doc, text = extract_with_text(file, grammars_dir=grammars)
     except PlanparseError as e:
         _fail(e)
+    images = None
+    if pages:
+        if doc.source.format != "pdf" or not file.is_file():
+            typer.echo(f"planparse: error: --pages: needs a PDF file as input ({file} is {doc.source.format})", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        from .report.page_images import render_pages
+
+        images = render_pages(file)
     out = output or Path(f"{file.name}.report.html")
-    _write_output(out, render_report(doc, text))
+    _write_output(out, render_report(doc, text, pages=images))
     typer.echo(str(out))
     if open_browser:
         import webbrowser

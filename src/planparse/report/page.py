@@ -15,7 +15,8 @@ from ..models import Document
 from .charts import bar_chart
 from .index import entry_script
 from .marks import FACT_KINDS, Fact, collect_facts, render_marked
-from .safe_html import content_security_policy, script_json
+from .page_images import PageImage
+from .safe_html import content_security_policy, render, script_json
 
 KIND_LABELS = {"target": "目标 targets", "deadline": "时限 deadlines", "agency": "单位 agencies", "measure": "措施 measures"}
 _ROLES = ("lead", "support", "responsible", "implementers")
@@ -236,8 +237,32 @@ def _filters(facts: list[Fact], doc: Document) -> str:
             f'<span id="filter-status" aria-live="polite"></span></div>')
 
 
-def render_report(doc: Document, text: str) -> str:
-    """The whole page for `doc`, whose spans point into `text` (the normalised text)."""
+def _percent(v: float, whole: float) -> float:
+    return round(100 * min(max(v, 0.0), whole) / whole, 3) if whole > 0 else 0.0
+
+
+def _pages(pages: list[PageImage], facts: list[Fact]) -> str:
+    """The pages beside the text, every highlighted fact's boxes drawn over them (positions in percent
+    of the page, so they stay on their characters at whatever width the image is shown)."""
+    boxes: dict[int, list[dict]] = {}
+    size = {p.number: (p.width, p.height) for p in pages}
+    for f in facts:
+        for number, (x0, top, x1, bottom) in f.boxes:
+            if number not in size:
+                continue
+            w, h = size[number]
+            left, upper = _percent(x0, w), _percent(top, h)
+            boxes.setdefault(number, []).append({
+                "kind": f.kind, "fid": f.fid, "title": f.text[:60], "left": left, "top": upper,
+                "width": round(_percent(x1, w) - left, 3), "height": round(_percent(bottom, h) - upper, 3)})
+    shown = [{"number": p.number, "pixel_width": p.pixel_width, "pixel_height": p.pixel_height, "data_uri": p.data_uri,
+              "boxes": boxes.get(p.number, [])} for p in pages]
+    return render("pages.html", pages=shown)
+
+
+def render_report(doc: Document, text: str, pages: list[PageImage] | None = None) -> str:
+    """The whole page for `doc`, whose spans point into `text` (the normalised text); with `pages`
+    (the PDF's pages as images), those pages beside the text with every fact's boxes on them."""
     facts = collect_facts(doc)
     payload = {f.fid: {"kind": f.kind, "text": f.text, "fields": f.fields, "clause": f.clause_id, "task": f.task_seq} for f in facts}
     facts_json = script_json(payload)
@@ -254,13 +279,13 @@ def render_report(doc: Document, text: str) -> str:
 {entry_script(doc)}
 <style>{_static("report.css")}</style>
 </head>
-<body>
+<body{' class="with-pages"' if pages else ''}>
 <header id="top"><h1>{_e(title)}</h1>{_filters(facts, doc)}</header>
 {_summary(doc, facts)}
 <div id="main">
 <nav id="outline" aria-label="clause outline"><h2>Outline</h2>{_outline(doc, _counts(facts))}</nav>
 <article id="text">{_text(doc, text, facts)}</article>
-</div>
+{_pages(pages, facts) if pages else ""}</div>
 <div id="tables">{_tables(doc, facts)}</div>
 <div id="pop" role="tooltip" hidden></div>
 <script type="application/json" id="facts">{facts_json}</script>
