@@ -136,8 +136,8 @@ def test_the_text_inside_each_facts_boxes_holds_its_number_and_date(path):
 
     doc = extract_file(path)
     targets = [t for t in doc.targets if t.value is not None]
-    # every fact read from the text (it has a span) is placed; table-cell facts have no span
-    assert all(t.bbox and t.page == t.bbox_pages[0] for t in targets if t.span is not None)
+    # every fact read from the text (it has a span) or from a ruled table's cell is placed
+    assert all(t.bbox and t.page == t.bbox_pages[0] for t in targets if t.span is not None or t.table_index is not None)
     assert all(d.bbox for d in doc.deadlines if d.span is not None)
     assert any(t.bbox for t in targets) or any(d.bbox for d in doc.deadlines)
     misses = []
@@ -214,3 +214,23 @@ def test_debug_boxes_of_a_text_input_is_a_usage_error(tmp_path):
     r = run_cli(["extract", str(SAMPLES / "000_1e3bdffa556e102e.txt"), "--debug-boxes", str(tmp_path / "x.pdf")], cwd=tmp_path)
     assert r.returncode == 2 and "needs a PDF input" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.slow
+def test_task_rows_of_a_ruled_table_stand_in_their_rows():
+    """004 (LibreOffice export): 45 task rows in a ruled table, read from its cells (no span): each row's
+    box holds its content and its deadline cell; its deadline's box holds the deadline as written."""
+    import pdfplumber
+
+    path = FIXTURES / "office" / "004_f8539a09ccbc65f7.pdf"
+    doc = extract_file(path)
+    assert len(doc.tasks) >= 40
+    with pdfplumber.open(path) as pdf:
+        for task in doc.tasks:
+            assert task.bbox and task.page == task.bbox_pages[0]
+            got = iter(_inside(pdf, task))
+            # the row's cells are read across, line by line: each cell's characters come in order, interleaved
+            want = _squeezed(task.content)[:12] + _squeezed(task.deadline_text or "")
+            assert all(ch in got for ch in want), task.seq
+            if task.deadline and task.deadline.bbox:
+                assert _squeezed(task.deadline.text) in _inside(pdf, task.deadline)

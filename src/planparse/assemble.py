@@ -66,21 +66,20 @@ def _set(fact, where: Placement, *, page: bool = True) -> None:
 def place_facts(doc: Document, locator: Locator) -> None:
     """Every clause, target, deadline, agency annotation, measure and task row gets where it stands
     in the source (page, boxes, Word paragraph), from its span. A clause keeps the page segmenting
-    gave it; a task row is where its cells with a span stand."""
+    gave it. A fact read from a ruled table's cell (no span) keeps the cell's box the table stage gave
+    it, and a task row its row's; a task row of a table in the text is where its cells with a span stand."""
     for clause in doc.clauses:
         _set(clause, locator.place(clause.span), page=False)
     seen: set[int] = set()
     facts = [*doc.targets, *doc.deadlines, *doc.agencies, *doc.measures,
-             *(t for c in doc.clauses for t in c.qualitative_targets)]
+             *(t for c in doc.clauses for t in c.qualitative_targets),
+             *(f for task in doc.tasks for f in (task.deadline, task.agencies, *task.targets) if f is not None)]
     for fact in facts:
-        if id(fact) not in seen:
+        if id(fact) not in seen and fact.span is not None:
             seen.add(id(fact))
             _set(fact, locator.place(fact.span))
     for task in doc.tasks:
-        cells = [f for f in (task.deadline, task.agencies, *task.targets) if f is not None]
-        for fact in cells:
-            if id(fact) not in seen:
-                seen.add(id(fact))
-                _set(fact, locator.place(fact.span))
-        where = merge_lines([Placement(f.page, f.bbox, f.bbox_pages, f.paragraph) for f in cells])
-        _set(task, where, page=task.page is None)
+        if task.bbox is None:
+            cells = [f for f in (task.deadline, task.agencies, *task.targets) if f is not None]
+            where = merge_lines([Placement(f.page, f.bbox, f.bbox_pages, f.paragraph) for f in cells])
+            _set(task, where, page=task.page is None)

@@ -32,7 +32,7 @@ def _page_field():
 def _bbox_field():
     return Field(None, description="where the fact stands: one box [x0, top, x1, bottom] per line it covers, in PDF points "
                  "from the displayed page's top-left corner (OFD: its own millimetres turned into points), cut to the fact's characters; "
-                 "null when the source has no geometry (text, docx, html) or the fact was read from a table cell")
+                 "null when the source has no geometry (text, docx, html); a fact read from a ruled table's cell stands in the cell's box")
 
 
 def _bbox_pages_field():

@@ -20,6 +20,9 @@ class RawTable:
     # Offset of the table in the page/paragraph text stream: index of the line in RawPage.lines
     # before which the table stands (tables are kept out of `lines`).
     line_index: int | None = None
+    # Each cell's box on the displayed page (same shape as `rows`; None for a cell merged away), where
+    # the reader measured it (ruled PDF tables): where a fact read from a cell stands.
+    cell_boxes: list[list[Box | None]] | None = None
 
 
 @dataclass

@@ -183,21 +183,23 @@ def _plumber_to_user(box: tuple[float, float, float, float], page) -> tuple[floa
     return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-def _find_tables(plumber_page) -> list[tuple[tuple[float, float, float, float], list[list[str | None]]]]:
-    """Ruled tables of one pdfplumber page: [(bbox in pdfplumber coordinates, rows)]."""
+def _find_tables(plumber_page) -> list[tuple[tuple[float, float, float, float], list[list[str | None]], list]]:
+    """Ruled tables of one pdfplumber page: [(bbox in pdfplumber coordinates, rows, each cell's box on the
+    displayed page)]."""
     return _tables_of_text(
-        (table.bbox, table.extract(x_tolerance=3, y_tolerance=3)) for table in plumber_page.find_tables(TABLE_SETTINGS)
+        (table.bbox, table.extract(x_tolerance=3, y_tolerance=3), [list(row.cells) for row in table.rows])
+        for table in plumber_page.find_tables(TABLE_SETTINGS)
     )
 
 
-def _tables_of_text(found) -> list[tuple[tuple[float, float, float, float], list[list[str | None]]]]:
-    """The found (bbox, rows) that are tables, their cells' lines joined."""
+def _tables_of_text(found) -> list[tuple[tuple[float, float, float, float], list[list[str | None]], list]]:
+    """The found (bbox, rows, cell boxes) that are tables, their cells' lines joined."""
     out = []
-    for bbox, rows in found:
+    for bbox, rows, cells in found:
         rows = [[join_cell_lines(c) for c in row] for row in rows]
         if not _is_grid_of_text(rows):
             continue  # a page frame or a framed paragraph, not a table: its text stays in the lines
-        out.append((bbox, rows))
+        out.append((bbox, rows, cells))
     return out
 
 
@@ -227,7 +229,7 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
     get_unicode, get_box, get_angle = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle
-    boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, _ in tables]
+    boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, *_ in tables]
     by_quadrant: dict[int, list[Glyph]] = {0: []}
     upright = by_quadrant[0]
     is_generated = pdfium_c.FPDFText_IsGenerated
@@ -266,9 +268,9 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
     lines = [ln for q in order for ln in _clean_lines(lines_from_glyphs(by_quadrant[q]))]
     main = order[0] if order else 0
     placed = []
-    for (b, rows) in tables:
+    for (b, rows, cells) in tables:
         _, _, _, table_top = to_reading(main, b[0], b[2], b[1], b[3])
-        placed.append((-table_top, RawTable(rows=rows, page=number)))
+        placed.append((-table_top, RawTable(rows=rows, page=number, cell_boxes=cells)))
     return _interleave(lines, placed)
 
 
@@ -286,7 +288,7 @@ def _interleave(lines: list[PageLine], tables: list[tuple[float, RawTable]]) -> 
 
 def _plumber_items(page, tables: list[tuple[tuple, list]], number: int) -> list[Item]:
     """Lines and tables of a page from pdfplumber alone (when pdfium missed characters of this page)."""
-    boxes = [b for b, _ in tables]
+    boxes = [b for b, *_ in tables]
 
     def outside(obj: dict) -> bool:
         if obj.get("object_type") != "char":
@@ -301,7 +303,7 @@ def _plumber_items(page, tables: list[tuple[tuple, list]], number: int) -> list[
                                      size=ln["bottom"] - ln["top"]))
         for ln in found
     ])
-    return _interleave(lines, [(b[1], RawTable(rows=rows, page=number)) for b, rows in tables])
+    return _interleave(lines, [(b[1], RawTable(rows=rows, page=number, cell_boxes=cells)) for b, rows, cells in tables])
 
 
 def _quiet_pdfminer() -> None:
@@ -357,7 +359,7 @@ class _Plumber:
                 plumber_chars = sum(1 for c in page.chars if not c["text"].isspace())
                 if plumber_chars > pdfium_chars * 1.02 + 2:
                     fallback = _plumber_items(page, found, index + 1)
-            return [(_plumber_to_user(bbox, page), rows) for bbox, rows in found], fallback
+            return [(_plumber_to_user(bbox, page), rows, cells) for bbox, rows, cells in found], fallback
         except Exception:
             return None
         finally:
@@ -384,9 +386,14 @@ def _pdfium_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[t
     page for pdfplumber itself.) None when the finder fails on what pdfium gives: pdfplumber then
     reads the page, which keeps the page's text whatever happens to its tables."""
     try:
-        return _tables_of_text(ruled_tables(page, textpage, TABLE_SETTINGS))
+        found = _tables_of_text(ruled_tables(page, textpage, TABLE_SETTINGS))
     except Exception:
         return None
+    # cells come measured as the finder saw them (x, and y turned down from the user-space origin): on
+    # the displayed page (this path reads unrotated pages only) they shift by the MediaBox's corner
+    mx0, _, _, my1 = page.get_mediabox()
+    return [(bbox, rows, [[(c[0] - mx0, c[1] + my1, c[2] - mx0, c[3] + my1) if c else None for c in row] for row in cells])
+            for bbox, rows, cells in found]
 
 
 def _read_page(page: pdfium.PdfPage, index: int, plumber: _Plumber) -> list[Item]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..models import Document
 
-# (red, green, blue) per kind of fact: the report's highlight colours
+# (red, green, blue) per kind of fact: strong colours that stay visible as thin outlines over print
 KIND_COLOURS: dict[str, tuple[int, int, int]] = {
     "clause": (96, 125, 139),
     "target": (211, 47, 47),
