@@ -234,3 +234,42 @@ def test_task_rows_of_a_ruled_table_stand_in_their_rows():
             assert all(ch in got for ch in want), task.seq
             if task.deadline and task.deadline.bbox:
                 assert _squeezed(task.deadline.text) in _inside(pdf, task.deadline)
+
+
+def _turned(src, dst, rotation: int) -> None:
+    """A copy of `src` whose page content is drawn turned and shown upright again by /Rotate, as scanners
+    and some printers write landscape or turned pages."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    with pdfium.PdfDocument(str(src)) as pdf:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            w, h = page.get_size()
+            matrix = {90: (0, 1, -1, 0, h, 0), 180: (-1, 0, 0, -1, w, h), 270: (0, -1, 1, 0, 0, w)}[rotation]
+            for obj in list(page.get_objects(max_depth=1)):
+                pdfium_c.FPDFPageObj_Transform(obj.raw, *matrix)
+            size = (h, w) if rotation in (90, 270) else (w, h)
+            page.set_mediabox(0, 0, *size)
+            page.set_cropbox(0, 0, *size)
+            page.set_rotation(rotation)
+            assert pdfium_c.FPDFPage_GenerateContent(page.raw)
+            page.close()
+        pdf.save(str(dst))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_boxes_are_measured_on_the_page_as_displayed_whatever_its_rotate(tmp_path, rotation):
+    import pdfplumber
+
+    path = tmp_path / f"turned{rotation}.pdf"
+    _turned(FIXTURES / "office" / "000_1e3bdffa556e102e.pdf", path, rotation)
+    doc = extract_file(path)
+    facts = [t for t in doc.targets if t.bbox] + [d for d in doc.deadlines if d.bbox]
+    assert len(facts) >= 20
+    with pdfplumber.open(path) as pdf:
+        for fact in facts:
+            got = _inside(pdf, fact)
+            want = _number_as_written(fact) if hasattr(fact, "value") else _numbers(fact.text)
+            assert all(n in got for n in want), (fact.text, got)

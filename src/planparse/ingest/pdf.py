@@ -222,9 +222,11 @@ _FULL_TURN = 2 * math.pi
 _UPRIGHT = math.pi / 4  # a character angle within this of 0 is upright text
 
 
-def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int) -> list[Item]:
+def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int,
+                  frame: tuple[tuple[float, float, float, float], int] | None = None) -> list[Item]:
     """The page's lines from pdfium's characters and their boxes, in reading order; the characters
-    inside a table's box go to the table, which stands before the first line below its top."""
+    inside a table's box go to the table, which stands before the first line below its top.
+    frame: the page's MediaBox and /Rotate, to give the lines' boxes on the displayed page."""
     tp = textpage.raw
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
@@ -265,13 +267,20 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
     # The page's text direction is that of most of its characters; text in another direction
     # (a stamp, a rotated side note) follows it.
     order = sorted((q for q in by_quadrant if by_quadrant[q]), key=lambda q: -len(by_quadrant[q]))
-    lines = [ln for q in order for ln in _clean_lines(lines_from_glyphs(by_quadrant[q]))]
+    by_line = [(q, ln) for q in order for ln in _clean_lines(lines_from_glyphs(by_quadrant[q]))]
+    lines = [ln for _, ln in by_line]
     main = order[0] if order else 0
     placed = []
     for (b, rows, cells) in tables:
         _, _, _, table_top = to_reading(main, b[0], b[2], b[1], b[3])
         placed.append((-table_top, RawTable(rows=rows, page=number, cell_boxes=cells)))
-    return _interleave(lines, placed)
+    items = _interleave(lines, placed)
+    if frame is None:
+        return items
+    # reading order was decided in reading coordinates; the boxes people read are on the displayed page
+    quadrant_of = {id(ln): q for q, ln in by_line}
+    return [PageLine(it.text, _displayed_box(it.box, quadrant_of.get(id(it), main), *frame)) if isinstance(it, PageLine) else it
+            for it in items]
 
 
 def _interleave(lines: list[PageLine], tables: list[tuple[float, RawTable]]) -> list[Item]:
@@ -414,23 +423,38 @@ def _read_page(page: pdfium.PdfPage, index: int, plumber: _Plumber) -> list[Item
                 if found and found[1] is not None:
                     return found[1]
                 tables = found[0] if found else []
-        return _on_displayed_page(_pdfium_items(textpage, tables, index + 1), page)
+        return _pdfium_items(textpage, tables, index + 1, (page.get_mediabox(), page.get_rotation()))
     finally:
         textpage.close()
 
 
-def _on_displayed_page(items: list[Item], page: pdfium.PdfPage) -> list[Item]:
-    """pdfium's lines measured on the page as displayed (origin at its top-left corner, /Rotate
-    applied), as pdfplumber and the OCR measure theirs: the output's boxes are read against the page
-    people see. Lines run upright on the displayed page, so reading coordinates are displayed ones
-    shifted by the MediaBox's corner."""
-    mx0, my0, mx1, my1 = page.get_mediabox()
-    dx, dtop = {0: (-mx0, my1), 90: (-my0, -mx0), 180: (mx1, -my0), 270: (my1, mx1)}.get(page.get_rotation(), (-mx0, my1))
-    if dx == 0 and dtop == 0:
-        return items
-    return [PageLine(it.text, LineBox(x0=it.box.x0 + dx, x1=it.box.x1 + dx, top=it.box.top + dtop,
-                                      bottom=it.box.bottom + dtop, size=it.box.size)) if isinstance(it, PageLine) else it
-            for it in items]
+def _displayed_box(box: LineBox, q: int, mediabox: tuple[float, float, float, float], rotation: int) -> LineBox:
+    """A line's box in the reading coordinates of its text's quadrant q (pdf_layout) -> on the page as
+    displayed (origin at its top-left corner, /Rotate applied), as pdfplumber and the OCR measure
+    theirs: the output's boxes are read against the page people see."""
+    x0, x1, y0, y1 = box.x0, box.x1, -box.bottom, -box.top
+    # back to user space (left, bottom, right, top): to_reading undone
+    if q == 1:
+        left, bottom, right, top = -y1, x0, -y0, x1
+    elif q == 2:
+        left, bottom, right, top = -x1, -y1, -x0, -y0
+    elif q == 3:
+        left, bottom, right, top = y0, -x1, y1, -x0
+    else:
+        left, bottom, right, top = x0, y0, x1, y1
+    mx0, my0, mx1, my1 = mediabox
+
+    def shown(ux: float, uy: float) -> tuple[float, float]:
+        if rotation == 90:
+            return uy - my0, ux - mx0
+        if rotation == 180:
+            return mx1 - ux, uy - my0
+        if rotation == 270:
+            return my1 - uy, mx1 - ux
+        return ux - mx0, my1 - uy
+
+    (ax, at), (bx, bt) = shown(left, top), shown(right, bottom)
+    return LineBox(x0=min(ax, bx), x1=max(ax, bx), top=min(at, bt), bottom=max(at, bt), size=box.size)
 
 
 def _open_error(err: Exception, path: str) -> Exception:
