@@ -125,7 +125,8 @@ def _inside(pdf, fact) -> str:
     parts = []
     for (x0, top, x1, bottom), number in zip(fact.bbox, fact.bbox_pages):
         page = pdf.pages[number - 1]
-        parts.append(page.crop((x0, top, x1, bottom)).extract_text() or "")
+        dx, dy = page.mediabox[:2]  # pdfplumber measures from the user-space origin (docs/output-contract.md)
+        parts.append(page.crop((x0 + dx, top + dy, x1 + dx, bottom + dy)).extract_text() or "")
     return _squeezed("".join(parts))
 
 
@@ -238,7 +239,8 @@ def test_task_rows_of_a_ruled_table_stand_in_their_rows():
 
 def _turned(src, dst, rotation: int) -> None:
     """A copy of `src` whose page content is drawn turned and shown upright again by /Rotate, as scanners
-    and some printers write landscape or turned pages."""
+    and some printers write landscape or turned pages; rotation 0: the content moved onto a MediaBox
+    whose corner is not 0 0."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -246,6 +248,14 @@ def _turned(src, dst, rotation: int) -> None:
         for i in range(len(pdf)):
             page = pdf[i]
             w, h = page.get_size()
+            if rotation == 0:  # not turned: moved, on a MediaBox that does not start at 0 0
+                for obj in list(page.get_objects(max_depth=1)):
+                    pdfium_c.FPDFPageObj_Transform(obj.raw, 1, 0, 0, 1, 100, 50)
+                page.set_mediabox(100, 50, 100 + w, 50 + h)
+                page.set_cropbox(100, 50, 100 + w, 50 + h)
+                assert pdfium_c.FPDFPage_GenerateContent(page.raw)
+                page.close()
+                continue
             matrix = {90: (0, 1, -1, 0, h, 0), 180: (-1, 0, 0, -1, w, h), 270: (0, -1, 1, 0, 0, w)}[rotation]
             for obj in list(page.get_objects(max_depth=1)):
                 pdfium_c.FPDFPageObj_Transform(obj.raw, *matrix)
@@ -259,8 +269,8 @@ def _turned(src, dst, rotation: int) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("rotation", [90, 180, 270])
-def test_boxes_are_measured_on_the_page_as_displayed_whatever_its_rotate(tmp_path, rotation):
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_boxes_are_measured_on_the_page_as_displayed_whatever_its_rotate_and_mediabox(tmp_path, rotation):
     import pdfplumber
 
     path = tmp_path / f"turned{rotation}.pdf"

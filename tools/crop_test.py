@@ -38,6 +38,10 @@ def inside(pdf, fact) -> str:
     parts = []
     for (x0, top, x1, bottom), number in zip(fact.bbox, fact.bbox_pages):
         page = pdf.pages[number - 1]
+        # pdfplumber measures from the user-space origin, not the MediaBox's corner: the same on most
+        # pages (MediaBox at 0 0); its mediabox is (x0, -y0, ...) of the PDF's
+        dx, dy = page.mediabox[0], page.mediabox[1]
+        x0, top, x1, bottom = x0 + dx, top + dy, x1 + dx, bottom + dy
         px0, ptop, px1, pbottom = page.bbox
         box = (max(x0, px0), max(top, ptop), min(x1, px1), min(bottom, pbottom))
         if box[2] > box[0] and box[3] > box[1]:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import bisect
 import difflib
-from collections.abc import Callable
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import regex as re
