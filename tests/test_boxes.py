@@ -192,7 +192,7 @@ def test_debug_boxes_draws_each_facts_boxes_on_a_copy_of_the_pdf(tmp_path):
     assert drawn >= sum(len(f["bbox"]) for k in kinds for f in doc[k] if f["bbox"] and k != "clauses")
 
 
-@pytest.mark.parametrize("where", ["dir", "input"])
+@pytest.mark.parametrize("where", ["dir", "input", "output"])
 def test_debug_boxes_to_a_place_that_cannot_take_it_is_a_one_line_error(tmp_path, where):
     import shutil
 
@@ -200,10 +200,10 @@ def test_debug_boxes_to_a_place_that_cannot_take_it_is_a_one_line_error(tmp_path
 
     src = tmp_path / "plan.pdf"
     shutil.copy(FIXTURES / "office" / "000_1e3bdffa556e102e.pdf", src)
-    target = tmp_path if where == "dir" else src
-    r = run_cli(["extract", str(src), "--debug-boxes", str(target)], cwd=tmp_path)
+    target = {"dir": tmp_path, "input": src, "output": tmp_path / "out.json"}[where]
+    r = run_cli(["extract", str(src), "-o", str(tmp_path / "out.json"), "--debug-boxes", str(target)], cwd=tmp_path)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
-    assert ("is the input" if where == "input" else "cannot write") in r.stderr
+    assert {"dir": "cannot write", "input": "is the input", "output": "is the -o output"}[where] in r.stderr
     assert r.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.pdf"]  # no half file, no temporary left
     assert src.read_bytes() == (FIXTURES / "office" / "000_1e3bdffa556e102e.pdf").read_bytes()

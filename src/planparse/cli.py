@@ -122,8 +122,10 @@ def extract(
     if output and str(file) != "-" and _same_file(file, output):
         typer.echo(f"planparse: error: -o {output}: is the input; give another -o", err=True)
         raise typer.Exit(EXIT_USAGE)
-    if debug_boxes and (str(file) == "-" or not file.is_file() or _same_file(file, debug_boxes)):
-        why = "is the input; give another path" if str(file) != "-" and file.is_file() else "needs a PDF file as input"
+    if debug_boxes and (str(file) == "-" or not file.is_file() or _same_file(file, debug_boxes)
+                        or (output and os.path.realpath(output) == os.path.realpath(debug_boxes))):
+        why = "needs a PDF file as input" if str(file) == "-" or not file.is_file() else \
+            "is the input; give another path" if _same_file(file, debug_boxes) else "is the -o output; give another path"
         typer.echo(f"planparse: error: --debug-boxes {debug_boxes}: {why}", err=True)
         raise typer.Exit(EXIT_USAGE)
     try:
