@@ -174,6 +174,14 @@ def test_report_with_pages_embeds_each_page_once_with_every_facts_boxes():
     for f in boxed:  # every box of every highlighted fact is drawn, linking back to the fact in the text
         assert len(re.findall(rf'<a class="box k-{f.kind}" href="#{f.fid}" data-f="{f.fid}"', html)) == len(f.boxes)
         assert f'id="{f.fid}"' in html
+    # a target read from a table cell (not in the text) stands on its page too: its box links to its
+    # row of the targets table, and the row links to the box
+    from_cells = [t for t in doc.targets if t.span is None and t.bbox]
+    assert len(from_cells) >= 10
+    keys = re.findall(r'<tr id="row-(cell\d+)"', html)
+    assert len(keys) >= len(from_cells)
+    for key in keys:
+        assert f'href="#row-{key}" data-f="{key}" id="box-{key}"' in html and f'<a href="#box-{key}" class="go"' in html
     # still nothing but our own hashed scripts: the pages add no script
     assert html.count("<script>") == 2 and "script-src 'sha256-" in unescape(html)
     # positions are percents of the page: inside it

@@ -144,4 +144,9 @@ def test_pages_show_one_image_per_page_and_a_click_on_a_target_brings_its_box_in
         "var m = document.getElementById(arguments[0]), r = m.getBoundingClientRect();"
         "return m.classList.contains('pinned') && r.top >= 0 && r.bottom <= window.innerHeight;",
         targets[3].get_attribute("data-f"))
+    # a target read from a table cell: its row in the targets table brings its box into view
+    link = browser.find_elements("css selector", "#targets a.go[href^='#box-cell']")[-1]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
+    link.click()
+    assert browser.execute_script(in_view, link.get_attribute("data-f")) == [True, True]
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]  # no CSP violation, no error

@@ -63,6 +63,7 @@
         sec.classList.add("flash");
         setTimeout(function () { sec.classList.remove("flash"); }, 1200);
         if (el.matches("mark.hl")) { unpin(); pinned = el; el.classList.add("pinned"); show(el); showBoxes(el.dataset.f); }
+        if (el.matches("a.box")) showBoxes(el.dataset.f);
         document.querySelectorAll("nav#outline a.current").forEach(function (a) { a.classList.remove("current"); });
         if (go.closest("nav#outline")) go.classList.add("current");
       }
