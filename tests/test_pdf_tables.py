@@ -35,11 +35,19 @@ def test_pdfium_tables_are_pdfplumbers(folder, prefix):
                 continue
             textpage = page.get_textpage()
             ours = ruled_tables(page, textpage, TABLE_SETTINGS)
-            theirs = [(_plumber_to_user(t.bbox, plumber.pages[index]), t.extract(x_tolerance=3, y_tolerance=3))
-                      for t in plumber.pages[index].find_tables(TABLE_SETTINGS)]
-            assert [rows for _, rows in ours] == [rows for _, rows in theirs], (path.name, index + 1)
-            for (box, _), (their_box, _) in zip(ours, theirs):
+            found = plumber.pages[index].find_tables(TABLE_SETTINGS)
+            theirs = [(_plumber_to_user(t.bbox, plumber.pages[index]), t.extract(x_tolerance=3, y_tolerance=3)) for t in found]
+            assert [rows for _, rows, _ in ours] == [rows for _, rows in theirs], (path.name, index + 1)
+            for (box, _, _), (their_box, _) in zip(ours, theirs):
                 assert box == pytest.approx(their_box, abs=0.5)
+            # each cell's box, once on the displayed page (the reader's shift), is pdfplumber's
+            mx0, _, _, my1 = page.get_mediabox()
+            for (_, _, cells), table in zip(ours, found):
+                for row, their_row in zip(cells, table.rows):
+                    for cell, their_cell in zip(row, their_row.cells):
+                        assert (cell is None) == (their_cell is None)
+                        if cell:
+                            assert (cell[0] - mx0, cell[1] + my1, cell[2] - mx0, cell[3] + my1) == pytest.approx(their_cell, abs=0.5)
             compared += 1
     assert compared >= 1
 
@@ -88,7 +96,7 @@ def test_a_rotated_table_page_keeps_pdfplumbers_finder(tmp_path, monkeypatch):
     page = read(path).pages[0]
     assert len(calls) == 1
     with pdfplumber.open(str(path)) as plumber:
-        expected = [rows for _, rows in pdf_mod._find_tables(plumber.pages[0])]
+        expected = [rows for _, rows, _ in pdf_mod._find_tables(plumber.pages[0])]
     assert expected and [t.rows for t in page.tables] == expected
 
 

@@ -150,3 +150,49 @@ def test_batch_report_writes_pages_and_an_index_that_survives_resume(tmp_path):
     assert (src / "all.jsonl.report" / "002_5ca395b12717d3cc.txt.html").is_file()
     again = run_batch(BatchOptions(inputs=[str(src)], output=jsonl, workers=1, report=True, resume=True), PlainReporter())
     assert (again.total, again.skipped) == (3, 2)
+
+
+OFFICE_PDF = Path(__file__).resolve().parent / "fixtures" / "office" / "004_f8539a09ccbc65f7.pdf"
+
+
+def test_report_with_pages_embeds_each_page_once_with_every_facts_boxes():
+    import base64
+
+    from planparse.report.page_images import PAGE_BUDGET, render_pages
+
+    doc, text = extract_with_text(OFFICE_PDF)
+    images = render_pages(OFFICE_PDF)
+    assert [p.number for p in images] == list(range(1, doc.source.pages + 1))
+    for p in images:
+        assert len(base64.b64decode(p.data_uri.split(",", 1)[1])) <= PAGE_BUDGET
+    html = render_report(doc, text, pages=images)
+    imgs = re.findall(r'<img src="data:image/jpeg;base64,[A-Za-z0-9+/=]+" loading="lazy"', html)
+    assert len(imgs) == doc.source.pages
+    facts = collect_facts(doc)
+    boxed = [f for f in facts if f.boxes]
+    assert len(boxed) >= 20
+    for f in boxed:  # every box of every highlighted fact is drawn, linking back to the fact in the text
+        assert len(re.findall(rf'<a class="box k-{f.kind}" href="#{f.fid}" data-f="{f.fid}"', html)) == len(f.boxes)
+        assert f'id="{f.fid}"' in html
+    # a target read from a table cell (not in the text) stands on its page too: its box links to its
+    # row of the targets table, and the row links to the box
+    from_cells = [t for t in doc.targets if t.span is None and t.bbox]
+    assert len(from_cells) >= 10
+    keys = re.findall(r'<tr id="row-(cell\d+)"', html)
+    assert len(keys) >= len(from_cells)
+    for key in keys:
+        assert f'href="#row-{key}" data-f="{key}" id="box-{key}"' in html and f'<a href="#box-{key}" class="go"' in html
+    # still nothing but our own hashed scripts: the pages add no script
+    assert html.count("<script>") == 2 and "script-src 'sha256-" in unescape(html)
+    # positions are percents of the page: inside it
+    for left, top, width, height in re.findall(r'style="left: ([\d.]+)%; top: ([\d.]+)%; width: ([\d.]+)%; height: ([\d.]+)%"', html):
+        assert 0 <= float(left) + float(width) <= 100 and 0 <= float(top) + float(height) <= 100
+
+
+@pytest.mark.slow
+@pytest.mark.cli
+def test_report_pages_of_a_text_input_is_a_usage_error(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "planparse.cli", "report", str(SAMPLES / "003_2490237ab9f4f493.txt"), "--pages",
+                        "-o", str(tmp_path / "r.html")], capture_output=True, text=True, env=ENV, cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "--pages" in r.stderr
+    assert not (tmp_path / "r.html").exists()

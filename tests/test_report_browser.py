@@ -113,3 +113,40 @@ def test_agency_filter_leaves_exactly_that_agencys_tasks(browser, report_and_doc
     browser.execute_script("document.getElementById('tasks').scrollIntoView();")
     shot = artefacts / "report_agency_filter.png"
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+
+
+PDF = ROOT / "tests" / "fixtures" / "office" / "001_e273565e5025a23d.pdf"  # 江苏: 31 pages, prose targets
+
+
+def test_pages_show_one_image_per_page_and_a_click_on_a_target_brings_its_box_into_view(browser, tmp_path):
+    from planparse.report.page_images import render_pages
+
+    doc, text = extract_with_text(PDF)
+    page = tmp_path / "pages.html"
+    page.write_text(render_report(doc, text, pages=render_pages(PDF)), encoding="utf-8")
+    browser.get(page.as_uri())
+    assert len(browser.find_elements("css selector", "aside#pages figure.pdfpage img")) == doc.source.pages == 31
+    in_view = """var b = document.querySelectorAll('#pages a.box[data-f="' + arguments[0] + '"]')[0];
+        var r = b.getBoundingClientRect(), p = document.getElementById('pages').getBoundingClientRect();
+        return [r.top >= p.top && r.bottom <= p.bottom && r.bottom <= window.innerHeight && r.top >= 0, b.classList.contains('on')];"""
+    targets = [m for m in browser.find_elements("css selector", "mark.k-target[id]")]
+    assert len(targets) >= 20
+    for mark in (targets[3], targets[-1], targets[len(targets) // 2]):  # far apart: the panel must scroll
+        fid = mark.get_attribute("data-f")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", mark)
+        mark.click()
+        assert browser.execute_script(in_view, fid) == [True, True], fid
+    # and a click on a box goes back to its fact in the text
+    box = browser.find_elements("css selector", f'#pages a.box[data-f="{targets[3].get_attribute("data-f")}"]')[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.click()
+    assert browser.execute_script(
+        "var m = document.getElementById(arguments[0]), r = m.getBoundingClientRect();"
+        "return m.classList.contains('pinned') && r.top >= 0 && r.bottom <= window.innerHeight;",
+        targets[3].get_attribute("data-f"))
+    # a target read from a table cell: its row in the targets table brings its box into view
+    link = browser.find_elements("css selector", "#targets a.go[href^='#box-cell']")[-1]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
+    link.click()
+    assert browser.execute_script(in_view, link.get_attribute("data-f")) == [True, True]
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]  # no CSP violation, no error

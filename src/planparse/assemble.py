@@ -1,6 +1,7 @@
 """Stage 5: put the stages' results together as the contract's Document."""
 from __future__ import annotations
 
+from .boxes import Locator, Placement, merge_lines
 from .extraction import ClauseFacts, Extraction
 from .ingest.base import RawDocument
 from .models import Annex, Clause, Document, PageInfo, Source, Warning
@@ -48,8 +49,37 @@ def assemble(raw: RawDocument, nt: NormalText, seg: Segmentation, found: Extract
         agencies=agencies,
         measures=measures,
     )
+    place_facts(doc, Locator(nt))
     if nt.original_text is not None:
         # Rules matched the simplified fold of a traditional-script text: quote the document as written.
         Restorer(nt.text, nt.original_text).model([doc.meta, doc.clauses, doc.tasks, doc.tables, doc.annexes, doc.targets,
                                                    doc.deadlines, doc.agencies, doc.measures])
     return doc
+
+
+def _set(fact, where: Placement, *, page: bool = True) -> None:
+    if page:
+        fact.page = where.page
+    fact.bbox, fact.bbox_pages, fact.paragraph = where.bbox, where.bbox_pages, where.paragraph
+
+
+def place_facts(doc: Document, locator: Locator) -> None:
+    """Every clause, target, deadline, agency annotation, measure and task row gets where it stands
+    in the source (page, boxes, Word paragraph), from its span. A clause keeps the page segmenting
+    gave it. A fact read from a ruled table's cell (no span) keeps the cell's box the table stage gave
+    it, and a task row its row's; a task row of a table in the text is where its cells with a span stand."""
+    for clause in doc.clauses:
+        _set(clause, locator.place(clause.span), page=False)
+    seen: set[int] = set()
+    facts = [*doc.targets, *doc.deadlines, *doc.agencies, *doc.measures,
+             *(t for c in doc.clauses for t in c.qualitative_targets),
+             *(f for task in doc.tasks for f in (task.deadline, task.agencies, *task.targets) if f is not None)]
+    for fact in facts:
+        if id(fact) not in seen and fact.span is not None:
+            seen.add(id(fact))
+            _set(fact, locator.place(fact.span))
+    for task in doc.tasks:
+        if task.bbox is None:
+            cells = [f for f in (task.deadline, task.agencies, *task.targets) if f is not None]
+            where = merge_lines([Placement(f.page, f.bbox, f.bbox_pages, f.paragraph) for f in cells])
+            _set(task, where, page=task.page is None)

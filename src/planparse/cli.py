@@ -104,6 +104,7 @@ def extract(
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
     tables_dir: Optional[Path] = typer.Option(None, "--tables-dir", help="With --format csv: the directory for the CSV files (same as -o)."),
     ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
+    debug_boxes: Optional[Path] = typer.Option(None, "--debug-boxes", help="A PDF input: also write this copy of it with every fact's boxes drawn in its kind's colour."),
 ) -> None:
     """Extract one document to contract JSON (exit 3 when the input is unreadable).
 
@@ -113,12 +114,19 @@ def extract(
     \b
     Examples:
       planparse extract plan.pdf --pretty -o plan.json
-      planparse extract notice.docx --format csv -o plan-tables/"""
+      planparse extract notice.docx --format csv -o plan-tables/
+      planparse extract plan.pdf -o plan.json --debug-boxes plan.boxes.pdf"""
     from .emit import to_json, to_jsonl
     from .pipeline import extract_file
 
     if output and str(file) != "-" and _same_file(file, output):
         typer.echo(f"planparse: error: -o {output}: is the input; give another -o", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    if debug_boxes and (str(file) == "-" or not file.is_file() or _same_file(file, debug_boxes)
+                        or (output and os.path.realpath(output) == os.path.realpath(debug_boxes))):
+        why = "needs a PDF file as input" if str(file) == "-" or not file.is_file() else \
+            "is the input; give another path" if _same_file(file, debug_boxes) else "is the -o output; give another path"
+        typer.echo(f"planparse: error: --debug-boxes {debug_boxes}: {why}", err=True)
         raise typer.Exit(EXIT_USAGE)
     try:
         doc = _extract_stdin(grammars, ocr.value) if str(file) == "-" else extract_file(file, grammars_dir=grammars, ocr=ocr.value)
@@ -127,6 +135,8 @@ def extract(
     for w in doc.warnings:
         if w.code in INPUT_WARNING_CODES:
             typer.echo(f"planparse: warning: {file}: {w.message}", err=True)
+    if debug_boxes:
+        _write_debug_boxes(file, doc, debug_boxes)
     if fmt == OutFormat.csv:
         from .emit import document_csvs, write_document_csvs
 
@@ -148,18 +158,34 @@ def extract(
         sys.stdout.write(text)
 
 
+def _write_debug_boxes(file: Path, doc, out: Path) -> None:
+    """--debug-boxes: the PDF with its facts' boxes, written whole or not at all (exit 2, one line)."""
+    if doc.source.format != "pdf":
+        typer.echo(f"planparse: error: --debug-boxes {out}: needs a PDF input ({file} is {doc.source.format})", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    from .emit import write_atomic
+    from .report.debug_pdf import debug_boxes_pdf
+
+    try:
+        write_atomic(out, debug_boxes_pdf(file, doc))
+    except OSError as e:
+        _cannot_write(out, e)
+
+
 @app.command()
 def report(
     file: Path = typer.Argument(..., help="A document (any input format)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="The HTML file to write (default: NAME.report.html in the current directory)."),
     open_browser: bool = typer.Option(False, "--open", help="Open the report in the default web browser."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
+    pages: bool = typer.Option(False, "--pages", help="A PDF input: show its pages as images beside the text, every fact's boxes drawn on them."),
 ) -> None:
     """Write a self-contained HTML page: the text with every extracted fact highlighted where it came from.
 
     \b
     Example:
-      planparse report plan.pdf -o plan.html --open"""
+      planparse report plan.pdf -o plan.html --open
+      planparse report plan.pdf --pages"""
     from .pipeline import extract_with_text
     from .report import render_report
 
@@ -167,8 +193,16 @@ def report(
         doc, text = extract_with_text(file, grammars_dir=grammars)
     except PlanparseError as e:
         _fail(e)
+    images = None
+    if pages:
+        if doc.source.format != "pdf" or not file.is_file():
+            typer.echo(f"planparse: error: --pages: needs a PDF file as input ({file} is {doc.source.format})", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        from .report.page_images import render_pages
+
+        images = render_pages(file)
     out = output or Path(f"{file.name}.report.html")
-    _write_output(out, render_report(doc, text))
+    _write_output(out, render_report(doc, text, pages=images))
     typer.echo(str(out))
     if open_browser:
         import webbrowser

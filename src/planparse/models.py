@@ -22,6 +22,27 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
 
+BoxList = Optional[list[tuple[float, float, float, float]]]
+
+
+def _page_field():
+    return Field(None, description="1-based page the fact starts on (paged sources: PDF, OFD); null for other inputs")
+
+
+def _bbox_field():
+    return Field(None, description="where the fact stands: one box [x0, top, x1, bottom] per line it covers, in PDF points "
+                 "from the displayed page's top-left corner (OFD: its own millimetres turned into points), cut to the fact's characters; "
+                 "null when the source has no geometry (text, docx, html); a fact read from a ruled table's cell stands in the cell's box")
+
+
+def _bbox_pages_field():
+    return Field(None, description="the page of each box of `bbox` (same length): a fact over a page break has boxes on two pages")
+
+
+def _paragraph_field():
+    return Field(None, description=".docx: 0-based index of the Word body paragraph the fact starts in (empty paragraphs counted)")
+
+
 class Source(_Model):
     path: str
     sha256: str
@@ -95,6 +116,10 @@ class Target(_Model):
     task_seq: Optional[int] = None
     table_index: Optional[int] = Field(None, description="index into `tables` for targets read from a table cell")
     qualitative: bool = Field(False, description="a goal stated without a number (value null)")
+    page: Optional[int] = _page_field()
+    bbox: BoxList = _bbox_field()
+    bbox_pages: Optional[list[int]] = _bbox_pages_field()
+    paragraph: Optional[int] = _paragraph_field()
 
 
 class Measure(_Model):
@@ -115,6 +140,10 @@ class Measure(_Model):
     span: Optional[tuple[int, int]] = Field(None, description="offsets of `text` in the normalised full text")
     clause_id: Optional[str] = None
     task_seq: Optional[int] = None
+    page: Optional[int] = _page_field()
+    bbox: BoxList = _bbox_field()
+    bbox_pages: Optional[list[int]] = _bbox_pages_field()
+    paragraph: Optional[int] = _paragraph_field()
 
 
 class Deadline(_Model):
@@ -125,6 +154,10 @@ class Deadline(_Model):
     span: Optional[tuple[int, int]] = None
     clause_id: Optional[str] = None
     task_seq: Optional[int] = None
+    page: Optional[int] = _page_field()
+    bbox: BoxList = _bbox_field()
+    bbox_pages: Optional[list[int]] = _bbox_pages_field()
+    paragraph: Optional[int] = _paragraph_field()
 
 
 class AgencyName(_Model):
@@ -148,6 +181,10 @@ class Agencies(_Model):
     span: Optional[tuple[int, int]] = None
     clause_id: Optional[str] = None
     task_seq: Optional[int] = None
+    page: Optional[int] = _page_field()
+    bbox: BoxList = _bbox_field()
+    bbox_pages: Optional[list[int]] = _bbox_pages_field()
+    paragraph: Optional[int] = _paragraph_field()
 
     def is_empty(self) -> bool:
         return not (self.lead or self.support or self.responsible or self.implementers)
@@ -191,6 +228,9 @@ class Clause(_Model):
         default_factory=list, description="agencies named as a sentence's subject, outside annotations"
     )
     measures: list[Measure] = Field(default_factory=list, description="policy instruments (subsidies, awards …) of this clause")
+    bbox: BoxList = _bbox_field()
+    bbox_pages: Optional[list[int]] = _bbox_pages_field()
+    paragraph: Optional[int] = _paragraph_field()
 
 
 class Task(_Model):
@@ -205,6 +245,9 @@ class Task(_Model):
     targets: list[Target] = Field(default_factory=list)
     page: Optional[int] = None
     table_title: Optional[str] = None
+    bbox: BoxList = _bbox_field()
+    bbox_pages: Optional[list[int]] = _bbox_pages_field()
+    paragraph: Optional[int] = _paragraph_field()
 
 
 class Table(_Model):

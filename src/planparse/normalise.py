@@ -141,6 +141,8 @@ class SourceLine:
     offset: int  # offset in NormalText.text of the paragraph the line ended up in
     raw: str = ""  # the line before spaces were squeezed: cell gaps in flattened tables survive here
     lineno: int | None = None  # 1-based line number in the source (within its page for PDF)
+    box: LineBox | None = None  # where the line sits on its page (PDF text and OCR'd pages, OFD)
+    paragraph: int | None = None  # 0-based source paragraph (a Word body paragraph)
 
 
 @dataclass
@@ -377,7 +379,7 @@ _BROKEN_MIN_WIDTH = 15
 
 def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     lines: list[Line] = []
-    cleaned: list[tuple[str, int | None, str, int]] = []
+    cleaned: list[tuple[str, int | None, str, int, LineBox | None, int | None]] = []
     tables: list[RawTable] = []
     table_line_idx: list[int] = []
     header: dict[str, str] = dict(raw.header)
@@ -386,6 +388,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     doc_right = _document_right_edge(raw)
     for pi, page in enumerate(raw.pages):
         boxes = page.boxes if page.boxes is not None and len(page.boxes) == len(page.lines) else None
+        paragraph_numbers = page.paragraph_numbers if page.paragraph_numbers is not None \
+            and len(page.paragraph_numbers) == len(page.lines) else None
         block = text_block(boxes) if boxes else None
         if block is not None and doc_right is not None and block[1] < doc_right and (
                 len(boxes) < _FULL_PAGE_LINES or not _lines_fill(boxes, block)):
@@ -412,7 +416,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
                 for label, value in fields:
                     header.setdefault(label, value)
                 continue
-            cleaned.append((s, page.number, fold_width(line).strip("\r\n"), li + 1))
+            cleaned.append((s, page.number, fold_width(line).strip("\r\n"), li + 1, boxes[li] if boxes else None,
+                            paragraph_numbers[li] if paragraph_numbers else None))
             if s:
                 box = boxes[li] if boxes else None
                 lines.append(Line(s, page.number, [len(cleaned) - 1], box, block if box else None, hard_break=pending_break))
@@ -448,11 +453,11 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     para_of_source: dict[int, int] = {src: pi for pi, p in enumerate(paras) for src in p.sources}
     source_lines: list[SourceLine] = []
     next_para = 0
-    for i, (s, page, rawline, lineno) in enumerate(cleaned):
+    for i, (s, page, rawline, lineno, box, paragraph) in enumerate(cleaned):
         pi = para_of_source.get(i)
         if pi is not None:
             next_para = pi
-        source_lines.append(SourceLine(s, page, min(offsets[next_para], len(text)), rawline, lineno))
+        source_lines.append(SourceLine(s, page, min(offsets[next_para], len(text)), rawline, lineno, box, paragraph))
     warnings = [("noise-removed", f"removed injected text before reading: {n} × {name}") for name, n in removed.items()]
     original_text = None
     fold = fold_table(text)

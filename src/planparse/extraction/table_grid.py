@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from ..grammar import Grammars
+from ..ingest.base import Box
 from ..grammar.check import example_runner
 from ..normalise import NormalText, SourceLine, clean_line, squeeze_spaces, visual_width
 
@@ -41,6 +42,15 @@ class Grid:
     # [start, end) of the table's own lines in nt.text, where known exactly (a table flattened into
     # the body's text): prose readers leave that stretch alone.
     span: tuple[int, int] | None = None
+    # Each row's cell boxes on its page (a ruled PDF table), else None: where a cell's fact stands.
+    cells: list[list[Box | None] | None] | None = None
+
+    def cell_box(self, r: int, c: int) -> tuple[int, Box] | None:
+        """(page, box) of cell c of row r, where the reader measured it."""
+        if self.cells is None or r >= len(self.cells) or self.cells[r] is None or c >= len(self.cells[r]):
+            return None
+        box, page = self.cells[r][c], self.pages[r]
+        return (page, box) if box is not None and page is not None else None
 
     @property
     def offset(self) -> int:
@@ -274,7 +284,9 @@ def geometric_grids(nt: NormalText, g: Grammars) -> list[Grid]:
     last_page: int | None = None
     for t, off in zip(nt.tables, nt.table_offsets):
         rows = [[clean_cell(c, g) for c in r] for r in t.rows]
-        rows = [r for r in rows if any(c for c in r)]
+        boxes = t.cell_boxes if t.cell_boxes is not None and len(t.cell_boxes) == len(rows) else [None] * len(rows)
+        kept = [(r, b) for r, b in zip(rows, boxes) if any(c for c in r)]
+        rows, boxes = [r for r, _ in kept], [b for _, b in kept]
         if not rows:
             continue
         prev = out[-1] if out else None
@@ -285,17 +297,19 @@ def geometric_grids(nt: NormalText, g: Grammars) -> list[Grid]:
                 k += 1
             if k or t.line_index == 0:
                 rows = rows[k:]
+                prev.cells += boxes[k:]
                 prev.rows += rows
                 prev.pages += [t.page] * len(rows)
                 prev.offsets += [off] * len(rows)
                 prev.end = off
                 last_page = t.page
                 continue
-        out.append(Grid(rows=rows, pages=[t.page] * len(rows), offsets=[off] * len(rows), source="geometric", end=off))
+        out.append(Grid(rows=rows, pages=[t.page] * len(rows), offsets=[off] * len(rows), source="geometric", end=off,
+                        cells=boxes))
         last_page = t.page
     for grid in out:
         if len(grid.rows) > 1 and _same_row(grid.rows[0], grid.rows[1]):
-            for lst in (grid.rows, grid.pages, grid.offsets):
+            for lst in (grid.rows, grid.pages, grid.offsets, grid.cells):
                 lst.pop(1)
     return out
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import regex as re
@@ -162,6 +163,34 @@ def _title_for(nt: NormalText, paragraphs: list[tuple[int, str]], grid: Grid, g:
     return annex.title if annex else None
 
 
+# --------------------------------------------------------------------------------------- cells
+
+
+CellAt = Callable[[int, int], "tuple[int, tuple[float, float, float, float]] | None"]  # (row, column) -> (page, box)
+
+
+def _in_cells(fact, cells: list) -> None:
+    """A fact read from table cells, not from the text (no span), stands in those cells' boxes."""
+    cells = [c for c in cells if c is not None]
+    if fact is None or fact.span is not None or not cells:
+        return
+    fact.page = cells[0][0]
+    fact.bbox = [tuple(round(v, 1) for v in box) for _, box in cells]
+    fact.bbox_pages = [page for page, _ in cells]
+
+
+def _row_boxes(cells: list) -> list:
+    """One (page, box) per table row from its cells' (page, box): the row from its first to its last cell."""
+    out = []
+    for row in cells:
+        found = [c for c in row if c is not None]
+        if found:
+            page = found[0][0]
+            boxes = [b for p, b in found if p == page]
+            out.append((page, (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))))
+    return out
+
+
 # --------------------------------------------------------------------------------------- tasks
 
 
@@ -212,7 +241,7 @@ class _TaskBuilder:
             ag.span = (pos, pos + len(text)) if pos is not None else None
         return ag
 
-    def task(self, rec: dict, title: str | None) -> tuple[Task, list[Warning], list[Measure]]:
+    def task(self, rec: dict, title: str | None, cell_at: CellAt | None = None) -> tuple[Task, list[Warning], list[Measure]]:
         seq = rec["seq"]
         warnings: list[Warning] = []
         content = rec.get("content") or rec.get("measures") or ""
@@ -233,11 +262,25 @@ class _TaskBuilder:
         if off is None:
             for t in [*targets, *instruments]:
                 t.span = None
-        return Task(
+        task = Task(
             seq=seq, category=rec.get("category"), content=content, measures=measures, deadline=deadline,
             deadline_text=deadline_text, agencies=ag, clause_id=self.matcher.clause_of(rec.get("category"), content),
             targets=targets, page=rec["page"], table_title=title,
-        ), warnings, instruments
+        )
+        if cell_at is not None:
+            cols, rows = rec["columns"], rec["rows"]
+
+            def cells(*roles: str) -> list:
+                return [cell_at(r, cols[role]) for r in rows for role in roles if role in cols]
+
+            _in_cells(deadline, cells("deadline"))
+            _in_cells(ag, cells("agencies", "lead", "support"))
+            for fact in [*targets, *instruments]:
+                _in_cells(fact, cells("content") if rec.get("content") else cells("measures"))
+            row_boxes = _row_boxes([[cell_at(r, c) for c in sorted(set(cols.values()))] for r in rows])
+            if row_boxes:
+                task.bbox, task.bbox_pages = [tuple(round(v, 1) for v in b) for _, b in row_boxes], [p for p, _ in row_boxes]
+        return task, warnings, instruments
 
 
 def _task_records(grid: Grid, data_start: int, col_roles: list[str | None]) -> list[dict]:
@@ -284,11 +327,13 @@ def _task_records(grid: Grid, data_start: int, col_roles: list[str | None]) -> l
                         category = prev["category"]
                         continue
                     prev[role] = (prev.get(role) or "") + row[i]
+                prev["rows"].append(r - data_start)
                 continue
             if "seq" in idx:
                 continue
             seq = len(records) + 1
-        rec: dict = {"seq": seq, "page": grid.pages[r], "offset": grid.offsets[r]}
+        # rows: the record's rows among the data rows; columns: the column of each role
+        rec: dict = {"seq": seq, "page": grid.pages[r], "offset": grid.offsets[r], "rows": [r - data_start], "columns": idx}
         for role, i in idx.items():
             if role != "seq":
                 rec[role] = row[i] if i < len(row) else None
@@ -342,7 +387,7 @@ def _row_place(row: list[str], place_col: int, g: Grammars) -> str | None:
 
 
 def _table_targets(table: Table, table_index: int, col_roles: list[str | None], g: Grammars, *,
-                   clause_id: str | None = None, default_year: int | None = None) -> list[Target]:
+                   clause_id: str | None = None, default_year: int | None = None, cell_at: CellAt | None = None) -> list[Target]:
     """One target per filled value cell of a table of targets: scope = the row's place, metric and unit
     from the column's header (or the title, under a bare year column), target year from the header,
     else the title, else `default_year`; the comparator written in the cell (`≥50`). Qualitative cells
@@ -371,7 +416,7 @@ def _table_targets(table: Table, table_index: int, col_roles: list[str | None], 
                                                     for c in value_cols) \
         and 2 * sum(1 for r in table.rows if label_col < len(r) and _metric_unit(r[label_col] or "", g)[1]) >= len(table.rows)
     out = []
-    for row in table.rows:
+    for r, row in enumerate(table.rows):
         scope = _row_place(row, label_col, g)
         row_metric, row_unit = _metric_unit(row[label_col] or "", g) if by_column_place and label_col < len(row) else ("", None)
         for c, cell in enumerate(row):
@@ -393,6 +438,8 @@ def _table_targets(table: Table, table_index: int, col_roles: list[str | None], 
             out.append(Target(metric=metric, scope=scope, value=value, value_max=value_max, unit="%" if percent else unit,
                               comparator=comparator, direction=direction, target_year=year, text=cell,
                               clause_id=clause_id, table_index=table_index))
+            if cell_at is not None:
+                _in_cells(out[-1], [cell_at(r, c)])
     return out
 
 
@@ -474,7 +521,7 @@ def _metric_unit(indicator: str, g: Grammars) -> tuple[str, str | None]:
 
 
 def indicator_targets(table: Table, table_index: int, roles: list[str | None], g: Grammars, *,
-                      default_year: int | None, clause_id: str | None) -> list[Target]:
+                      default_year: int | None, clause_id: str | None, cell_at: CellAt | None = None) -> list[Target]:
     """One target per value in a target column of an indicator table's row: metric and unit from the
     指标 cell (`…（亿元）`) or the 单位 column, value and comparator from the cell (`≥45`, `<1%`, `3—5`),
     target year from the column header (`2025年目标值`) or else `default_year`, baseline value and year
@@ -483,7 +530,7 @@ def indicator_targets(table: Table, table_index: int, roles: list[str | None], g
     years = [header_year(h, g) for h in table.header]
     base_col = col.get("baseline")
     out = []
-    for row in table.rows:
+    for r, row in enumerate(table.rows):
         cell_of = lambda i: (row[i] if i is not None and i < len(row) else "") or ""  # noqa: E731
         metric, unit_written = _metric_unit(cell_of(col["indicator"]), g)
         if not metric:
@@ -510,6 +557,8 @@ def indicator_targets(table: Table, table_index: int, roles: list[str | None], g
                 target_year=years[c] or default_year, text=f"{cell_of(col['indicator'])} {cell}",
                 clause_id=clause_id, table_index=table_index,
             ))
+            if cell_at is not None:  # the text is the indicator cell and the value cell: both boxes
+                _in_cells(out[-1], [cell_at(r, col["indicator"]), cell_at(r, c)])
     return out
 
 
@@ -548,6 +597,10 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
         if ncols < 2 or not data:
             continue
         leaves, spanned = header_leaves(grid.rows[:n_head], ncols)
+
+        def cell_at(r: int, c: int, grid: Grid = grid, n_head: int = n_head):
+            return grid.cell_box(n_head + r, c)
+
         col_roles = roles_of_leaves(leaves, spanned, roles)
         annex = _annex_at(seg, grid.offset)
         title = _title_for(nt, paragraphs, grid, g, annex)
@@ -564,7 +617,7 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
             if _section_of(seg, clause, g.targets.review_section.compiled) is None:  # 发展基础: what was done
                 res.targets += [t for t in indicator_targets(
                     table, len(res.tables) - 1, ind_roles, g, clause_id=clause.id if clause else None,
-                    default_year=_title_year(title, g) or _goal_year(nt, seg, g, clause, at, year),
+                    default_year=_title_year(title, g) or _goal_year(nt, seg, g, clause, at, year), cell_at=cell_at,
                 ) if not (t.target_year and year and t.target_year < year)]  # a 2020年目标 column in a plan of 2022: the past
             continue
         is_task = bool(present & _TASK_COLUMNS) and bool(present & _DUTY_COLUMNS)
@@ -577,7 +630,7 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
                 if b != a + 1:
                     res.warnings.append(Warning(code="task-seq-gap", message=f"task table {title or ''}: row {b} follows row {a}"))
             for rec in records:
-                task, warns, instruments = builder.task(rec, title)
+                task, warns, instruments = builder.task(rec, title, cell_at)
                 res.tasks.append(task)
                 res.warnings += warns
                 res.measures += instruments
@@ -594,6 +647,6 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
         res.tables.append(table)
         if kind == "targets" and (clause is None or _section_of(seg, clause, g.targets.review_section.compiled) is None):
             found = _table_targets(table, len(res.tables) - 1, col_roles, g, clause_id=clause.id if clause else None,
-                                   default_year=_goal_year(nt, seg, g, clause, at, year) if clause else None)
+                                   default_year=_goal_year(nt, seg, g, clause, at, year) if clause else None, cell_at=cell_at)
             res.targets += [t for t in found if not (clause and t.target_year and year and t.target_year < year)]
     return res

@@ -21,6 +21,9 @@ class RawTable:
     # Offset of the table in the page/paragraph text stream: index of the line in RawPage.lines
     # before which the table stands (tables are kept out of `lines`).
     line_index: int | None = None
+    # Each cell's box on the displayed page (same shape as `rows`; None for a cell merged away), where
+    # the reader measured it (ruled PDF tables): where a fact read from a cell stands.
+    cell_boxes: list[list[Box | None]] | None = None
 
 
 @dataclass
@@ -90,6 +93,9 @@ class RawPage:
     # Indices of lines that start a block of the source (a markdown paragraph, heading or list
     # item): a paragraph never runs across one. None: the source has no such structure.
     paragraph_starts: list[int] | None = None
+    # For each line (same length as `lines`), the 0-based index of the source paragraph it comes from
+    # (a Word body paragraph, empty ones counted); None when the source has no such paragraphs.
+    paragraph_numbers: list[int] | None = None
     # The page's text comes from OCR (no text layer, a garbled one, or --ocr always) and how sure the
     # engine was of it (mean line confidence, 0..1).
     ocr: bool = False

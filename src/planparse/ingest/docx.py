@@ -501,6 +501,7 @@ class _Reader:
         self.w = w
         self.num = numbering
         self.lines: list[str] = []
+        self.paragraph_numbers: list[int] = []  # the body paragraph of each line
         self.tables: list[RawTable] = []
         q = self._q
         self.T_P, self.T_TBL, self.T_R, self.T_T = q("p"), q("tbl"), q("r"), q("t")
@@ -534,13 +535,17 @@ class _Reader:
                     yield from self.body_blocks(choice)
 
     def read_body(self, body) -> None:
+        paragraph = -1
         for block in self.body_blocks(body):
             if block.tag == self.T_P:
+                paragraph += 1
                 text, boxes = self.paragraph(block)
                 if text:
                     self.lines.append(text)
                 for box_line in boxes:
                     self.lines.append(box_line)
+                # a text box's lines are placed by the paragraph they are anchored in
+                self.paragraph_numbers.extend([paragraph] * (len(self.lines) - len(self.paragraph_numbers)))
             else:
                 rows = self.table(block)
                 if rows:
@@ -769,7 +774,7 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
         path=str(path),
         format="docx",
         sha256="",
-        pages=[RawPage(number=None, lines=reader.lines, tables=reader.tables)],
+        pages=[RawPage(number=None, lines=reader.lines, tables=reader.tables, paragraph_numbers=reader.paragraph_numbers)],
         page_count=None,
         lines_are_paragraphs=True,
     )

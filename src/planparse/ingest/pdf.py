@@ -183,21 +183,23 @@ def _plumber_to_user(box: tuple[float, float, float, float], page) -> tuple[floa
     return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-def _find_tables(plumber_page) -> list[tuple[tuple[float, float, float, float], list[list[str | None]]]]:
-    """Ruled tables of one pdfplumber page: [(bbox in pdfplumber coordinates, rows)]."""
+def _find_tables(plumber_page) -> list[tuple[tuple[float, float, float, float], list[list[str | None]], list]]:
+    """Ruled tables of one pdfplumber page: [(bbox in pdfplumber coordinates, rows, each cell's box on the
+    displayed page)]."""
     return _tables_of_text(
-        (table.bbox, table.extract(x_tolerance=3, y_tolerance=3)) for table in plumber_page.find_tables(TABLE_SETTINGS)
+        (table.bbox, table.extract(x_tolerance=3, y_tolerance=3), [list(row.cells) for row in table.rows])
+        for table in plumber_page.find_tables(TABLE_SETTINGS)
     )
 
 
-def _tables_of_text(found) -> list[tuple[tuple[float, float, float, float], list[list[str | None]]]]:
-    """The found (bbox, rows) that are tables, their cells' lines joined."""
+def _tables_of_text(found) -> list[tuple[tuple[float, float, float, float], list[list[str | None]], list]]:
+    """The found (bbox, rows, cell boxes) that are tables, their cells' lines joined."""
     out = []
-    for bbox, rows in found:
+    for bbox, rows, cells in found:
         rows = [[join_cell_lines(c) for c in row] for row in rows]
         if not _is_grid_of_text(rows):
             continue  # a page frame or a framed paragraph, not a table: its text stays in the lines
-        out.append((bbox, rows))
+        out.append((bbox, rows, cells))
     return out
 
 
@@ -220,14 +222,16 @@ _FULL_TURN = 2 * math.pi
 _UPRIGHT = math.pi / 4  # a character angle within this of 0 is upright text
 
 
-def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int) -> list[Item]:
+def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int,
+                  frame: tuple[tuple[float, float, float, float], int] | None = None) -> list[Item]:
     """The page's lines from pdfium's characters and their boxes, in reading order; the characters
-    inside a table's box go to the table, which stands before the first line below its top."""
+    inside a table's box go to the table, which stands before the first line below its top.
+    frame: the page's MediaBox and /Rotate, to give the lines' boxes on the displayed page."""
     tp = textpage.raw
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
     get_unicode, get_box, get_angle = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle
-    boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, _ in tables]
+    boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, *_ in tables]
     by_quadrant: dict[int, list[Glyph]] = {0: []}
     upright = by_quadrant[0]
     is_generated = pdfium_c.FPDFText_IsGenerated
@@ -263,13 +267,20 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
     # The page's text direction is that of most of its characters; text in another direction
     # (a stamp, a rotated side note) follows it.
     order = sorted((q for q in by_quadrant if by_quadrant[q]), key=lambda q: -len(by_quadrant[q]))
-    lines = [ln for q in order for ln in _clean_lines(lines_from_glyphs(by_quadrant[q]))]
+    by_line = [(q, ln) for q in order for ln in _clean_lines(lines_from_glyphs(by_quadrant[q]))]
+    lines = [ln for _, ln in by_line]
     main = order[0] if order else 0
     placed = []
-    for (b, rows) in tables:
+    for (b, rows, cells) in tables:
         _, _, _, table_top = to_reading(main, b[0], b[2], b[1], b[3])
-        placed.append((-table_top, RawTable(rows=rows, page=number)))
-    return _interleave(lines, placed)
+        placed.append((-table_top, RawTable(rows=rows, page=number, cell_boxes=cells)))
+    items = _interleave(lines, placed)
+    if frame is None:
+        return items
+    # reading order was decided in reading coordinates; the boxes people read are on the displayed page
+    quadrant_of = {id(ln): q for q, ln in by_line}
+    return [PageLine(it.text, _displayed_box(it.box, quadrant_of.get(id(it), main), *frame)) if isinstance(it, PageLine) else it
+            for it in items]
 
 
 def _interleave(lines: list[PageLine], tables: list[tuple[float, RawTable]]) -> list[Item]:
@@ -286,7 +297,7 @@ def _interleave(lines: list[PageLine], tables: list[tuple[float, RawTable]]) -> 
 
 def _plumber_items(page, tables: list[tuple[tuple, list]], number: int) -> list[Item]:
     """Lines and tables of a page from pdfplumber alone (when pdfium missed characters of this page)."""
-    boxes = [b for b, _ in tables]
+    boxes = [b for b, *_ in tables]
 
     def outside(obj: dict) -> bool:
         if obj.get("object_type") != "char":
@@ -301,7 +312,7 @@ def _plumber_items(page, tables: list[tuple[tuple, list]], number: int) -> list[
                                      size=ln["bottom"] - ln["top"]))
         for ln in found
     ])
-    return _interleave(lines, [(b[1], RawTable(rows=rows, page=number)) for b, rows in tables])
+    return _interleave(lines, [(b[1], RawTable(rows=rows, page=number, cell_boxes=cells)) for b, rows, cells in tables])
 
 
 def _quiet_pdfminer() -> None:
@@ -357,7 +368,7 @@ class _Plumber:
                 plumber_chars = sum(1 for c in page.chars if not c["text"].isspace())
                 if plumber_chars > pdfium_chars * 1.02 + 2:
                     fallback = _plumber_items(page, found, index + 1)
-            return [(_plumber_to_user(bbox, page), rows) for bbox, rows in found], fallback
+            return [(_plumber_to_user(bbox, page), rows, cells) for bbox, rows, cells in found], fallback
         except Exception:
             return None
         finally:
@@ -384,9 +395,14 @@ def _pdfium_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[t
     page for pdfplumber itself.) None when the finder fails on what pdfium gives: pdfplumber then
     reads the page, which keeps the page's text whatever happens to its tables."""
     try:
-        return _tables_of_text(ruled_tables(page, textpage, TABLE_SETTINGS))
+        found = _tables_of_text(ruled_tables(page, textpage, TABLE_SETTINGS))
     except Exception:
         return None
+    # cells come measured as the finder saw them (x, and y turned down from the user-space origin): on
+    # the displayed page (this path reads unrotated pages only) they shift by the MediaBox's corner
+    mx0, _, _, my1 = page.get_mediabox()
+    return [(bbox, rows, [[(c[0] - mx0, c[1] + my1, c[2] - mx0, c[3] + my1) if c else None for c in row] for row in cells])
+            for bbox, rows, cells in found]
 
 
 def _read_page(page: pdfium.PdfPage, index: int, plumber: _Plumber) -> list[Item]:
@@ -407,9 +423,38 @@ def _read_page(page: pdfium.PdfPage, index: int, plumber: _Plumber) -> list[Item
                 if found and found[1] is not None:
                     return found[1]
                 tables = found[0] if found else []
-        return _pdfium_items(textpage, tables, index + 1)
+        return _pdfium_items(textpage, tables, index + 1, (page.get_mediabox(), page.get_rotation()))
     finally:
         textpage.close()
+
+
+def _displayed_box(box: LineBox, q: int, mediabox: tuple[float, float, float, float], rotation: int) -> LineBox:
+    """A line's box in the reading coordinates of its text's quadrant q (pdf_layout) -> on the page as
+    displayed (origin at its top-left corner, /Rotate applied), as pdfplumber and the OCR measure
+    theirs: the output's boxes are read against the page people see."""
+    x0, x1, y0, y1 = box.x0, box.x1, -box.bottom, -box.top
+    # back to user space (left, bottom, right, top): to_reading undone
+    if q == 1:
+        left, bottom, right, top = -y1, x0, -y0, x1
+    elif q == 2:
+        left, bottom, right, top = -x1, -y1, -x0, -y0
+    elif q == 3:
+        left, bottom, right, top = y0, -x1, y1, -x0
+    else:
+        left, bottom, right, top = x0, y0, x1, y1
+    mx0, my0, mx1, my1 = mediabox
+
+    def shown(ux: float, uy: float) -> tuple[float, float]:
+        if rotation == 90:
+            return uy - my0, ux - mx0
+        if rotation == 180:
+            return mx1 - ux, uy - my0
+        if rotation == 270:
+            return my1 - uy, mx1 - ux
+        return ux - mx0, my1 - uy
+
+    (ax, at), (bx, bt) = shown(left, top), shown(right, bottom)
+    return LineBox(x0=min(ax, bx), x1=max(ax, bx), top=min(at, bt), bottom=max(at, bt), size=box.size)
 
 
 def _open_error(err: Exception, path: str) -> Exception:

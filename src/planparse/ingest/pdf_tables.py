@@ -229,9 +229,10 @@ def _chars(textpage: pdfium.PdfTextPage) -> list[dict]:
 
 
 def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
-                 settings: dict[str, Any]) -> list[tuple[Bbox, list[list[str | None]]]]:
+                 settings: dict[str, Any]) -> list[tuple[Bbox, list[list[str | None]], list[list[Bbox | None]]]]:
     """pdfplumber's `find_tables(settings)` with each table's `extract(x_tolerance, y_tolerance)`,
-    computed from pdfium's objects: [(bbox in PDF user space, rows of cell texts)]."""
+    computed from pdfium's objects: [(bbox in PDF user space, rows of cell texts, each cell's box as
+    the finder measured it: x, and y turned down (-y))]."""
     from pdfplumber.table import TableFinder
 
     x, y = ctypes.c_float(), ctypes.c_float()
@@ -252,5 +253,5 @@ def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
         table.page = SimpleNamespace(chars=chars)
         rows = table.extract(x_tolerance=3, y_tolerance=3)
         x0, top, x1, bottom = table.bbox
-        out.append(((x0, -bottom, x1, -top), rows))
+        out.append(((x0, -bottom, x1, -top), rows, [list(row.cells) for row in table.rows]))
     return out

@@ -28,6 +28,7 @@ class Fact:
     task_seq: int | None = None
     year: int | None = None
     agencies: list[str] = field(default_factory=list)  # every name (as written and canonical) it involves
+    boxes: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)  # (page, box) on the PDF
 
 
 def _year_of(date: str | None) -> int | None:
@@ -42,7 +43,7 @@ def _agency_names(a) -> list[str]:
 
 def _clean(d: dict) -> dict:
     """The fields worth showing: no spans, no empty values."""
-    drop = {"span", "text", "canonical", "clause_id", "task_seq", "table_index"}
+    drop = {"span", "text", "canonical", "clause_id", "task_seq", "table_index", "bbox", "bbox_pages", "paragraph"}
     return {k: v for k, v in d.items() if k not in drop and v not in (None, [], {}, "", False)}
 
 
@@ -60,6 +61,7 @@ def collect_facts(doc: Document) -> list[Fact]:
             fid="", kind=kind, start=s, end=e, text=getattr(item, "text", "") or "", fields=fields,
             clause_id=getattr(item, "clause_id", None), task_seq=getattr(item, "task_seq", None),
             year=year, agencies=list(agencies),
+            boxes=list(zip(item.bbox_pages or (), item.bbox or ())),
         ))
 
     for t in doc.targets:

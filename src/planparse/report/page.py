@@ -15,7 +15,8 @@ from ..models import Document
 from .charts import bar_chart
 from .index import entry_script
 from .marks import FACT_KINDS, Fact, collect_facts, render_marked
-from .safe_html import content_security_policy, script_json
+from .page_images import PageImage
+from .safe_html import content_security_policy, render, script_json
 
 KIND_LABELS = {"target": "目标 targets", "deadline": "时限 deadlines", "agency": "单位 agencies", "measure": "措施 measures"}
 _ROLES = ("lead", "support", "responsible", "implementers")
@@ -121,19 +122,41 @@ def _table(tid: str, title: str, head: list[str], rows: list[str], kind: str | N
             f'<div class="scroll"><table{cls} data-sortable><thead><tr>{ths}</tr></thead><tbody>{body}</tbody></table></div></section>')
 
 
-def _fact_link(f: Fact | None, label: str) -> str:
-    return f'<a href="#{f.fid}" class="go" data-f="{f.fid}">{_e(label)}</a>' if f else _e(label)
+def _fact_link(f: Fact | None, label: str, cell: str | None = None) -> str:
+    """A table row's link to its fact: in the text, or (a fact read from a table cell, `cell` its key)
+    to its box on the pages."""
+    if f:
+        return f'<a href="#{f.fid}" class="go" data-f="{f.fid}">{_e(label)}</a>'
+    if cell:
+        return f'<a href="#box-{cell}" class="go" data-f="{cell}">{_e(label)}</a>'
+    return _e(label)
 
 
-def _tables(doc: Document, facts: list[Fact]) -> str:
+def _cell_facts(doc: Document) -> dict[int, tuple[str, str]]:
+    """Facts read from table cells (no span, so not in the text) that stand on a page: id(fact) -> (key, kind)."""
+    out: dict[int, tuple[str, str]] = {}
+    for kind, items in (("target", doc.targets), ("deadline", doc.deadlines)):
+        for item in items:
+            if item.span is None and item.bbox and id(item) not in out:
+                out[id(item)] = (f"cell{len(out)}", kind)
+    return out
+
+
+def _row_id(cells: dict[int, tuple[str, str]], item) -> str:
+    key = cells.get(id(item))
+    return f' id="row-{key[0]}"' if key else ""
+
+
+def _tables(doc: Document, facts: list[Fact], cells: dict[int, tuple[str, str]] | None = None) -> str:
     by_span = {(f.kind, f.start, f.end): f for f in facts}
+    cells = cells or {}
     out = []
     rows = []
     for t in doc.targets:
         f = by_span.get(("target", *t.span)) if t.span else None
         value = "" if t.value is None else (f"{t.value:g}" + (f"–{t.value_max:g}" if t.value_max is not None else ""))
         rows.append(
-            f'<tr data-year="{t.target_year or ""}"><td>{_fact_link(f, t.metric or t.text[:20])}</td><td>{_e(t.scope)}</td>'
+            f'<tr{_row_id(cells, t)} data-year="{t.target_year or ""}"><td>{_fact_link(f, t.metric or t.text[:20], cells.get(id(t), ("",))[0] or None)}</td><td>{_e(t.scope)}</td>'
             f'<td class="num">{value}</td><td>{_e(t.unit)}</td><td>{_e(t.comparator)}</td><td>{_e(t.direction)}</td>'
             f'<td class="num">{_e(t.baseline_year)}</td><td class="num">{_e(t.target_year)}</td><td>{"力争" if t.aspirational else ""}</td>'
             f'<td>{_where(t.clause_id, t.task_seq)}</td><td class="src">{_e(t.text)}</td></tr>'
@@ -143,7 +166,7 @@ def _tables(doc: Document, facts: list[Fact]) -> str:
     for d in doc.deadlines:
         f = by_span.get(("deadline", *d.span)) if d.span else None
         year = d.date[:4] if d.date else ""
-        rows.append(f'<tr data-year="{year}"><td>{_fact_link(f, d.text)}</td><td>{_e(d.kind)}</td><td>{_e(d.date)}</td><td>{_e(d.start)}</td><td>{_where(d.clause_id, d.task_seq)}</td></tr>')
+        rows.append(f'<tr{_row_id(cells, d)} data-year="{year}"><td>{_fact_link(f, d.text, cells.get(id(d), ("",))[0] or None)}</td><td>{_e(d.kind)}</td><td>{_e(d.date)}</td><td>{_e(d.start)}</td><td>{_where(d.clause_id, d.task_seq)}</td></tr>')
     out.append(_table("deadlines", "Deadlines 时限", ["text", "kind", "date", "start", "where"], rows, "deadline"))
     if doc.measures:
         rows = []
@@ -236,9 +259,40 @@ def _filters(facts: list[Fact], doc: Document) -> str:
             f'<span id="filter-status" aria-live="polite"></span></div>')
 
 
-def render_report(doc: Document, text: str) -> str:
-    """The whole page for `doc`, whose spans point into `text` (the normalised text)."""
+def _percent(v: float, whole: float) -> float:
+    return round(100 * min(max(v, 0.0), whole) / whole, 3) if whole > 0 else 0.0
+
+
+def _pages(pages: list[PageImage], facts: list[Fact], doc: Document, cells: dict[int, tuple[str, str]]) -> str:
+    """The pages beside the text, every highlighted fact's boxes drawn over them (positions in percent
+    of the page, so they stay on their characters at whatever width the image is shown): a box links
+    back to its fact in the text; the box of a fact read from a table cell, to its row in the tables."""
+    boxes: dict[int, list[dict]] = {}
+    size = {p.number: (p.width, p.height) for p in pages}
+    placed = [(f.kind, f.fid, f.text, f.boxes, f"#{f.fid}") for f in facts]
+    for item in (*doc.targets, *doc.deadlines):
+        if id(item) in cells:
+            key, kind = cells[id(item)]
+            placed.append((kind, key, item.text, list(zip(item.bbox_pages, item.bbox)), f"#row-{key}"))
+    for kind, fid, text, fact_boxes, href in placed:
+        for i, (number, (x0, top, x1, bottom)) in enumerate(fact_boxes):
+            if number not in size:
+                continue
+            w, h = size[number]
+            left, upper = _percent(x0, w), _percent(top, h)
+            boxes.setdefault(number, []).append({
+                "kind": kind, "fid": fid, "href": href, "anchor": f"box-{fid}" if i == 0 else "", "title": text[:60],
+                "left": left, "top": upper, "width": round(_percent(x1, w) - left, 3), "height": round(_percent(bottom, h) - upper, 3)})
+    shown = [{"number": p.number, "pixel_width": p.pixel_width, "pixel_height": p.pixel_height, "data_uri": p.data_uri,
+              "boxes": boxes.get(p.number, [])} for p in pages]
+    return render("pages.html", pages=shown)
+
+
+def render_report(doc: Document, text: str, pages: list[PageImage] | None = None) -> str:
+    """The whole page for `doc`, whose spans point into `text` (the normalised text); with `pages`
+    (the PDF's pages as images), those pages beside the text with every fact's boxes on them."""
     facts = collect_facts(doc)
+    cells = _cell_facts(doc) if pages else {}
     payload = {f.fid: {"kind": f.kind, "text": f.text, "fields": f.fields, "clause": f.clause_id, "task": f.task_seq} for f in facts}
     facts_json = script_json(payload)
     title = doc.meta.title or doc.meta.notice_title or doc.source.path
@@ -254,14 +308,14 @@ def render_report(doc: Document, text: str) -> str:
 {entry_script(doc)}
 <style>{_static("report.css")}</style>
 </head>
-<body>
+<body{' class="with-pages"' if pages else ''}>
 <header id="top"><h1>{_e(title)}</h1>{_filters(facts, doc)}</header>
 {_summary(doc, facts)}
 <div id="main">
 <nav id="outline" aria-label="clause outline"><h2>Outline</h2>{_outline(doc, _counts(facts))}</nav>
 <article id="text">{_text(doc, text, facts)}</article>
-</div>
-<div id="tables">{_tables(doc, facts)}</div>
+{_pages(pages, facts, doc, cells) if pages else ""}</div>
+<div id="tables">{_tables(doc, facts, cells)}</div>
 <div id="pop" role="tooltip" hidden></div>
 <script type="application/json" id="facts">{facts_json}</script>
 <script>{scripts[0]}</script>

@@ -24,6 +24,17 @@
     pop.style.top = (window.scrollY + r.bottom + 6) + "px";
   }
   function hide() { if (!pinned) pop.hidden = true; }
+  // --pages: the fact's boxes on the page images, lit and scrolled to the middle of the pages panel
+  var pagesPanel = document.getElementById("pages");
+  function showBoxes(fid) {
+    if (!pagesPanel) return;
+    pagesPanel.querySelectorAll("a.box.on").forEach(function (b) { b.classList.remove("on"); });
+    var boxes = Array.prototype.filter.call(pagesPanel.querySelectorAll("a.box"), function (b) { return b.dataset.f === fid; });
+    boxes.forEach(function (b) { b.classList.add("on"); });
+    if (!boxes.length) return;
+    var r = boxes[0].getBoundingClientRect(), pr = pagesPanel.getBoundingClientRect();
+    pagesPanel.scrollTop += (r.top - pr.top) - (pagesPanel.clientHeight - r.height) / 2;
+  }
   function unpin() { if (pinned) pinned.classList.remove("pinned"); pinned = null; }
 
   document.addEventListener("mouseover", function (e) {
@@ -37,7 +48,7 @@
     var m = e.target.closest("mark.hl");
     if (m) {
       unpin();
-      pinned = m; m.classList.add("pinned"); show(m);
+      pinned = m; m.classList.add("pinned"); show(m); showBoxes(m.dataset.f);
       return;
     }
     var go = e.target.closest("a[href^='#']");
@@ -51,7 +62,8 @@
         var sec = el.closest("section") || el;
         sec.classList.add("flash");
         setTimeout(function () { sec.classList.remove("flash"); }, 1200);
-        if (el.matches("mark.hl")) { unpin(); pinned = el; el.classList.add("pinned"); show(el); }
+        if (el.matches("mark.hl")) { unpin(); pinned = el; el.classList.add("pinned"); show(el); showBoxes(el.dataset.f); }
+        if (el.matches("a.box")) showBoxes(el.dataset.f);
         document.querySelectorAll("nav#outline a.current").forEach(function (a) { a.classList.remove("current"); });
         if (go.closest("nav#outline")) go.classList.add("current");
       }
