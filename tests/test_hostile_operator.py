@@ -62,6 +62,13 @@ def test_extract_refuses_to_write_over_its_input(tmp_path):
     assert r.returncode == 2 and sha(tmp_path / "plan.txt") == before
 
 
+def test_report_refuses_to_write_over_its_input(tmp_path):
+    (tmp_path / "plan.txt").write_text(PLAN, encoding="utf-8")
+    before = sha(tmp_path / "plan.txt")
+    r = run_cli(["report", "plan.txt", "-o", "plan.txt"], cwd=tmp_path)
+    assert r.returncode == 2 and "is the input" in r.stderr and sha(tmp_path / "plan.txt") == before
+
+
 @pytest.mark.skipif(not has_duckdb(), reason="duckdb is not installed")
 def test_duckdb_never_replaces_a_file_that_is_not_a_database(tmp_path):
     (tmp_path / "plan.txt").write_text(PLAN, encoding="utf-8")

@@ -85,3 +85,33 @@ def test_patterns_ask_the_clock_only_while_a_deadline_is_set():
         with pytest.raises(timed.DeadlinePassed):
             p.match("a" * 40 + "b")  # backtracks catastrophically: stopped at the deadline
     assert timed._active[0] == 0
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("args, loaded, not_loaded", [
+    (["--help"], [], ["planparse.pipeline", "planparse.ingest", "planparse.batch", "jinja2", "pypdfium2"]),
+    (["schema"], ["planparse.models"], ["planparse.pipeline", "planparse.ingest", "jinja2"]),
+    (["extract", "samples/000_1e3bdffa556e102e.txt"], ["planparse.pipeline"], ["planparse.batch", "planparse.check", "jinja2", "pypdfium2"]),
+])
+def test_a_command_imports_only_what_it_runs(args, loaded, not_loaded):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys, runpy; sys.argv = ['planparse'] + sys.argv[1:]\n"
+            "try:\n    runpy.run_module('planparse.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "import json; print(json.dumps(sorted(sys.modules)), file=sys.stderr)")
+    r = subprocess.run([sys.executable, "-c", code, *args], cwd=root, capture_output=True, text=True, timeout=120)
+    modules = set(__import__("json").loads(r.stderr.strip().splitlines()[-1]))
+    assert all(m in modules for m in loaded), loaded
+    assert not any(m in modules for m in not_loaded), sorted(m for m in not_loaded if m in modules)
+
+
+def test_a_lazy_module_imports_its_target_on_first_use_only():
+    from planparse.lazy import lazy
+
+    name = "planparse.similarity"
+    sys.modules.pop(name, None)
+    stand_in = lazy(name)
+    assert name not in sys.modules
+    assert stand_in.bigrams("碳达峰") == ["碳达", "达峰"]  # the first lookup imports it
+    assert name in sys.modules and lazy(name) is sys.modules[name]

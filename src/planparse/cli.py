@@ -1,7 +1,10 @@
 """The command line: a thin layer over the library. Heavy modules are imported inside commands."""
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -11,6 +14,28 @@ import typer
 
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_UNREADABLE, EXIT_USAGE, INPUT_WARNING_CODES, PlanparseError
+from .lazy import lazy
+
+# What the commands use, imported when a command first touches it (lazy.py): start-up stays small.
+archive = lazy("planparse.ingest.archive")
+batch_ = lazy("planparse.batch")
+check_ = lazy("planparse.check")
+check_docs = lazy("planparse.check.docs")
+check_run = lazy("planparse.check.run")
+compare_ = lazy("planparse.compare")
+compare_render = lazy("planparse.compare.render")
+debug_pdf = lazy("planparse.report.debug_pdf")
+emit = lazy("planparse.emit")
+grammar = lazy("planparse.grammar")
+grammar_examples = lazy("planparse.grammar_examples")
+ingest = lazy("planparse.ingest")
+models = lazy("planparse.models")
+page_images = lazy("planparse.report.page_images")
+pipeline = lazy("planparse.pipeline")
+report_ = lazy("planparse.report")
+rich_cells = lazy("rich.cells")
+rich_console = lazy("rich.console")
+webbrowser = lazy("webbrowser")
 
 app = typer.Typer(
     name="planparse",
@@ -51,10 +76,8 @@ def _fail(err: PlanparseError) -> None:
 
 def _write_output(out: Path, text: str) -> None:
     """-o: written atomically; a place that cannot be written is the user's to fix (exit 2, one line)."""
-    from .emit import write_atomic
-
     try:
-        write_atomic(out, text)
+        emit.write_atomic(out, text)
     except OSError as e:
         _cannot_write(out, e)
 
@@ -79,20 +102,15 @@ def _main(
 
 def _same_file(a: Path, b: Path) -> bool:
     """`b` names the file `a` is (or the archive `a` is a member of): writing it would destroy the input."""
-    from .ingest.archive import MEMBER_SEP
-
-    outer = str(a).split(MEMBER_SEP, 1)[0]
+    outer = str(a).split(archive.MEMBER_SEP, 1)[0]
     return os.path.realpath(outer) == os.path.realpath(b)
 
 
 def _extract_stdin(grammars: Optional[Path], ocr: str):
     """`extract -`: the document on standard input, read as bytes (its format sniffed, as for a file)."""
-    from .grammar import load_grammars
-    from .ingest import ReadOptions, read_bytes
-    from .pipeline import extract_raw
-
     data = sys.stdin.buffer.read()
-    return extract_raw(read_bytes("-", data, ReadOptions(ocr=ocr)), load_grammars(str(grammars) if grammars else None))
+    return pipeline.extract_raw(ingest.read_bytes("-", data, ingest.ReadOptions(ocr=ocr)),
+                                grammar.load_grammars(str(grammars) if grammars else None))
 
 
 @app.command()
@@ -116,9 +134,6 @@ def extract(
       planparse extract plan.pdf --pretty -o plan.json
       planparse extract notice.docx --format csv -o plan-tables/
       planparse extract plan.pdf -o plan.json --debug-boxes plan.boxes.pdf"""
-    from .emit import to_json, to_jsonl
-    from .pipeline import extract_file
-
     if output and str(file) != "-" and _same_file(file, output):
         typer.echo(f"planparse: error: -o {output}: is the input; give another -o", err=True)
         raise typer.Exit(EXIT_USAGE)
@@ -129,7 +144,7 @@ def extract(
         typer.echo(f"planparse: error: --debug-boxes {debug_boxes}: {why}", err=True)
         raise typer.Exit(EXIT_USAGE)
     try:
-        doc = _extract_stdin(grammars, ocr.value) if str(file) == "-" else extract_file(file, grammars_dir=grammars, ocr=ocr.value)
+        doc = _extract_stdin(grammars, ocr.value) if str(file) == "-" else pipeline.extract_file(file, grammars_dir=grammars, ocr=ocr.value)
     except PlanparseError as e:
         _fail(e)
     for w in doc.warnings:
@@ -138,20 +153,18 @@ def extract(
     if debug_boxes:
         _write_debug_boxes(file, doc, debug_boxes)
     if fmt == OutFormat.csv:
-        from .emit import document_csvs, write_document_csvs
-
         if tables_dir or output:
             directory = tables_dir or output
             try:
-                written = write_document_csvs(doc, directory)
+                written = emit.write_document_csvs(doc, directory)
             except OSError as e:
                 _cannot_write(directory, e)
             for path in written:
                 typer.echo(str(path))
         else:
-            sys.stdout.write(dict(document_csvs(doc))["targets.csv"].lstrip("\ufeff"))
+            sys.stdout.write(dict(emit.document_csvs(doc))["targets.csv"].lstrip("\ufeff"))
         return
-    text = to_jsonl(doc) if fmt == OutFormat.jsonl else to_json(doc, pretty=pretty)
+    text = emit.to_jsonl(doc) if fmt == OutFormat.jsonl else emit.to_json(doc, pretty=pretty)
     if output:
         _write_output(output, text)
     else:
@@ -163,11 +176,8 @@ def _write_debug_boxes(file: Path, doc, out: Path) -> None:
     if doc.source.format != "pdf":
         typer.echo(f"planparse: error: --debug-boxes {out}: needs a PDF input ({file} is {doc.source.format})", err=True)
         raise typer.Exit(EXIT_USAGE)
-    from .emit import write_atomic
-    from .report.debug_pdf import debug_boxes_pdf
-
     try:
-        write_atomic(out, debug_boxes_pdf(file, doc))
+        emit.write_atomic(out, debug_pdf.debug_boxes_pdf(file, doc))
     except OSError as e:
         _cannot_write(out, e)
 
@@ -186,11 +196,12 @@ def report(
     Example:
       planparse report plan.pdf -o plan.html --open
       planparse report plan.pdf --pages"""
-    from .pipeline import extract_with_text
-    from .report import render_report
-
+    out = output or Path(f"{file.name}.report.html")
+    if _same_file(file, out):
+        typer.echo(f"planparse: error: -o {out}: is the input; give another -o", err=True)
+        raise typer.Exit(EXIT_USAGE)
     try:
-        doc, text = extract_with_text(file, grammars_dir=grammars)
+        doc, text = pipeline.extract_with_text(file, grammars_dir=grammars)
     except PlanparseError as e:
         _fail(e)
     images = None
@@ -198,15 +209,10 @@ def report(
         if doc.source.format != "pdf" or not file.is_file():
             typer.echo(f"planparse: error: --pages: needs a PDF file as input ({file} is {doc.source.format})", err=True)
             raise typer.Exit(EXIT_USAGE)
-        from .report.page_images import render_pages
-
-        images = render_pages(file)
-    out = output or Path(f"{file.name}.report.html")
-    _write_output(out, render_report(doc, text, pages=images))
+        images = page_images.render_pages(file)
+    _write_output(out, report_.render_report(doc, text, pages=images))
     typer.echo(str(out))
     if open_browser:
-        import webbrowser
-
         webbrowser.open(out.resolve().as_uri())
 
 
@@ -217,11 +223,7 @@ def schema() -> None:
     \b
     Example:
       planparse schema > schema.json"""
-    import json
-
-    from .models import document_json_schema
-
-    typer.echo(json.dumps(document_json_schema(), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(models.document_json_schema(), ensure_ascii=False, indent=2))
 
 
 @grammars_app.command("check")
@@ -233,10 +235,8 @@ def grammars_check(
     \b
     Example:
       planparse grammars check my-grammars/"""
-    from .grammar_examples import check_grammars
-
     try:
-        failures, total = check_grammars(directory)
+        failures, total = grammar_examples.check_grammars(directory)
     except PlanparseError as e:
         _fail(e)
     for f in failures:
@@ -267,7 +267,7 @@ def batch(
     inputs: list[str] = typer.Argument(..., help="Files, directories (recursive; every supported suffix), globs, and archives (.zip, .tar.gz: every document inside).", show_default=False),
     output: Path = typer.Option(..., "-o", "--output", help="A directory (one NAME.EXT.json per input, mirroring the input tree), a .jsonl file or a .duckdb database."),
     fmt: BatchFormat = typer.Option(BatchFormat.auto, "--format", "-f", help="auto (from OUT), json (directory), jsonl (one file), csv (documents/clauses/targets/tasks/measures.csv in OUT), duckdb (one database), parquet (one NAME.parquet per table in OUT)."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Parallel worker processes (default: the CPU count); 1 runs in-process."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Parallel worker processes (default: the CPU count); 1: one document at a time, each in a child process forked for it."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs whose output exists and records the input's current sha256."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="A directory of rule files that extend/override the bundled grammars."),
     max_tasks_per_child: int = typer.Option(100, "--max-tasks-per-child", min=1, help="Replace a worker after this many documents (bounds memory growth)."),
@@ -277,7 +277,7 @@ def batch(
     engine: BatchEngine = typer.Option(BatchEngine.pool, "--engine", help="pool (processes on this machine) or dask (a Dask distributed cluster; needs the dask extra)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a LocalCluster of --workers processes)."),
     ocr: OcrOption = typer.Option(OcrOption.auto, "--ocr", help=_OCR_HELP),
-    memory_budget: float = typer.Option(1536.0, "--memory-budget", min=0, help="MB one document's worker may grow by, plus 20x the input's size; past it the worker is killed and the document recorded as failed (kind memory); 0: no limit. With 2 or more workers."),
+    memory_budget: float = typer.Option(1536.0, "--memory-budget", min=0, help="MB one document's worker may grow by, plus 20x the input's size; past it the worker is killed and the document recorded as failed (kind memory); 0: no limit."),
 ) -> None:
     """Extract many documents in parallel; one bad file never stops the batch (exit 1 when some failed).
 
@@ -285,16 +285,14 @@ def batch(
     Examples:
       planparse batch downloads/ -o out/
       planparse batch 'plans/**/*.pdf' -o all.jsonl --workers 4 --resume"""
-    from .batch import BatchOptions, PlainReporter, RichReporter, run_batch
-
     use_rich = sys.stderr.isatty() if progress is None else progress
-    opts = BatchOptions(
+    opts = batch_.BatchOptions(
         inputs=list(inputs), output=output, fmt=fmt.value, workers=workers, resume=resume,
         grammars=str(grammars) if grammars else None, max_tasks_per_child=max_tasks_per_child, timeout=timeout,
         report=report, engine=engine.value, scheduler=scheduler, ocr=ocr.value, memory_budget_mb=memory_budget,
     )
     try:
-        summary = run_batch(opts, RichReporter() if use_rich else PlainReporter())
+        summary = batch_.run_batch(opts, batch_.RichReporter() if use_rich else batch_.PlainReporter())
     except PlanparseError as e:
         _fail(e)
     except OSError as e:  # the output location cannot be written
@@ -336,35 +334,30 @@ def check(
       planparse check draft.docx
       planparse check drafts/ --select PP0 --ignore PP011 --format github
       planparse check --explain PP012"""
-    from .check import RULES, SEVERITIES, expand_files, load_config, render, select_rules, severity_at_least
-    from .check.docs import explain as explain_rule
-    from .check.run import check_files, fix_files, statistics as rule_statistics
-    from .grammar import load_grammars
-
     if list_rules:
-        typer.echo(_rules_table(RULES.values()))
+        typer.echo(_rules_table(check_.RULES.values()))
         raise typer.Exit(0)
     if explain is not None:
         try:
-            [code] = select_rules(explain)
+            [code] = check_.select_rules(explain)
         except (PlanparseError, ValueError):
             typer.echo(f"planparse: error: --explain takes one rule code or name, not {explain!r}", err=True)
             raise typer.Exit(EXIT_USAGE)
-        typer.echo(explain_rule(code), nl=False)
+        typer.echo(check_docs.explain(code), nl=False)
         raise typer.Exit(0)
     try:
-        cfg = load_config(config)
+        cfg = check_.load_config(config)
         report_fmt = fmt.value if fmt else cfg.get("format", "text")
         threshold = fail_on or cfg.get("fail_on", "info")
-        if threshold not in SEVERITIES:
-            typer.echo(f"planparse: error: --fail-on must be one of {', '.join(SEVERITIES)}", err=True)
+        if threshold not in check_.SEVERITIES:
+            typer.echo(f"planparse: error: --fail-on must be one of {', '.join(check_.SEVERITIES)}", err=True)
             raise typer.Exit(EXIT_USAGE)
-        rules = select_rules(select if select is not None else cfg.get("select"), ignore if ignore is not None else cfg.get("ignore"))
-        paths = expand_files(files or [])
+        rules = check_.select_rules(select if select is not None else cfg.get("select"), ignore if ignore is not None else cfg.get("ignore"))
+        paths = check_.expand_files(files or [])
         if not paths:
             typer.echo("planparse: error: no files to check", err=True)
             raise typer.Exit(EXIT_USAGE)
-        load_grammars(str(grammars) if grammars else None)
+        grammar.load_grammars(str(grammars) if grammars else None)
     except PlanparseError as e:
         _fail(e)
     if fix:
@@ -372,34 +365,34 @@ def check(
             typer.echo("planparse: error: --fix -o FILE takes one document", err=True)
             raise typer.Exit(EXIT_USAGE)
         try:
-            findings, errors = fix_files(paths, rules, str(output) if output else None,
+            findings, errors = check_run.fix_files(paths, rules, str(output) if output else None,
                                          per_file_ignores=cfg.get("per_file_ignores"), grammars_dir=grammars,
                                          ocr=ocr.value, tell=lambda line: typer.echo(line, err=True))
         except PlanparseError as e:
             _fail(e)
         output = None  # -o was the fixed document: the report goes to stdout
     else:
-        findings, errors = check_files(
+        findings, errors = check_run.check_files(
             paths, rules, per_file_ignores=cfg.get("per_file_ignores"), grammars_dir=grammars, ocr=ocr.value,
             on_error=lambda path, kind, message: typer.echo(f"planparse: error: {path}: {kind}: {message}", err=True),
         )
     if statistics:
-        text = rule_statistics(findings)
+        text = check_run.statistics(findings)
     else:
-        text = render(findings, report_fmt, files=paths, rules=rules, errors=errors, fail_on=threshold)
+        text = check_.render(findings, report_fmt, files=paths, rules=rules, errors=errors, fail_on=threshold)
     if output:
         _write_output(output, text)
     else:
         sys.stdout.write(text)
     if report_fmt == "text" or statistics:
-        counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
+        counts = {s: sum(1 for f in findings if f.severity == s) for s in check_.SEVERITIES}
         detail = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         unread = f"; {len(errors)} file(s) could not be read" if errors else ""
         typer.echo(f"planparse check: {len(findings)} finding(s){f' ({detail})' if detail else ''} in "
                    f"{len(paths) - len(errors)} file(s){unread}", err=True)
     if errors:
         raise typer.Exit(EXIT_UNREADABLE)
-    raise typer.Exit(1 if any(severity_at_least(f.severity, threshold) for f in findings) else 0)
+    raise typer.Exit(1 if any(check_.severity_at_least(f.severity, threshold) for f in findings) else 0)
 
 
 # --- compare (src/planparse/compare/) ------------------------------------------------------------------
@@ -431,10 +424,6 @@ def compare(
     Examples:
       planparse compare national-plan.pdf province-plan.pdf
       planparse compare plans/ --format html -o chain.html"""
-    from .compare import compare_directory, compare_documents, load_side
-    from .compare import render as r
-    from .grammar import load_grammars
-
     def usage(msg: str) -> None:
         typer.echo(f"planparse: error: {msg}", err=True)
         raise typer.Exit(EXIT_USAGE)
@@ -444,34 +433,32 @@ def compare(
     if len(paths) == 1 and not paths[0].is_dir():
         usage(f"{paths[0]}: one argument must be a directory (or give PARENT CHILD)")
     try:
-        g = load_grammars(str(grammars) if grammars else None)
+        g = grammar.load_grammars(str(grammars) if grammars else None)
         if len(paths) == 1:
             if fmt == CompareFormat.csv:
                 usage("a directory's chain has no csv format (text, json, dot or html)")
-            chain = compare_directory(paths[0], grammars_dir=grammars)
+            chain = compare_.compare_directory(paths[0], grammars_dir=grammars)
             for path, why in chain.errors.items():
                 typer.echo(f"planparse: error: {path}: {why}", err=True)
-            render = {CompareFormat.text: r.render_chain_text, CompareFormat.json: r.render_json,
-                      CompareFormat.dot: r.render_chain_dot, CompareFormat.html: r.render_chain_html}[fmt]
-            text, tree, failed = render(chain), r.chain_tree(chain), bool(chain.errors)
+            render = {CompareFormat.text: compare_render.render_chain_text, CompareFormat.json: compare_render.render_json,
+                      CompareFormat.dot: compare_render.render_chain_dot, CompareFormat.html: compare_render.render_chain_html}[fmt]
+            text, tree, failed = render(chain), compare_render.chain_tree(chain), bool(chain.errors)
         else:
             if fmt == CompareFormat.dot:
                 usage("dot is for a directory's chain; compare PARENT CHILD gives text, json, csv or html")
-            parent, child = (load_side(p, grammars_dir=grammars) for p in paths)
-            comparison = compare_documents(parent, child, g, clause_threshold=clause_threshold)
-            text = {CompareFormat.text: lambda: r.render_text(comparison), CompareFormat.json: lambda: r.render_json(comparison),
-                    CompareFormat.csv: lambda: r.render_csv(comparison),
-                    CompareFormat.html: lambda: r.render_html(comparison, parent, child)}[fmt]()
+            parent, child = (compare_.load_side(p, grammars_dir=grammars) for p in paths)
+            comparison = compare_.compare_documents(parent, child, g, clause_threshold=clause_threshold)
+            text = {CompareFormat.text: lambda: compare_render.render_text(comparison), CompareFormat.json: lambda: compare_render.render_json(comparison),
+                    CompareFormat.csv: lambda: compare_render.render_csv(comparison),
+                    CompareFormat.html: lambda: compare_render.render_html(comparison, parent, child)}[fmt]()
             tree, failed = None, False
     except PlanparseError as e:
         _fail(e)
     if output:
         _write_output(output, text)
     elif fmt == CompareFormat.text and sys.stdout.isatty():
-        from rich.console import Console
-
-        console = Console()
-        for part in ([tree] if tree is not None else r.comparison_renderables(comparison)):
+        console = rich_console.Console()
+        for part in ([tree] if tree is not None else compare_render.comparison_renderables(comparison)):
             console.print(part)
     else:
         sys.stdout.write(text)
@@ -481,10 +468,7 @@ def compare(
 def _rules_table(rules) -> str:
     """code, severity, name and the summary wrapped under its column, to the terminal's width (80 when
     the output is not a terminal); Chinese characters take two columns."""
-    import shutil
-
-    from rich.cells import cell_len
-
+    cell_len = rich_cells.cell_len
     width = shutil.get_terminal_size((80, 24)).columns
     lead = 2 + max(len(r.code) for r in rules) + 2 + 7 + 2 + max(len(r.name) for r in rules) + 2
     indent = lead if width - lead >= 30 else 6  # too narrow for a column: the summary goes under the rule
@@ -503,8 +487,6 @@ def _rules_table(rules) -> str:
 def _wrap_cells(text: str, width: int, cell_len) -> list[str]:
     """`text` in lines of at most `width` terminal cells, broken at spaces, or anywhere inside a run of
     Chinese (which has no spaces)."""
-    import re
-
     rows, row = [], ""
     for token in re.findall(r"\S+\s*", text):
         while token:
