@@ -220,33 +220,55 @@ _FULL_TURN = 2 * math.pi
 _UPRIGHT = math.pi / 4  # a character angle within this of 0 is upright text
 
 
+def _unchecked(function, restype):
+    """pdfium's C function declared with no argument types: ctypes then passes the handles, indexes
+    and buffer addresses as they are, without checking each against the binding's pointer types. A
+    page has thousands of characters, two calls each: the checks cost more than the calls."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_loose_char_box = _unchecked(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+_char_angle = _unchecked(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float)
+
+
+def _char_codes(tp, count: int) -> list[int]:
+    """Every character's code (FPDFText_GetUnicode of each index), in one call where pdfium's text
+    has one UTF-16 unit per character, as it has when pdfium itself splits a character beyond the
+    BMP into two indexes (the buffer has room for the case where it does not, then read one by one)."""
+    buf = (ctypes.c_ushort * (2 * count + 1))()
+    if pdfium_c.FPDFText_GetText(tp, 0, count, buf) == count + 1:
+        return buf[:count]
+    return [pdfium_c.FPDFText_GetUnicode(tp, i) for i in range(count)]
+
+
 def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int) -> list[Item]:
     """The page's lines from pdfium's characters and their boxes, in reading order; the characters
     inside a table's box go to the table, which stands before the first line below its top."""
     tp = textpage.raw
+    handle = ctypes.cast(tp, ctypes.c_void_p)
     rect = pdfium_c.FS_RECTF()
-    ref = ctypes.byref(rect)
-    get_unicode, get_box, get_angle = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle
+    rect_address = ctypes.c_void_p(ctypes.addressof(rect))
+    get_box, get_angle = _loose_char_box, _char_angle
     boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, _ in tables]
     by_quadrant: dict[int, list[Glyph]] = {0: []}
     upright = by_quadrant[0]
-    is_generated = pdfium_c.FPDFText_IsGenerated
     count = pdfium_c.FPDFText_CountChars(tp)
+    codes = _char_codes(tp, count) if count > 0 else []
+    not_glyphs = _NOT_GLYPHS
     prev_digit = False
     low_half = -1  # index of the second half of a surrogate pair, read with its first
-    for i in range(count):
+    for i, code in enumerate(codes):
         if i == low_half:
             continue
-        code = get_unicode(tp, i)
-        if 0xD800 <= code < 0xDC00 and i + 1 < count and 0xDC00 <= (low := get_unicode(tp, i + 1)) < 0xE000:
+        if 0xD800 <= code < 0xDC00 and i + 1 < count and 0xDC00 <= (low := codes[i + 1]) < 0xE000:
             # A character beyond the BMP (the private-use leader dots of a table of contents, 􀆺) comes
             # as two UTF-16 halves, each with a box of its own: sorted apart they lost their pair.
             code, low_half = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), i + 1
-        if code == 0x20 and prev_digit and not is_generated(tp, i) and get_box(tp, i, ref):
+        if code == 0x20 and prev_digit and not pdfium_c.FPDFText_IsGenerated(tp, i) and get_box(handle, i, rect_address):
             # a space the producer wrote after a digit is a space (`专栏1 2025年`), however narrow:
             # kept as a glyph, since inside a number only a wide gap counts as one (pdf_layout)
             code = _WRITTEN_SPACE
-        elif code in _NOT_GLYPHS or code >= 0x110000 or not get_box(tp, i, ref):
+        elif code in not_glyphs or code >= 0x110000 or not get_box(handle, i, rect_address):
             continue
         prev_digit = 0x30 <= code <= 0x39
         left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
@@ -254,7 +276,7 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
             cx, cy = (left + right) / 2, (bottom + top) / 2
             if any(l <= cx <= r and b <= cy <= t for l, b, r, t in boxes):
                 continue
-        angle = get_angle(tp, i)
+        angle = get_angle(handle, i)
         if angle < _UPRIGHT or angle > _FULL_TURN - _UPRIGHT:  # the common case, without a call
             upright.append((left, right, bottom, top, chr(code)))
         else:
