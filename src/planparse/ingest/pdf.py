@@ -36,7 +36,7 @@ from .ocr import DocumentOcr, OcrLine, OcrMode, is_garbled
 from .page_text import (Item, clean_line, clean_lines as _clean_lines, count_visible as _count_visible,  # noqa: F401
                         is_line as _is_line, join_cell_lines, strip_page_numbers as _strip_page_numbers,
                         strip_running_lines as _strip_running_lines, to_raw_page as _to_raw_page)
-from .pdf_tables import children, ruled_tables
+from .pdf_tables import ruled_tables
 from .pdf_layout import WRITTEN_SPACE, Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
 
 __all__ = ["read_pdf", "clean_line", "join_cell_lines", "TABLE_SETTINGS"]
@@ -120,16 +120,42 @@ class _Scan:
 _GRID_SEGMENTS = 12  # a box is 4-5 path segments; a path with many more inside a box may be a grid
 
 
+def _unchecked(function, restype):
+    """pdfium's C function declared with no argument types: ctypes then passes the handles, indexes
+    and buffer addresses as they are, without checking each against the binding's pointer types. A
+    page has thousands of characters, two calls each: the checks cost more than the calls."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+class _Handle(ctypes.c_void_p):
+    """A pdfium handle returned as a ctypes object: a plain c_void_p result comes back as an int,
+    which a function declared without argument types would pass on as a 32-bit int."""
+
+
+_count_objects = {False: _unchecked(pdfium_c.FPDFPage_CountObjects, ctypes.c_int),
+                  True: _unchecked(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int)}
+_get_object = {False: _unchecked(pdfium_c.FPDFPage_GetObject, _Handle),
+               True: _unchecked(pdfium_c.FPDFFormObj_GetObject, _Handle)}
+_object_type = _unchecked(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
+_object_bounds = _unchecked(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int)
+_path_segments = _unchecked(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
+
+
 def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int = 0) -> None:
     """Ruling evidence among path objects, and text objects that pdfium's text page would skip."""
     left, bottom, right, top, refs = bounds
-    for obj, kind in children(container, form):
+    get_object, object_type, object_bounds = _get_object[form], _object_type, _object_bounds
+    for i in range(max(_count_objects[form](container), 0)):
+        obj = get_object(container, i)
+        if not obj:
+            continue
+        kind = object_type(obj)
         if kind == _PAGEOBJ_TEXT:
-            if not scan.lossy_text and pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
-                if right.value - left.value < _ZERO_WIDTH and _loses_text(obj):
+            if not scan.lossy_text and object_bounds(obj, *refs):
+                if right.value - left.value < _ZERO_WIDTH and _loses_text(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)):
                     scan.lossy_text = True
         elif kind == _PAGEOBJ_PATH:
-            if scan.may_have_table or not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+            if scan.may_have_table or not object_bounds(obj, *refs):
                 continue
             w = right.value - left.value
             h = top.value - bottom.value
@@ -140,7 +166,7 @@ def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int 
             elif w >= 8 and h >= 8:  # a box (cell, frame), or a whole grid drawn as one path
                 scan.vertical_x.update((round(left.value / 2), round(right.value / 2)))
                 scan.horizontal += 2
-                if pdfium_c.FPDFPath_CountSegments(obj) >= _GRID_SEGMENTS:
+                if _path_segments(obj) >= _GRID_SEGMENTS:
                     scan.grid_path = True
         elif kind == _PAGEOBJ_FORM and depth < 8:
             _scan_objects(obj, True, scan, bounds, depth + 1)
@@ -218,13 +244,6 @@ _NOT_GLYPHS = frozenset((0, 0x02, 0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000, 0xFFFE, 
 _WRITTEN_SPACE = ord(WRITTEN_SPACE)
 _FULL_TURN = 2 * math.pi
 _UPRIGHT = math.pi / 4  # a character angle within this of 0 is upright text
-
-
-def _unchecked(function, restype):
-    """pdfium's C function declared with no argument types: ctypes then passes the handles, indexes
-    and buffer addresses as they are, without checking each against the binding's pointer types. A
-    page has thousands of characters, two calls each: the checks cost more than the calls."""
-    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 _loose_char_box = _unchecked(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)

@@ -207,15 +207,19 @@ def lines_from_glyphs(glyphs: list[Glyph]) -> list[PageLine]:
     order = sorted(glyphs, key=lambda g: -(g[2] + g[3]))
     groups: list[list[Glyph]] = []
     centre = height = 0.0
+    group: list[Glyph] = []
     for gl in order:
         cy = (gl[2] + gl[3]) / 2
-        h = max(gl[3] - gl[2], 1e-3)
-        if groups and abs(centre - cy) < _SAME_LINE * (height if height > h else h):
-            groups[-1].append(gl)
+        h = gl[3] - gl[2]
+        if h < 1e-3:
+            h = 1e-3
+        if group and -(reach := _SAME_LINE * (height if height > h else h)) < centre - cy < reach:
+            group.append(gl)
             if h > height:
                 height = h
             continue
-        groups.append([gl])
+        group = [gl]
+        groups.append(group)
         centre, height = cy, h
     for grp in groups:
         grp.sort()
