@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from collections.abc import Mapping
 from pathlib import Path
 
+from .grammar.programs import cache_dir
+
 _lock = threading.Lock()
 _state: dict = {}
 
@@ -45,19 +47,6 @@ def _words(g) -> list[tuple[str, int, str]]:
             if len(form) > 1:
                 words.append((form, 20, "q"))
     return words
-
-
-def cache_dir() -> Path:
-    """PLANPARSE_CACHE_DIR, else $XDG_CACHE_HOME/planparse (~/.cache/planparse), else the temp dir."""
-    env = os.environ.get("PLANPARSE_CACHE_DIR")
-    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "planparse"
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        if os.access(base, os.W_OK):
-            return base
-    except OSError:
-        pass
-    return Path(tempfile.gettempdir())
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -14,9 +14,10 @@ def compile_pattern(pattern: str):
     """Compiled once per process: rules are matched thousands of times per document. Matched with the
     document's remaining time as the regex timeout (grammar/timed.py): a user's pattern that backtracks
     catastrophically cannot hold a batch past --timeout."""
+    from .programs import compile_program
     from .timed import TimedPattern
 
-    return TimedPattern(re.compile(pattern))
+    return TimedPattern(compile_program(pattern))
 
 
 class _Rule(BaseModel):
@@ -26,7 +27,7 @@ class _Rule(BaseModel):
 def check_regex(v: str) -> str:
     """Validator: a rule's pattern must compile, or loading names the file and entry."""
     try:
-        re.compile(v)
+        compile_pattern(v)
     except re.error as e:
         raise ValueError(f"invalid regular expression {v!r}: {e}") from None
     return v
