@@ -19,8 +19,8 @@ def test_the_merged_dictionary_is_built_once_into_the_cache_directory(tmp_path):
     files = sorted(p.suffix for p in (tmp_path / "cache").iterdir())
     # merged dictionary, its place names and verbs, jieba's parsed form, and its frequency table as a
     # memory-mappable index (what later processes read instead of jieba's parsed form); the grammars'
-    # compiled patterns (grammar/programs.py)
-    assert files == [".cache", ".dict", ".freqindex", ".freqkeys", ".freqtotal", ".marshal", ".places", ".verbs"]
+    # compiled patterns (grammar/programs.py) and the validated grammar set (grammar/load.py)
+    assert files == [".cache", ".dict", ".freqindex", ".freqkeys", ".freqtotal", ".marshal", ".pickle", ".places", ".verbs"]
     stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").iterdir()}
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert second.stdout == first.stdout

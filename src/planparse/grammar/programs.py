@@ -6,6 +6,10 @@ its C engine for a pattern (the opcode list, the group names, the required strin
 pattern and the `regex` version, so it is written once to the cache directory, as the merged word
 dictionary is, and a new process builds each pattern straight from it. A pattern not yet in the file is
 compiled as usual and added; the file is rewritten when the process has added some, at exit.
+
+The command line also sends `regex.compile` itself through the store (`use_for_all_patterns`): the
+stages compile about two hundred patterns of their own when imported, which cost a short document as
+much again. A library caller's process is left as it is.
 """
 from __future__ import annotations
 
@@ -22,12 +26,16 @@ from typing import Any, Optional
 import regex
 from regex import _main as _regex_main  # the engine's entry point: private, so its version names the file
 
-__all__ = ["compile_program", "cache_dir"]
+__all__ = ["compile_program", "cache_dir", "use_for_all_patterns"]
 
 _lock = threading.Lock()
 _programs: Optional[dict[str, tuple]] = None
+_used: set[str] = set()
 _added = False
 _SIGNATURE_LEN = 32
+# Patterns built from what a document says would pile up in the store, one run after another: past this
+# many, a process keeps only the programs it used itself.
+_MAX_PROGRAMS = 3000
 
 
 def cache_dir() -> Path:
@@ -65,8 +73,9 @@ def _load() -> dict[str, tuple]:
 def _save() -> None:
     if not _added or _programs is None:
         return
+    programs = _programs if len(_programs) <= _MAX_PROGRAMS else {k: v for k, v in _programs.items() if k in _used}
     try:
-        payload = marshal.dumps(_programs)
+        payload = marshal.dumps(programs)
         path = _path()
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
         with os.fdopen(fd, "wb") as f:
@@ -91,24 +100,29 @@ class _Recorder:
         return self._engine.compile(*args)
 
 
-def compile_program(pattern: str):
-    """`regex.compile(pattern)`, from the stored program when there is one."""
+_regex_compile = regex.compile
+
+
+def compile_program(pattern: str, flags: int = 0):
+    """`regex.compile(pattern, flags)`, from the stored program when there is one."""
     global _programs, _added
+    key = pattern if not flags else f"{int(flags)}\x00{pattern}"
     with _lock:
         if _programs is None:
             _programs = _load()
             atexit.register(_save)
-        stored = _programs.get(pattern)
+        stored = _programs.get(key)
+        _used.add(key)
         if stored is not None:
             try:
                 return _regex_main._regex.compile(*stored)
             except Exception:
-                del _programs[pattern]
+                del _programs[key]
         engine = _regex_main._regex
         recorder = _Recorder(engine)
         _regex_main._regex = recorder
         try:
-            compiled = regex.compile(pattern, cache_pattern=False)
+            compiled = _regex_compile(pattern, flags, cache_pattern=False)
         finally:
             _regex_main._regex = engine
         args = next((a for a in recorder.calls if a and a[0] == pattern), None)
@@ -120,6 +134,17 @@ def compile_program(pattern: str):
                 marshal.dumps(args)
             except ValueError:
                 return compiled
-            _programs[pattern] = args
+            _programs[key] = args
             _added = True
         return compiled
+
+
+def _compile_through_store(pattern, flags=0, ignore_unused=False, cache_pattern=None, **kwargs):
+    if isinstance(pattern, str) and not kwargs and not ignore_unused and cache_pattern is None:
+        return compile_program(pattern, flags)
+    return _regex_compile(pattern, flags, ignore_unused, cache_pattern, **kwargs)
+
+
+def use_for_all_patterns() -> None:
+    """`regex.compile` of a plain pattern (no named lists) comes from the store in this process."""
+    regex.compile = _compile_through_store

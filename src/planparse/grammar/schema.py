@@ -21,7 +21,7 @@ def compile_pattern(pattern: str):
 
 
 class _Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when first validated: a cached grammar set is not
 
 
 def check_regex(v: str) -> str:
@@ -94,7 +94,7 @@ class ScrapeHeader(_Rule):
     @functools.cached_property
     def label(self):
         """A field label and its colon; group `label` (built once: normalise asks it of every line)."""
-        alt = "|".join(re.escape(w) for w in sorted(set(self.fields), key=len, reverse=True))
+        alt = "|".join(re.escape(w) for w in sorted(set(self.fields), key=lambda w: (-len(w), w)))
         return compile_pattern(rf"(?P<label>{alt})\s*[:：]")
 
     def fields_of(self, line: str) -> list[tuple[str, str]] | None:
@@ -109,8 +109,6 @@ class ScrapeHeader(_Rule):
             out.append((m.group("label"), body[m.end():end].strip()))
         return out
 
-
-Layout.model_rebuild()
 
 
 class MarkerLevel(_Rule):
@@ -247,7 +245,7 @@ class MetaRules(_Rule):
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!)"
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or r"(?!)"
 
 
 class WordClass(_Rule):
@@ -674,7 +672,7 @@ class CitationRules(_Rule):
 
 
 class Grammars(_Rule):
-    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True, defer_build=True)
     directory: str
     layout: Layout
     numbering: Numbering
@@ -756,5 +754,3 @@ class CheckRules(_Rule):
             raise ValueError(f"plan_period pattern {v.pattern!r} must capture (?P<start>…) and (?P<end>…)")
         return v
 
-
-Grammars.model_rebuild()  # its `check` field names CheckRules, defined above
