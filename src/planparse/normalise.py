@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import regex as re
 
-from .grammar import Grammars
+from .grammar import Grammars, any_of, per_grammar_set
 from .grammar.check import example_runner
 from .ingest.base import LineBox, RawDocument, RawTable
 from .script import fold_table
@@ -199,8 +199,19 @@ def clean_line(line: str, g: Grammars, keep_tabs: bool) -> str:
     return squeeze_spaces(s, keep_tabs=keep_tabs)
 
 
+@per_grammar_set
+def _joined_layout_rules(g: Grammars) -> dict:
+    """The layout rule lists every line is tested against, each as one pattern where it can be."""
+    lay = g.layout
+    return {"furniture": any_of(lay.furniture + lay.chrome), "block_start": any_of(lay.block_start),
+            "item_start": any_of(lay.item_start)}
+
+
 def is_furniture(s: str, g: Grammars) -> bool:
     """Page furniture of a printed page, or chrome of a web portal: never document text."""
+    joined = _joined_layout_rules(g)["furniture"]
+    if joined is not None:
+        return joined.fullmatch(s) is not None
     return any(p.compiled.fullmatch(s) for p in g.layout.furniture) or any(p.compiled.fullmatch(s) for p in g.layout.chrome)
 
 
@@ -249,10 +260,16 @@ def _paragraph_style(lines: list[Line], g: Grammars) -> tuple[bool, float]:
 
 
 def _starts_block(text: str, g: Grammars) -> bool:
+    joined = _joined_layout_rules(g)["block_start"]
+    if joined is not None:
+        return joined.match(text) is not None
     return any(p.compiled.match(text) for p in g.layout.block_start)
 
 
 def _starts_item(text: str, g: Grammars) -> bool:
+    joined = _joined_layout_rules(g)["item_start"]
+    if joined is not None:
+        return joined.match(text) is not None
     return any(p.compiled.match(text) for p in g.layout.item_start)
 
 

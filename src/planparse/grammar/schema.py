@@ -20,6 +20,20 @@ def compile_pattern(pattern: str):
     return TimedPattern(compile_program(pattern))
 
 
+# What a pattern may hold and still be one branch of an alternation that means "any of these matches":
+# no inline flag for the whole pattern, no reference to a group by number or name, no recursion.
+_NOT_A_BRANCH = re.compile(r"\(\?[aiLmsuxfbeprwV01-]*\)|\\[1-9]|\\g<|\(\?P?=|\(\?P?>|\(\?\(|\(\?[R&+\-\d]")
+
+
+def any_of(patterns: list["Pattern"]):
+    """One compiled pattern that matches (match, fullmatch, search) where any of `patterns` does, for a
+    stage that asks whether a line is any of a rule list (furniture, a block start) thousands of times
+    per document; None when some pattern cannot be joined so, or there are none: ask each then."""
+    if not patterns or any(_NOT_A_BRANCH.search(p.pattern) for p in patterns):
+        return None
+    return compile_pattern("|".join(f"(?:{p.pattern})" for p in patterns))
+
+
 class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)  # built when first validated: a cached grammar set is not
 
