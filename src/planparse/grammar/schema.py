@@ -709,9 +709,12 @@ class Grammars(_Rule):
 
     def built(self, build):
         """`build(self)`, made once for these grammars and kept with them."""
-        got = self._built.get(build)
+        # the private attribute read from pydantic's own dict: `self._built` goes through the model's
+        # __getattr__, and the stages ask for what they built tens of thousands of times per document
+        kept = self.__pydantic_private__["_built"]
+        got = kept.get(build)
         if got is None:
-            got = self._built[build] = build(self)
+            got = kept[build] = build(self)
         return got
 
 
