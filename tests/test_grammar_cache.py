@@ -56,3 +56,14 @@ def test_a_damaged_cache_file_is_ignored(tmp_path):
     cached.write_bytes(cached.read_bytes()[:1000])
     again = _probe(tmp_path)
     assert again.startswith("True ") and again.split(" ", 1)[1] == first.split(" ", 1)[1]
+
+
+def test_only_the_latest_sets_are_kept(tmp_path):
+    from planparse.grammar import load
+
+    for i in range(load._VALIDATED_KEPT + 3):
+        extra = tmp_path / f"mine{i}"
+        extra.mkdir()
+        (extra / "userdict.txt").write_text(f"某某词{i} 10 n\n", encoding="utf-8")
+        _probe(tmp_path / "cache", str(extra))
+    assert len(list((tmp_path / "cache").glob("grammars-*.pickle"))) == load._VALIDATED_KEPT

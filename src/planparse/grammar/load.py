@@ -112,6 +112,7 @@ def load_grammars(extra_dir: str | None = None) -> Grammars:
 # a fifth of a short document's cold extraction. Named by the digest of everything validation depends on
 # (the rule files' bytes, the schema's source, pydantic's version); a changed file is a new name.
 _SCHEMA_SOURCE = Path(__file__).with_name("schema.py")
+_VALIDATED_KEPT = 8
 
 
 def _validated_key(dirs: list[Path]) -> str | None:
@@ -158,6 +159,10 @@ def _write_validated(key: str, g: Grammars) -> None:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(g, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        # every edit of an analyst's rule file is a new set: the oldest go
+        kept = sorted(path.parent.glob("grammars-*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in kept[_VALIDATED_KEPT:]:
+            old.unlink(missing_ok=True)
     except Exception:
         pass  # a cache: the next process validates again
 
