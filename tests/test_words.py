@@ -18,8 +18,9 @@ def test_the_merged_dictionary_is_built_once_into_the_cache_directory(tmp_path):
     assert "'非化石能源消费比重'" in first.stdout and "'省工业和信息化厅'" in first.stdout  # the grammars' words
     files = sorted(p.suffix for p in (tmp_path / "cache").iterdir())
     # merged dictionary, its place names and verbs, jieba's parsed form, and its frequency table as a
-    # memory-mappable index (what later processes read instead of jieba's parsed form)
-    assert files == [".cache", ".dict", ".freqindex", ".freqkeys", ".freqtotal", ".places", ".verbs"]
+    # memory-mappable index (what later processes read instead of jieba's parsed form); the grammars'
+    # compiled patterns (grammar/programs.py) and the validated grammar set (grammar/load.py)
+    assert files == [".cache", ".dict", ".freqindex", ".freqkeys", ".freqtotal", ".marshal", ".pickle", ".places", ".verbs"]
     stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").iterdir()}
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert second.stdout == first.stdout

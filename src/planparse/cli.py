@@ -98,6 +98,10 @@ def _main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
     """planparse — policy documents to validated JSON."""
+    # before any command imports a stage: the stages' own patterns then come compiled from the cache
+    from .grammar.programs import use_for_all_patterns
+
+    use_for_all_patterns()
 
 
 def _same_file(a: Path, b: Path) -> bool:

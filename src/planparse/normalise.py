@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import regex as re
 
-from .grammar import Grammars
+from .grammar import Grammars, any_of, per_grammar_set
 from .grammar.check import example_runner
 from .ingest.base import LineBox, RawDocument, RawTable
 from .script import fold_table
@@ -201,8 +201,19 @@ def clean_line(line: str, g: Grammars, keep_tabs: bool) -> str:
     return squeeze_spaces(s, keep_tabs=keep_tabs)
 
 
+@per_grammar_set
+def _joined_layout_rules(g: Grammars) -> dict:
+    """The layout rule lists every line is tested against, each as one pattern where it can be."""
+    lay = g.layout
+    return {"furniture": any_of(lay.furniture + lay.chrome), "block_start": any_of(lay.block_start),
+            "item_start": any_of(lay.item_start), "break_after": any_of(lay.break_after)}
+
+
 def is_furniture(s: str, g: Grammars) -> bool:
     """Page furniture of a printed page, or chrome of a web portal: never document text."""
+    joined = _joined_layout_rules(g)["furniture"]
+    if joined is not None:
+        return joined.fullmatch(s) is not None
     return any(p.compiled.fullmatch(s) for p in g.layout.furniture) or any(p.compiled.fullmatch(s) for p in g.layout.chrome)
 
 
@@ -251,10 +262,23 @@ def _paragraph_style(lines: list[Line], g: Grammars) -> tuple[bool, float]:
 
 
 def _starts_block(text: str, g: Grammars) -> bool:
+    joined = _joined_layout_rules(g)["block_start"]
+    if joined is not None:
+        return joined.match(text) is not None
     return any(p.compiled.match(text) for p in g.layout.block_start)
 
 
+def _breaks_after(tail: str, g: Grammars) -> bool:
+    joined = _joined_layout_rules(g)["break_after"]
+    if joined is not None:
+        return joined.search(tail) is not None
+    return any(p.compiled.search(tail) for p in g.layout.break_after)
+
+
 def _starts_item(text: str, g: Grammars) -> bool:
+    joined = _joined_layout_rules(g)["item_start"]
+    if joined is not None:
+        return joined.match(text) is not None
     return any(p.compiled.match(text) for p in g.layout.item_start)
 
 
@@ -309,7 +333,7 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
         elif prev.endswith(ends) and _runs_on(out[-1], nxt) and not _starts_block(nxt.text, g) \
                 and not _starts_item(nxt.text, g):
             brk = False
-        elif prev.endswith(ends) or any(p.compiled.search(prev[-_BREAK_AFTER_WINDOW:]) for p in g.layout.break_after):
+        elif prev.endswith(ends) or _breaks_after(prev[-_BREAK_AFTER_WINDOW:], g):
             brk = True
         elif (short if short is not None else width < 0.95 * full) and _is_section_heading(prev, g):
             # A heading ends its line short; on a page whose geometry is known, a `一、…` line that runs

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from collections.abc import Mapping
 from pathlib import Path
 
+from .grammar.programs import cache_dir
+
 _lock = threading.Lock()
 _state: dict = {}
 
@@ -45,19 +47,6 @@ def _words(g) -> list[tuple[str, int, str]]:
             if len(form) > 1:
                 words.append((form, 20, "q"))
     return words
-
-
-def cache_dir() -> Path:
-    """PLANPARSE_CACHE_DIR, else $XDG_CACHE_HOME/planparse (~/.cache/planparse), else the temp dir."""
-    env = os.environ.get("PLANPARSE_CACHE_DIR")
-    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "planparse"
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        if os.access(base, os.W_OK):
-            return base
-    except OSError:
-        pass
-    return Path(tempfile.gettempdir())
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -107,6 +96,9 @@ def _import_jieba():
     return jieba
 
 
+_FOUND_KEPT = 200_000  # fragments (a few MB)
+
+
 class MappedFrequencies(Mapping):
     """jieba's word → frequency table (FREQ: every dictionary word and every prefix of one) read from two
     files written once per dictionary, looked up by bisection in a memory map instead of unmarshalled
@@ -122,6 +114,7 @@ class MappedFrequencies(Mapping):
         self._offsets.frombytes(raw[4: 4 + 4 * (n + 1)])
         self._freqs.frombytes(raw[4 + 4 * (n + 1): 4 + 4 * (2 * n + 1)])
         self._n = n
+        self._found: dict[str, int] = {}
         with open(keys_path, "rb") as f:
             self._keys = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if n else b""
 
@@ -143,6 +136,15 @@ class MappedFrequencies(Mapping):
             os.replace(tmp, path)
 
     def _find(self, key: str) -> int:
+        # jieba asks for the same fragments sentence after sentence: each is looked up in the map once
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= _FOUND_KEPT:
+                self._found.clear()
+            found = self._found[key] = self._bisect(key)
+        return found
+
+    def _bisect(self, key: str) -> int:
         target = key.encode("utf-8")
         lo, hi, offs, keys = 0, self._n, self._offsets, self._keys
         while lo < hi:

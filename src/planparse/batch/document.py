@@ -44,6 +44,8 @@ class Result:
     clauses: int = 0
     targets: int = 0
     tasks: int = 0
+    ocr_pages: int = 0
+    ocr_seconds: float = 0.0  # summed over the OCR'd pages
     kind: Optional[str] = None
     message: Optional[str] = None
     payload: Any = None  # the rendered output when the sink writes it (no out_path): bytes or rows
@@ -236,6 +238,8 @@ def process_document(task: DocumentTask) -> Result:
                 res = Result(
                     index, True, sha256=doc.source.sha256, pages=doc.source.pages, clauses=len(doc.clauses),
                     targets=len(doc.targets), tasks=len(doc.tasks),
+                    ocr_pages=sum(1 for p in doc.source.page_info if p.ocr),
+                    ocr_seconds=sum(p.ocr_seconds or 0.0 for p in doc.source.page_info),
                 )
                 out = render(doc, task)
                 if task.report_path:

@@ -22,6 +22,13 @@ class Summary:
     failures: Counter = field(default_factory=Counter)
     wall: float = 0.0
     cpu_seconds: float = 0.0
+    slowest: list[tuple[float, str, Result]] = field(default_factory=list)  # (seconds, path, result), slowest first
+
+    def timed(self, path: str, res: Result) -> None:
+        """Keep the document among the slowest few, which the summary names with what made them slow."""
+        self.slowest.append((res.seconds, path, res))
+        self.slowest.sort(key=lambda s: -s[0])
+        del self.slowest[SLOWEST_SHOWN:]
 
     def as_rows(self) -> list[tuple[str, str]]:
         rate = (self.ok + self.failed) / self.wall if self.wall > 0 else 0.0
@@ -34,7 +41,21 @@ class Summary:
             ("tasks", str(self.tasks)),
             ("failures by kind", fails),
             ("wall time", f"{self.wall:.2f} s ({rate:.1f} docs/s)"),
-        ]
+        ] + ([("slowest", "; ".join(_why_slow(path, res) for _, path, res in self.slowest))] if self.slowest else [])
+
+
+SLOWEST_SHOWN = 3
+
+
+def _why_slow(path: str, res: Result) -> str:
+    """`12.3 s plan.pdf (116 pages, 2 OCR'd in 9.8 s)`: the time, and what it went on."""
+    if not res.ok:
+        why = str(res.kind)
+    elif res.pages is None:
+        why = "not paged"
+    else:
+        why = f"{res.pages} page{'' if res.pages == 1 else 's'}" + (f", {res.ocr_pages} OCR'd in {res.ocr_seconds:.1f} s" if res.ocr_pages else "")
+    return f"{res.seconds:.1f} s {log_name(path)} ({why})"
 
 
 def log_name(path: str) -> str:

@@ -173,6 +173,7 @@ def run_batch(opts: BatchOptions, reporter=None) -> Summary:
                     summary.failed += 1
                     summary.failures[res.kind] += 1
                 summary.cpu_seconds += res.seconds
+                summary.timed(job.path, res)
                 reporter.done(job, res, summary)
 
             def task_for(job: Job) -> DocumentTask:

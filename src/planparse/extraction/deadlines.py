@@ -5,7 +5,7 @@ import calendar
 from dataclasses import dataclass
 
 
-from ..grammar import Grammars, TimeRule
+from ..grammar import Grammars, TimeRule, per_grammar_set
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Deadline
 from ..text import SpanSet, cited_titles
@@ -118,9 +118,31 @@ def find_windows(text: str, g: Grammars) -> Windows:
     return windows
 
 
+@per_grammar_set
+def _found_times(g: Grammars) -> dict:
+    return {}
+
+
+_FOUND_TIMES_KEPT = 4096  # texts; a batch's documents do not pile up
+
+
 def find_time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell: bool = False,
                           windows: Windows | None = None) -> list[TimeExpr]:
-    """Every time expression in `text`, left to right, without overlaps (earlier rules win ties)."""
+    """Every time expression in `text`, left to right, without overlaps (earlier rules win ties).
+
+    The readers of a clause ask for the same sentence's times two or three times (targets, qualitative
+    goals, deadlines): each text is read once; the expressions are shared, never changed by a reader."""
+    found = _found_times(g)
+    key = (text, doc_year, cell, tuple(windows.items()) if windows else ())
+    times = found.get(key)
+    if times is None:
+        if len(found) >= _FOUND_TIMES_KEPT:
+            found.clear()
+        times = found[key] = _time_expressions(text, g, doc_year, cell=cell, windows=windows)
+    return list(times)
+
+
+def _time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell: bool, windows: Windows | None) -> list[TimeExpr]:
     # In a 完成时限 cell the cell's own vocabulary comes first (`2025年` alone is the deadline there).
     rules = (list(g.deadlines.cell_only) if cell else []) + list(g.deadlines.rules)
     found: list[TimeExpr] = []

@@ -393,10 +393,11 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
 # and the lines after the last whole row are the prose after the table, not part of it.
 
 _MAX_HEADER_WORD_WIDTH = 16  # a header cell on a line of its own is a few words
+_SPACES = re.compile(r"\s+")  # compiled here: asked of every line of every document
 
 
 def _header_word(text: str, iroles: ColumnRoles, g: Grammars) -> bool:
-    t = re.sub(r"\s+", "", text)
+    t = _SPACES.sub("", text)
     return bool(t) and visual_width(t) <= _MAX_HEADER_WORD_WIDTH and not _CELL_PUNCT.search(t) and \
         (iroles.role(t) is not None or header_year(t, g) is not None)
 

@@ -41,7 +41,7 @@ class Candidate:
 
 
 def _words_alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!)"
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or r"(?!)"
 
 
 class _Compiled:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from .load import FILE_MODELS, bundled_grammars_dir, load_grammars, per_grammar_set
 from .schema import (AgencyRules, ColumnRole, DeadlineRules, Example, Grammars, Layout, LevelRule, Lexicon, LexiconEntry,
                      MarkerLevel, MeasureKind, MeasureRules, MetaRules, MetricRules, Numbering, Pattern, RoleRule, TableRules,
-                     TargetRules, TimeRule, Unit, UnitRules, ValidityRule, WordClass, check_regex, check_words, compile_pattern)
+                     TargetRules, TimeRule, Unit, UnitRules, ValidityRule, WordClass, any_of, check_regex, check_words,
+                     compile_pattern)
 
 __all__ = [
     "FILE_MODELS", "AgencyRules", "ColumnRole", "DeadlineRules", "Example", "Grammars", "Layout", "LevelRule", "Lexicon",
     "LexiconEntry", "MarkerLevel", "MeasureKind", "MeasureRules", "MetaRules", "MetricRules", "Numbering", "Pattern",
     "RoleRule", "TableRules", "TargetRules", "TimeRule", "Unit", "UnitRules", "ValidityRule", "WordClass",
-    "bundled_grammars_dir", "check_regex", "check_words", "compile_pattern", "load_grammars", "per_grammar_set",
+    "any_of", "bundled_grammars_dir", "check_regex", "check_words", "compile_pattern", "load_grammars", "per_grammar_set",
 ]

@@ -97,6 +97,77 @@ def load_grammars(extra_dir: str | None = None) -> Grammars:
         raise GrammarError(f"{extra_dir}: is a file; --grammars needs a directory of rule files (numbering.toml, targets.toml, …)")
     if extra_dir and not Path(extra_dir).is_dir():
         raise GrammarError(f"{extra_dir}: grammar directory not found")
+    key = _validated_key(dirs)
+    cached = _read_validated(key) if key else None
+    if cached is not None:
+        return cached
+    g = _validate(dirs, base_dir, extra_dir)
+    if key:
+        _write_validated(key, g)
+    return g
+
+
+# A grammar set validated once is kept in the cache directory, as the word dictionary and the compiled
+# patterns are: validating it builds a pydantic schema for every rule model and checks every rule, about
+# a fifth of a short document's cold extraction. Named by the digest of everything validation depends on
+# (the rule files' bytes, the schema's source, pydantic's version); a changed file is a new name.
+_SCHEMA_SOURCE = Path(__file__).with_name("schema.py")
+_VALIDATED_KEPT = 8
+
+
+def _validated_key(dirs: list[Path]) -> str | None:
+    import hashlib
+
+    import pydantic
+
+    digest = hashlib.sha256(f"{pydantic.VERSION}|{[str(d) for d in dirs]}".encode())
+    try:
+        digest.update(_SCHEMA_SOURCE.read_bytes())
+        for d in dirs:
+            for f in sorted(d.iterdir()):
+                if f.suffix == ".toml" or f.name == "userdict.txt":
+                    digest.update(f"|{f.name}|".encode() + f.read_bytes())
+    except OSError:
+        return None  # validated afresh; an unreadable file is then reported as such
+    return digest.hexdigest()[:24]
+
+
+def _validated_path(key: str) -> Path:
+    from .programs import cache_dir
+
+    return cache_dir() / f"grammars-{key}.pickle"
+
+
+def _read_validated(key: str) -> Grammars | None:
+    import pickle
+
+    try:
+        g = pickle.loads(_validated_path(key).read_bytes())
+    except Exception:  # missing, damaged, or written by another version of a class: validate again
+        return None
+    return g if isinstance(g, Grammars) else None
+
+
+def _write_validated(key: str, g: Grammars) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    path = _validated_path(key)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(g, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        # every edit of an analyst's rule file is a new set: the oldest go
+        kept = sorted(path.parent.glob("grammars-*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in kept[_VALIDATED_KEPT:]:
+            old.unlink(missing_ok=True)
+    except Exception:
+        pass  # a cache: the next process validates again
+
+
+def _validate(dirs: list[Path], base_dir: Path, extra_dir: str | None) -> Grammars:
     data: dict[str, Any] = {}
     for name, (key, model) in FILE_MODELS.items():
         merged: Any = None

@@ -14,19 +14,34 @@ def compile_pattern(pattern: str):
     """Compiled once per process: rules are matched thousands of times per document. Matched with the
     document's remaining time as the regex timeout (grammar/timed.py): a user's pattern that backtracks
     catastrophically cannot hold a batch past --timeout."""
+    from .programs import compile_program
     from .timed import TimedPattern
 
-    return TimedPattern(re.compile(pattern))
+    return TimedPattern(compile_program(pattern))
+
+
+# What a pattern may hold and still be one branch of an alternation that means "any of these matches":
+# no inline flag for the whole pattern, no reference to a group by number or name, no recursion.
+_NOT_A_BRANCH = re.compile(r"\(\?[aiLmsuxfbeprwV01-]*\)|\\[1-9]|\\g<|\(\?P?=|\(\?P?>|\(\?\(|\(\?[R&+\-\d]")
+
+
+def any_of(patterns: list["Pattern"]):
+    """One compiled pattern that matches (match, fullmatch, search) where any of `patterns` does, for a
+    stage that asks whether a line is any of a rule list (furniture, a block start) thousands of times
+    per document; None when some pattern cannot be joined so, or there are none: ask each then."""
+    if not patterns or any(_NOT_A_BRANCH.search(p.pattern) for p in patterns):
+        return None
+    return compile_pattern("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 class _Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when first validated: a cached grammar set is not
 
 
 def check_regex(v: str) -> str:
     """Validator: a rule's pattern must compile, or loading names the file and entry."""
     try:
-        re.compile(v)
+        compile_pattern(v)
     except re.error as e:
         raise ValueError(f"invalid regular expression {v!r}: {e}") from None
     return v
@@ -59,6 +74,10 @@ class Pattern(_Rule):
     def compiled(self):
         return compile_pattern(self.pattern)
 
+
+# The defaults below (`Pattern.model_construct(pattern="(?!)")`: a rule a file may leave out matches
+# nothing) are built without validation: validating one at import would build the rule schemas that a
+# grammar set read from the cache never needs (grammar/load.py).
 
 class Layout(_Rule):
     paragraph_end: list[str]
@@ -93,7 +112,7 @@ class ScrapeHeader(_Rule):
     @functools.cached_property
     def label(self):
         """A field label and its colon; group `label` (built once: normalise asks it of every line)."""
-        alt = "|".join(re.escape(w) for w in sorted(set(self.fields), key=len, reverse=True))
+        alt = "|".join(re.escape(w) for w in sorted(set(self.fields), key=lambda w: (-len(w), w)))
         return compile_pattern(rf"(?P<label>{alt})\s*[:：]")
 
     def fields_of(self, line: str) -> list[tuple[str, str]] | None:
@@ -108,8 +127,6 @@ class ScrapeHeader(_Rule):
             out.append((m.group("label"), body[m.end():end].strip()))
         return out
 
-
-Layout.model_rebuild()
 
 
 class MarkerLevel(_Rule):
@@ -168,7 +185,7 @@ class Numbering(_Rule):
     # A bracketed label after an article marker is its heading (第一条【立法目的】): group `label`.
     heading_label: Optional[Pattern] = None
     # An annex titled as a list or catalogue (`重点项目清单`) holds no clauses, even when numbered 一、二、.
-    annex_list_title: Pattern = Pattern(pattern="(?!)")
+    annex_list_title: Pattern = Pattern.model_construct(pattern="(?!)")
     # No line structure: paragraphs at least this wide hold at least this share of the text.
     run_together_width: float = 600
     run_together_share: float = 0.5
@@ -219,34 +236,34 @@ class MetaRules(_Rule):
     # the document itself does not say it (title, doc_number, issuer, issue_date).
     header_fields: dict[str, list[str]] = Field(default_factory=dict)
     # `X印发《Y》的通知`: the verb of a notice that issues a document (the issuer stands before it).
-    issuing_verb: Pattern = Pattern(pattern="(?!)")
+    issuing_verb: Pattern = Pattern.model_construct(pattern="(?!)")
     # Where two organisation names run together on one signature line.
-    organisation_boundary: Pattern = Pattern(pattern="(?!)")
+    organisation_boundary: Pattern = Pattern.model_construct(pattern="(?!)")
     # A speech's byline (`——2031年1月5日在…上`) and its speaker line (`示范市市长 张某`, group office).
-    speech_byline: Pattern = Pattern(pattern="(?!)")
-    speaker: Pattern = Pattern(pattern="(?!)")
+    speech_byline: Pattern = Pattern.model_construct(pattern="(?!)")
+    speaker: Pattern = Pattern.model_construct(pattern="(?!)")
     # `我代表示范市人民政府，向大会报告工作`: the government a report speaks for is its issuer (group org).
-    speech_delegate: Pattern = Pattern(pattern="(?!)")
+    speech_delegate: Pattern = Pattern.model_construct(pattern="(?!)")
     # A notice title that names what it issues: `关于印发《X》的通知` (group title).
-    issuing_verb_title: Pattern = Pattern(pattern="(?!)")
+    issuing_verb_title: Pattern = Pattern.model_construct(pattern="(?!)")
     # Lines that are never a title (目录, ICS 13.020, a news dateline).
-    not_title: Pattern = Pattern(pattern="(?!)")
+    not_title: Pattern = Pattern.model_construct(pattern="(?!)")
     # A report on one year's work (政府工作报告): every goal of its work part is a goal of the document year.
-    year_report_title: Pattern = Pattern(pattern="(?!)")
+    year_report_title: Pattern = Pattern.model_construct(pattern="(?!)")
     # A title's second printed line that only brackets its period or edition: `（2022−2025年）`.
-    title_continuation: Pattern = Pattern(pattern="(?!)")
+    title_continuation: Pattern = Pattern.model_construct(pattern="(?!)")
     # A date in brackets on its own line under the title: `（2021年11月30日）` is the issue date (group date).
-    bracketed_date: Pattern = Pattern(pattern="(?!)")
+    bracketed_date: Pattern = Pattern.model_construct(pattern="(?!)")
     # The document's year in its title or number when it has no date: `2024年工作要点`, `2021—2025年`, `〔2023〕`
     # (group y); a horizon written alone (`战略2035`) is not it.
-    document_year: Pattern = Pattern(pattern=r"(?P<y>(?:19|20)\d{2})")
+    document_year: Pattern = Pattern.model_construct(pattern=r"(?P<y>(?:19|20)\d{2})")
     signature_tail_lines: int = 15  # a signature at the end is looked for among the last … paragraphs
     title_max_chars: int = 120
     validity: list[ValidityRule] = Field(default_factory=list)  # 自…起施行, 有效期至… → meta.effective_from/valid_until
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!)"
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or r"(?!)"
 
 
 class WordClass(_Rule):
@@ -347,9 +364,9 @@ class TargetRules(_Rule):
     metric_end_words: list[str] = ["达到", "达", "为", "控制在", "稳定在", "提高到", "提升至", "保持在"]
     subject_starters: list[str]  # a comma-clause starting with these has no subject of its own (比, 占)
     scope_pattern: Pattern  # 全省, 各设区市 … at the start of a metric phrase
-    goal_section: Pattern = Pattern(pattern="(?!)")  # a heading of goals (主要目标): its time expression governs its goals
+    goal_section: Pattern = Pattern.model_construct(pattern="(?!)")  # a heading of goals (主要目标): its time expression governs its goals
     # A heading of a review (发展基础, 工作成效): its figures are actuals, its periods past; neither targets nor deadlines.
-    review_section: Pattern = Pattern(pattern="(?!)")
+    review_section: Pattern = Pattern.model_construct(pattern="(?!)")
     strip_from_metric: list[Pattern]  # words removed from the metric phrase (力争, 原则上)
     qualitative: list[Pattern] = Field(default_factory=list)  # goals without a number (总体达标)
     chinese_number: Pattern  # 一万辆 / 三成: numbers written in Chinese (groups `num`, optional `unit` 成)
@@ -441,7 +458,7 @@ class DeadlineRules(_Rule):
     cell_only: list[TimeRule] = Field(default_factory=list)
     # A time expression of a year before the document's is a review (`2020年，…达到`, `“十三五”时期`) unless it
     # is written as a time limit (`2023年底前`): an overdue deadline, a drafting slip `check` reports (PP013).
-    overdue_form: Pattern = Pattern(pattern="(?!)")
+    overdue_form: Pattern = Pattern.model_construct(pattern="(?!)")
 
 
 class RoleRule(_Rule):
@@ -471,12 +488,12 @@ class AgencyRules(_Rule):
     # `bare_role`, when `closes_paragraph` matches the text after it and the document has at least
     # `bare_min_per_document` such parentheses (one stray parenthesis is not the document's way of annotating).
     bare_role: str = "responsible"
-    closes_paragraph: Pattern = Pattern(pattern=r"^[。；;\s]*(?:\n|$)")
+    closes_paragraph: Pattern = Pattern.model_construct(pattern=r"^[。；;\s]*(?:\n|$)")
     bare_min_per_document: int = Field(2, ge=1)
     # Words that open with a level prefix's character but are no prefix (市场监管厅 is not 市 + 场监管厅).
     not_level_prefix: list[str] = Field(default_factory=list)
     # The document's rule that the first-listed body of each list leads (`列首位的为牵头单位`).
-    first_listed_lead: Pattern = Pattern(pattern="(?!)")
+    first_listed_lead: Pattern = Pattern.model_construct(pattern="(?!)")
     examples: list[Example] = Field(default_factory=list)
 
     @field_validator("bare_role")
@@ -605,8 +622,8 @@ class MetricRules(_Rule):
     inner_title: Pattern
     # A level (rate, share, concentration, intensity), not an amount: by its unit, or by its metric. A
     # national amount is never judged against a region's; a national level is (above or below it).
-    level_unit: Pattern = Pattern(pattern="(?!)")
-    level_metric: Pattern = Pattern(pattern="(?!)")
+    level_unit: Pattern = Pattern.model_construct(pattern="(?!)")
+    level_metric: Pattern = Pattern.model_construct(pattern="(?!)")
 
     _separators = field_validator("list_separators")(classmethod(lambda cls, v: check_words(v)))
 
@@ -641,10 +658,10 @@ class PlaceRules(_Rule):
     body_chars: int = 400
     # A document that speaks of its own jurisdiction (`我省`, `全市`: group `unit`) is local even when its
     # front matter names no place: the place its text names most, at that level, is its region.
-    local_marker: Pattern = Pattern(pattern="(?!)")
+    local_marker: Pattern = Pattern.model_construct(pattern="(?!)")
     # ...in its opening (`local_opening_chars`), and more often than it speaks of the whole country.
     local_opening_chars: int = 1200
-    national_scope: Pattern = Pattern(pattern="(?!)")
+    national_scope: Pattern = Pattern.model_construct(pattern="(?!)")
 
     _endings = field_validator("short_form_endings")(classmethod(lambda cls, v: check_words(v)))
 
@@ -667,13 +684,13 @@ class CitationRules(_Rule):
     min_contained_chars: int = 8
     # The kind of document a title ends with (实施意见, 意见, 行动方案…): titles of different kinds never
     # name one document.
-    document_kind: Pattern = Pattern(pattern="(?!)")
+    document_kind: Pattern = Pattern.model_construct(pattern="(?!)")
     documents: list[CentralDocument] = Field(default_factory=list)
     examples: list[Example] = Field(default_factory=list)
 
 
 class Grammars(_Rule):
-    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True, defer_build=True)
     directory: str
     layout: Layout
     numbering: Numbering
@@ -696,9 +713,12 @@ class Grammars(_Rule):
 
     def built(self, build):
         """`build(self)`, made once for these grammars and kept with them."""
-        got = self._built.get(build)
+        # the private attribute read from pydantic's own dict: `self._built` goes through the model's
+        # __getattr__, and the stages ask for what they built tens of thousands of times per document
+        kept = self.__pydantic_private__["_built"]
+        got = kept.get(build)
         if got is None:
-            got = self._built[build] = build(self)
+            got = kept[build] = build(self)
         return got
 
 
@@ -755,5 +775,3 @@ class CheckRules(_Rule):
             raise ValueError(f"plan_period pattern {v.pattern!r} must capture (?P<start>…) and (?P<end>…)")
         return v
 
-
-Grammars.model_rebuild()  # its `check` field names CheckRules, defined above

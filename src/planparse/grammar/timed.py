@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+import types
+import weakref
 from typing import Any, Iterator, Optional
 
 
@@ -38,12 +40,16 @@ def deadline(seconds: Optional[float]) -> Iterator[None]:
     _local.deadline = time.monotonic() + seconds if seconds else None
     with _active_lock:
         _active[0] += 1
+        if _active[0] == 1:
+            _bind_all(timed=True)
     try:
         yield
     finally:
         _local.deadline = before
         with _active_lock:
             _active[0] -= 1
+            if _active[0] == 0:
+                _bind_all(timed=False)
 
 
 def _timeout() -> Optional[float]:
@@ -55,16 +61,43 @@ def _timeout() -> Optional[float]:
     return left
 
 
-class TimedPattern:
-    """A compiled `regex` pattern whose matching methods pass timeout= (what is left of the deadline)."""
+_METHODS = ("search", "match", "fullmatch", "findall", "sub", "subn", "split", "finditer")
+# Every pattern made, so that the first deadline set can make all of them ask the clock, and the last
+# one ended let them match straight away again.
+_patterns: "weakref.WeakSet[TimedPattern]" = weakref.WeakSet()
 
-    __slots__ = ("_p",)
+
+def _bind_all(timed: bool) -> None:
+    for tp in list(_patterns):
+        tp._bind(timed)
+
+
+class TimedPattern:
+    """A compiled `regex` pattern whose matching methods pass timeout= (what is left of the deadline).
+
+    While no deadline is set in any thread (an extraction outside a batch, most runs) its matching
+    methods are the compiled pattern's own: stages match hundreds of thousands of times per document,
+    and a Python call in between cost more than many of the matches."""
+
+    __slots__ = ("_p", "_plain", "_asking", "__weakref__", *_METHODS)
 
     def __init__(self, compiled):
         self._p = compiled
+        self._plain = tuple(getattr(compiled, name) for name in _METHODS)
+        self._asking = tuple(types.MethodType(_TIMED[name], self) for name in _METHODS)
+        with _active_lock:
+            self._bind(timed=_active[0] > 0)
+            _patterns.add(self)
+
+    def _bind(self, timed: bool) -> None:
+        for name, method in zip(_METHODS, self._asking if timed else self._plain):
+            object.__setattr__(self, name, method)
 
     def __getattr__(self, name: str) -> Any:  # pattern, groupindex, flags, groups …
         return getattr(self._p, name)
+
+    def __reduce__(self):
+        return TimedPattern, (self._p,)
 
     def __repr__(self) -> str:
         return f"TimedPattern({self._p.pattern!r})"
@@ -78,48 +111,23 @@ class TimedPattern:
         except TimeoutError:
             raise DeadlinePassed from None
 
-    def search(self, *a, **kw):
-        if not _active[0]:
-            return self._p.search(*a, **kw)
-        return self._call("search", *a, **kw)
 
-    def match(self, *a, **kw):
-        if not _active[0]:
-            return self._p.match(*a, **kw)
-        return self._call("match", *a, **kw)
+def _timed(method: str):
+    def call(self: TimedPattern, *a, **kw):
+        return self._call(method, *a, **kw)
 
-    def fullmatch(self, *a, **kw):
-        if not _active[0]:
-            return self._p.fullmatch(*a, **kw)
-        return self._call("fullmatch", *a, **kw)
+    call.__name__ = method
+    return call
 
-    def findall(self, *a, **kw):
-        if not _active[0]:
-            return self._p.findall(*a, **kw)
-        return self._call("findall", *a, **kw)
 
-    def sub(self, *a, **kw):
-        if not _active[0]:
-            return self._p.sub(*a, **kw)
-        return self._call("sub", *a, **kw)
+def _timed_finditer(self: TimedPattern, *a, **kw):
+    it = self._call("finditer", *a, **kw)
+    if remaining() is None:
+        return it
+    return _timed_iter(it)
 
-    def subn(self, *a, **kw):
-        if not _active[0]:
-            return self._p.subn(*a, **kw)
-        return self._call("subn", *a, **kw)
 
-    def split(self, *a, **kw):
-        if not _active[0]:
-            return self._p.split(*a, **kw)
-        return self._call("split", *a, **kw)
-
-    def finditer(self, *a, **kw):
-        if not _active[0]:
-            return self._p.finditer(*a, **kw)
-        it = self._call("finditer", *a, **kw)
-        if remaining() is None:
-            return it
-        return _timed_iter(it)
+_TIMED = {**{name: _timed(name) for name in _METHODS if name != "finditer"}, "finditer": _timed_finditer}
 
 
 def _timed_iter(it):

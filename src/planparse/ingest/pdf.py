@@ -36,7 +36,7 @@ from .ocr import DocumentOcr, is_garbled
 from .page_text import (Item, clean_line, clean_lines as _clean_lines, count_visible as _count_visible,  # noqa: F401
                         is_line as _is_line, join_cell_lines, strip_page_numbers as _strip_page_numbers,
                         strip_running_lines as _strip_running_lines, to_raw_page as _to_raw_page)
-from .pdf_tables import children, ruled_tables
+from .pdf_tables import ruled_tables
 from .pdf_layout import WRITTEN_SPACE, Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
 
 __all__ = ["read_pdf", "clean_line", "join_cell_lines", "TABLE_SETTINGS"]
@@ -120,16 +120,42 @@ class _Scan:
 _GRID_SEGMENTS = 12  # a box is 4-5 path segments; a path with many more inside a box may be a grid
 
 
+def _unchecked(function, restype):
+    """pdfium's C function declared with no argument types: ctypes then passes the handles, indexes
+    and buffer addresses as they are, without checking each against the binding's pointer types. A
+    page has thousands of characters, two calls each: the checks cost more than the calls."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+class _Handle(ctypes.c_void_p):
+    """A pdfium handle returned as a ctypes object: a plain c_void_p result comes back as an int,
+    which a function declared without argument types would pass on as a 32-bit int."""
+
+
+_count_objects = {False: _unchecked(pdfium_c.FPDFPage_CountObjects, ctypes.c_int),
+                  True: _unchecked(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int)}
+_get_object = {False: _unchecked(pdfium_c.FPDFPage_GetObject, _Handle),
+               True: _unchecked(pdfium_c.FPDFFormObj_GetObject, _Handle)}
+_object_type = _unchecked(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
+_object_bounds = _unchecked(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int)
+_path_segments = _unchecked(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
+
+
 def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int = 0) -> None:
     """Ruling evidence among path objects, and text objects that pdfium's text page would skip."""
     left, bottom, right, top, refs = bounds
-    for obj, kind in children(container, form):
+    get_object, object_type, object_bounds = _get_object[form], _object_type, _object_bounds
+    for i in range(max(_count_objects[form](container), 0)):
+        obj = get_object(container, i)
+        if not obj:
+            continue
+        kind = object_type(obj)
         if kind == _PAGEOBJ_TEXT:
-            if not scan.lossy_text and pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
-                if right.value - left.value < _ZERO_WIDTH and _loses_text(obj):
+            if not scan.lossy_text and object_bounds(obj, *refs):
+                if right.value - left.value < _ZERO_WIDTH and _loses_text(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)):
                     scan.lossy_text = True
         elif kind == _PAGEOBJ_PATH:
-            if scan.may_have_table or not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+            if scan.may_have_table or not object_bounds(obj, *refs):
                 continue
             w = right.value - left.value
             h = top.value - bottom.value
@@ -140,7 +166,7 @@ def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int 
             elif w >= 8 and h >= 8:  # a box (cell, frame), or a whole grid drawn as one path
                 scan.vertical_x.update((round(left.value / 2), round(right.value / 2)))
                 scan.horizontal += 2
-                if pdfium_c.FPDFPath_CountSegments(obj) >= _GRID_SEGMENTS:
+                if _path_segments(obj) >= _GRID_SEGMENTS:
                     scan.grid_path = True
         elif kind == _PAGEOBJ_FORM and depth < 8:
             _scan_objects(obj, True, scan, bounds, depth + 1)
@@ -222,35 +248,50 @@ _FULL_TURN = 2 * math.pi
 _UPRIGHT = math.pi / 4  # a character angle within this of 0 is upright text
 
 
+_loose_char_box = _unchecked(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+_char_angle = _unchecked(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float)
+
+
+def _char_codes(tp, count: int) -> list[int]:
+    """Every character's code (FPDFText_GetUnicode of each index), in one call where pdfium's text
+    has one UTF-16 unit per character, as it has when pdfium itself splits a character beyond the
+    BMP into two indexes (the buffer has room for the case where it does not, then read one by one)."""
+    buf = (ctypes.c_ushort * (2 * count + 1))()
+    if pdfium_c.FPDFText_GetText(tp, 0, count, buf) == count + 1:
+        return buf[:count]
+    return [pdfium_c.FPDFText_GetUnicode(tp, i) for i in range(count)]
+
+
 def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int,
                   frame: tuple[tuple[float, float, float, float], int] | None = None) -> list[Item]:
     """The page's lines from pdfium's characters and their boxes, in reading order; the characters
     inside a table's box go to the table, which stands before the first line below its top.
     frame: the page's MediaBox and /Rotate, to give the lines' boxes on the displayed page."""
     tp = textpage.raw
+    handle = ctypes.cast(tp, ctypes.c_void_p)
     rect = pdfium_c.FS_RECTF()
-    ref = ctypes.byref(rect)
-    get_unicode, get_box, get_angle = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle
+    rect_address = ctypes.c_void_p(ctypes.addressof(rect))
+    get_box, get_angle = _loose_char_box, _char_angle
     boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, *_ in tables]
     by_quadrant: dict[int, list[Glyph]] = {0: []}
     upright = by_quadrant[0]
-    is_generated = pdfium_c.FPDFText_IsGenerated
     count = pdfium_c.FPDFText_CountChars(tp)
+    codes = _char_codes(tp, count) if count > 0 else []
+    not_glyphs = _NOT_GLYPHS
     prev_digit = False
     low_half = -1  # index of the second half of a surrogate pair, read with its first
-    for i in range(count):
+    for i, code in enumerate(codes):
         if i == low_half:
             continue
-        code = get_unicode(tp, i)
-        if 0xD800 <= code < 0xDC00 and i + 1 < count and 0xDC00 <= (low := get_unicode(tp, i + 1)) < 0xE000:
+        if 0xD800 <= code < 0xDC00 and i + 1 < count and 0xDC00 <= (low := codes[i + 1]) < 0xE000:
             # A character beyond the BMP (the private-use leader dots of a table of contents, 􀆺) comes
             # as two UTF-16 halves, each with a box of its own: sorted apart they lost their pair.
             code, low_half = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), i + 1
-        if code == 0x20 and prev_digit and not is_generated(tp, i) and get_box(tp, i, ref):
+        if code == 0x20 and prev_digit and not pdfium_c.FPDFText_IsGenerated(tp, i) and get_box(handle, i, rect_address):
             # a space the producer wrote after a digit is a space (`专栏1 2025年`), however narrow:
             # kept as a glyph, since inside a number only a wide gap counts as one (pdf_layout)
             code = _WRITTEN_SPACE
-        elif code in _NOT_GLYPHS or code >= 0x110000 or not get_box(tp, i, ref):
+        elif code in not_glyphs or code >= 0x110000 or not get_box(handle, i, rect_address):
             continue
         prev_digit = 0x30 <= code <= 0x39
         left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
@@ -258,7 +299,7 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
             cx, cy = (left + right) / 2, (bottom + top) / 2
             if any(l <= cx <= r and b <= cy <= t for l, b, r, t in boxes):
                 continue
-        angle = get_angle(tp, i)
+        angle = get_angle(handle, i)
         if angle < _UPRIGHT or angle > _FULL_TURN - _UPRIGHT:  # the common case, without a call
             upright.append((left, right, bottom, top, chr(code)))
         else:

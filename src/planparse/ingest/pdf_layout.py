@@ -72,31 +72,36 @@ def to_reading(q: int, left: float, right: float, bottom: float, top: float) -> 
 def _line(group: list[Glyph]) -> PageLine:
     group.sort()
     # a written space at either end of a line (after its last number) takes no room in it
-    if any(g[4] != WRITTEN_SPACE for g in group):
+    if (group[0][4] == WRITTEN_SPACE or group[-1][4] == WRITTEN_SPACE) and any(g[4] != WRITTEN_SPACE for g in group):
         while group[0][4] == WRITTEN_SPACE:
             group.pop(0)
         while group[-1][4] == WRITTEN_SPACE:
             group.pop()
-    heights = sorted(g[3] - g[2] for g in group)
+    heights = sorted([g[3] - g[2] for g in group])
     size = heights[len(heights) // 2]
     min_gap = _SPACE_GAP * size
     digit_gap = _DIGIT_GAP * size
+    least_gap = min(min_gap, digit_gap)  # most neighbours stand closer than either: no test of the pair
     parts: list[str] = []
+    spaced = True  # the text so far is empty or ends with a space: no second one
     prev_x1 = None
     prev_ch = ""
     for x0, x1, _, _, ch in group:
         if ch == WRITTEN_SPACE:
-            if parts and parts[-1] != " ":
+            if not spaced:
                 parts.append(" ")
+                spaced = True
             prev_x1, prev_ch = x1, ch
             continue
-        if prev_x1 is not None and x0 - prev_x1 >= (digit_gap if _in_number(prev_ch, ch) else min_gap) and parts[-1:] != [" "]:
+        if (prev_x1 is not None and not spaced and x0 - prev_x1 >= least_gap
+                and x0 - prev_x1 >= (digit_gap if _in_number(prev_ch, ch) else min_gap)):
             parts.append(" ")
         parts.append(ch)
+        spaced = False
         prev_x1, prev_ch = x1, ch
-    top = max(g[3] for g in group)
-    bottom = min(g[2] for g in group)
-    right = max(g[1] for g in group)
+    top = max([g[3] for g in group])
+    bottom = min([g[2] for g in group])
+    right = max([g[1] for g in group])
     return PageLine("".join(parts), LineBox(x0=group[0][0], x1=right, top=-top, bottom=-bottom, size=size))
 
 
@@ -115,20 +120,26 @@ _COLUMN_WIDTH_RATIO = 1.6
 
 def _widest_gap(group: list[Glyph]) -> tuple[float, float, int]:
     """(left, right, index of the first glyph after it) of the widest gap between neighbours."""
-    best = (0.0, 0.0, 0)
-    for i in range(1, len(group)):
-        if group[i][0] - group[i - 1][1] > best[1] - best[0]:
-            best = (group[i - 1][1], group[i][0], i)
-    return best
+    gaps = [b[0] - a[1] for a, b in zip(group, group[1:])]
+    if not gaps:
+        return (0.0, 0.0, 0)
+    i = max(range(len(gaps)), key=gaps.__getitem__)  # the first of the widest
+    if not gaps[i] > 0.0:
+        return (0.0, 0.0, 0)
+    return (group[i][1], group[i + 1][0], i + 1)
 
 
 def _gutter(groups: list[list[Glyph]]) -> float | None:
     """The x of the gutter between two columns of prose on this page, or None (one column, a table)."""
     splits = []
     for grp in groups:
-        size = _line_size(grp)
+        if len(grp) < 2 * _COLUMN_MIN_GLYPHS:
+            continue  # too short to hold both columns
         left, right, i = _widest_gap(grp)
-        if right - left >= _GUTTER_EM * size and i >= _COLUMN_MIN_GLYPHS and len(grp) - i >= _COLUMN_MIN_GLYPHS:
+        if i < _COLUMN_MIN_GLYPHS or len(grp) - i < _COLUMN_MIN_GLYPHS:
+            continue
+        size = _line_size(grp)
+        if right - left >= _GUTTER_EM * size:
             splits.append((left, right, size, grp[0][0], grp[-1][1]))
     if len(splits) < _COLUMN_MIN_LINES:
         return None
@@ -196,15 +207,19 @@ def lines_from_glyphs(glyphs: list[Glyph]) -> list[PageLine]:
     order = sorted(glyphs, key=lambda g: -(g[2] + g[3]))
     groups: list[list[Glyph]] = []
     centre = height = 0.0
+    group: list[Glyph] = []
     for gl in order:
         cy = (gl[2] + gl[3]) / 2
-        h = max(gl[3] - gl[2], 1e-3)
-        if groups and abs(centre - cy) < _SAME_LINE * (height if height > h else h):
-            groups[-1].append(gl)
+        h = gl[3] - gl[2]
+        if h < 1e-3:
+            h = 1e-3
+        if group and -(reach := _SAME_LINE * (height if height > h else h)) < centre - cy < reach:
+            group.append(gl)
             if h > height:
                 height = h
             continue
-        groups.append([gl])
+        group = [gl]
+        groups.append(group)
         centre, height = cy, h
     for grp in groups:
         grp.sort()

@@ -1,0 +1,150 @@
+"""Compiled grammar patterns kept between processes.
+
+The `regex` module parses and compiles a pattern in Python (about 0.5 ms a pattern): the grammars'
+few hundred patterns cost a short document's extraction more than its text does. What `regex` hands
+its C engine for a pattern (the opcode list, the group names, the required string) depends only on the
+pattern and the `regex` version, so it is written once to the cache directory, as the merged word
+dictionary is, and a new process builds each pattern straight from it. A pattern not yet in the file is
+compiled as usual and added; the file is rewritten when the process has added some, at exit.
+
+The command line also sends `regex.compile` itself through the store (`use_for_all_patterns`): the
+stages compile about two hundred patterns of their own when imported, which cost a short document as
+much again. A library caller's process is left as it is.
+"""
+from __future__ import annotations
+
+import atexit
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Optional
+
+import regex
+from regex import _main as _regex_main  # the engine's entry point: private, so its version names the file
+
+__all__ = ["compile_program", "cache_dir", "use_for_all_patterns"]
+
+_lock = threading.Lock()
+_programs: Optional[dict[str, tuple]] = None
+_used: set[str] = set()
+_added = False
+_SIGNATURE_LEN = 32
+# Patterns built from what a document says would pile up in the store, one run after another: past this
+# many, a process keeps only the programs it used itself.
+_MAX_PROGRAMS = 3000
+
+
+def cache_dir() -> Path:
+    """PLANPARSE_CACHE_DIR, else $XDG_CACHE_HOME/planparse (~/.cache/planparse), else the temp dir."""
+    env = os.environ.get("PLANPARSE_CACHE_DIR")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "planparse"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if os.access(base, os.W_OK):
+            return base
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir())
+
+
+def _path() -> Path:
+    version = f"{regex.__version__}-v{int(regex.DEFAULT_VERSION)}-{sys.version_info[0]}.{sys.version_info[1]}"
+    return cache_dir() / f"regex-programs-{version}.marshal"
+
+
+def _load() -> dict[str, tuple]:
+    """The stored programs; none when the file is missing, damaged or not what this process wrote
+    (a wrong opcode list would not raise, it would crash the engine: the digest guards it)."""
+    try:
+        data = _path().read_bytes()
+        signature, payload = data[:_SIGNATURE_LEN], data[_SIGNATURE_LEN:]
+        if hashlib.sha256(payload).digest() != signature:
+            return {}
+        programs = marshal.loads(payload)
+        return programs if isinstance(programs, dict) else {}
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+
+
+def _save() -> None:
+    if not _added or _programs is None:
+        return
+    programs = _programs if len(_programs) <= _MAX_PROGRAMS else {k: v for k, v in _programs.items() if k in _used}
+    try:
+        payload = marshal.dumps(programs)
+        path = _path()
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+        with os.fdopen(fd, "wb") as f:
+            f.write(hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        pass  # a cache: the next process compiles again
+
+
+class _Recorder:
+    """Stands in for the C engine while one pattern is compiled, keeping what it was handed."""
+
+    def __init__(self, engine: Any):
+        self._engine = engine
+        self.calls: list[tuple] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def compile(self, *args: Any) -> Any:
+        self.calls.append(args)
+        return self._engine.compile(*args)
+
+
+_regex_compile = regex.compile
+
+
+def compile_program(pattern: str, flags: int = 0):
+    """`regex.compile(pattern, flags)`, from the stored program when there is one."""
+    global _programs, _added
+    key = pattern if not flags else f"{int(flags)}\x00{pattern}"
+    with _lock:
+        if _programs is None:
+            _programs = _load()
+            atexit.register(_save)
+        stored = _programs.get(key)
+        _used.add(key)
+        if stored is not None:
+            try:
+                return _regex_main._regex.compile(*stored)
+            except Exception:
+                del _programs[key]
+        engine = _regex_main._regex
+        recorder = _Recorder(engine)
+        _regex_main._regex = recorder
+        try:
+            compiled = _regex_compile(pattern, flags, cache_pattern=False)
+        finally:
+            _regex_main._regex = engine
+        args = next((a for a in recorder.calls if a and a[0] == pattern), None)
+        if args is not None:
+            # flags come as regex.RegexFlag, an int the engine reads as one
+            args = tuple(int(a) if isinstance(a, int) and type(a) is not int and not isinstance(a, bool) else a
+                         for a in args)
+            try:
+                marshal.dumps(args)
+            except ValueError:
+                return compiled
+            _programs[key] = args
+            _added = True
+        return compiled
+
+
+def _compile_through_store(pattern, flags=0, ignore_unused=False, cache_pattern=None, **kwargs):
+    if isinstance(pattern, str) and not kwargs and not ignore_unused and cache_pattern is None:
+        return compile_program(pattern, flags)
+    return _regex_compile(pattern, flags, ignore_unused, cache_pattern, **kwargs)
+
+
+def use_for_all_patterns() -> None:
+    """`regex.compile` of a plain pattern (no named lists) comes from the store in this process."""
+    regex.compile = _compile_through_store
