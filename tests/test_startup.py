@@ -115,3 +115,32 @@ def test_a_lazy_module_imports_its_target_on_first_use_only():
     assert name not in sys.modules
     assert stand_in.bigrams("碳达峰") == ["碳达", "达峰"]  # the first lookup imports it
     assert name in sys.modules and lazy(name) is sys.modules[name]
+
+
+def test_a_cache_directory_others_can_write_to_is_never_used(tmp_path, monkeypatch):
+    # What the cache holds is loaded as code (compiled patterns, a pickle of the grammars): in a directory
+    # another user can write to, anyone could plant it.
+    from planparse.grammar.programs import cache_dir
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(shared))
+    chosen = cache_dir()
+    assert chosen != shared and not (chosen.stat().st_mode & 0o022)
+    private = tmp_path / "private"
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(private))
+    assert cache_dir() == private and (private.stat().st_mode & 0o777) == 0o700
+
+
+def test_a_cached_grammar_pickle_others_can_write_is_not_loaded(tmp_path, monkeypatch):
+    import pickle
+
+    from planparse.grammar import load as grammar_load
+
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(tmp_path / "cache"))
+    planted = grammar_load._validated_path("k" * 24)
+    planted.write_bytes(pickle.dumps(load_grammars.__wrapped__(None)))
+    assert grammar_load._read_validated("k" * 24) is not None  # ours, 0644: loaded
+    planted.chmod(0o666)
+    assert grammar_load._read_validated("k" * 24) is None

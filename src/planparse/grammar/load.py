@@ -141,8 +141,13 @@ def _validated_path(key: str) -> Path:
 def _read_validated(key: str) -> Grammars | None:
     import pickle
 
+    from .programs import own_file
+
+    path = _validated_path(key)
+    if not own_file(path):  # a pickle is code: only a file of ours that nobody else can write
+        return None
     try:
-        g = pickle.loads(_validated_path(key).read_bytes())
+        g = pickle.loads(path.read_bytes())
     except Exception:  # missing, damaged, or written by another version of a class: validate again
         return None
     return g if isinstance(g, Grammars) else None

@@ -26,7 +26,7 @@ from typing import Any, Optional
 import regex
 from regex import _main as _regex_main  # the engine's entry point: private, so its version names the file
 
-__all__ = ["compile_program", "cache_dir", "use_for_all_patterns"]
+__all__ = ["compile_program", "cache_dir", "own_file", "use_for_all_patterns"]
 
 _lock = threading.Lock()
 _programs: Optional[dict[str, tuple]] = None
@@ -39,16 +39,49 @@ _MAX_PROGRAMS = 3000
 
 
 def cache_dir() -> Path:
-    """PLANPARSE_CACHE_DIR, else $XDG_CACHE_HOME/planparse (~/.cache/planparse), else the temp dir."""
+    """PLANPARSE_CACHE_DIR, else $XDG_CACHE_HOME/planparse (~/.cache/planparse), else a directory of
+    this user's own in the temp dir. What is kept there is loaded as code (compiled patterns, the
+    validated grammars): a directory another user can write to is never used (`private_dir`)."""
     env = os.environ.get("PLANPARSE_CACHE_DIR")
     base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "planparse"
+    for candidate in (base, Path(tempfile.gettempdir()) / f"planparse-{_uid()}"):
+        if private_dir(candidate):
+            return candidate
+    return Path(tempfile.mkdtemp(prefix="planparse-"))  # nothing to share: this process's own, mode 0700
+
+
+def _uid() -> str:
+    return str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+
+
+def private_dir(path: Path) -> bool:
+    """`path` exists or is made (mode 0700), is a directory we own and can write, and no other user can
+    write to it (a shared temp dir would let anyone plant a file we then load)."""
     try:
-        base.mkdir(parents=True, exist_ok=True)
-        if os.access(base, os.W_OK):
-            return base
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = os.lstat(path)
     except OSError:
-        pass
-    return Path(tempfile.gettempdir())
+        return False
+    import stat
+
+    if not stat.S_ISDIR(st.st_mode) or not os.access(path, os.W_OK):
+        return False
+    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+        return False
+    return True
+
+
+def own_file(path: Path) -> bool:
+    """A cache file we may load: a regular file of ours that no other user can write."""
+    import stat
+
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    return not hasattr(os, "getuid") or (st.st_uid == os.getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 def _path() -> Path:
@@ -60,6 +93,8 @@ def _load() -> dict[str, tuple]:
     """The stored programs; none when the file is missing, damaged or not what this process wrote
     (a wrong opcode list would not raise, it would crash the engine: the digest guards it)."""
     try:
+        if not own_file(_path()):
+            return {}
         data = _path().read_bytes()
         signature, payload = data[:_SIGNATURE_LEN], data[_SIGNATURE_LEN:]
         if hashlib.sha256(payload).digest() != signature:
