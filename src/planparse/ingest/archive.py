@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import IO, Iterator
 
 from ..errors import CorruptFileError, InputError, MissingFileError
+from .formats import ARCHIVE_SUFFIXES, SUPPORTED_SUFFIXES, sniff
 
-__all__ = ["MEMBER_SEP", "zip_kind", "single_member", "read_member_path", "list_documents", "documents_in", "ArchiveLimits", "LIMITS"]
+__all__ = ["MEMBER_SEP", "single_member", "read_member_path", "list_documents", "documents_in", "ArchiveLimits", "LIMITS"]
 
 MEMBER_SEP = "!/"
 
@@ -45,20 +46,6 @@ LIMITS = ArchiveLimits()
 
 class UnsafeMemberError(InputError):
     kind = "unsafe_member"
-
-
-def zip_kind(data: bytes) -> str | None:
-    """What a zip file is: a Word file, an OFD file, or an archive of documents (None: not a readable zip)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-    if "word/document.xml" in names or ("[Content_Types].xml" in names and any(n.startswith("word/") for n in names)):
-        return "docx"
-    if "OFD.xml" in names:
-        return "ofd"
-    return "zip"
 
 
 def _archive_kind(name: str, data_head: bytes) -> str | None:
@@ -363,14 +350,10 @@ def read_member_path(name: str) -> bytes:
 
 
 def _is_document(name: str) -> bool:
-    from . import SUPPORTED_SUFFIXES
-
     return not _is_junk(name) and name.lower().endswith(SUPPORTED_SUFFIXES)
 
 
 def _is_archive(name: str) -> bool:
-    from . import ARCHIVE_SUFFIXES
-
     return name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
@@ -459,8 +442,6 @@ def archive_documents(path: str) -> tuple[list[str], list[tuple[str, str]]] | No
     if _archive_kind(path, head) is None:
         return None
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        from . import sniff
-
         with open(p, "rb") as f:
             if sniff(f.read(), p.name) != "zip":  # a .docx or .ofd package, not an archive of documents
                 return None
