@@ -647,3 +647,32 @@ def test_docx_paragraphs_broken_mid_sentence_are_rejoined(tmp_path):
     assert [c.id for c in doc.clauses] == ["1", "2", "2.1", "2.2"]
     assert by_id["1"].text.endswith("\n坚持系统推进示范片区建设，统筹协调各方力量，确保示范任务按期完成。")
     assert by_id["2.1"].text.endswith("示范片区覆盖率达到百分之八十以上，区示范办牵头。")
+
+
+_CHROME_PAGE = """<html><head><title>关于印发某市行动方案的通知</title></head><body><div class="content">
+<p>发布时间：2024-03-01 来源：市政府办公室</p><p>扫一扫在手机打开当前页</p>
+<p>一、总体目标</p><p>到2025年，覆盖率达到90%。</p><p>本站声明：转载请注明出处</p>
+<p>上一篇：关于做好春耕工作的通知</p></div></body></html>"""
+
+
+def test_the_html_reader_drops_the_web_chrome_layout_toml_names(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(_CHROME_PAGE, encoding="utf-8")
+    lines = read(page).pages[0].lines
+    assert "一、总体目标" in lines and "到2025年，覆盖率达到90%。" in lines
+    assert not any(s.startswith(("发布时间", "扫一扫", "上一篇")) for s in lines)  # layout.toml web_chrome
+
+
+def test_an_analysts_web_chrome_rule_reaches_html_pages_only(tmp_path):
+    from planparse.pipeline import extract_file
+
+    page = tmp_path / "page.html"
+    page.write_text(_CHROME_PAGE, encoding="utf-8")
+    (tmp_path / "g").mkdir()
+    (tmp_path / "g" / "layout.toml").write_text(
+        "[[web_chrome]]\nname = \"a site's reprint note\"\npattern = '本站声明[:：].{0,40}'\n", encoding="utf-8")
+    text = tmp_path / "page.txt"
+    text.write_text("一、总体目标\n到2025年，覆盖率达到90%。\n本站声明：转载请注明出处\n", encoding="utf-8")
+    assert "本站声明" in extract_file(page).clauses[0].text
+    assert "本站声明" not in extract_file(page, grammars_dir=tmp_path / "g").clauses[0].text
+    assert "本站声明" in extract_file(text, grammars_dir=tmp_path / "g").clauses[0].text  # a text file keeps it

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import regex as re
 
 from .grammar import Grammars, any_of, per_grammar_set
+from .grammar.schema import WholeLineRules
 from .grammar.check import example_runner
 from .ingest.base import LineBox, RawDocument, RawTable
 from .script import fold_table
@@ -217,6 +218,16 @@ def is_furniture(s: str, g: Grammars) -> bool:
     return any(p.compiled.fullmatch(s) for p in g.layout.furniture) or any(p.compiled.fullmatch(s) for p in g.layout.chrome)
 
 
+def _web_chrome(g: Grammars) -> WholeLineRules:
+    return WholeLineRules(g.layout.web_chrome)
+
+
+def is_web_chrome(s: str, g: Grammars) -> bool:
+    """A line only a web page has (layout.toml `web_chrome`; the HTML reader drops the bundled ones
+    already, this applies an analyst's own too)."""
+    return len(s) <= g.layout.web_chrome_max_chars and g.built(_web_chrome).fullmatch(s)
+
+
 def remove_noise(line: str, g: Grammars, removed: Counter) -> str:
     """Injected junk (pinyin after characters, `???` runs) out of a line; `removed` counts it by rule."""
     for rule in g.layout.noise:
@@ -408,6 +419,7 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     table_line_idx: list[int] = []
     header: dict[str, str] = dict(raw.header)
     header_zone = _in_header_zone(raw, g)
+    web = raw.format == "html"
     removed: Counter = Counter()
     doc_right = _document_right_edge(raw)
     for pi, page in enumerate(raw.pages):
@@ -439,6 +451,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
             if fields:
                 for label, value in fields:
                     header.setdefault(label, value)
+                continue
+            if web and s and is_web_chrome(s, g):
                 continue
             cleaned.append((s, page.number, fold_width(line).strip("\r\n"), li + 1, boxes[li] if boxes else None,
                             paragraph_numbers[li] if paragraph_numbers else None))
@@ -507,6 +521,9 @@ def _layout_examples(g: Grammars):
     for i, p in enumerate(lay.chrome):
         for ex in p.examples:
             yield f"layout.toml chrome[{i}]", ex, lambda s, p=p: bool(p.compiled.fullmatch(s))
+    for i, p in enumerate(lay.web_chrome):
+        for ex in p.examples:
+            yield f"layout.toml web_chrome[{i}]", ex, lambda s, p=p: bool(p.compiled.fullmatch(s))
     for i, p in enumerate(lay.noise):
         for ex in p.examples:
             yield f"layout.toml noise[{i}]", ex, lambda s, p=p: p.compiled.sub(p.replace, s)

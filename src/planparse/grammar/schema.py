@@ -34,6 +34,20 @@ def any_of(patterns: list["Pattern"]):
     return compile_pattern("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
+class WholeLineRules:
+    """A rule list asked whether a whole line is any of its patterns: joined into one pattern where
+    they can be (any_of), else asked one by one."""
+
+    def __init__(self, patterns: list["Pattern"]):
+        self.patterns = patterns
+        self.joined = any_of(patterns)
+
+    def fullmatch(self, s: str) -> bool:
+        if self.joined is not None:
+            return self.joined.fullmatch(s) is not None
+        return any(p.compiled.fullmatch(s) for p in self.patterns)
+
+
 class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)  # built when first validated: a cached grammar set is not
 
@@ -94,6 +108,10 @@ class Layout(_Rule):
     markup: list[Pattern]
     # Lines of a web portal, not of the document (download/print/close buttons, breadcrumbs).
     chrome: list[Pattern] = Field(default_factory=list)
+    # Lines only a web page has (previous/next links, QR-code prompts, article metadata, a site's
+    # sponsor lines): removed from web pages and their markdown scrapes, by the HTML reader too.
+    web_chrome: list[Pattern] = Field(default_factory=list)
+    web_chrome_max_chars: int = 150  # chrome lines are short: a longer line that opens like one is text
     # Injected junk removed from a line before anything reads it (pinyin after characters, `???`).
     noise: list[Pattern] = Field(default_factory=list)
     scrape_header: Optional["ScrapeHeader"] = None

@@ -18,6 +18,8 @@ from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 from bs4.element import CData, Declaration, ProcessingInstruction
 
 from ..errors import CorruptFileError, EmptyFileError
+from ..grammar import load_grammars
+from ..grammar.schema import WholeLineRules
 from .base import RawDocument, RawPage, RawTable
 from .txt import BOMS, decode_text
 
@@ -127,29 +129,6 @@ _CHROME_TOKEN = re.compile(
     r"|[【\[［]\s*(?:打印(?:本页|此页|文章|正文)?|关闭(?:本页|窗口|此页)?|收藏(?:本页)?|返回(?:顶部)?|"
     r"纠错|我要纠错|分享|加入收藏|保存|下载|大|中|小|默认|TOP)\s*[】\]］]"
 )
-_CHROME_LINE = re.compile(
-    r"^(?:"
-    r"(?:打印|关闭|打印本页|关闭窗口|打印此页|收藏|加入收藏|分享|分享到[:：]?.*|扫一扫在手机(?:上)?打开当前页|"
-    r"扫一扫.{0,10}|用手机扫一扫.*|手机扫一扫.*|返回顶部|返回首页|我要纠错|纠错|字号|默认|[大中小]|"
-    r"相关(?:链接|文件|阅读|新闻|信息|稿件|解读)[:：]?|网站地图|联系我们|免责声明|English|无障碍|"
-    r"(?:[【\[（(]?\s*(?:打印|关闭|收藏|保存)\s*[】\]）)]?\s*)+)"
-    r"|(?:上一篇|下一篇|上一条|下一条|上一页|下一页)(?:[:：].*)?"
-    r"|(?:当前位置|您现在的位置|您当前的位置|当前所在位置|所在位置|你的位置|您的位置)[:：].*"
-    r"|首页\s*(?:[>＞»›/→]|&gt;).*"
-    r"|(?:版权所有|Copyright|copyright|COPYRIGHT|©|\(c\)|主办单位[:：]|承办单位[:：]|技术支持[:：]|维护单位[:：]).*"
-    r"|.*(?:ICP备|ICP证|公网安备|网站标识码|网站识别码|建议使用.{0,20}浏览器).*"
-    r")$"
-)
-# Article metadata lines above the body: 发布时间：… 来源：… 浏览次数：…
-_STRONG_META = (
-    r"(?:发布时间|发布日期|更新时间|信息来源|文章来源|来源|责任编辑|浏览次数|阅读次数|访问次数|点击数|点击次数|"
-    r"访问量|浏览量|阅读量|字号)"
-)
-_ANY_META = rf"(?:{_STRONG_META}|发文日期|作者|编辑|日期|时间|分享)"
-# two metadata fields on one line, or one strong field on a short line
-_META_LINE = re.compile(rf"^{_ANY_META}\s*[:：].{{0,80}}?{_ANY_META}\s*[:：].*$|^{_STRONG_META}\s*[:：].{{0,50}}$")
-
-
 def _cjk_count(text: str) -> int:
     return len(_CJK_CHAR.findall(text))
 
@@ -165,15 +144,18 @@ def _clean_line(raw: str) -> str:
     return text
 
 
+def _web_chrome(g) -> WholeLineRules:
+    return WholeLineRules(g.layout.web_chrome)
+
+
 def _is_chrome_line(line: str) -> bool:
+    """A line of the page, not of the article: layout.toml `web_chrome` (the bundled rules; normalise
+    applies them again with the user's grammars), on a short line."""
     compact = line.strip()
     if not compact:
         return True
-    if len(compact) <= 150 and _CHROME_LINE.match(compact):
-        return True
-    if len(compact) <= 150 and _META_LINE.match(compact):
-        return True
-    return False
+    g = load_grammars(None)
+    return len(compact) <= g.layout.web_chrome_max_chars and g.built(_web_chrome).fullmatch(compact)
 
 
 def _strip_chrome_tokens(line: str) -> str:
