@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import regex as re
 
 from .grammar import Grammars, any_of, per_grammar_set
-from .grammar.schema import WholeLineRules
+from .grammar.schema import PageGeometry, WholeLineRules
 from .grammar.check import example_runner
 from .ingest.base import LineBox, RawDocument, RawTable
 from .script import fold_table
@@ -73,12 +73,6 @@ class Line:
     hard_break: bool = False
 
 
-# How far short of the text block's right edge (in character heights) a line must end to have
-# ended its paragraph: wrapping leaves less than this (a CJK line pushed back by a character that
-# may not start a line; a Latin word that did not fit).
-_SHORT_AFTER_CJK = 2.0
-_SHORT_AFTER_LATIN = 4.5
-
 
 def text_block(boxes: list[LineBox]) -> tuple[float, float] | None:
     """The left and right edges of a page's text block: where most lines start (continuation lines
@@ -90,47 +84,39 @@ def text_block(boxes: list[LineBox]) -> tuple[float, float] | None:
     return starts[int(0.2 * (len(starts) - 1))], ends[int(0.8 * (len(ends) - 1))]
 
 
-# Pages with at least this many lines tell where the document's text block ends on the right.
-_FULL_PAGE_LINES = 12
-
-
-def _document_right_edge(raw: RawDocument) -> float | None:
+def _document_right_edge(raw: RawDocument, geo: PageGeometry) -> float | None:
     """Where the lines of the document's full pages end (the median of their text blocks' right edges):
     a page of short lines (a list of names, a signature page) has no full line to measure its own
     block by, and its short lines are short against the document's width, not against each other."""
     rights = sorted(block[1] for page in raw.pages
-                    if page.boxes is not None and len(page.boxes) == len(page.lines) and len(page.boxes) >= _FULL_PAGE_LINES
+                    if page.boxes is not None and len(page.boxes) == len(page.lines) and len(page.boxes) >= geo.full_page_lines
                     and (block := text_block(page.boxes)) is not None)
     return rights[len(rights) // 2] if rights else None
 
 
-# A page's own text block is measured by its lines when it has _FULL_PAGE_LINES of them and this share
-# end at its right edge (within _FULL_LINE_EM em): justified prose, in one column or two. A few lines,
-# or ragged ones (a list of names), measure nothing, and the document's width is taken.
-_FULL_LINE_SHARE = 0.4
-_FULL_LINE_EM = 1.5
+def _lines_fill(boxes: list[LineBox], block: tuple[float, float], geo: PageGeometry) -> bool:
+    """A page's own text block is measured by its lines when enough of them end at its right edge:
+    justified prose, in one column or two. A few lines, or ragged ones (a list of names), measure
+    nothing, and the document's width is taken."""
+    full = sum(1 for b in boxes if b.x1 >= block[1] - geo.full_line_em * b.size)
+    return full >= geo.full_line_share * len(boxes)
 
 
-def _lines_fill(boxes: list[LineBox], block: tuple[float, float]) -> bool:
-    full = sum(1 for b in boxes if b.x1 >= block[1] - _FULL_LINE_EM * b.size)
-    return full >= _FULL_LINE_SHARE * len(boxes)
-
-
-def _ends_short(line: Line) -> bool | None:
+def _ends_short(line: Line, geo: PageGeometry) -> bool | None:
     """Whether a PDF line stops short of its page's right edge (None: no geometry)."""
     if line.box is None or line.block is None:
         return None
     last = line.text[-1:]
-    allowance = _SHORT_AFTER_LATIN if last.isascii() and last.isalnum() else _SHORT_AFTER_CJK
+    allowance = geo.short_after_latin_em if last.isascii() and last.isalnum() else geo.short_after_cjk_em
     return line.box.x1 < line.block[1] - allowance * line.box.size
 
 
-def _runs_on(prev: Line, nxt: Line) -> bool:
+def _runs_on(prev: Line, nxt: Line, geo: PageGeometry) -> bool:
     """A PDF line that reaches the right edge followed by one at the left margin: the paragraph
     goes on, even after a full stop (a new paragraph is indented, or follows a short line)."""
     if prev.box is None or prev.block is None or nxt.box is None or nxt.block is None:
         return False
-    return _ends_short(prev) is False and nxt.box.x0 < nxt.block[0] + 0.5 * nxt.box.size
+    return _ends_short(prev, geo) is False and nxt.box.x0 < nxt.block[0] + geo.margin_em * nxt.box.size
 
 
 @dataclass
@@ -312,7 +298,6 @@ def _is_section_heading(text: str, g: Grammars) -> bool:
 
 
 # The break_after patterns end at the end of the line: a paragraph's last characters are enough.
-_BREAK_AFTER_WINDOW = 200
 
 
 def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
@@ -336,15 +321,15 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     width = visual_width(lines[0].text)
     for nxt in lines[1:]:
         prev = out[-1].text
-        short = _ends_short(out[-1])
+        short = _ends_short(out[-1], g.layout.geometry)
         if nxt.hard_break:
             brk = True  # the source's own paragraph structure is authoritative
         elif "\t" in prev or "\t" in nxt.text:
             brk = True  # tab-separated table rows are never prose
-        elif prev.endswith(ends) and _runs_on(out[-1], nxt) and not _starts_block(nxt.text, g) \
+        elif prev.endswith(ends) and _runs_on(out[-1], nxt, g.layout.geometry) and not _starts_block(nxt.text, g) \
                 and not _starts_item(nxt.text, g):
             brk = False
-        elif prev.endswith(ends) or _breaks_after(prev[-_BREAK_AFTER_WINDOW:], g):
+        elif prev.endswith(ends) or _breaks_after(prev[-g.layout.break_after_window:], g):
             brk = True
         elif (short if short is not None else width < 0.95 * full) and _is_section_heading(prev, g):
             # A heading ends its line short; on a page whose geometry is known, a `一、…` line that runs
@@ -398,7 +383,7 @@ def rejoin_broken_paragraphs(lines: list[Line], g: Grammars) -> list[Line]:
         prev = out[-1].text if out else ""
         broken = bool(prev) and not nxt.hard_break and "\t" not in prev and "\t" not in nxt.text and (
             prev.endswith(cont)
-            or (not prev.endswith(ends) and visual_width(prev) >= _BROKEN_MIN_WIDTH and splits_a_word(prev, nxt.text, g))
+            or (not prev.endswith(ends) and visual_width(prev) >= g.layout.broken_line_min_width and splits_a_word(prev, nxt.text, g))
         ) and not _starts_block(nxt.text, g) and not _starts_item(nxt.text, g)
         if broken:
             out[-1] = Line(prev + nxt.text, out[-1].page, out[-1].sources + nxt.sources)
@@ -409,7 +394,6 @@ def rejoin_broken_paragraphs(lines: list[Line], g: Grammars) -> list[Line]:
 
 # A paragraph cut inside a word is taken for a broken one only when it is at least this wide (a
 # short one is a heading, a title, a signature that happens to meet the next paragraph in a word).
-_BROKEN_MIN_WIDTH = 15
 
 
 def normalise(raw: RawDocument, g: Grammars) -> NormalText:
@@ -421,14 +405,14 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     header_zone = _in_header_zone(raw, g)
     web = raw.format == "html"
     removed: Counter = Counter()
-    doc_right = _document_right_edge(raw)
+    doc_right = _document_right_edge(raw, g.layout.geometry)
     for pi, page in enumerate(raw.pages):
         boxes = page.boxes if page.boxes is not None and len(page.boxes) == len(page.lines) else None
         paragraph_numbers = page.paragraph_numbers if page.paragraph_numbers is not None \
             and len(page.paragraph_numbers) == len(page.lines) else None
         block = text_block(boxes) if boxes else None
         if block is not None and doc_right is not None and block[1] < doc_right and (
-                len(boxes) < _FULL_PAGE_LINES or not _lines_fill(boxes, block)):
+                len(boxes) < g.layout.geometry.full_page_lines or not _lines_fill(boxes, block, g.layout.geometry)):
             block = (block[0], doc_right)
         anchors = sorted((t.line_index if t.line_index is not None else len(page.lines), i) for i, t in enumerate(page.tables))
         ai = 0

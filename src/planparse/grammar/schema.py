@@ -93,6 +93,17 @@ class Pattern(_Rule):
 # nothing) are built without validation: validating one at import would build the rule schemas that a
 # grammar set read from the cache never needs (grammar/load.py).
 
+class PageGeometry(_Rule):
+    """How a PDF page's line boxes are read (lengths in character heights, em)."""
+
+    full_page_lines: int = 12  # a page with this many lines tells where the text block ends...
+    full_line_share: float = 0.4  # ...when this share of them end at its right edge,
+    full_line_em: float = 1.5  # within this many em
+    short_after_cjk_em: float = 2.0  # a line ending this far short of the right edge ended its paragraph
+    short_after_latin_em: float = 4.5  # the same after a Latin letter or digit (a word that did not fit)
+    margin_em: float = 0.5  # a line starting this close to the left margin continues a paragraph
+
+
 class Layout(_Rule):
     paragraph_end: list[str]
     soft_end: list[str]
@@ -111,7 +122,10 @@ class Layout(_Rule):
     # Lines only a web page has (previous/next links, QR-code prompts, article metadata, a site's
     # sponsor lines): removed from web pages and their markdown scrapes, by the HTML reader too.
     web_chrome: list[Pattern] = Field(default_factory=list)
-    web_chrome_max_chars: int = 150  # chrome lines are short: a longer line that opens like one is text
+    web_chrome_max_chars: int = 150
+    broken_line_min_width: float = 15  # a line this wide (CJK characters) that cuts a word may be a wrapped one
+    break_after_window: int = 200  # characters at a paragraph's end that break_after looks at
+    geometry: PageGeometry = Field(default_factory=PageGeometry)  # chrome lines are short: a longer line that opens like one is text
     # Injected junk removed from a line before anything reads it (pinyin after characters, `???`).
     noise: list[Pattern] = Field(default_factory=list)
     scrape_header: Optional["ScrapeHeader"] = None
