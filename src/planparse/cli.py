@@ -28,6 +28,7 @@ debug_pdf = lazy("planparse.report.debug_pdf")
 emit = lazy("planparse.emit")
 grammar = lazy("planparse.grammar")
 grammar_examples = lazy("planparse.grammar_examples")
+grammar_programs = lazy("planparse.grammar.programs")
 ingest = lazy("planparse.ingest")
 models = lazy("planparse.models")
 page_images = lazy("planparse.report.page_images")
@@ -99,9 +100,7 @@ def _main(
 ) -> None:
     """planparse — policy documents to validated JSON."""
     # before any command imports a stage: the stages' own patterns then come compiled from the cache
-    from .grammar.programs import use_for_all_patterns
-
-    use_for_all_patterns()
+    grammar_programs.use_for_all_patterns()
 
 
 def _same_file(a: Path, b: Path) -> bool:
