@@ -126,3 +126,29 @@ def test_a_dask_document_past_its_memory_budget_is_killed_and_the_rest_go_on(tmp
     engine_of("dask").run(work, lambda job, res: results.__setitem__(job.path, res))
     assert results[str(big)].kind == "memory" and "over the budget" in results[str(big)].message
     assert results[str(small)].ok
+
+
+def test_one_worker_a_document_that_crashes_its_process_costs_that_document_only(tmp_path, monkeypatch):
+    # With --workers 1 each document runs in a child forked for it: a crash in a native library (here a
+    # SIGSEGV the document's reading sends itself) ends the child, not the batch.
+    import signal
+
+    from planparse import pipeline
+
+    real = pipeline.extract_with_text
+
+    def crashing(path, **kw):
+        if str(path).endswith("crash.txt"):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(path, **kw)
+
+    monkeypatch.setattr(pipeline, "extract_with_text", crashing)
+    paths = []
+    for name in ("a.txt", "crash.txt", "b.txt"):
+        (tmp_path / name).write_text(PLAN, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    work = [(Job(i, p, Path(p).name), DocumentTask(i, p, "jsonl", None, None, timeout=60)) for i, p in enumerate(paths)]
+    results = {}
+    PoolEngine(1, None).run(work, lambda job, res: results.__setitem__(Path(job.path).name, res))
+    assert results["crash.txt"].kind == "crash"
+    assert results["a.txt"].ok and results["b.txt"].ok
