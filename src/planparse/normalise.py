@@ -192,7 +192,7 @@ def clean_line(line: str, g: Grammars, keep_tabs: bool) -> str:
 def _joined_layout_rules(g: Grammars) -> dict:
     """The layout rule lists every line is tested against, each as one pattern where it can be."""
     lay = g.layout
-    return {"furniture": any_of(lay.furniture + lay.chrome), "block_start": any_of(lay.block_start),
+    return {"furniture": any_of(lay.furniture + lay.page_number + lay.chrome), "block_start": any_of(lay.block_start),
             "item_start": any_of(lay.item_start), "break_after": any_of(lay.break_after)}
 
 
@@ -201,7 +201,7 @@ def is_furniture(s: str, g: Grammars) -> bool:
     joined = _joined_layout_rules(g)["furniture"]
     if joined is not None:
         return joined.fullmatch(s) is not None
-    return any(p.compiled.fullmatch(s) for p in g.layout.furniture) or any(p.compiled.fullmatch(s) for p in g.layout.chrome)
+    return any(p.compiled.fullmatch(s) for p in g.layout.furniture + g.layout.page_number + g.layout.chrome)
 
 
 def _web_chrome(g: Grammars) -> WholeLineRules:

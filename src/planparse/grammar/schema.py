@@ -116,6 +116,9 @@ class Layout(_Rule):
     section_heading: list[Pattern]
     break_after: list[Pattern]
     furniture: list[Pattern]
+    # Page numbers (`— 11 —`, `第 1 页 共 14 页`): furniture to normalise, and dropped wherever they stand on a
+    # page by the paged readers (ingest/page_text.py), which read them from the bundled grammars.
+    page_number: list[Pattern] = Field(default_factory=list)
     markup: list[Pattern]
     # Lines of a web portal, not of the document (download/print/close buttons, breadcrumbs).
     chrome: list[Pattern] = Field(default_factory=list)
