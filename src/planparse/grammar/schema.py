@@ -125,10 +125,10 @@ class Layout(_Rule):
     # Lines only a web page has (previous/next links, QR-code prompts, article metadata, a site's
     # sponsor lines): removed from web pages and their markdown scrapes, by the HTML reader too.
     web_chrome: list[Pattern] = Field(default_factory=list)
-    web_chrome_max_chars: int = 150
+    web_chrome_max_chars: int = 150  # chrome lines are short: a longer line that opens like one is text
     broken_line_min_width: float = 15  # a line this wide (CJK characters) that cuts a word may be a wrapped one
     break_after_window: int = 200  # characters at a paragraph's end that break_after looks at
-    geometry: PageGeometry = Field(default_factory=PageGeometry)  # chrome lines are short: a longer line that opens like one is text
+    geometry: PageGeometry = Field(default_factory=PageGeometry)
     # Injected junk removed from a line before anything reads it (pinyin after characters, `???`).
     noise: list[Pattern] = Field(default_factory=list)
     scrape_header: Optional["ScrapeHeader"] = None
