@@ -408,6 +408,8 @@ class TargetRules(_Rule):
     indefinite_numerals: list[str] = Field(default_factory=list)  # 一批, 一个: an article, not a count
     implied_one: Optional[ImpliedOne] = None  # 百项 = 一百项
     chinese_percent: Optional[Pattern] = None  # 百分之八十
+    clause_max_chars: int = Field(200, ge=0)  # how far a value's comma-clause is read, before it and after it
+    not_target_before_window: int = Field(64, ge=0)  # characters before a value that not_target_before reads
     examples: list[Example] = Field(default_factory=list)
 
 
@@ -439,6 +441,8 @@ class MeasureRules(_Rule):
     rate_basis: Pattern  # the text before a rate → what it is a share of (group basis)
     ratio: Pattern  # a co-funding ratio 1∶1: groups a, b
     recipient: Pattern  # a clause, or the text before a grant word, that names the recipient (group who)
+    before_window: int = Field(40, ge=0)  # characters before a sum or a rate read for its cap word or its basis
+    recipient_max_chars: int = Field(160, ge=0)  # a longer clause (a run-on text without a comma) names no recipient
     examples: list[Example] = Field(default_factory=list)  # a sentence → its measures
 
     _words = field_validator("grant_words", "cap_words")(classmethod(lambda cls, v: check_words(v)))
