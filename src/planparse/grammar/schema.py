@@ -224,6 +224,7 @@ class Numbering(_Rule):
     # No line structure: paragraphs at least this wide hold at least this share of the text.
     run_together_width: float = 600
     run_together_share: float = 0.5
+    inline_after_window: int = Field(32, ge=0)  # characters before a mid-line marker that `inline_after` reads
 
 
 class LevelRule(_Rule):
