@@ -620,6 +620,9 @@ class TableRules(_Rule):
     narrow_ratio: float = Field(0.45, gt=0, le=1)
     category_match_min: float = Field(0.75, ge=0, le=1)
     content_match_min: float = Field(0.5, ge=0, le=1)
+    row_number_gap_max: int = Field(2, ge=0)  # row numbers a flattened table may lose in a row and still be read on
+    short_cell_max_atoms: int = Field(32, ge=1)  # space-separated pieces a short cell of a flattened table holds
+    header_word_max_width: float = 16  # an indicator table's header cell on a line of its own is this narrow
     examples: list[Example] = Field(default_factory=list)
 
 
