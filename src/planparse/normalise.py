@@ -73,7 +73,6 @@ class Line:
     hard_break: bool = False
 
 
-
 def text_block(boxes: list[LineBox]) -> tuple[float, float] | None:
     """The left and right edges of a page's text block: where most lines start (continuation lines
     at the margin, not first lines indented) and where most full lines end."""
@@ -192,7 +191,7 @@ def clean_line(line: str, g: Grammars, keep_tabs: bool) -> str:
 def _joined_layout_rules(g: Grammars) -> dict:
     """The layout rule lists every line is tested against, each as one pattern where it can be."""
     lay = g.layout
-    return {"furniture": any_of(lay.furniture + lay.chrome), "block_start": any_of(lay.block_start),
+    return {"furniture": any_of(lay.furniture + lay.page_number + lay.chrome), "block_start": any_of(lay.block_start),
             "item_start": any_of(lay.item_start), "break_after": any_of(lay.break_after)}
 
 
@@ -201,7 +200,7 @@ def is_furniture(s: str, g: Grammars) -> bool:
     joined = _joined_layout_rules(g)["furniture"]
     if joined is not None:
         return joined.fullmatch(s) is not None
-    return any(p.compiled.fullmatch(s) for p in g.layout.furniture) or any(p.compiled.fullmatch(s) for p in g.layout.chrome)
+    return any(p.compiled.fullmatch(s) for p in g.layout.furniture + g.layout.page_number + g.layout.chrome)
 
 
 def _web_chrome(g: Grammars) -> WholeLineRules:
@@ -297,9 +296,6 @@ def _is_section_heading(text: str, g: Grammars) -> bool:
     return any(p.compiled.match(text) for p in g.layout.section_heading) and not any(ch in text for ch in "。；！？")
 
 
-# The break_after patterns end at the end of the line: a paragraph's last characters are enough.
-
-
 def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     """Re-join visual lines into paragraphs.
 
@@ -390,10 +386,6 @@ def rejoin_broken_paragraphs(lines: list[Line], g: Grammars) -> list[Line]:
         else:
             out.append(nxt)
     return out
-
-
-# A paragraph cut inside a word is taken for a broken one only when it is at least this wide (a
-# short one is a heading, a title, a signature that happens to meet the next paragraph in a word).
 
 
 def normalise(raw: RawDocument, g: Grammars) -> NormalText:

@@ -178,9 +178,6 @@ def lacks_line_structure(nt: NormalText, g: Grammars) -> bool:
     return total > 0 and (len(paras) == 1 or wide >= g.numbering.run_together_share * total)
 
 
-_INLINE_WINDOW = 32  # characters before an inline marker that `inline_after` may look at
-
-
 def _inline_starts(para: str, g: Grammars, anywhere_only: bool = False) -> list[int]:
     """Offsets inside `para` where an inline-capable marker could open a clause."""
     starts: set[int] = set()
@@ -189,7 +186,7 @@ def _inline_starts(para: str, g: Grammars, anywhere_only: bool = False) -> list[
             continue
         for m in compile_pattern(lvl.pattern.lstrip("^")).finditer(para):
             # Only the few characters before the marker decide (a window, so a huge line stays linear).
-            if m.start() and lvl.compiled_inline_after.search(para, max(0, m.start() - _INLINE_WINDOW), m.start()):
+            if m.start() and lvl.compiled_inline_after.search(para, max(0, m.start() - g.numbering.inline_after_window), m.start()):
                 starts.add(m.start())
     return sorted(starts)
 

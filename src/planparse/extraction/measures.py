@@ -22,10 +22,6 @@ from ..models import Measure
 from ..text import SENTENCE
 
 _CLAUSE = re.compile(r"(?:[^，；：,;:]|(?<=\d)[:：∶](?=\d))+")  # a ratio's colon (1:1) splits no clause
-# How far before a sum or a rate its cap word or basis is read, and the longest clause read as a recipient:
-# the words stand within a few characters; a run-on text of thousands without a comma is no recipient.
-_BEFORE_WINDOW = 40
-_MAX_RECIPIENT = 160
 
 
 def _alt(words: list[str]) -> str:
@@ -92,7 +88,7 @@ def _read_clause(c: _Clause, g: Grammars, cc: _Compiled) -> None:
     for am in mr.amount.compiled.finditer(text, body_from):
         unit = re.sub(r"\s+", "", am.group("unit"))
         v1, v2 = _range_start(am, unit, mr.magnitudes), am.group("v2")
-        if cc.cap_before.search(text[max(0, am.start() - _BEFORE_WINDOW):am.start()]) or (
+        if cc.cap_before.search(text[max(0, am.start() - mr.before_window):am.start()]) or (
                 v2 is None and cc.cap_after.match(text, am.end())):
             if c.cap is None:
                 c.cap = (v1, unit)
@@ -100,7 +96,7 @@ def _read_clause(c: _Clause, g: Grammars, cc: _Compiled) -> None:
             c.amount = (v1, float(v2) if v2 else None, unit)
     rm = mr.rate.compiled.search(text, body_from)
     if rm:
-        bm = mr.rate_basis.compiled.search(text[max(body_from, rm.start() - _BEFORE_WINDOW):rm.start()])
+        bm = mr.rate_basis.compiled.search(text[max(body_from, rm.start() - mr.before_window):rm.start()])
         basis = bm.group("basis").strip() if bm else ""
         c.rate = (float(rm.group("rate")), basis or None)
     xm = mr.ratio.compiled.search(text, body_from)
@@ -125,14 +121,14 @@ def _only_a_cap(c: _Clause, g: Grammars, cc: _Compiled) -> bool:
     if c.kind is not None or g.measures.rate.compiled.search(c.text):
         return False
     sums = list(g.measures.amount.compiled.finditer(c.text))
-    if len(sums) != 1 or not cc.cap_before.search(c.text[max(0, sums[0].start() - _BEFORE_WINDOW):sums[0].start()]):
+    if len(sums) != 1 or not cc.cap_before.search(c.text[max(0, sums[0].start() - g.measures.before_window):sums[0].start()]):
         return False
     c.cap = (float(sums[0].group("v1")), re.sub(r"\s+", "", sums[0].group("unit")))
     return True
 
 
 def _recipient(text: str, g: Grammars) -> str | None:
-    if len(text) > _MAX_RECIPIENT:
+    if len(text) > g.measures.recipient_max_chars:
         return None
     m = g.measures.recipient.compiled.match(_compiled(g).recipient_tail.sub("", text))
     return m.group("who").strip() if m else None

@@ -39,15 +39,11 @@ from .table_grid import ColumnRoles, Grid, header_year, indicator_roles
 NEG = -math.inf
 _LONG_ROLES = ("content", "measures", "indicator")  # columns of running text, any length
 _INDICATOR_CELLS = ("target", "baseline", "actual", "unit", "attribute")  # an indicator table's short columns
-_MAX_ROW_GAP = 2  # row numbers a flattened table may have lost in a row before the reader resyncs
 _SENTENCE_END = re.compile(r"[。；！？;!?]")
 _DIGITS = re.compile(r"^(\d{1,3})(?=[\p{Han}“《（(])")
 _CELL_PUNCT = re.compile(r"[。，；,;]")
 # A row number has a few digits (a run of thousands is no row, and int() refuses it).
 _MAX_SEQ_DIGITS = 4
-# Every cell but the content is short (a category, a date, a list of agencies): the row-splitting
-# search tries at most this many atoms for one, so a row of thousands of lines stays linear.
-_MAX_SHORT_CELL_ATOMS = 32
 
 
 @dataclass
@@ -233,19 +229,22 @@ class _RowSplitter:
         back = [[0] * (n + 1) for _ in range(m + 1)]
         best[0][0] = 0.0
         long_roles = _LONG_ROLES
+        # Every cell but the content is short (a category, a date, a list of agencies): the search tries
+        # at most tables.toml short_cell_max_atoms atoms for one, so a row of thousands of lines stays linear.
+        max_short = self.judge.g.tables.short_cell_max_atoms
         for i, role in enumerate(self.cols):
             # Columns after the last long one hold short cells only: they start near the row's end.
             short_tail = not any(r in long_roles for r in self.cols[i:])
-            first_j = max(0, n - (m - i) * _MAX_SHORT_CELL_ATOMS) if short_tail else 0
+            first_j = max(0, n - (m - i) * max_short) if short_tail else 0
             for j in range(first_j, n + 1):
                 if best[i][j] == NEG:
                     continue
                 if i == m - 1:
-                    ks = (n,) if role in long_roles or n - j <= _MAX_SHORT_CELL_ATOMS else ()
+                    ks = (n,) if role in long_roles or n - j <= max_short else ()
                 elif role in long_roles:
                     ks = range(j, n + 1)
                 else:
-                    ks = range(j, min(n, j + _MAX_SHORT_CELL_ATOMS) + 1)
+                    ks = range(j, min(n, j + max_short) + 1)
                 for k in ks:  # the last column ends the row
                     s = self.cell_score(role, atoms, j, k)
                     if s == NEG:
@@ -335,7 +334,7 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
         num, rest = _row_number(raw)
         # A row number lost on the way (deleted as a page number, dropped by the PDF) must not fold
         # every later row into one: the reader resynchronises on the next number and says so.
-        resync = num is not None and bool(rows) and expected < num <= expected + _MAX_ROW_GAP and bool(rest.strip())
+        resync = num is not None and bool(rows) and expected < num <= expected + g.tables.row_number_gap_max and bool(rest.strip())
         if num is not None and (num == expected or resync or (not rows and 1 <= num <= 3)) \
                 and not _quantity_follows(rest, g):
             if resync:
@@ -392,13 +391,12 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
 # when its last column is filled: a number before that is a cell (a target of 3 in row 2 is no row 3),
 # and the lines after the last whole row are the prose after the table, not part of it.
 
-_MAX_HEADER_WORD_WIDTH = 16  # a header cell on a line of its own is a few words
 _SPACES = re.compile(r"\s+")  # compiled here: asked of every line of every document
 
 
 def _header_word(text: str, iroles: ColumnRoles, g: Grammars) -> bool:
     t = _SPACES.sub("", text)
-    return bool(t) and visual_width(t) <= _MAX_HEADER_WORD_WIDTH and not _CELL_PUNCT.search(t) and \
+    return bool(t) and visual_width(t) <= g.tables.header_word_max_width and not _CELL_PUNCT.search(t) and \
         (iroles.role(t) is not None or header_year(t, g) is not None)
 
 
@@ -461,7 +459,7 @@ class _IndicatorReader:
         self.lead = self.seq_at  # columns written before the row number (a merged 类别 cell)
         self.header_keys = {re.sub(r"\s+", "", w) for w in words}
         judge = _Judge(g, None, None, None)  # no agency column here
-        self.splitter = _RowSplitter(self.cols, judge, narrow_max=_MAX_HEADER_WORD_WIDTH, indicator=True)
+        self.splitter = _RowSplitter(self.cols, judge, narrow_max=g.tables.header_word_max_width, indicator=True)
         self.max_row_lines = 3 * len(self.cols) + 2
 
     def split(self, row: _IndicatorRow, n: int | None = None) -> list[str] | None:
@@ -516,7 +514,7 @@ class _IndicatorReader:
                 break
             num, rest = _row_number(raw)
             starts = num is not None and not _quantity_follows(rest, self.g) and (
-                num == expected or (not rows and 1 <= num <= 3) or (bool(rows) and expected < num <= expected + _MAX_ROW_GAP))
+                num == expected or (not rows and 1 <= num <= 3) or (bool(rows) and expected < num <= expected + self.g.tables.row_number_gap_max))
             keep = self.whole(rows[-1]) if starts and rows else None
             if starts and rows and keep is None and not rest.strip():
                 nxt = next((k for k in range(li + 1, min(n, li + 4)) if self.lines[k].text), None)

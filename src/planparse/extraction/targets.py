@@ -49,6 +49,7 @@ class _Compiled:
 
     def __init__(self, g: Grammars):
         tr = g.targets
+        self.clause_max_chars = tr.clause_max_chars
         self.cmp_after = [(re.compile(r"^\s*(?:" + _words_alt(w.words) + ")"), w.value) for w in tr.comparator_after]
         # One alternation, longest word first, so that 不高于 is never read as 高于.
         self.cmp_before_value = {word: w.value for w in tr.comparator_before for word in w.words}
@@ -107,15 +108,10 @@ def _in_quotes(s: str, pos: int) -> bool:
     return _nesting(s)[1][pos] > 0
 
 
-# How far back a clause (the text since the last comma) is read before a value: a predicate stands
-# within a few dozen characters; a sentence of thousands without a comma is no prose to read.
-_MAX_CLAUSE = 200
-# The not_target_before patterns end at the value: a window of the text before it is enough.
-_BEFORE_WINDOW = 64
-
-
-def _clause_start(sentence: str, pos: int) -> int:
-    lo = max(0, pos - _MAX_CLAUSE)
+def _clause_start(sentence: str, pos: int, max_chars: int) -> int:
+    """Where the clause (the text since the last comma) of the value at `pos` starts, at most max_chars
+    (targets.toml clause_max_chars) back: a sentence of thousands without a comma is no prose to read."""
+    lo = max(0, pos - max_chars)
     return max([lo] + [sentence.rfind(sep, lo, pos) + 1 for sep in _CLAUSE_SEP])
 
 
@@ -159,7 +155,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
             continue
         comparator, tail = _qualifier_after(rest_after_unit, cc)
         end = len(sentence) - len(tail)
-        clause_before = sentence[_clause_start(sentence, s):s]
+        clause_before = sentence[_clause_start(sentence, s, cc.clause_max_chars):s]
         if unit is None:
             # A bare ratio (`产能比控制在0.4左右`) needs a predicate before and a qualifier after, or is
             # a range (`容积率控制在0.6—0.8`).
@@ -220,7 +216,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
             unit, kind = g.units.describe(unit_written)
         if _scope_or_condition(sentence, m.start(), None, tr, cc) or _scope_or_condition(sentence, m.start(), sentence[n_end:], tr, cc):
             continue  # `居前三位` is a rank, `三年` a span of time
-        clause_before = sentence[_clause_start(sentence, m.start()):m.start()]
+        clause_before = sentence[_clause_start(sentence, m.start(), cc.clause_max_chars):m.start()]
         comparator, tail = _qualifier_after(sentence[n_end:], cc)
         goal = _governed(sentence, m.start(), tail, kind, comparator, clause_before, out, cc, g, bare_percent=False)
         if goal is None:
@@ -249,7 +245,7 @@ def _bare_magnitude_count(sentence: str, s: int, rest: str, cc: _Compiled):
     """`促进12万城镇就业困难人员就业`: a magnitude straight before the counted noun, after a count verb, is
     the unit of a count (12 万)."""
     m = cc.bare_magnitude.match(rest)
-    if m and cc.count_verb_end.search(sentence[_clause_start(sentence, s):s]):
+    if m and cc.count_verb_end.search(sentence[_clause_start(sentence, s, cc.clause_max_chars):s]):
         return m
     return None
 
@@ -258,11 +254,11 @@ def _scope_or_condition(sentence: str, s: int, after_unit: str | None, tr, cc: _
     """The number at `s` is a scope, a rank or a class boundary (`半径30公里`, `前三位`, `35蒸吨/小时及以下
     燃煤锅炉`), not a goal: judged on the text before it (after_unit None) or on the text after its unit."""
     if after_unit is None:
-        before = sentence[max(0, s - _BEFORE_WINDOW):s]
+        before = sentence[max(0, s - tr.not_target_before_window):s]
         return any(p.compiled.search(before) for p in tr.not_target_before)
     if any(p.compiled.match(after_unit) for p in tr.not_target_after):
         # A class boundary, unless a level verb sets it (控制在…及以下).
-        return not cc.level_verb_end.search(sentence[_clause_start(sentence, s):s])
+        return not cc.level_verb_end.search(sentence[_clause_start(sentence, s, cc.clause_max_chars):s])
     return False
 
 
@@ -277,8 +273,8 @@ def _governed(sentence: str, s: int, tail: str, kind: str, comparator: str | Non
     counted, needs_context = None, False
     if cc.han_after.match(tail):
         if kind in ("count", "measure"):
-            counted = _counted_thing(tail)
-        listed = bool(out) and out[-1].start >= _clause_start(sentence, s) and cc.joiner.match(sentence[out[-1].end:s][-1:] or " ")
+            counted = _counted_thing(tail, cc.clause_max_chars)
+        listed = bool(out) and out[-1].start >= _clause_start(sentence, s, cc.clause_max_chars) and cc.joiner.match(sentence[out[-1].end:s][-1:] or " ")
         if listed and counted and out[-1].counted and "的" in counted and "的" not in out[-1].counted:
             head, _, rest = counted.rpartition("的")
             if len(rest) <= 4 and len(head) >= 2:
@@ -341,10 +337,10 @@ def _unit_splits_a_word(upto_unit: str, after: str, g: Grammars) -> bool:
     return word is not None and not (len(word) >= 3 and is_word(word[1:], g))
 
 
-def _counted_thing(tail: str) -> str | None:
+def _counted_thing(tail: str, max_chars: int) -> str | None:
     """The noun phrase after a count, to the end of its comma-clause (outside brackets: `县（市、区）`): what
     is counted."""
-    parts = split_top_level(tail[:_MAX_CLAUSE], "，,；;。：:、")
+    parts = split_top_level(tail[:max_chars], "，,；;。：:、")
     return (parts[0].removeprefix("的") if parts else "") or None
 
 
@@ -354,7 +350,7 @@ def _groups(sentence: str, cands: list[Candidate], cc: _Compiled) -> list[list[C
     for c in cands:
         if groups and cc.joiner.match(sentence[groups[-1][-1].end : c.start]) and not c.doubling:
             between = sentence[groups[-1][-1].end : c.start]
-            if "，" not in between or cc.distribute.search(sentence[_clause_start(sentence, groups[-1][0].start): groups[-1][0].start]):
+            if "，" not in between or cc.distribute.search(sentence[_clause_start(sentence, groups[-1][0].start, cc.clause_max_chars): groups[-1][0].start]):
                 groups[-1].append(c)
                 continue
         groups.append([c])
@@ -456,7 +452,7 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
     list_heads: list[tuple[int, str]] = []  # (index in out, own words) of counts listed with their own verbs
     for group in _groups(sentence, cands, cc):
         first, last = group[0], group[-1]
-        cstart = _clause_start(sentence, first.start)
+        cstart = _clause_start(sentence, first.start, cc.clause_max_chars)
         prefix = sentence[cstart:first.start]
         # `新开工300个、完工200个`: a count listed after another with words of its own has its own verb.
         own_words = None
@@ -514,7 +510,7 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
             elif c.counted and len(metrics) == len(set(metrics)) <= 1:
                 metric = c.counted  # the counted thing, never the verb before it
             elif not metric and cc.han_after.match(sentence[c.end:]):
-                metric = _counted_thing(sentence[c.end:])  # `60%的城市社区达到创建要求`: the share of what follows
+                metric = _counted_thing(sentence[c.end:], cc.clause_max_chars)  # `60%的城市社区达到创建要求`: the share of what follows
             t = Target(
                 metric=metric, scope=scope, value=c.value, value_max=c.value_max, unit=unit,
                 comparator=comparator, direction=c.direction or direction_val,
@@ -656,7 +652,7 @@ def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset:
         times = [t for t in find_time_expressions(sentence, g, doc_year, windows=windows) if t.sets_target_year and t.year]
         for rule in g.targets.qualitative:
             for q in rule.compiled.finditer(sentence):
-                cstart = _clause_start(sentence, q.start())
+                cstart = _clause_start(sentence, q.start(), g.targets.clause_max_chars)
                 metric = q.group("metric") if "metric" in q.groupdict() else None
                 metric = metric[max(0, metric.rfind("，") + 1):] if metric else None
                 for p in g.targets.strip_from_metric:

@@ -80,6 +80,7 @@ def _pattern_cases(g: Grammars) -> Iterator[Case]:
     for name, pats, fn in (("block_start", lay.block_start, bool_search), ("item_start", lay.item_start, bool_search),
                            ("section_heading", lay.section_heading, bool_search),
                            ("break_after", lay.break_after, bool_search), ("furniture", lay.furniture, fullmatch),
+                           ("page_number", lay.page_number, fullmatch),
                            ("markup", lay.markup, substitute)):
         for i, p in enumerate(pats):
             for ex in p.examples:

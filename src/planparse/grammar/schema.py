@@ -116,16 +116,19 @@ class Layout(_Rule):
     section_heading: list[Pattern]
     break_after: list[Pattern]
     furniture: list[Pattern]
+    # Page numbers (`— 11 —`, `第 1 页 共 14 页`): furniture to normalise, and dropped wherever they stand on a
+    # page by the paged readers (ingest/page_text.py), which read them from the bundled grammars.
+    page_number: list[Pattern] = Field(default_factory=list)
     markup: list[Pattern]
     # Lines of a web portal, not of the document (download/print/close buttons, breadcrumbs).
     chrome: list[Pattern] = Field(default_factory=list)
     # Lines only a web page has (previous/next links, QR-code prompts, article metadata, a site's
     # sponsor lines): removed from web pages and their markdown scrapes, by the HTML reader too.
     web_chrome: list[Pattern] = Field(default_factory=list)
-    web_chrome_max_chars: int = 150
+    web_chrome_max_chars: int = 150  # chrome lines are short: a longer line that opens like one is text
     broken_line_min_width: float = 15  # a line this wide (CJK characters) that cuts a word may be a wrapped one
     break_after_window: int = 200  # characters at a paragraph's end that break_after looks at
-    geometry: PageGeometry = Field(default_factory=PageGeometry)  # chrome lines are short: a longer line that opens like one is text
+    geometry: PageGeometry = Field(default_factory=PageGeometry)
     # Injected junk removed from a line before anything reads it (pinyin after characters, `???`).
     noise: list[Pattern] = Field(default_factory=list)
     scrape_header: Optional["ScrapeHeader"] = None
@@ -221,6 +224,7 @@ class Numbering(_Rule):
     # No line structure: paragraphs at least this wide hold at least this share of the text.
     run_together_width: float = 600
     run_together_share: float = 0.5
+    inline_after_window: int = Field(32, ge=0)  # characters before a mid-line marker that `inline_after` reads
 
 
 class LevelRule(_Rule):
@@ -405,6 +409,8 @@ class TargetRules(_Rule):
     indefinite_numerals: list[str] = Field(default_factory=list)  # 一批, 一个: an article, not a count
     implied_one: Optional[ImpliedOne] = None  # 百项 = 一百项
     chinese_percent: Optional[Pattern] = None  # 百分之八十
+    clause_max_chars: int = Field(200, ge=0)  # how far a value's comma-clause is read, before it and after it
+    not_target_before_window: int = Field(64, ge=0)  # characters before a value that not_target_before reads
     examples: list[Example] = Field(default_factory=list)
 
 
@@ -436,6 +442,8 @@ class MeasureRules(_Rule):
     rate_basis: Pattern  # the text before a rate → what it is a share of (group basis)
     ratio: Pattern  # a co-funding ratio 1∶1: groups a, b
     recipient: Pattern  # a clause, or the text before a grant word, that names the recipient (group who)
+    before_window: int = Field(40, ge=0)  # characters before a sum or a rate read for its cap word or its basis
+    recipient_max_chars: int = Field(160, ge=0)  # a longer clause (a run-on text without a comma) names no recipient
     examples: list[Example] = Field(default_factory=list)  # a sentence → its measures
 
     _words = field_validator("grant_words", "cap_words")(classmethod(lambda cls, v: check_words(v)))
@@ -612,6 +620,9 @@ class TableRules(_Rule):
     narrow_ratio: float = Field(0.45, gt=0, le=1)
     category_match_min: float = Field(0.75, ge=0, le=1)
     content_match_min: float = Field(0.5, ge=0, le=1)
+    row_number_gap_max: int = Field(2, ge=0)  # row numbers a flattened table may lose in a row and still be read on
+    short_cell_max_atoms: int = Field(32, ge=1)  # space-separated pieces a short cell of a flattened table holds
+    header_word_max_width: float = 16  # an indicator table's header cell on a line of its own is this narrow
     examples: list[Example] = Field(default_factory=list)
 
 

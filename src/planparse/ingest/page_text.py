@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import replace
 from typing import Union
 
+from ..grammar import Grammars, load_grammars
+from ..grammar.schema import WholeLineRules
 from .base import LineBox, RawPage, RawTable
 from .pdf_layout import PageLine
 
@@ -72,20 +74,10 @@ def join_cell_lines(text: str | None) -> str | None:
 # ------------------------------------------------------------------------------------ page furniture
 
 _DASHES = "\\-—–－~～_·•"
-_PAGE_NO_ANYWHERE = re.compile(
-    rf"^\s*(?:[{_DASHES}]+\s*\d{{1,4}}\s*[{_DASHES}]+"  # — 11 —  - 3 -  —3—
-    r"|第\s*\d{1,4}\s*页\s*(?:[,，/／、]?\s*共\s*\d{1,4}\s*页)?"  # 第 1 页 共 14 页, 第1页
-    r"|共\s*\d{1,4}\s*页\s*[,，/／、]?\s*第\s*\d{1,4}\s*页"  # 共 14 页 第 1 页
-    r"|(?i:page)\s*\d{1,4}(?:\s*(?i:of)\s*\d{1,4})?"  # Page 3 of 14
-    r")\s*$"
-)
+# A bare page number (`3`, `- 3 -`, `3/14`) is one only at the top or bottom of a page: by position.
 _PAGE_NO_EDGE = re.compile(rf"^\s*[{_DASHES}]?\s*\d{{1,4}}\s*(?:/\s*\d{{1,4}}\s*)?[{_DASHES}]?\s*$")
 _MAX_FURNITURE_LEN = 40
 _SENTENCE_END = ("。", "；", "，", "：", "！", "？", ";", ",", ":", "!", "?")
-
-
-def _is_page_number(line: str, at_edge: bool) -> bool:
-    return bool(_PAGE_NO_ANYWHERE.match(line) or (at_edge and _PAGE_NO_EDGE.match(line)))
 
 
 def _furniture_key(line: str) -> str | None:
@@ -127,18 +119,24 @@ def _bare_number(text: str) -> int | None:
     return int(re.search(r"\d+", text).group(0)) if m else None  # type: ignore[union-attr]
 
 
+def _page_number_rules(g: Grammars) -> WholeLineRules:
+    return WholeLineRules(g.layout.page_number)
+
+
 def strip_page_numbers(pages: list[list[Item]]) -> list[list[Item]]:
-    """Drop page numbers. A decorated one (`— 11 —`, `第 1 页 共 14 页`) anywhere on the page; a
-    bare number on the first or last line only when it sits in the margin apart from the body text,
-    or fits the document's page sequence on a page that shows no other page number. A table's row
-    number that falls on a page edge runs on at the line pitch and is kept."""
+    """Drop page numbers. A decorated one (`— 11 —`, `第 1 页 共 14 页`: layout.toml `page_number` of the
+    bundled grammars; normalise applies them again with the analyst's) anywhere on the page; a bare
+    number on the first or last line only when it sits in the margin apart from the body text, or fits
+    the document's page sequence on a page that shows no other page number. A table's row number that
+    falls on a page edge runs on at the line pitch and is kept."""
+    decorated_number = load_grammars(None).built(_page_number_rules)
     decorated: list[set[int]] = []
     bare: list[list[tuple[int, int, bool]]] = []  # (item index, value, in margin)
     shift: Counter[int] = Counter()
     for number, items in enumerate(pages, start=1):
         pos = [i for i, it in enumerate(items) if is_line(it)]
         lines: list[PageLine] = [items[i] for i in pos]  # type: ignore[misc]
-        deco = {pos[k] for k, ln in enumerate(lines) if _PAGE_NO_ANYWHERE.match(ln.text)}
+        deco = {pos[k] for k, ln in enumerate(lines) if decorated_number.fullmatch(ln.text.strip())}
         cands = []
         if lines:
             pitch = _line_pitch(lines)
