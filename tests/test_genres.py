@@ -409,3 +409,13 @@ def test_a_labelled_task_field_starts_its_own_line_after_a_full_one(tmp_path):
     [a] = d.clauses[-1].agencies
     assert a.responsible == ["市自然资源规划局", "市林业局", "市发展改革委", "市财政局"]
     assert [(x.text, x.date) for x in d.clauses[-1].deadlines] == [("2022年2月底前", "2022-02-28")]
+
+
+@pytest.mark.parametrize("lead", ["确保全年", "全年确保", "力争2023年底前"])
+def test_an_amount_closing_a_verbs_object_after_aspiration_and_time_in_either_order(tmp_path, lead):
+    # The words before a goal's verb (aspiration, time) come off in whatever order they stand.
+    d = doc(tmp_path, "某市2023年大气污染防治工作方案\n一、重点任务\n（一）压减过剩产能。加大淘汰力度，"
+                      f"{lead}关停退出落后水泥产能300万吨、粗钢产能80万吨。\n")
+    got = {(t.metric, t.value, t.unit, t.target_year) for t in d.targets}
+    assert ("关停退出落后水泥产能", 300.0, "万吨", 2023) in got
+    assert any(t.value == 80.0 and t.unit == "万吨" and t.target_year == 2023 for t in d.targets)

@@ -305,10 +305,20 @@ def _governed(sentence: str, s: int, tail: str, kind: str, comparator: str | Non
     return counted, needs_context
 
 
+def strip_from_metric(text: str, g: Grammars) -> str:
+    """`text` without the words `strip_from_metric` takes off its ends, in whatever order they stand
+    (`确保全年整合退出…`: the aspiration, then the time): the rules are applied until none takes more."""
+    while True:
+        before = text
+        for p in g.targets.strip_from_metric:
+            text = p.compiled.sub("", text).strip()
+        if text == before:
+            return text
+
+
 def _verb_object(clause: str, g: Grammars) -> bool:
     """A comma-clause that opens with a verb, after its time, scope and aspiration words."""
-    for p in g.targets.strip_from_metric:
-        clause = p.compiled.sub("", clause).strip()
+    clause = strip_from_metric(clause, g)
     sm = g.targets.scope_pattern.compiled.match(clause)
     return starts_with_verb(clause[sm.end():] if sm else clause, g)
 
@@ -358,9 +368,7 @@ def _groups(sentence: str, cands: list[Candidate], cc: _Compiled) -> list[list[C
 
 
 def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | None, str | None]:
-    s = prefix
-    for p in g.targets.strip_from_metric:
-        s = p.compiled.sub("", s).strip()
+    s = strip_from_metric(prefix, g)
     base = g.targets.baseline.compiled.search(s)
     cut = len(s)
     if base:
@@ -373,9 +381,7 @@ def _metric_and_scope(prefix: str, g: Grammars, cc: _Compiled) -> tuple[str | No
             m = rx.search(s, m.end())
         if m and m.start() < cut:
             cut = m.start()
-    metric = s[:cut]
-    for p in g.targets.strip_from_metric:
-        metric = p.compiled.sub("", metric).strip()
+    metric = strip_from_metric(s[:cut], g)
     metric = metric.strip("，,、的 ")
     if any(metric.endswith(w) for w in g.targets.rate_words):
         # `增加值年均增长8%` measures a rate: the metric is 增加值年均增长率 (conventions), not `…年均`.
@@ -655,8 +661,7 @@ def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset:
                 cstart = _clause_start(sentence, q.start(), g.targets.clause_max_chars)
                 metric = q.group("metric") if "metric" in q.groupdict() else None
                 metric = metric[max(0, metric.rfind("，") + 1):] if metric else None
-                for p in g.targets.strip_from_metric:
-                    metric = p.compiled.sub("", metric).strip() if metric else metric
+                metric = strip_from_metric(metric, g) if metric else metric
                 scope = None
                 sm = g.targets.scope_pattern.compiled.match(metric or "")
                 if sm and sm.end() < len(metric):
