@@ -14,7 +14,7 @@ from planparse.batch.document import MEMORY_PER_INPUT_BYTE
 
 # What one worker may grow by besides the per-byte share: the stages' working state that does not grow
 # with the document (a measured 3 MB text grows a worker by about 120 MB; before the stages shed their
-# per-line copies and the JSON was built a piece at a time, about 190 MB).
+# per-line copies and the JSON was built a piece at a time, about 170 MB, over the bound).
 CONSTANT = 100 * 2**20
 
 # A worker's document, in a process of its own: the stages are loaded first (as a worker's initializer
