@@ -10,6 +10,8 @@ import re
 import tempfile
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from .models import Document
 
 
@@ -18,6 +20,34 @@ def to_json(doc: Document, *, pretty: bool = False) -> str:
     if pretty:
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def to_json_bytes(doc: Document) -> bytes:
+    """`to_json(doc)` as UTF-8 (a lone surrogate as its backslash escape, which JSON reads back as
+    itself), built a field, or a list item, at a time: the whole Document as one dict, then as one str,
+    then as bytes would hold the output three times over (a large document's JSON is several times
+    the size of its input). Compact separators make the pieces join to the very same bytes."""
+    out = io.BytesIO()
+
+    def put(text: str) -> None:
+        out.write(text.encode("utf-8", "backslashreplace"))
+
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    put("{")
+    for i, name in enumerate(type(doc).model_fields):
+        put(("," if i else "") + dumps(name) + ":")
+        value = getattr(doc, name)
+        if isinstance(value, list) and value and all(isinstance(item, BaseModel) for item in value):
+            put("[")
+            for k, item in enumerate(value):
+                put(("," if k else "") + dumps(item.model_dump(mode="json")))
+            put("]")
+        else:
+            put(dumps(doc.model_dump(mode="json", include={name})[name]))
+    put("}\n")
+    return out.getvalue()  # the buffer itself, not a copy
 
 
 def to_jsonl(doc: Document) -> str:

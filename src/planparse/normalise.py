@@ -62,7 +62,7 @@ def squeeze_spaces(s: str, keep_tabs: bool = False) -> str:
     return s.strip()
 
 
-@dataclass
+@dataclass(slots=True)  # one per line of the document: no per-object dict
 class Line:
     text: str
     page: int | None
@@ -118,7 +118,7 @@ def _runs_on(prev: Line, nxt: Line, geo: PageGeometry) -> bool:
     return _ends_short(prev, geo) is False and nxt.box.x0 < nxt.block[0] + geo.margin_em * nxt.box.size
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceLine:
     """A cleaned line before re-joining (blank lines kept): tables rebuilt from text need them."""
 
@@ -430,7 +430,9 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
                 continue
             if web and s and is_web_chrome(s, g):
                 continue
-            cleaned.append((s, page.number, fold_width(line).strip("\r\n"), li + 1, boxes[li] if boxes else None,
+            rawline = fold_width(line).strip("\r\n")
+            # most lines have no space to squeeze: one str object serves as both (half the memory of the lines)
+            cleaned.append((s, page.number, s if rawline == s else rawline, li + 1, boxes[li] if boxes else None,
                             paragraph_numbers[li] if paragraph_numbers else None))
             if s:
                 box = boxes[li] if boxes else None

@@ -4,6 +4,7 @@ Each stage is a pure function of the previous stage's output and the grammars.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from . import ingest
@@ -13,7 +14,7 @@ from .grammar import Grammars, load_grammars
 from .ingest.base import OcrMode
 from .metrics import key_metrics
 from .models import Document
-from .normalise import normalise
+from .normalise import NormalText, normalise
 from .segment import segment
 from .words import word_splitter
 
@@ -26,7 +27,12 @@ def extract_with_text(path: str | Path, *, grammars_dir: str | Path | None = Non
                       ocr: OcrMode = "auto") -> tuple[Document, str]:
     """The Document and the normalised text its spans point into (what `planparse report` shows)."""
     g = load_grammars(str(grammars_dir) if grammars_dir else None)
-    return extract_raw_with_text(ingest.read(path, ocr=ocr), g)
+    raw = ingest.read(path, ocr=ocr)
+    nt = normalise(raw, g)
+    # The document read here is ours alone: its lines live on in `nt`, and the memory they held is free
+    # for the stages after (a large text's lines take more than the text)
+    raw = _without_text(raw)
+    return _after_normalise(raw, nt, g)
 
 
 def extract_raw(raw: ingest.RawDocument, g: Grammars) -> Document:
@@ -35,7 +41,17 @@ def extract_raw(raw: ingest.RawDocument, g: Grammars) -> Document:
 
 
 def extract_raw_with_text(raw: ingest.RawDocument, g: Grammars) -> tuple[Document, str]:
-    nt = normalise(raw, g)
+    return _after_normalise(raw, normalise(raw, g), g)
+
+
+def _without_text(raw: ingest.RawDocument) -> ingest.RawDocument:
+    """What assemble reads of a document once it is normalised: its source fields, warnings, notes and
+    the OCR facts of its pages, not their lines, boxes or tables."""
+    pages = [replace(p, lines=[], tables=[], boxes=None, paragraph_starts=None, paragraph_numbers=None) for p in raw.pages]
+    return replace(raw, pages=pages, header={})
+
+
+def _after_normalise(raw: ingest.RawDocument, nt: NormalText, g: Grammars) -> tuple[Document, str]:
     seg = segment(nt, g)
     found = extract_all(nt, seg, g)
     doc = assemble(raw, nt, seg, found)

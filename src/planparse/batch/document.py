@@ -189,12 +189,12 @@ def time_limit(seconds: Optional[float]) -> Iterator[None]:
 
 def render(doc, task: DocumentTask) -> Any:
     """The document's output for the sink: bytes to write (or a JSON line), or the tables' rows."""
-    from ..emit import to_json
+    from ..emit import to_json_bytes
 
     # A file name that is not UTF-8 (kept by Python as lone surrogates, surrogateescape) is written as
     # JSON's own \udcXX escape, which reads back as the same name; a table cell gets the visible escape.
     if task.mode in ("json", "jsonl"):
-        return to_json(doc).encode("utf-8", "backslashreplace")
+        return to_json_bytes(doc)
     if task.mode == "csv":
         rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path, task.grammars)}
         return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
