@@ -84,3 +84,14 @@ def test_table_lines_keep_their_tabs_and_source_lines_keep_blanks():
     nt = norm(["附件1", "\t城市", "\tPM2.5浓度", "", "\t南京", "\t39"])
     assert "\t城市" in nt.text
     assert [s.text for s in nt.source_lines] == ["附件1", "\t城市", "\tPM2.5浓度", "", "\t南京", "\t39"]
+
+
+def test_paragraphs_are_split_once_per_text_and_a_range_of_them_is_found_by_offset():
+    from planparse.normalise import NormalText
+
+    nt = NormalText("一、总体要求\n到2025年完成。\n\n二、重点任务\n抄送：市委")
+    assert nt.paragraphs is nt.paragraphs  # one list however often a stage asks
+    assert nt.paragraphs_between(0, len(nt.text)) == [(7, "到2025年完成。"), (17, ""), (18, "二、重点任务"), (25, "抄送：市委")]
+    assert nt.paragraphs_between(7, 25) == [(17, ""), (18, "二、重点任务")]
+    nt.text = "甲\n乙"  # a new text is split anew
+    assert nt.paragraphs == [(0, "甲"), (2, "乙")]

@@ -172,11 +172,22 @@ class NormalText:
 
     @property
     def paragraphs(self) -> list[tuple[int, str]]:
-        out, pos = [], 0
-        for para in self.text.split("\n"):
-            out.append((pos, para))
-            pos += len(para) + 1
-        return out
+        """(offset, paragraph) of the text, split once per text (stages ask for them many times: a
+        list rebuilt at each ask made segmenting a large document quadratic). Not to be changed."""
+        kept = self.__dict__.get("_paragraphs")
+        if kept is None or kept[0] is not self.text:
+            out, pos = [], 0
+            for para in self.text.split("\n"):
+                out.append((pos, para))
+                pos += len(para) + 1
+            kept = self.__dict__["_paragraphs"] = (self.text, out, [off for off, _ in out])
+        return kept[1]
+
+    def paragraphs_between(self, start: int, end: int) -> list[tuple[int, str]]:
+        """The paragraphs that begin after `start` and before `end`."""
+        paras = self.paragraphs
+        offsets = self.__dict__["_paragraphs"][2]
+        return paras[bisect.bisect_right(offsets, start):bisect.bisect_left(offsets, end)]
 
 
 def clean_line(line: str, g: Grammars, keep_tabs: bool) -> str:

@@ -405,7 +405,7 @@ def segment(nt: NormalText, g: Grammars) -> Segmentation:
 def _closing_block_start(nt: NormalText, start: int, end: int, g: Grammars) -> int:
     """Where the closing block after the last clause begins (before `end`): the first 抄送 or 印发 line, or
     a date line alone, with the organisation lines right above it (the signature); `end` when there is none."""
-    paras = [(off, p.strip()) for off, p in nt.paragraphs if start < off < end and p.strip()]
+    paras = [(off, p.strip()) for off, p in nt.paragraphs_between(start, end) if p.strip()]
     meta = g.meta
     for k, (off, p) in enumerate(paras):
         if meta.cc_prefix.compiled.match(p) or meta.print_line.compiled.match(p) or meta.date.compiled.fullmatch(p):
