@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 
 import regex as re
 
-from .grammar import Grammars, any_of, per_grammar_set
-from .grammar.schema import PageGeometry, WholeLineRules
+from .grammar import Grammars
+from .grammar.schema import PageGeometry, layout_rules
 from .grammar.check import example_runner
 from .ingest.base import LineBox, RawDocument, RawTable
 from .script import fold_table
@@ -198,30 +198,15 @@ def clean_line(line: str, g: Grammars, keep_tabs: bool) -> str:
     return squeeze_spaces(s, keep_tabs=keep_tabs)
 
 
-@per_grammar_set
-def _joined_layout_rules(g: Grammars) -> dict:
-    """The layout rule lists every line is tested against, each as one pattern where it can be."""
-    lay = g.layout
-    return {"furniture": any_of(lay.furniture + lay.page_number + lay.chrome), "block_start": any_of(lay.block_start),
-            "item_start": any_of(lay.item_start), "break_after": any_of(lay.break_after)}
-
-
 def is_furniture(s: str, g: Grammars) -> bool:
     """Page furniture of a printed page, or chrome of a web portal: never document text."""
-    joined = _joined_layout_rules(g)["furniture"]
-    if joined is not None:
-        return joined.fullmatch(s) is not None
-    return any(p.compiled.fullmatch(s) for p in g.layout.furniture + g.layout.page_number + g.layout.chrome)
-
-
-def _web_chrome(g: Grammars) -> WholeLineRules:
-    return WholeLineRules(g.layout.web_chrome)
+    return g.built(layout_rules)["furniture"].fullmatch(s)
 
 
 def is_web_chrome(s: str, g: Grammars) -> bool:
     """A line only a web page has (layout.toml `web_chrome`; the HTML reader drops the bundled ones
     already, this applies an analyst's own too)."""
-    return len(s) <= g.layout.web_chrome_max_chars and g.built(_web_chrome).fullmatch(s)
+    return len(s) <= g.layout.web_chrome_max_chars and g.built(layout_rules)["web_chrome"].fullmatch(s)
 
 
 def remove_noise(line: str, g: Grammars, removed: Counter) -> str:
@@ -269,24 +254,15 @@ def _paragraph_style(lines: list[Line], g: Grammars) -> tuple[bool, float]:
 
 
 def _starts_block(text: str, g: Grammars) -> bool:
-    joined = _joined_layout_rules(g)["block_start"]
-    if joined is not None:
-        return joined.match(text) is not None
-    return any(p.compiled.match(text) for p in g.layout.block_start)
+    return g.built(layout_rules)["block_start"].match(text)
 
 
 def _breaks_after(tail: str, g: Grammars) -> bool:
-    joined = _joined_layout_rules(g)["break_after"]
-    if joined is not None:
-        return joined.search(tail) is not None
-    return any(p.compiled.search(tail) for p in g.layout.break_after)
+    return g.built(layout_rules)["break_after"].search(tail)
 
 
 def _starts_item(text: str, g: Grammars) -> bool:
-    joined = _joined_layout_rules(g)["item_start"]
-    if joined is not None:
-        return joined.match(text) is not None
-    return any(p.compiled.match(text) for p in g.layout.item_start)
+    return g.built(layout_rules)["item_start"].match(text)
 
 
 _ARABIC_ITEM = re.compile(r"^(\d{1,2})\s*[、.．](?!\d*(?:[.．]\d|[%％万亿千]))")

@@ -34,18 +34,36 @@ def any_of(patterns: list["Pattern"]):
     return compile_pattern("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
-class WholeLineRules:
-    """A rule list asked whether a whole line is any of its patterns: joined into one pattern where
-    they can be (any_of), else asked one by one."""
+class RuleList:
+    """A rule list asked whether a line is any of its patterns (matched at its start, whole, or
+    anywhere): joined into one pattern where they can be (any_of), else asked one by one."""
 
     def __init__(self, patterns: list["Pattern"]):
         self.patterns = patterns
         self.joined = any_of(patterns)
 
+    def match(self, s: str) -> bool:
+        return self._ask("match", s)
+
     def fullmatch(self, s: str) -> bool:
+        return self._ask("fullmatch", s)
+
+    def search(self, s: str) -> bool:
+        return self._ask("search", s)
+
+    def _ask(self, how: str, s: str) -> bool:
         if self.joined is not None:
-            return self.joined.fullmatch(s) is not None
-        return any(p.compiled.fullmatch(s) for p in self.patterns)
+            return getattr(self.joined, how)(s) is not None
+        return any(getattr(p.compiled, how)(s) is not None for p in self.patterns)
+
+
+def layout_rules(g) -> dict[str, RuleList]:
+    """layout.toml's line rule lists, each joined once per grammar set (`g.built(layout_rules)`): the
+    readers and normalise ask them of every line."""
+    lay = g.layout
+    return {"furniture": RuleList(lay.furniture + lay.page_number + lay.chrome), "web_chrome": RuleList(lay.web_chrome),
+            "page_number": RuleList(lay.page_number), "block_start": RuleList(lay.block_start),
+            "item_start": RuleList(lay.item_start), "break_after": RuleList(lay.break_after)}
 
 
 class _Rule(BaseModel):

@@ -19,7 +19,7 @@ from bs4.element import CData, Declaration, ProcessingInstruction
 
 from ..errors import CorruptFileError, EmptyFileError
 from ..grammar import load_grammars
-from ..grammar.schema import WholeLineRules
+from ..grammar.schema import layout_rules
 from .base import RawDocument, RawPage, RawTable
 from .txt import BOMS, decode_text
 
@@ -144,10 +144,6 @@ def _clean_line(raw: str) -> str:
     return text
 
 
-def _web_chrome(g) -> WholeLineRules:
-    return WholeLineRules(g.layout.web_chrome)
-
-
 def _is_chrome_line(line: str) -> bool:
     """A line of the page, not of the article: layout.toml `web_chrome` (the bundled rules; normalise
     applies them again with the user's grammars), on a short line."""
@@ -155,7 +151,7 @@ def _is_chrome_line(line: str) -> bool:
     if not compact:
         return True
     g = load_grammars(None)
-    return len(compact) <= g.layout.web_chrome_max_chars and g.built(_web_chrome).fullmatch(compact)
+    return len(compact) <= g.layout.web_chrome_max_chars and g.built(layout_rules)["web_chrome"].fullmatch(compact)
 
 
 def _strip_chrome_tokens(line: str) -> str:

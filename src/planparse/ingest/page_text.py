@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import replace
 from typing import Union
 
-from ..grammar import Grammars, load_grammars
-from ..grammar.schema import WholeLineRules
+from ..grammar import load_grammars
+from ..grammar.schema import layout_rules
 from .base import LineBox, RawPage, RawTable
 from .pdf_layout import PageLine
 
@@ -119,17 +119,13 @@ def _bare_number(text: str) -> int | None:
     return int(re.search(r"\d+", text).group(0)) if m else None  # type: ignore[union-attr]
 
 
-def _page_number_rules(g: Grammars) -> WholeLineRules:
-    return WholeLineRules(g.layout.page_number)
-
-
 def strip_page_numbers(pages: list[list[Item]]) -> list[list[Item]]:
     """Drop page numbers. A decorated one (`— 11 —`, `第 1 页 共 14 页`: layout.toml `page_number` of the
     bundled grammars; normalise applies them again with the analyst's) anywhere on the page; a bare
     number on the first or last line only when it sits in the margin apart from the body text, or fits
     the document's page sequence on a page that shows no other page number. A table's row number that
     falls on a page edge runs on at the line pitch and is kept."""
-    decorated_number = load_grammars(None).built(_page_number_rules)
+    decorated_number = load_grammars(None).built(layout_rules)["page_number"]
     decorated: list[set[int]] = []
     bare: list[list[tuple[int, int, bool]]] = []  # (item index, value, in margin)
     shift: Counter[int] = Counter()
