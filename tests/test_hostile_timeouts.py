@@ -94,18 +94,43 @@ def test_a_worker_that_ignores_its_timeout_is_killed_and_replaced(tmp_path, engi
     assert all(results[str(p)].ok for p in docs), {k: (v.kind, v.message) for k, v in results.items()}
 
 
+def expanding_docx(path: Path, text_bytes: int) -> Path:
+    """A small .docx whose text is large: its document.xml repeats a few kB of a sample's paragraphs
+    (deflate compresses them ~150:1, under the archive reader's zip-bomb ratio of 200). Its reading grows
+    a worker far past a budget reckoned on its size on disk, within a second or two, whatever the
+    stages' memory per byte of text."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    import docx
+
+    lines = [x for x in (ROOT / "samples" / "002_5ca395b12717d3cc.txt").read_text(encoding="utf-8").splitlines()
+             if x.strip()][:40]
+    blank = io.BytesIO()
+    docx.Document().save(blank)
+    package = zipfile.ZipFile(blank)
+    xml = package.read("word/document.xml").decode("utf-8")
+    paragraphs = "".join(f"<w:p><w:r><w:t>{escape(x)}</w:t></w:r></w:p>" for x in lines)
+    at = xml.index("<w:body>") + len("<w:body>")
+    xml = xml[:at] + paragraphs * (text_bytes // len("".join(lines).encode("utf-8")) + 1) + xml[at:]
+    with zipfile.ZipFile(path, "w") as out:
+        for item in package.infolist():
+            out.writestr(item.filename, xml if item.filename == "word/document.xml" else package.read(item),
+                         compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    assert path.stat().st_size < 100_000
+    return path
+
+
 @pytest.mark.parametrize("workers", ["2", "1"])
 def test_a_document_past_its_memory_budget_is_recorded_and_the_rest_go_on(tmp_path, workers):
-    # 8 MB of plan text grows a worker by about 300 MB (measured: ~195 MB for 5 MB), over a budget of 80 MB +
-    # 20x its size (~240 MB); a small document grows it by a few tens of MB at most (the first one loads the
-    # word dictionary, now memory-mapped), well inside 80 MB. The big one's worker is killed as `memory`,
-    # the small ones pass.
-    body = (ROOT / "samples" / "002_5ca395b12717d3cc.txt").read_text(encoding="utf-8")
+    # A 60 kB .docx holding 3 MB of text: its budget is 20 MB + 20x 60 kB; reading its XML alone takes more.
+    # The small documents grow their (warmed) worker by far less, and pass.
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "big.txt").write_text(body * (8_000_000 // len(body.encode()) + 1), encoding="utf-8")
+    expanding_docx(tmp_path / "in" / "big.docx", 3_000_000)
     for i in range(2):
         (tmp_path / "in" / f"small{i}.txt").write_text(PLAN, encoding="utf-8")
-    r = run_cli(["batch", "in", "-o", "out.jsonl", "--workers", workers, "--memory-budget", "80", "--timeout", "200"],
+    r = run_cli(["batch", "in", "-o", "out.jsonl", "--workers", workers, "--memory-budget", "20", "--timeout", "200"],
                 cwd=tmp_path, timeout=400)
     assert r.returncode == 1, r.stdout + r.stderr
     lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -114,12 +139,10 @@ def test_a_document_past_its_memory_budget_is_recorded_and_the_rest_go_on(tmp_pa
 
 
 def test_a_dask_document_past_its_memory_budget_is_killed_and_the_rest_go_on(tmp_path):
-    body = (ROOT / "samples" / "002_5ca395b12717d3cc.txt").read_text(encoding="utf-8")
-    big = tmp_path / "big.txt"
-    big.write_text(body * (5_000_000 // len(body.encode()) + 1), encoding="utf-8")
+    big = expanding_docx(tmp_path / "big.docx", 3_000_000)
     small = tmp_path / "small.txt"
     small.write_text(PLAN, encoding="utf-8")
-    budget = 80 * 2**20
+    budget = 20 * 2**20
     work = [(Job(i, str(p), p.name), DocumentTask(i, str(p), "jsonl", None, None, timeout=200, memory_budget=budget))
             for i, p in enumerate([big, small])]
     results = {}

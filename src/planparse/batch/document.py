@@ -102,12 +102,14 @@ _started: Any = None  # in a pool worker: the queue on which it says which docum
 
 
 def init_worker(grammars_dir: Optional[str], started: Any = None) -> None:
-    """Once per worker process: the stages and grammars; Ctrl-C is the parent's to handle."""
+    """Once per worker process: the stages and grammars, warmed by a short text (so that a worker's first
+    document does not pay for building the word dictionary, against its time and memory budget); Ctrl-C
+    is the parent's to handle."""
     global _started
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent()
     _started = started
-    load_stages(grammars_dir)
+    load_stages(grammars_dir, warm=True)
 
 
 def process_document_watched(task: "DocumentTask") -> "Result":
