@@ -27,6 +27,26 @@ def test_the_merged_dictionary_is_built_once_into_the_cache_directory(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").iterdir()} == stamps  # read, not rebuilt
 
 
+def test_only_the_newest_word_sets_stay_in_the_cache(tmp_path):
+    # Each edit of an analyst's word lists makes a new merged dictionary and its tables (~15 MB; a 10 MB
+    # grammar's ~650 MB): the cache keeps the newest few, the one just built always, and nothing else.
+    from planparse import words
+
+    suffixes = (".dict", ".places", ".verbs", ".cache", ".freqkeys", ".freqindex", ".freqtotal")
+    for i in range(7):
+        for suffix in suffixes:
+            f = tmp_path / f"jieba-{i:016x}{suffix}"
+            f.write_text("x", encoding="utf-8")
+            os.utime(f, (1_000_000 + i, 1_000_000 + i))
+    (tmp_path / "grammars-0.pickle").write_text("kept", encoding="utf-8")  # not a word set
+    just_built = tmp_path / f"jieba-{0:016x}.dict"  # the oldest by its time stamp, but the one in use
+    words._prune_word_sets(tmp_path, keep=just_built)
+    left = sorted({p.name.split(".")[0] for p in tmp_path.glob("jieba-*")})
+    assert left == [f"jieba-{i:016x}" for i in (0, 4, 5, 6)]
+    assert all((tmp_path / f"jieba-{i:016x}{s}").exists() for i in (0, 4, 5, 6) for s in suffixes)
+    assert (tmp_path / "grammars-0.pickle").exists()
+
+
 @pytest.mark.parametrize("name", ["南通海关", "江苏海事局", "苏州市发展改革委", "县交通运输局", "各街道", "某某镇人民政府",
                                   "张家港保税区", "生态环境局", "港闸区住建局", "连云港"])
 def test_place_names_agree_with_the_tagger(name):

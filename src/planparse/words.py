@@ -77,7 +77,24 @@ def _merged_dictionary(words: list[tuple[str, int, str]]) -> tuple[Path, Path, P
         _write_atomic(places, "".join(w + "\n" for w, t in tags.items() if t == "ns"))
         _write_atomic(verbs, "".join(w + "\n" for w, t in tags.items() if t.startswith("v")))
         _write_atomic(merged, text + own)  # last: its presence means all are complete
+        _prune_word_sets(directory, keep=merged)
     return merged, places, verbs
+
+
+_WORD_SETS_KEPT = 4  # a set is ~15 MB (a 10 MB user grammar's: ~650 MB): each edit of a word list makes one
+
+
+def _prune_word_sets(directory: Path, keep: Path) -> None:
+    """Remove all but the newest word sets (a merged dictionary and the files made from it): every edit of
+    an analyst's word lists makes a new set, and the cache would otherwise grow for ever. A process still
+    reading an older set keeps its memory map; one that finds its set gone builds it again."""
+    try:
+        sets = sorted(directory.glob("jieba-*.dict"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in [f for f in sets if f != keep][_WORD_SETS_KEPT - 1:]:
+            for f in directory.glob(old.stem + ".*"):
+                f.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache: what is left is only space
 
 
 def _import_jieba():
