@@ -208,26 +208,27 @@ def _load_rapidocr_model():
     # of 7.6 s, at 300 MB instead of 520 MB peak (bench/README.md).
     with _lean_sessions():
         model = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=1)
-    model.text_det.infer = _SharedSession(model.text_det.infer, _TURNS.detecting, give_back=True)
-    model.text_rec.session = _SharedSession(model.text_rec.session, _TURNS.recognising, give_back=False)
+    model.text_det.infer = _SharedSession(model.text_det.infer, _TURNS.detecting)
+    model.text_rec.session = _SharedSession(model.text_rec.session, _TURNS.recognising)
     return model
 
 
 # glibc's mallopt parameters
 _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
-LARGE_BLOCK = 1 << 20
+LARGE_BLOCK = 4 << 20
 
 
 @lru_cache(maxsize=1)
 def _malloc_for_ocr() -> None:
     """glibc's allocator set for a process that OCRs (once; before the threads that OCR pages start).
 
-    - Blocks of LARGE_BLOCK or more (page images, the detector's activations) go back to the system
-      when freed. glibc raises its threshold for that to the largest block freed (up to 32 MB), after
-      which such blocks are carved from the heap, which keeps them: OCR of 046's two scanned pages left
-      340 MB resident for the rest of the document, 195 MB with the threshold fixed, and its peak fell
-      by 30 MB.
+    - Blocks of LARGE_BLOCK or more (page images and their float copies, the detector's input) go
+      back to the system when freed. glibc raises its threshold for that to the largest block freed
+      (up to 32 MB), after which such blocks are carved from the heap, which keeps them and grows
+      (046 read in one process, one page at a time: 385 MB peak, 357 MB with the threshold fixed). At
+      1 MB a wide line's recognition input was mapped afresh for every line: +0.6 s of system time on
+      041; at 4 MB, as little as before.
     - One heap for all threads: glibc gives each thread its own (up to 8 per core), each keeping what
       its thread freed; with two pages OCR'd at once 046 peaked at 397 MB, 339 MB with one heap
       (bench/README.md). The models' own memory is onnxruntime's arena, not glibc's heap.
@@ -287,24 +288,22 @@ _TURNS = _TakingTurns()
 
 
 class _SharedSession:
-    """One of rapidocr's onnxruntime sessions, called in its turn (_TakingTurns). The detector's also
-    gives its arena's free memory back after every call (one call per page): kept, its activations
-    would stay in the process for the rest of the document."""
+    """One of rapidocr's onnxruntime sessions, called in its turn (_TakingTurns), its arena giving its
+    free memory back after the call when the thread says so (_last_call_of_page)."""
 
-    def __init__(self, infer, turn, give_back: bool):
+    def __init__(self, infer, turn):
         import onnxruntime
 
         self.infer = infer
         self.session = infer.session
         self.turn = turn
-        self.give_back = give_back
         self.keep_options = onnxruntime.RunOptions()
         self.give_back_options = onnxruntime.RunOptions()
         self.give_back_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def __call__(self, input_content):
         inputs = dict(zip(self.infer.get_input_names(), [input_content]))
-        give_back = self.give_back or getattr(_last_call_of_page, "now", False)
+        give_back = getattr(_last_call_of_page, "now", False)
         with self.turn():
             return self.session.run(self.infer.get_output_names(), inputs,
                                     self.give_back_options if give_back else self.keep_options)
@@ -314,7 +313,10 @@ class _SharedSession:
 
 
 # Set on a thread for the last recognition call of its page: the recogniser's arena gives back what
-# the page's lines took once they are read, before the next page's detection.
+# the page's lines took once they are read, before the next page's detection (041, two pages at once:
+# 403 MB peak without, 375 MB with; one page at a time, 355 and 326 MB). The detector's arena is kept:
+# given back after every page, its ~115 MB of activations were mapped afresh for each (+0.5 s of
+# system time on 041) for no lower peak.
 _last_call_of_page = threading.local()
 
 
