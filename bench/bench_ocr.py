@@ -25,7 +25,9 @@ after removing punctuation).
 file and of the chosen samples' scans:
   tesseract    `tesseract page.png - -l chi_sim`, one process per page (as a user runs it)
   planparse    one process that loads rapidocr's models once and OCRs every image
-               (`ingest.ocr.ocr_image`: ruling lines, detection, recognition, reading order)
+               (`ingest.ocr.ocr_image`: ruling lines, detection, recognition, reading order), as
+               many images at once as it OCRs a document's pages at once (`ocr.pages_at_once`:
+               $PLANPARSE_OCR_THREADS, else the cores the machine's load leaves idle)
 Measured for each: wall seconds (tesseract: its processes; planparse: the OCR loop, model loading
 included), CPU seconds of the processes (planparse: interpreter start and imports too), peak RSS of
 the largest process, and characters right against the text path on the samples (as above).
@@ -170,14 +172,24 @@ def _planparse_worker(pngs: list[str], dpi: int) -> None:
     from planparse.ingest import ocr
 
     engine = ocr.find_engine()
-    texts = []
-    w0 = time.perf_counter()
-    for png in pngs:
+    threads = ocr.pages_at_once()  # as a document's pages are: $PLANPARSE_OCR_THREADS, else the idle cores
+
+    def read(png: str) -> str:
         with Image.open(png) as im:
             page = ocr.ocr_image(im.convert("L"), engine, dpi)
-        texts.append("\n".join(str(line) for line in page.lines) + "".join(
-            "".join(c or "" for c in row) for t in page.items if not isinstance(t, str) for row in t.rows) if page else "")
-    print(json.dumps({"engine": engine, "texts": texts, "wall_s": time.perf_counter() - w0}, ensure_ascii=False))
+        return "\n".join(str(line) for line in page.lines) + "".join(
+            "".join(c or "" for c in row) for t in page.items if not isinstance(t, str) for row in t.rows) if page else ""
+
+    w0 = time.perf_counter()
+    if threads == 1:
+        texts = [read(png) for png in pngs]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(threads) as pool:
+            texts = list(pool.map(read, pngs))
+    print(json.dumps({"engine": engine, "threads": threads, "texts": texts, "wall_s": time.perf_counter() - w0},
+                     ensure_ascii=False))
 
 
 def _planparse_ocr(pngs: list[Path], dpi: int) -> dict:
@@ -196,7 +208,8 @@ def against_tesseract(sets: list[tuple[str, list[Path], list[str] | None]], dpi:
     for name, pngs, reference in sets:
         tess = _tesseract_cli(pngs)
         ours = _planparse_ocr(pngs, dpi)
-        for label, res in (("tesseract CLI", tess), (f"planparse ({ours['engine']})", ours)):
+        threads = f", {ours['threads']} threads" if ours.get("threads", 1) > 1 else ""
+        for label, res in (("tesseract CLI", tess), (f"planparse ({ours['engine']}{threads})", ours)):
             row = {"set": name, "pages": len(pngs), "ocr": label, "wall_s": round(res["wall_s"], 2),
                    "cpu_s": round(res["cpu_s"], 2), "peak_mb": res["peak_mb"]}
             if reference is not None:

@@ -114,7 +114,7 @@ def test_a_blank_page_is_not_rendered_for_ocr(tmp_path, monkeypatch):
         raise AssertionError("a blank page was sent to OCR")
 
     monkeypatch.setattr(ocr, "find_engine", lambda name=None: "rapidocr")
-    monkeypatch.setattr(ocr, "ocr_pdf_page", no_render)
+    monkeypatch.setattr(ocr, "render_for_ocr", no_render)
     raw = ingest.read(path)
     assert [p.ocr for p in raw.pages] == [False, False] and raw.notes == []
 

@@ -503,7 +503,7 @@ def test_a_page_pdfium_decodes_wrongly_is_read_by_pdfminer_before_ocr(tmp_path, 
         garbled = "".join(it.text for it in wrong_map(page, 0, pdf_mod._Plumber(path.read_bytes())) if isinstance(it, PageLine))
     assert is_garbled(garbled)  # what OCR would have been asked to fix
     monkeypatch.setattr(pdf_mod, "_read_page", wrong_map)
-    monkeypatch.setattr(ocr_mod, "ocr_pdf_page", no_ocr)
+    monkeypatch.setattr(ocr_mod, "render_for_ocr", no_ocr)
     doc = read(path)
     lines = [line for page in doc.pages for line in page.lines]
     assert lines[0].replace(" ", "") == "关于推进城乡建设绿色发展的实施意见"

@@ -230,7 +230,10 @@ def process_document(task: DocumentTask) -> Result:
     """Extract one document, then write its output to out_path or return it in the Result."""
     t0 = time.perf_counter()
     from ..emit import write_atomic
+    from ..ingest.ocr import one_page_at_a_time
     from ..pipeline import extract_with_text
+
+    one_page_at_a_time()  # the batch's documents already run in parallel: a document's pages do not
 
     index = task.index
     try:

@@ -13,13 +13,16 @@ Engines (measured in bench/README.md; the first installed one is used):
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import re
 import shutil
+import threading
 import time
 import unicodedata
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
@@ -179,9 +182,20 @@ def _tesseract_available() -> bool:
         return False
 
 
-@lru_cache(maxsize=1)
+_MODEL_LOCK = threading.Lock()  # pages OCR'd at once must not each load the models
+
+
 def _rapidocr_model():
-    """The models, loaded once per process (a batch worker keeps them for all its documents)."""
+    """The models, loaded once per process (a batch worker keeps them for all its documents) and
+    shared by the threads that OCR a document's pages at once: onnxruntime's `run` may be called
+    from several threads on one session."""
+    _malloc_for_ocr()
+    with _MODEL_LOCK:
+        return _load_rapidocr_model()
+
+
+@lru_cache(maxsize=1)
+def _load_rapidocr_model():
     import logging
 
     from rapidocr_onnxruntime import RapidOCR
@@ -193,7 +207,117 @@ def _rapidocr_model():
     # plans memory for each batch shape; one at a time read 041's densest page in 4.6 s of CPU instead
     # of 7.6 s, at 300 MB instead of 520 MB peak (bench/README.md).
     with _lean_sessions():
-        return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=1)
+        model = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=1)
+    model.text_det.infer = _SharedSession(model.text_det.infer, _TURNS.detecting)
+    model.text_rec.session = _SharedSession(model.text_rec.session, _TURNS.recognising)
+    return model
+
+
+# glibc's mallopt parameters
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
+LARGE_BLOCK = 4 << 20
+
+
+@lru_cache(maxsize=1)
+def _malloc_for_ocr() -> None:
+    """glibc's allocator set for a process that OCRs (once; before the threads that OCR pages start).
+
+    - Blocks of LARGE_BLOCK or more (page images and their float copies, the detector's input) go
+      back to the system when freed. glibc raises its threshold for that to the largest block freed
+      (up to 32 MB), after which such blocks are carved from the heap, which keeps them and grows
+      (046 read in one process, one page at a time: 385 MB peak, 357 MB with the threshold fixed). At
+      1 MB a wide line's recognition input was mapped afresh for every line: +0.6 s of system time on
+      041; at 4 MB, as little as before.
+    - One heap for all threads: glibc gives each thread its own (up to 8 per core), each keeping what
+      its thread freed; with two pages OCR'd at once 046 peaked at 397 MB, 339 MB with one heap
+      (bench/README.md). The models' own memory is onnxruntime's arena, not glibc's heap.
+    Elsewhere than glibc: nothing to do."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(_M_MMAP_THRESHOLD, LARGE_BLOCK)
+        libc.mallopt(_M_ARENA_MAX, 1)
+    except (OSError, AttributeError):
+        pass
+
+
+class _TakingTurns:
+    """Who may run a model now, when pages are OCR'd at once: recognition calls (one line each) side by
+    side, a detection alone. The detector's activations on a whole page are most of OCR's memory:
+    beside other calls, the process would hold them and theirs at once (a page's detection waits for
+    at most one line's recognition)."""
+
+    def __init__(self):
+        self._turn = threading.Condition()
+        self._recognising = 0
+        self._detecting = False
+        self._detections_waiting = 0
+
+    @contextmanager
+    def recognising(self):
+        with self._turn:
+            while self._detecting or self._detections_waiting:
+                self._turn.wait()
+            self._recognising += 1
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._recognising -= 1
+                self._turn.notify_all()
+
+    @contextmanager
+    def detecting(self):
+        with self._turn:
+            self._detections_waiting += 1
+            while self._detecting or self._recognising:
+                self._turn.wait()
+            self._detections_waiting -= 1
+            self._detecting = True
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._detecting = False
+                self._turn.notify_all()
+
+
+_TURNS = _TakingTurns()
+
+
+class _SharedSession:
+    """One of rapidocr's onnxruntime sessions, called in its turn (_TakingTurns), its arena giving its
+    free memory back after the call when the thread says so (_last_call_of_page)."""
+
+    def __init__(self, infer, turn):
+        import onnxruntime
+
+        self.infer = infer
+        self.session = infer.session
+        self.turn = turn
+        self.keep_options = onnxruntime.RunOptions()
+        self.give_back_options = onnxruntime.RunOptions()
+        self.give_back_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def __call__(self, input_content):
+        inputs = dict(zip(self.infer.get_input_names(), [input_content]))
+        give_back = getattr(_last_call_of_page, "now", False)
+        with self.turn():
+            return self.session.run(self.infer.get_output_names(), inputs,
+                                    self.give_back_options if give_back else self.keep_options)
+
+    def __getattr__(self, name):
+        return getattr(self.infer, name)
+
+
+# Set on a thread for the last recognition call of its page: the recogniser's arena gives back what
+# the page's lines took once they are read, before the next page's detection (041, two pages at once:
+# 403 MB peak without, 375 MB with; one page at a time, 355 and 326 MB). The detector's arena is kept:
+# given back after every page, its ~115 MB of activations were mapped afresh for each (+0.5 s of
+# system time on 041) for no lower peak.
+_last_call_of_page = threading.local()
 
 
 @contextmanager
@@ -228,10 +352,19 @@ def _lean_sessions():
         session_class._init_sess_opts = own_options
 
 
-def _rgb(image: "Image"):
+def _gray(image: "Image"):
     import numpy as np
 
-    return np.asarray(image.convert("RGB"))
+    return np.asarray(image if image.mode == "L" else image.convert("L"))
+
+
+def _as_rgb(pixels):
+    """A gray image in the three equal channels rapidocr's models take. Scaled or cut while gray, then
+    made RGB: the same pixels as cut from the page made RGB first (every channel is treated alike), at
+    a third of the memory for the whole page."""
+    import cv2
+
+    return cv2.cvtColor(pixels, cv2.COLOR_GRAY2RGB)
 
 
 def _detect_rapidocr(image: "Image") -> list:
@@ -241,13 +374,13 @@ def _detect_rapidocr(image: "Image") -> list:
     import numpy as np
 
     model = _rapidocr_model()
-    pixels = _rgb(image)
+    pixels = _gray(image)
     height, width = pixels.shape[:2]
     scale = min(1.0, DETECT_SIDE / max(height, width))
     if scale < 1.0:
         pixels = cv2.resize(pixels, (max(1, round(width * scale)), max(1, round(height * scale))),
                             interpolation=cv2.INTER_AREA)
-    quads, _ = model.text_det(pixels)
+    quads, _ = model.text_det(_as_rgb(pixels))
     if quads is None or len(quads) == 0:
         return []
     return [np.asarray(q, dtype=np.float32) / scale for q in quads]
@@ -293,8 +426,17 @@ def _read_rapidocr(image: "Image", regions: Regions | None) -> Found:
     if not regions:
         return []
     # The angle classifier is for photographed text; rendered pages are upright (and it costs ~10%).
-    crops = model.get_crop_img_list(_rgb(image), regions)
-    read, _ = model.text_rec(crops)
+    crops = [_as_rgb(crop) for crop in model.get_crop_img_list(_gray(image), regions)]
+    read: list = [None] * len(crops)
+    # The widest line first: onnxruntime's arena grows by what a call lacks, so lines read from the
+    # narrowest up (rapidocr's order) added a region at every wider line; after the widest, every
+    # narrower line fits in what is there (041, two pages at once: 17 MB lower peak). Each line is read
+    # alone, so the order does not change what is read.
+    widest_first = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / crops[i].shape[0])
+    for k, i in enumerate(widest_first):
+        _last_call_of_page.now = k == len(widest_first) - 1
+        read[i] = model.text_rec([crops[i]])[0][0]
+    _last_call_of_page.now = False
     out = []
     for quad, (text, score, *_) in zip(regions, read):
         if float(score) < model.text_score or not text:
@@ -483,10 +625,15 @@ def ocr_image(image: "Image", engine: str, dpi: float, page_number: int | None =
     return OcrPage(items=items, confidence=mean, engine=engine)
 
 
+def render_for_ocr(page, dpi: float = RENDER_DPI) -> "Image":
+    """One pypdfium2 page as OCR reads it: its displayed orientation, in colour (red seals are told
+    apart by their colour). pdfium is not thread-safe: pages are rendered on the reading thread."""
+    return page.render(scale=dpi / 72.0).to_pil()
+
+
 def ocr_pdf_page(page, engine: str, dpi: float = RENDER_DPI, page_number: int | None = None) -> OcrPage | None:
-    """Render one pypdfium2 page (its displayed orientation, in colour: red seals are told apart by
-    their colour) and OCR it; None when it holds no text."""
-    return ocr_image(page.render(scale=dpi / 72.0).to_pil(), engine, dpi, page_number)  # the colour page freed once gray
+    """Render one pypdfium2 page and OCR it; None when it holds no text."""
+    return ocr_image(render_for_ocr(page, dpi), engine, dpi, page_number)  # the colour page freed once gray
 
 
 # Red ink on at least this share of a page's pixels is a seal or a red letterhead (a seal of 4 cm
@@ -538,23 +685,94 @@ def _page_list(numbers: list[int]) -> str:
     return ", ".join(str(n) for n in sorted(numbers))
 
 
-class DocumentOcr:
-    """The OCR step of one PDF: which pages need OCR, their OCR'd lines, and what to tell the user."""
+# ------------------------------------------------------------------- pages OCR'd at once
 
-    def __init__(self, mode: OcrMode):
+# `planparse batch` runs documents in parallel processes: inside one, a document's pages are OCR'd one
+# at a time (one_page_at_a_time), or the workers would compete for the cores they already share.
+_pages_at_once_limit: int | None = None
+PAGES_AT_ONCE_VARIABLE = "PLANPARSE_OCR_THREADS"
+
+
+def one_page_at_a_time() -> None:
+    """This process reads documents in parallel with others (a batch worker): OCR one page at a time."""
+    global _pages_at_once_limit
+    _pages_at_once_limit = 1
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # no affinity on this platform
+        return os.cpu_count() or 1
+
+
+def idle_cores() -> float:
+    """Cores not taken by the machine's running work (1-minute load average); all of them where the
+    platform has no load average."""
+    cores = usable_cores()
+    try:
+        return max(0.0, cores - os.getloadavg()[0])
+    except (AttributeError, OSError):
+        return float(cores)
+
+
+def pages_at_once() -> int:
+    """How many pages of one document are OCR'd at the same time, each on its own thread (the models
+    are shared): 1 in a batch worker; $PLANPARSE_OCR_THREADS if set; else one per core that other work
+    leaves idle, rounded, at least one (on a machine busy with other work, one page at a time: a
+    second thread would only take a core from someone else, and hold a second page's memory)."""
+    if _pages_at_once_limit is not None:
+        return _pages_at_once_limit
+    asked = os.environ.get(PAGES_AT_ONCE_VARIABLE, "").strip()
+    if asked.isdigit() and int(asked) > 0:
+        return int(asked)
+    return max(1, min(usable_cores(), math.floor(idle_cores() + 0.5)))
+
+
+def _read_rendered(rendered: list["Image"], engine: str, page_number: int, started: float) -> tuple[OcrPage | None, float]:
+    """OCR of a rendered page, handed over in a list so that no frame but ocr_image's holds the colour
+    page, which it lets go once gray."""
+    result = ocr_image(rendered.pop(), engine, RENDER_DPI, page_number)
+    return result, round(time.perf_counter() - started, 3)
+
+
+@dataclass
+class OcrJob:
+    """A page sent to OCR: its reason, the page's own items (kept when OCR finds no text on its image),
+    and what OCR read (a Future while it runs on another thread)."""
+
+    number: int
+    reason: str
+    own_items: list
+    outcome: "Future | tuple[OcrPage | None, float]" = field(repr=False)
+
+
+class DocumentOcr:
+    """The OCR step of one PDF: which pages need OCR, their OCR'd lines, and what to tell the user.
+
+    Pages are rendered on the reading thread, as they come (pdfium is not thread-safe), and read on up
+    to `pages_at_once` threads; at most that many pages are rendered and not yet read, so memory holds
+    that many page images. What each page reads does not depend on the thread count (one onnxruntime
+    thread per call, the same inputs), and `finish` hands the pages back in page order."""
+
+    def __init__(self, mode: OcrMode, workers: int | None = None):
         self.mode = mode
         self.engine = find_engine() if mode != "never" else None
         if mode == "always" and self.engine is None:
             # asked for OCR of every page: reading the text layer instead would not be what was asked
             raise OcrUnavailableError(f"--ocr always, but no OCR engine is installed: {INSTALL_ENGINE}")
+        self.workers = workers  # None: pages_at_once(), asked when the first page needs OCR
         self.done: dict[int, tuple[str, OcrPage]] = {}  # page number -> (reason, result)
         self.skipped: dict[int, str] = {}  # page number -> reason it needed OCR that it did not get
-        self.seconds: dict[int, float] = {}  # page number -> wall time its OCR took
+        self.seconds: dict[int, float] = {}  # page number -> wall time its OCR took (rendering included)
         # pages without a text layer whose image the engine found no text on (a map, a photo, a stamp)
         self.no_text_seen: list[int] = []
+        self._pool: ThreadPoolExecutor | None = None
+        self._running: set[Future] = set()
 
-    def lines_for(self, page, number: int, text: str) -> list[OcrLine | RawTable] | None:
-        """The OCR'd lines and tables of a page that needs OCR (None: keep the page's own text)."""
+    def start(self, page, number: int, text: str, own_items: list) -> OcrJob | None:
+        """Send a page that needs OCR to the engine (None: the page keeps its own text). The page is
+        rendered here; it is read here too when one page is read at a time, else on a free thread."""
         reason = reason_to_ocr(text, self.mode)
         if reason is None:
             return None
@@ -563,17 +781,42 @@ class DocumentOcr:
             return None
         if reason == "no_text_layer" and drawn_share(page) == 0.0:
             return None  # a blank page: nothing drawn, nothing to read
+        if self.workers is None:
+            self.workers = pages_at_once()
+        _malloc_for_ocr()
+        if self.workers > 1 and self._pool is None:
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="planparse-ocr")
+        if self._pool is not None:
+            while len(self._running) >= self.workers:  # a page image rendered only when a thread can take it
+                _, self._running = wait(self._running, return_when=FIRST_COMPLETED)
         started = time.perf_counter()
-        result = ocr_pdf_page(page, self.engine, page_number=number)
+        rendered = [render_for_ocr(page)]
+        if self._pool is None:
+            return OcrJob(number, reason, own_items, _read_rendered(rendered, self.engine, number, started))
+        future = self._pool.submit(_read_rendered, rendered, self.engine, number, started)
+        self._running.add(future)
+        return OcrJob(number, reason, own_items, future)
+
+    def finish(self, job: OcrJob) -> list[OcrLine | RawTable] | None:
+        """The OCR'd lines and tables of a page sent by `start` (None: keep the page's own items)."""
+        result, seconds = job.outcome.result() if isinstance(job.outcome, Future) else job.outcome
+        job.outcome = (result, seconds)
         if result is None or not result.items:  # the engine saw no text, or read none where it looked
-            if reason == "no_text_layer":
-                self.no_text_seen.append(number)
+            if job.reason == "no_text_layer":
+                self.no_text_seen.append(job.number)
                 return None
             # a garbled layer, or --ocr always: what OCR read (nothing) stands, as for any OCR'd page
-            result = OcrPage(items=[], confidence=None, engine=self.engine)
-        self.seconds[number] = round(time.perf_counter() - started, 3)
-        self.done[number] = (reason, result)
+            result = OcrPage(items=[], confidence=None, engine=self.engine or "")
+        self.seconds[job.number] = seconds
+        self.done[job.number] = (job.reason, result)
         return result.items
+
+    def close(self) -> None:
+        """Stop the threads (pages not yet read are dropped: the document failed)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            self._running = set()
 
     def why_no_text(self) -> str:
         """The one-line reason of an image-only PDF that could not be read."""

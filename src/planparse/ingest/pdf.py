@@ -32,7 +32,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
 from .base import LineBox, OcrLine, OcrMode, RawDocument, RawTable, line_box
-from .ocr import DocumentOcr, is_garbled
+from .ocr import DocumentOcr, OcrJob, is_garbled
 from .page_text import (Item, clean_line, clean_lines as _clean_lines, count_visible as _count_visible,  # noqa: F401
                         is_line as _is_line, join_cell_lines, strip_page_numbers as _strip_page_numbers,
                         strip_running_lines as _strip_running_lines, to_raw_page as _to_raw_page)
@@ -535,6 +535,21 @@ def _other_decoder(plumber: _Plumber, index: int, items: list[Item], text: str) 
     return items, text
 
 
+def _damaged(e: Exception, index: int, spath: str) -> CorruptFileError:
+    return CorruptFileError(f"corrupt PDF (page {index + 1}: {type(e).__name__})", path=spath)
+
+
+def _ocr_items(doc_ocr: DocumentOcr, job: OcrJob, spath: str) -> list[Item]:
+    """A page's items once OCR has read it: its OCR'd lines (with their boxes) and tables, or its own."""
+    try:
+        found = doc_ocr.finish(job)
+    except (AssertionError, ValueError, OSError, IndexError) as e:  # a page image the engine cannot read
+        raise _damaged(e, job.number - 1, spath) from None
+    if found is None:
+        return job.own_items
+    return [PageLine(str(it), line_box(it.box)) if isinstance(it, OcrLine) else it for it in found]
+
+
 def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
     """Text pages through pdfium/pdfplumber; pages without a usable text layer through OCR (ingest/ocr.py)."""
     spath = str(path)
@@ -547,8 +562,7 @@ def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
         raise CorruptFileError("corrupt PDF (cannot be opened)", path=spath) from None
     plumber = _Plumber(data)
     doc_ocr = DocumentOcr(ocr)
-    pages: list[list[Item]] = []
-    text_chars = 0
+    pages: list[list[Item] | OcrJob] = []
     try:
         n_pages = len(pdf)
         for index in range(n_pages):
@@ -566,22 +580,21 @@ def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
                 page_text = _items_text(items)
                 if ocr != "always" and is_garbled(page_text):
                     items, page_text = _other_decoder(plumber, index, items, page_text)
-                ocr_items = doc_ocr.lines_for(page, index + 1, page_text)
-                if ocr_items is not None:  # no usable text layer: the OCR'd lines, with their boxes
-                    items = [PageLine(str(it), line_box(it.box)) if isinstance(it, OcrLine) else it for it in ocr_items]
-                text_chars += sum(_count_visible(it.text) if isinstance(it, PageLine) else len(it.rows) for it in items)
+                # no usable text layer: OCR reads the page, maybe on another thread while the next pages are read
+                job = doc_ocr.start(page, index + 1, page_text, items)
             except pdfium.PdfiumError:
                 raise CorruptFileError(f"corrupt PDF (page {index + 1} cannot be read)", path=spath) from None
             except (AssertionError, ValueError, OSError, IndexError) as e:  # damaged content streams
-                raise CorruptFileError(
-                    f"corrupt PDF (page {index + 1}: {type(e).__name__})", path=spath
-                ) from None
+                raise _damaged(e, index, spath) from None
             finally:
                 page.close()
-            pages.append(items)
+            pages.append(items if job is None else job)
+        pages = [_ocr_items(doc_ocr, job, spath) if isinstance(job, OcrJob) else job for job in pages]
     finally:
+        doc_ocr.close()
         plumber.close()
         pdf.close()
+    text_chars = sum(_count_visible(it.text) if isinstance(it, PageLine) else len(it.rows) for items in pages for it in items)
     if text_chars == 0:
         raise NoTextLayerError(doc_ocr.why_no_text(), path=spath)
     pages = _strip_running_lines(_strip_page_numbers(pages))
