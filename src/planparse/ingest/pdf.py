@@ -548,7 +548,7 @@ def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
     plumber = _Plumber(data)
     doc_ocr = DocumentOcr(ocr)
     pages: list[list[Item]] = []
-    text_chars = 0
+    has_text = False
     try:
         n_pages = len(pdf)
         for index in range(n_pages):
@@ -569,7 +569,7 @@ def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
                 ocr_items = doc_ocr.lines_for(page, index + 1, page_text)
                 if ocr_items is not None:  # no usable text layer: the OCR'd lines, with their boxes
                     items = [PageLine(str(it), line_box(it.box)) if isinstance(it, OcrLine) else it for it in ocr_items]
-                text_chars += sum(_count_visible(it.text) if isinstance(it, PageLine) else len(it.rows) for it in items)
+                has_text = has_text or any(_count_visible(it.text) if isinstance(it, PageLine) else it.rows for it in items)
             except pdfium.PdfiumError:
                 raise CorruptFileError(f"corrupt PDF (page {index + 1} cannot be read)", path=spath) from None
             except (AssertionError, ValueError, OSError, IndexError) as e:  # damaged content streams
@@ -582,7 +582,7 @@ def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
     finally:
         plumber.close()
         pdf.close()
-    if text_chars == 0:
+    if not has_text:
         raise NoTextLayerError(doc_ocr.why_no_text(), path=spath)
     pages = _strip_running_lines(_strip_page_numbers(pages))
     doc = RawDocument(
