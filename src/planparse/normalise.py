@@ -199,7 +199,11 @@ class NormalText:
 
 
 def clean_line(line: str, g: Grammars, keep_tabs: bool) -> str:
-    s = fold_width(line)
+    return _clean_folded(fold_width(line), g, keep_tabs)
+
+
+def _clean_folded(s: str, g: Grammars, keep_tabs: bool) -> str:
+    """clean_line of a line folded already (normalise keeps the folded line too)."""
     if g.built(layout_rules)["markup"].search(s):  # most lines hold no markup: one question, not one a rule
         for rule in g.layout.markup:
             s = rule.compiled.sub(rule.replace, s)
@@ -418,7 +422,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
             pending_break = pending_break or li in block_starts
             line = remove_noise(line, g, removed)
             keep_tabs = "\t" in line
-            s = clean_line(line, g, keep_tabs)
+            folded = fold_width(line)
+            s = _clean_folded(folded, g, keep_tabs)
             if s and is_furniture(s, g):
                 continue
             fields = g.layout.scrape_header.fields_of(s) if s and (pi, li) in header_zone else None
@@ -428,7 +433,7 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
                 continue
             if web and s and is_web_chrome(s, g):
                 continue
-            rawline = fold_width(line).strip("\r\n")
+            rawline = folded.strip("\r\n")
             # most lines have no space to squeeze: one str object serves as both (half the memory of the lines)
             cleaned.append((s, page.number, s if rawline == s else rawline, li + 1, boxes[li] if boxes else None,
                             paragraph_numbers[li] if paragraph_numbers else None))
