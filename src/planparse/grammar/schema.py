@@ -3,7 +3,7 @@ message that names the file and the entry, not later at match time."""
 from __future__ import annotations
 
 import functools
-from typing import Any, Literal, Optional
+from typing import Any, Callable, Literal, Optional
 
 import regex as re
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -77,7 +77,7 @@ class _Search:
         self.at_start = compile_pattern("|".join(f"(?:{b})" for b in at_start)) if at_start else None
         self.anywhere = compile_pattern("|".join(f"(?:{b})" for b in anywhere)) if anywhere else None
 
-    def __call__(self, s: str):
+    def __call__(self, s: str) -> bool:
         if self.at_start is not None and self.at_start.match(s) is not None:
             return True
         return self.anywhere is not None and self.anywhere.search(s) is not None
@@ -102,7 +102,7 @@ class RuleList:
     def __init__(self, patterns: list["Pattern"]):
         self.patterns = patterns
         self.joined = any_of(patterns)
-        self._search: _Search | None = None  # built when first searched: most lists are matched
+        self._search: Callable[[str], bool] | None = None  # built when first searched: most lists are matched
 
     def match(self, s: str) -> bool:
         return self._ask("match", s)
