@@ -26,3 +26,31 @@ def test_a_pattern_that_would_change_meaning_in_an_alternation_is_not_joined(pat
 
 def test_no_rules_no_pattern():
     assert any_of([]) is None
+
+
+def test_branches_of_the_outermost_alternation_only():
+    from planparse.grammar.schema import top_level_branches
+
+    assert top_level_branches(r"a[|\]]b|(c|d)|\|e|[]|]x|^y") == [r"a[|\]]b", "(c|d)", r"\|e", "[]|]x", "^y"]
+    assert top_level_branches(r"^(?:的通知|的函)$") == [r"^(?:的通知|的函)$"]
+    assert top_level_branches("a|") == ["a", ""]
+    # a POSIX class inside a set is not followed: the pattern stays whole
+    assert top_level_branches("[[:digit:]|]x|y") == ["[[:digit:]|]x|y"]
+
+
+# Rule patterns as break_after's are: branches anchored at the start of the line, others tied to its end,
+# in one pattern and apart, and a pattern whose only branch may match anywhere.
+SEARCHED = [Pattern(pattern=p) for p in (r"(?:的通知|的函)$", r"^\p{Han}{1,4}〔\d{4}〕\d+号$|(?:指导|实施)意见$|^——.{2,20}上$",
+                                         r"^专栏\s*\d", r"(?<=\p{Han})\?\p{Han}", r"^a|b^|c")]
+SEARCHED_LINES = ["关于印发方案的通知", "通知的函件", "示府发〔2031〕8号", "前言示府发〔2031〕8号", "关于加快发展的指导意见",
+                  "——在会议上", "说——在会议上", "专栏 3 重点工程", "见专栏3", "中?文", "?文", "abc", "xa", "xb^", "xc",
+                  "", "a"]
+
+
+def test_a_searched_rule_list_answers_as_its_patterns_do():
+    from planparse.grammar.schema import RuleList
+
+    rules = RuleList(SEARCHED)
+    assert rules.joined is not None
+    for line in SEARCHED_LINES:
+        assert rules.search(line) == any(p.compiled.search(line) is not None for p in SEARCHED), line

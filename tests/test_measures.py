@@ -45,6 +45,13 @@ def test_a_subsidy_rate_with_a_cap_in_a_later_clause():
     assert m.recipient == "示范企业技改投入"
 
 
+def test_a_sentence_that_names_no_instrument_has_no_measure_whatever_sums_it_holds():
+    # one search for the instrument words answers it; the instrument named in a later clause still reads
+    assert measures("对示范企业投入不超过800万元，最高1500万元。") == []
+    [m] = measures("对示范企业，按设备投资额25%给予补助。")
+    assert fields(m, "kind", "rate") == ("subsidy", 25)
+
+
 def test_rate_and_cap_listed_in_one_clause():
     [m] = measures("按照规定分阶段给予不超过项目总投资20%、最高1500万元的资金支持。")
     assert fields(m, "kind", "rate", "basis", "cap", "unit") == ("subsidy", 20, "项目总投资", 1500, "万元")

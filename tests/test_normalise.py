@@ -95,3 +95,11 @@ def test_paragraphs_are_split_once_per_text_and_a_range_of_them_is_found_by_offs
     assert nt.paragraphs_between(7, 25) == [(17, ""), (18, "二、重点任务")]
     nt.text = "甲\n乙"  # a new text is split anew
     assert nt.paragraphs == [(0, "甲"), (2, "乙")]
+
+
+def test_a_line_with_nothing_to_fold_squeeze_or_strip_is_kept_as_it_is():
+    # Most lines hold no full-width ASCII, no space and no markup: one question each, and the line stays.
+    # Composed (NFC) before folding, an ideographic space is a space, and spaces are squeezed as before.
+    nt = norm(["（一）强化统筹调度，建立专班。", "Cafe\u0301 ＰＭ２．５  浓度", "\u3000\u3000全面落实。", "**加粗**"],
+              paragraphs=True)
+    assert nt.text.split("\n") == ["（一）强化统筹调度，建立专班。", "Café PM2.5浓度", "全面落实。", "加粗"]

@@ -607,3 +607,23 @@ def test_pdf_002_ruled_table_gives_the_flattened_rows(tmp_path, doc002):
     assert _task_sig(pdf) == _task_sig(doc002)
     assert [t.deadline and (t.deadline.kind, t.deadline.date) for t in pdf.tasks] == \
         [t.deadline and (t.deadline.kind, t.deadline.date) for t in doc002.tasks]
+
+
+def test_a_task_row_is_matched_to_its_clause_by_content_with_the_texts_keyed_when_first_asked():
+    """The clause texts a task row is matched against by content are keyed (NFKC, no punctuation) when a
+    row first asks, not for every document: the answer is the clause whose text holds the row's words."""
+    from planparse.extraction.tables import ClauseMatcher
+
+    g = load_grammars(None)
+    raw = RawDocument(path="x.txt", format="txt", sha256="", page_count=1, pages=[
+        RawPage(1, ["一、加强组织领导", "（一）强化统筹调度。建立跨部门工作专班，每月召开调度会议。",
+                    "（二）压实工作责任。将绿色码头建设任务纳入年度考核。"]),
+    ])
+    nt = normalise(raw, g)
+    seg = segment(nt, g)
+    matcher = ClauseMatcher(nt, seg, g)
+    assert matcher._texts is None
+    second = next(c.id for c in seg.clauses if "压实工作责任" in (c.heading or ""))
+    assert matcher.by_content("将绿色码头建设任务纳入年度考核") == second
+    assert matcher._texts is not None and len(matcher.texts) == len(seg.clauses)
+    assert matcher.by_content("完全无关的内容与描述文字") is None

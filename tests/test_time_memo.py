@@ -21,3 +21,29 @@ def test_the_document_year_and_the_windows_are_part_of_the_question():
     assert find_time_expressions("年底前完成", g, 2024)[0].date == "2024-12-31"
     assert find_time_expressions("3年内完成", g, 2024, windows={}) != find_time_expressions(
         "3年内完成", g, 2024, windows={3: ("2021-12-31", "2019-01-01", 2021)})
+
+
+# Made-up sentences with and without times, in prose and in a 完成时限 cell.
+SENTENCES = ["到2025年底前，完成改造任务；2027年6月30日前全面建成。", "加强组织领导，压实各方责任。", "2024年", "长期坚持",
+             "每年3月底前报送上年度工作情况", "力争“十五五”期间基本建成", "尽快出台实施细则", "", "自2019年起3年内完成",
+             "各区要于次年1月底前上报", "全年完成造林1万亩", "今年年内开工"]
+
+
+def test_a_text_without_any_time_rule_match_is_answered_by_one_search(monkeypatch):
+    """The time rules joined into one pattern say "none here" for most sentences; where they say so, no
+    rule alone finds one either, and where they do not, each rule is asked as before."""
+    from planparse.extraction import deadlines
+
+    g = load_grammars(None)
+    assert all(deadlines._any_time_rule(g).values())
+    for cell in (False, True):
+        for s in SENTENCES:
+            joined = deadlines._any_time_rule(g)[cell]
+            each = any(r.compiled.search(s) for r in deadlines._time_rules(g, cell))
+            assert (joined.search(s) is not None) == each, (cell, s)
+    with_search = {(c, s): deadlines._time_expressions(s, g, 2024, cell=c, windows=None) for c in (False, True) for s in SENTENCES}
+    monkeypatch.setattr(deadlines, "_any_time_rule", lambda g: {False: None, True: None})
+    rule_by_rule = {(c, s): deadlines._time_expressions(s, g, 2024, cell=c, windows=None) for c in (False, True) for s in SENTENCES}
+    assert with_search == rule_by_rule
+    assert with_search[(False, "加强组织领导，压实各方责任。")] == []
+    assert with_search[(True, "2024年")] and not with_search[(False, "长期坚持")]

@@ -36,8 +36,14 @@ _MULTI_SPACE = re.compile(r"[ \u00a0]{2,}")
 _FIELD_GAP = re.compile(r"(?<=[:：][^:：\s]{1,40})[ \t\u00a0]+(?=\p{Han}{2,8}\s*[:：])")
 
 
+# The characters fold_width changes: most lines have none, and looking for one costs a tenth of
+# translating the line character by character.
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "]")
+
+
 def fold_width(s: str) -> str:
-    return unicodedata.normalize("NFC", s).translate(_FOLD)
+    s = unicodedata.normalize("NFC", s)
+    return s.translate(_FOLD) if _FOLDABLE.search(s) else s
 
 
 _NARROW = re.compile("[\x00-\u2e7f]+")  # characters before the CJK blocks: half a CJK character wide
@@ -53,6 +59,8 @@ def squeeze_spaces(s: str, keep_tabs: bool = False) -> str:
     if keep_tabs:
         cells = s.split("\t")
         return "\t".join(squeeze_spaces(c) for c in cells)
+    if " " not in s and "\u00a0" not in s and "\t" not in s:
+        return s.strip()  # every rule below removes or keeps a space: a line without one is as it is
     if _FIELD_GAP.search(s):
         return " ".join(squeeze_spaces(part) for part in _FIELD_GAP.split(s))
     s = _SPACE_CJK_LEFT.sub("", s)
@@ -191,9 +199,14 @@ class NormalText:
 
 
 def clean_line(line: str, g: Grammars, keep_tabs: bool) -> str:
-    s = fold_width(line)
-    for rule in g.layout.markup:
-        s = rule.compiled.sub(rule.replace, s)
+    return _clean_folded(fold_width(line), g, keep_tabs)
+
+
+def _clean_folded(s: str, g: Grammars, keep_tabs: bool) -> str:
+    """clean_line of a line folded already (normalise keeps the folded line too)."""
+    if g.built(layout_rules)["markup"].search(s):  # most lines hold no markup: one question, not one a rule
+        for rule in g.layout.markup:
+            s = rule.compiled.sub(rule.replace, s)
     s = s.replace("\r", "").replace("\u200b", "").replace("\ufeff", "").replace("\u00ad", "")
     return squeeze_spaces(s, keep_tabs=keep_tabs)
 
@@ -228,13 +241,13 @@ def _in_header_zone(raw: RawDocument, g: Grammars) -> set[tuple[int, int]]:
     return set(filled[: sh.front_lines]) | set(filled[-sh.tail_lines:] if sh.tail_lines else [])
 
 
-def _typical_width(lines: list[Line], g: Grammars) -> float:
+def _typical_width(lines: list[Line], line_widths: list[float], g: Grammars) -> float:
     """The width of a full printed line, estimated from lines that were visibly cut by wrapping."""
     ends = tuple(g.layout.paragraph_end)
     # Headings, table rows and lines that end a sentence tell nothing about the printed width.
     widths = sorted(
-        visual_width(ln.text) for ln in lines
-        if ln.text and not ln.text.endswith(ends) and "\t" not in ln.text and visual_width(ln.text) >= 10
+        w for ln, w in zip(lines, line_widths)
+        if ln.text and not ln.text.endswith(ends) and "\t" not in ln.text and w >= 10
         and not _starts_block(ln.text, g) and not _starts_item(ln.text, g)
     )
     if not widths:
@@ -242,14 +255,14 @@ def _typical_width(lines: list[Line], g: Grammars) -> float:
     return widths[int(0.8 * (len(widths) - 1))]
 
 
-def _paragraph_style(lines: list[Line], g: Grammars) -> tuple[bool, float]:
+def _paragraph_style(lines: list[Line], line_widths: list[float], g: Grammars) -> tuple[bool, float]:
     """(True, median width) when most lines are whole paragraphs (they end a sentence), not PDF wraps."""
     ends = tuple(g.layout.paragraph_end) + tuple(g.layout.soft_end)
-    body = [ln.text for ln in lines if "\t" not in ln.text and visual_width(ln.text) >= 10]
+    body = [(ln.text, w) for ln, w in zip(lines, line_widths) if "\t" not in ln.text and w >= 10]
     if not body:
         return True, 0.0
-    widths = sorted(visual_width(t) for t in body)
-    share = sum(t.endswith(ends) for t in body) / len(body)
+    widths = sorted(w for _, w in body)
+    share = sum(t.endswith(ends) for t, _ in body) / len(body)
     return share >= g.layout.paragraph_style_share, widths[len(widths) // 2]
 
 
@@ -294,15 +307,17 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     lines = [ln for ln in lines if ln.text]
     if not lines:
         return []
-    full = _typical_width(lines, g)
-    paragraph_style, median = _paragraph_style(lines, g)
+    # each line's width, measured once: the estimates below and the joining loop all ask for it
+    line_widths = [visual_width(ln.text) for ln in lines]
+    full = _typical_width(lines, line_widths, g)
+    paragraph_style, median = _paragraph_style(lines, line_widths, g)
     ends = tuple(g.layout.paragraph_end)
     soft_ends = tuple(g.layout.soft_end)
     out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources), lines[0].box, lines[0].block)]
     # The width of the paragraph being built, kept up to date: measuring a growing paragraph at
     # every line made thousands of short lines quadratic.
-    width = visual_width(lines[0].text)
-    for nxt in lines[1:]:
+    width = line_widths[0]
+    for nxt, nxt_width in zip(lines[1:], line_widths[1:]):
         prev = out[-1].text
         short = _ends_short(out[-1], g.layout.geometry)
         if nxt.hard_break:
@@ -332,7 +347,7 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             # One paragraph per line already: only a long line cut mid-sentence, or a cut word, continues.
             brk = width < median and not splits_a_word(prev, nxt.text, g)
         elif width < g.layout.short_line_ratio * full or \
-                width < g.layout.shorter_than_next_ratio * visual_width(nxt.text):
+                width < g.layout.shorter_than_next_ratio * nxt_width:
             # A wrapped line is as wide as the text block: one clearly narrower ended its paragraph,
             # unless the break cuts a word in two (`清洁能源替|代`), which only wrapping does.
             brk = not splits_a_word(prev, nxt.text, g)
@@ -340,7 +355,7 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             brk = False
         if brk:
             out.append(Line(nxt.text, nxt.page, list(nxt.sources), nxt.box, nxt.block))
-            width = visual_width(nxt.text)
+            width = nxt_width
         else:
             # Latin words wrap at a space: the space comes back. (A PDF page breaks a line only
             # there; text of unknown origin may have cut a number in two, so digits join there.)
@@ -351,7 +366,7 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             # and made many short lines quadratic.
             out[-1].sources.extend(nxt.sources)
             out[-1] = Line(prev + glue + nxt.text, out[-1].page, out[-1].sources, nxt.box, nxt.block)
-            width += visual_width(glue + nxt.text)
+            width += visual_width(glue) + nxt_width  # halves: exact in a float
     return out
 
 
@@ -407,7 +422,8 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
             pending_break = pending_break or li in block_starts
             line = remove_noise(line, g, removed)
             keep_tabs = "\t" in line
-            s = clean_line(line, g, keep_tabs)
+            folded = fold_width(line)
+            s = _clean_folded(folded, g, keep_tabs)
             if s and is_furniture(s, g):
                 continue
             fields = g.layout.scrape_header.fields_of(s) if s and (pi, li) in header_zone else None
@@ -417,7 +433,7 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
                 continue
             if web and s and is_web_chrome(s, g):
                 continue
-            rawline = fold_width(line).strip("\r\n")
+            rawline = folded.strip("\r\n")
             # most lines have no space to squeeze: one str object serves as both (half the memory of the lines)
             cleaned.append((s, page.number, s if rawline == s else rawline, li + 1, boxes[li] if boxes else None,
                             paragraph_numbers[li] if paragraph_numbers else None))

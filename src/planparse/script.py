@@ -9,6 +9,7 @@ back into the output strings afterwards.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel
@@ -33,13 +34,14 @@ def _is_cjk(ch: str) -> bool:
 def fold_table(text: str) -> dict[int, str]:
     """str.translate table folding the traditional characters of `text` (empty when there are none)."""
     table: dict[int, str] = {}
-    todo = [ch for ch in set(text) if ch not in _FOLDED and _is_cjk(ch)]
+    counts = Counter(text)  # each distinct character once, not each of the text's characters
+    todo = [ch for ch in counts if ch not in _FOLDED and _is_cjk(ch)]
     if todo:
         conv = _converter()
         for ch in todo:
             s = conv.convert(ch)
             _FOLDED[ch] = s if len(s) == 1 else ch  # never change a length: offsets must hold
-    for ch in set(text):
+    for ch in counts:
         s = _FOLDED.get(ch)
         if s is not None and s != ch:
             table[ord(ch)] = s
@@ -47,8 +49,8 @@ def fold_table(text: str) -> dict[int, str]:
     # in traditional script, with several such characters, is folded.
     if len(table) < _MIN_DISTINCT:
         return {}
-    cjk = sum(1 for ch in text if _is_cjk(ch))
-    folded = sum(1 for ch in text if ord(ch) in table)
+    cjk = sum(n for ch, n in counts.items() if _is_cjk(ch))
+    folded = sum(n for ch, n in counts.items() if ord(ch) in table)
     return table if folded >= _MIN_SHARE * cjk else {}
 
 

@@ -5,7 +5,7 @@ import calendar
 from dataclasses import dataclass
 
 
-from ..grammar import Grammars, TimeRule, per_grammar_set
+from ..grammar import Grammars, TimeRule, any_of, per_grammar_set
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Deadline
 from ..text import SpanSet, cited_titles
@@ -142,9 +142,23 @@ def find_time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell:
     return list(times)
 
 
-def _time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell: bool, windows: Windows | None) -> list[TimeExpr]:
+def _time_rules(g: Grammars, cell: bool) -> list[TimeRule]:
     # In a 完成时限 cell the cell's own vocabulary comes first (`2025年` alone is the deadline there).
-    rules = (list(g.deadlines.cell_only) if cell else []) + list(g.deadlines.rules)
+    return (list(g.deadlines.cell_only) if cell else []) + list(g.deadlines.rules)
+
+
+@per_grammar_set
+def _any_time_rule(g: Grammars) -> dict:
+    """The time rules joined into one pattern (grammar.any_of), for prose and for a cell: most sentences
+    hold no time expression, and one search says so for a third of what asking each rule costs."""
+    return {cell: any_of(_time_rules(g, cell)) for cell in (False, True)}
+
+
+def _time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell: bool, windows: Windows | None) -> list[TimeExpr]:
+    rules = _time_rules(g, cell)
+    anywhere = _any_time_rule(g)[cell]
+    if anywhere is not None and anywhere.search(text) is None:
+        return []
     found: list[TimeExpr] = []
     taken = SpanSet()
     for rule in rules:

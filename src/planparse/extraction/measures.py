@@ -158,6 +158,8 @@ def _measure(d: _Draft, sentence: str, offset: int, clause_id, task_seq) -> Meas
 
 def measures_in_sentence(sentence: str, g: Grammars, offset: int = 0, *, clause_id=None, task_seq=None) -> list[Measure]:
     cc = _compiled(g)
+    if cc.kind.search(sentence) is None:
+        return []  # a measure starts at a clause that names an instrument (a word of the list): none here
     clauses: list[_Clause] = []
     for m in _CLAUSE.finditer(sentence):
         s, e = m.span()

@@ -594,8 +594,8 @@ def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
         doc_ocr.close()
         plumber.close()
         pdf.close()
-    text_chars = sum(_count_visible(it.text) if isinstance(it, PageLine) else len(it.rows) for items in pages for it in items)
-    if text_chars == 0:
+    # one visible character anywhere is enough: counting them all cost as much as a step of the reader
+    if not any(_count_visible(it.text) if isinstance(it, PageLine) else it.rows for items in pages for it in items):
         raise NoTextLayerError(doc_ocr.why_no_text(), path=spath)
     pages = _strip_running_lines(_strip_page_numbers(pages))
     doc = RawDocument(

@@ -123,7 +123,7 @@ def _widest_gap(group: list[Glyph]) -> tuple[float, float, int]:
     gaps = [b[0] - a[1] for a, b in zip(group, group[1:])]
     if not gaps:
         return (0.0, 0.0, 0)
-    i = max(range(len(gaps)), key=gaps.__getitem__)  # the first of the widest
+    i = gaps.index(max(gaps))  # the first of the widest
     if not gaps[i] > 0.0:
         return (0.0, 0.0, 0)
     return (group[i][1], group[i + 1][0], i + 1)
