@@ -224,10 +224,20 @@ def write_report(doc, text: str, path: str) -> dict:
     return asdict(IndexEntry.of(doc, href=""))
 
 
+def _written(res: Result, write) -> Result:
+    """`res`, or a `write` failure when the output cannot be written (disk full, permissions): the
+    document was fine, its output could not be written."""
+    try:
+        write()
+    except OSError as e:
+        return Result(res.index, False, kind="write", message=one_line(e))
+    return res
+
+
 def process_document(task: DocumentTask) -> Result:
     """Extract one document, then write its output to out_path or return it in the Result."""
     t0 = time.perf_counter()
-    from ..emit import write_atomic
+    from ..emit import write_atomic, write_json
     from ..pipeline import extract_with_text
 
     index = task.index
@@ -241,17 +251,20 @@ def process_document(task: DocumentTask) -> Result:
                     ocr_pages=sum(1 for p in doc.source.page_info if p.ocr),
                     ocr_seconds=sum(p.ocr_seconds or 0.0 for p in doc.source.page_info),
                 )
-                out = render(doc, task)
                 if task.report_path:
                     res.entry = write_report(doc, text, task.report_path)
-                del doc, text
-            if task.out_path is None:
-                res.payload = out
-            else:
-                try:
-                    write_atomic(task.out_path, out)
-                except OSError as e:  # disk full, permissions: the document was fine, its output could not be written
-                    res = Result(index, False, kind="write", message=one_line(e))
+                del text
+                if task.out_path is not None and task.mode in ("json", "jsonl"):
+                    # written as it is built (emit.write_json), never held whole beside the Document
+                    res = _written(res, lambda: write_json(task.out_path, doc))
+                    del doc
+                else:
+                    out = render(doc, task)
+                    del doc
+                    if task.out_path is None:
+                        res.payload = out
+                    else:
+                        res = _written(res, lambda: write_atomic(task.out_path, out))
         except DeadlinePassed:
             res = Result(index, False, kind="timeout", message=f"not finished after {task.timeout:g} s (--timeout)")
     except PlanparseError as e:
