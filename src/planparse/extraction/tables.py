@@ -76,13 +76,13 @@ class ClauseMatcher:
         self.g = g
         self.marker = g.tables.category_marker.compiled
         self.items: list[tuple[str, int, str]] = []  # (id, level, heading key)
-        self.texts: dict[str, str] = {}
+        self.nt, self.seg = nt, seg
+        self._texts: dict[str, str] | None = None
         first_line: dict[int, str] = {}
         for sl in nt.source_lines:
             if sl.text and sl.offset not in first_line:
                 first_line[sl.offset] = sl.text
         for c in seg.clauses:
-            self.texts[c.id] = _key(nt.text[c.body_start : c.end])
             head = c.heading
             if not head:
                 # no heading sentence: the clause's own first line (`十、严格落实各方责任，…` on a line of its own)
@@ -91,6 +91,14 @@ class ClauseMatcher:
             self.items.append((c.id, c.level, _key(head)))
         self._grams: dict[str, set[str]] = {}
         self._cache: dict[str, tuple[str | None, float]] = {}
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Each clause's text as compared (_key), made when a task row is first matched by its content:
+        a copy of the whole text, which most documents never ask for."""
+        if self._texts is None:
+            self._texts = {c.id: _key(self.nt.text[c.body_start : c.end]) for c in self.seg.clauses}
+        return self._texts
 
     def by_heading(self, text: str | None) -> tuple[str | None, float]:
         key = _key(self.marker.sub("", text or ""))
