@@ -1,17 +1,19 @@
 """Cost of huge inputs (issue 22), the pieces that keep it bounded: the JSON written as it is built, whole
 or not at all; the source lines kept a column per field, each line still read back as it was; the models'
-shared sets of given fields, never shared in what they say; an analyst's grammar directory of bounded size."""
+shared sets of given fields, never shared in what they say; a long markdown parsed a stretch at a time,
+as one whole parse reads it; an analyst's grammar directory of bounded size."""
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import CLI_ENV, PLANPARSE, SAMPLES
+from conftest import CLI_ENV, PLANPARSE, SAMPLES, SCORED
 from planparse import emit
+from planparse.ingest import markdown
 from planparse.grammar import load_grammars
 from planparse.grammar.load import MAX_USER_GRAMMAR_BYTES
 from planparse.ingest.base import LineBox, RawDocument, RawPage
@@ -120,3 +122,62 @@ def test_an_oversized_grammar_directory_is_refused_in_one_line(tmp_path):
         assert r.returncode == 2, r.stderr
         assert r.stderr.count("\n") == 1 and "at most 1 MB" in r.stderr and "Traceback" not in r.stderr
         assert r.stdout == ""
+
+
+_MARKDOWN_SHAPES = """# 一、总体要求
+
+1. 第一项 **加粗**
+   续行<br>换行
+
+2. 第二项
+   - 子项
+
+3. 第三项
+
+> 引用一
+> 引用二
+
+> 引用三
+
+    缩进代码一
+
+    缩进代码二
+不缩进
+
+| 序号 | 任务 |
+|---|---|
+| 1 | 推进 |
+
+<div>
+html 块
+</div>
+
+标题二
+======
+
+- 项目 ~~删除~~
+
+- 项目二
+  续
+
+[通知.pdf](/cms/a.pdf)
+
+\\* 转义 &amp;
+
++ 加号列表
+"""
+
+
+def test_a_long_markdown_read_a_stretch_at_a_time_reads_as_one_whole_parse():
+    texts = [_MARKDOWN_SHAPES.encode("utf-8")] + [p.read_bytes() for p in sorted((SCORED / "docs").glob("*.md"))[:4]]
+    for data in texts:
+        whole = markdown.read_markdown(Path("x.md"), data, chunk_lines=10**9)
+        assert len(list(markdown._stretches(data.decode("utf-8"), 1))) > 5  # it was cut, at every place it may be
+        for chunk_lines in (1, 3, 7, 40):
+            assert markdown.read_markdown(Path("x.md"), data, chunk_lines=chunk_lines) == whole
+
+
+def test_a_markdown_with_what_runs_across_blank_lines_is_parsed_whole():
+    for shape in ("```\n代码\n\n不缩进\n```\n", "<!--\n注释\n\n不缩进\n-->\n", "[原文][dl]\n\n正文\n\n[dl]: /a.pdf\n"):
+        body = "正文\n\n" * 10 + shape + "正文\n\n" * 10
+        assert list(markdown._stretches(body, 1)) == [(0, body)]
