@@ -53,10 +53,15 @@ def json_pieces(doc: Document) -> Iterator[str]:
     yield "}\n"
 
 
+def json_byte_pieces(doc: Document) -> Iterator[bytes]:
+    """json_pieces as UTF-8, as to_json_bytes encodes them."""
+    return (piece.encode("utf-8", "backslashreplace") for piece in json_pieces(doc))
+
+
 def write_json(path: str | Path, doc: Document) -> None:
     """`to_json(doc)` written to `path` as it is built (write_atomic: whole or not at all), never held
     whole in memory."""
-    write_atomic(path, (piece.encode("utf-8", "backslashreplace") for piece in json_pieces(doc)))
+    write_atomic(path, json_byte_pieces(doc))
 
 
 def to_jsonl(doc: Document) -> str:

@@ -188,13 +188,15 @@ def time_limit(seconds: Optional[float]) -> Iterator[None]:
 
 
 def render(doc, task: DocumentTask) -> Any:
-    """The document's output for the sink: bytes to write (or a JSON line), or the tables' rows."""
-    from ..emit import to_json_bytes
+    """The document's output for the sink: bytes to write (or a JSON line; to a file, the pieces of the
+    JSON, made as they are written), or the tables' rows."""
+    from ..emit import json_byte_pieces, to_json_bytes
 
     # A file name that is not UTF-8 (kept by Python as lone surrogates, surrogateescape) is written as
     # JSON's own \udcXX escape, which reads back as the same name; a table cell gets the visible escape.
     if task.mode in ("json", "jsonl"):
-        return to_json_bytes(doc)
+        # to a file: its pieces, written as they are built, never the whole output beside the Document
+        return json_byte_pieces(doc) if task.out_path is not None else to_json_bytes(doc)
     if task.mode == "csv":
         rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path, task.grammars)}
         return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
@@ -237,7 +239,7 @@ def _written(res: Result, write) -> Result:
 def process_document(task: DocumentTask) -> Result:
     """Extract one document, then write its output to out_path or return it in the Result."""
     t0 = time.perf_counter()
-    from ..emit import write_atomic, write_json
+    from ..emit import write_atomic
     from ..pipeline import extract_with_text
 
     index = task.index
@@ -251,20 +253,14 @@ def process_document(task: DocumentTask) -> Result:
                     ocr_pages=sum(1 for p in doc.source.page_info if p.ocr),
                     ocr_seconds=sum(p.ocr_seconds or 0.0 for p in doc.source.page_info),
                 )
+                out = render(doc, task)
                 if task.report_path:
                     res.entry = write_report(doc, text, task.report_path)
-                del text
-                if task.out_path is not None and task.mode in ("json", "jsonl"):
-                    # written as it is built (emit.write_json), never held whole beside the Document
-                    res = _written(res, lambda: write_json(task.out_path, doc))
-                    del doc
-                else:
-                    out = render(doc, task)
-                    del doc
-                    if task.out_path is None:
-                        res.payload = out
-                    else:
-                        res = _written(res, lambda: write_atomic(task.out_path, out))
+                del doc, text
+                if task.out_path is None:
+                    res.payload = out
+                else:  # a JSON is built as it is written (render): the writing is the document's time too
+                    res = _written(res, lambda: write_atomic(task.out_path, out))
         except DeadlinePassed:
             res = Result(index, False, kind="timeout", message=f"not finished after {task.timeout:g} s (--timeout)")
     except PlanparseError as e:
