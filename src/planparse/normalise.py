@@ -139,7 +139,7 @@ class SourceLines(Sequence[SourceLine]):
     raw string took more memory than the document's text many times over); a SourceLine is made
     when a line is asked for. Read-only once normalise has built it."""
 
-    __slots__ = ("_text", "_raw", "_wraps", "_page", "_offset", "_lineno", "_box", "_paragraph")
+    __slots__ = ("_text", "_raw", "_wraps", "_wrap_pairs", "_page", "_offset", "_lineno", "_box", "_paragraph")
 
     _NONE = -1  # a page, line number or paragraph that is None (all are >= 0 otherwise)
 
@@ -149,6 +149,7 @@ class SourceLines(Sequence[SourceLine]):
         # it: what most lines of a text file are), or the raw line itself
         self._raw: list[str | int | None] = []
         self._wraps: dict[tuple[str, str], int] = {}
+        self._wrap_pairs: list[tuple[str, str]] = []  # the keys of _wraps, by their index
         self._page = array("q")
         self._offset = array("q")
         self._lineno = array("q")
@@ -164,7 +165,11 @@ class SourceLines(Sequence[SourceLine]):
             at = raw.find(text)
             lead, trail = (raw[:at], raw[at + len(text):]) if at >= 0 else ("", "")
             if at >= 0 and not lead.strip() and not trail.strip():
-                self._raw.append(self._wraps.setdefault((lead, trail), len(self._wraps)))
+                k = self._wraps.get((lead, trail))
+                if k is None:
+                    k = self._wraps[(lead, trail)] = len(self._wrap_pairs)
+                    self._wrap_pairs.append((lead, trail))
+                self._raw.append(k)
             else:
                 self._raw.append(raw)
         none = self._NONE
@@ -181,34 +186,20 @@ class SourceLines(Sequence[SourceLine]):
         """Every line's text and raw text mapped through `table` (str.translate)."""
         self._text = [t.translate(table) for t in self._text]
         self._raw = [r.translate(table) if isinstance(r, str) else r for r in self._raw]
-        self._wraps = {(lead.translate(table), trail.translate(table)): k for (lead, trail), k in self._wraps.items()}
+        self._wrap_pairs = [(lead.translate(table), trail.translate(table)) for lead, trail in self._wrap_pairs]
+        self._wraps = {pair: k for k, pair in enumerate(self._wrap_pairs)}
 
-    def _raw_of(self, i: int) -> str:
-        raw = self._raw[i]
-        if raw is None:
-            return self._text[i]
-        if isinstance(raw, int):
-            lead, trail = self._wrap_list()[raw]
-            return lead + self._text[i] + trail
-        return raw
-
-    def _wrap_list(self) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = [("", "")] * len(self._wraps)
-        for pair, k in self._wraps.items():
-            out[k] = pair
-        return out
-
-    def _line(self, i: int, wraps: list[tuple[str, str]]) -> SourceLine:
-        none = self._NONE
+    def _line(self, i: int) -> SourceLine:
         page, lineno, paragraph = self._page[i], self._lineno[i], self._paragraph[i]
         raw = self._raw[i]
         text = self._text[i]
         if raw is None:
             raw = text
-        elif isinstance(raw, int):
-            raw = wraps[raw][0] + text + wraps[raw][1]
-        return SourceLine(text, None if page == none else page, self._offset[i], raw,
-                          None if lineno == none else lineno, self._box[i], None if paragraph == none else paragraph)
+        elif raw.__class__ is int:
+            lead, trail = self._wrap_pairs[raw]
+            raw = lead + text + trail
+        return SourceLine(text, None if page < 0 else page, self._offset[i], raw,
+                          None if lineno < 0 else lineno, self._box[i], None if paragraph < 0 else paragraph)
 
     def __len__(self) -> int:
         return len(self._text)
@@ -220,19 +211,16 @@ class SourceLines(Sequence[SourceLine]):
     def __getitem__(self, i: slice) -> list[SourceLine]: ...
 
     def __getitem__(self, i):
-        wraps = self._wrap_list()
-        if isinstance(i, slice):
-            return [self._line(k, wraps) for k in range(*i.indices(len(self)))]
+        if i.__class__ is slice:
+            return [self._line(k) for k in range(*i.indices(len(self._text)))]
         if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
+            i += len(self._text)
+        if not 0 <= i < len(self._text):
             raise IndexError("source line index out of range")
-        return self._line(i, wraps)
+        return self._line(i)
 
     def __iter__(self) -> Iterator[SourceLine]:
-        wraps = self._wrap_list()
-        for i in range(len(self)):
-            yield self._line(i, wraps)
+        return map(self._line, range(len(self._text)))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, SourceLines | list):
