@@ -181,3 +181,30 @@ def test_a_markdown_with_what_runs_across_blank_lines_is_parsed_whole():
     for shape in ("```\n代码\n\n不缩进\n```\n", "<!--\n注释\n\n不缩进\n-->\n", "[原文][dl]\n\n正文\n\n[dl]: /a.pdf\n"):
         body = "正文\n\n" * 10 + shape + "正文\n\n" * 10
         assert list(markdown._stretches(body, 1)) == [(0, body)]
+
+
+def test_a_zip_of_many_members_is_opened_once_for_all_of_them(tmp_path, monkeypatch):
+    """Reading every member of a 3,000-member zip, one after another as a batch worker does, parses its
+    central directory once (per member, it made a batch over a 20,000-member zip quadratic)."""
+    import zipfile
+
+    from planparse import ingest
+    from planparse.ingest import archive
+
+    big = tmp_path / "many.zip"
+    with zipfile.ZipFile(big, "w") as zf:
+        for i in range(3000):
+            zf.writestr(f"plan{i:04d}.txt", f"关于印发第{i}号方案的通知\n一、重点任务\n（一）推进建设。\n")
+    opened = []
+
+    class Counted(zipfile.ZipFile):
+        def __init__(self, *args, **kwargs):
+            opened.append(args[0])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(archive.zipfile, "ZipFile", Counted)
+    monkeypatch.setattr(archive, "_open_zips", [])
+    for i in range(0, 3000, 7):
+        raw = ingest.read(f"{big}{archive.MEMBER_SEP}plan{i:04d}.txt")
+        assert f"第{i}号" in raw.pages[0].lines[0]
+    assert len(opened) == 1
