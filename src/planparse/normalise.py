@@ -251,7 +251,7 @@ class NormalText:
     # The text as written when it is in traditional script: `text` is then its character-for-character
     # simplified fold (what the rules match), and the output quotes this one (same offsets).
     original_text: str | None = None
-    _line_index: list[tuple[int, int | None]] | None = field(default=None, repr=False, compare=False)
+    _line_index: tuple[array, array] | None = field(default=None, repr=False, compare=False)  # offsets, line numbers
 
     def line_at(self, offset: int) -> int | None:
         """Source line number of the paragraph that holds `offset` (its first line)."""
@@ -260,9 +260,12 @@ class NormalText:
             for sl in self.source_lines:
                 if sl.text and sl.offset not in firsts:
                     firsts[sl.offset] = sl.lineno
-            self._line_index = sorted(firsts.items())
-        i = bisect.bisect_right(self._line_index, (offset, float("inf"))) - 1
-        return self._line_index[i][1] if i >= 0 else None
+            # two arrays, not a tuple (and two ints) a paragraph: a large text has many paragraphs
+            offsets = array("q", sorted(firsts))
+            self._line_index = (offsets, array("q", (-1 if firsts[o] is None else firsts[o] for o in offsets)))
+        offsets, linenos = self._line_index
+        i = bisect.bisect_right(offsets, offset) - 1
+        return None if i < 0 or linenos[i] < 0 else linenos[i]
 
     def page_at(self, offset: int) -> int | None:
         if not self.page_starts:
