@@ -106,7 +106,10 @@ class Locator:
     """Placements of spans of one normalised text (its line pieces computed once)."""
 
     def __init__(self, nt: NormalText):
-        self.pieces = line_pieces(nt)
+        # a text read without pages, boxes or paragraphs (plain text, markdown) places every span NOWHERE:
+        # its pieces, one object per line, are not built
+        placed = any(sl.page is not None or sl.box is not None or sl.paragraph is not None for sl in nt.source_lines)
+        self.pieces = line_pieces(nt) if placed else []
         self._starts = [p.start for p in self.pieces]
 
     def place(self, span: tuple[int, int] | None) -> Placement:

@@ -167,11 +167,22 @@ def extract(
         else:
             sys.stdout.write(dict(emit.document_csvs(doc))["targets.csv"].lstrip("\ufeff"))
         return
-    text = emit.to_jsonl(doc) if fmt == OutFormat.jsonl else emit.to_json(doc, pretty=pretty)
+    if pretty and fmt == OutFormat.json:
+        text = emit.to_json(doc, pretty=True)
+        if output:
+            _write_output(output, text)
+        else:
+            sys.stdout.write(text)
+        return
+    # compact JSON (and its one JSON Lines line) is written as it is built, never held whole beside the Document
     if output:
-        _write_output(output, text)
+        try:
+            emit.write_json(output, doc)
+        except OSError as e:
+            _cannot_write(output, e)
     else:
-        sys.stdout.write(text)
+        for piece in emit.json_pieces(doc):
+            sys.stdout.write(piece)
 
 
 def _write_debug_boxes(file: Path, doc, out: Path) -> None:

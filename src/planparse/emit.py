@@ -9,6 +9,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from pydantic import BaseModel
 
@@ -24,30 +25,43 @@ def to_json(doc: Document, *, pretty: bool = False) -> str:
 
 def to_json_bytes(doc: Document) -> bytes:
     """`to_json(doc)` as UTF-8 (a lone surrogate as its backslash escape, which JSON reads back as
-    itself), built a field, or a list item, at a time: the whole Document as one dict, then as one str,
-    then as bytes would hold the output three times over (a large document's JSON is several times
-    the size of its input). Compact separators make the pieces join to the very same bytes."""
+    itself), built from json_pieces: never the whole output as a dict and a str besides the bytes."""
     out = io.BytesIO()
+    for piece in json_pieces(doc):
+        out.write(piece.encode("utf-8", "backslashreplace"))
+    return out.getvalue()  # the buffer itself, not a copy
 
-    def put(text: str) -> None:
-        out.write(text.encode("utf-8", "backslashreplace"))
 
+def json_pieces(doc: Document) -> Iterator[str]:
+    """`to_json(doc)` a field, or a list item, at a time: the whole Document as one dict, then as one
+    str, then as bytes would hold the output three times over (a large document's JSON is several times
+    the size of its input). Compact separators make the pieces join to the very same text."""
     def dumps(value) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
-    put("{")
+    yield "{"
     for i, name in enumerate(type(doc).model_fields):
-        put(("," if i else "") + dumps(name) + ":")
+        yield ("," if i else "") + dumps(name) + ":"
         value = getattr(doc, name)
         if isinstance(value, list) and value and all(isinstance(item, BaseModel) for item in value):
-            put("[")
+            yield "["
             for k, item in enumerate(value):
-                put(("," if k else "") + dumps(item.model_dump(mode="json")))
-            put("]")
+                yield ("," if k else "") + dumps(item.model_dump(mode="json"))
+            yield "]"
         else:
-            put(dumps(doc.model_dump(mode="json", include={name})[name]))
-    put("}\n")
-    return out.getvalue()  # the buffer itself, not a copy
+            yield dumps(doc.model_dump(mode="json", include={name})[name])
+    yield "}\n"
+
+
+def json_byte_pieces(doc: Document) -> Iterator[bytes]:
+    """json_pieces as UTF-8, as to_json_bytes encodes them."""
+    return (piece.encode("utf-8", "backslashreplace") for piece in json_pieces(doc))
+
+
+def write_json(path: str | Path, doc: Document) -> None:
+    """`to_json(doc)` written to `path` as it is built (write_atomic: whole or not at all), never held
+    whole in memory."""
+    write_atomic(path, json_byte_pieces(doc))
 
 
 def to_jsonl(doc: Document) -> str:
@@ -93,21 +107,25 @@ def is_special_file(path: str | Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
-def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
+def write_atomic(path: str | Path, data: str | bytes | Iterable[bytes], *, encoding: str = "utf-8") -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file. A character
     the encoding cannot hold (a lone surrogate from an undecodable file name) is written as its
-    backslash escape (in JSON, the escape that reads back as the same character)."""
+    backslash escape (in JSON, the escape that reads back as the same character). `data` may come in
+    pieces (bytes), written as they come."""
     path = Path(path)
     if isinstance(data, str):
         data = data.encode(encoding, "backslashreplace")
+    pieces = (data,) if isinstance(data, bytes) else data
     if is_special_file(path):  # -o /dev/null, /dev/stdout, a FIFO: written into, never replaced by a file
         with open(path, "wb") as f:
-            f.write(data)
+            for piece in pieces:
+                f.write(piece)
         return
     fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for piece in pieces:
+                f.write(piece)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

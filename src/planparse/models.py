@@ -4,7 +4,7 @@ Field names and meanings follow the contract exactly; fields beyond it are addit
 """
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,8 +18,28 @@ DeadlineKind = Literal["date", "ongoing", "asap", "recurring", "period"]
 Level = Literal["national", "provincial", "municipal", "district"]
 
 
+# The sets of field names the models were built with, one object for each distinct set: pydantic keeps a
+# set per instance (which fields were given), and in a large document those sets weighed as much as all
+# the rest of the Document together.
+_SHARED_FIELD_SETS: dict[frozenset[str], set[str]] = {}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    def model_post_init(self, context: Any, /) -> None:
+        object.__setattr__(self, "__pydantic_fields_set__", _shared_field_set(self.__pydantic_fields_set__))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        given = self.__pydantic_fields_set__
+        if name not in given and name in type(self).model_fields:
+            # pydantic adds the name to the instance's set, which is shared: the set with the name is taken instead
+            object.__setattr__(self, "__pydantic_fields_set__", _shared_field_set(given | {name}))
+        super().__setattr__(name, value)
+
+
+def _shared_field_set(names: set[str]) -> set[str]:
+    return _SHARED_FIELD_SETS.setdefault(frozenset(names), names)
 
 
 BoxList = Optional[list[tuple[float, float, float, float]]]

@@ -8,7 +8,10 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections import Counter
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import overload
 
 import regex as re
 
@@ -139,6 +142,103 @@ class SourceLine:
     paragraph: int | None = None  # 0-based source paragraph (a Word body paragraph)
 
 
+class SourceLines(Sequence[SourceLine]):
+    """The source lines of a document, kept a column per field (one object per line, its ints and its
+    raw string took more memory than the document's text many times over); a SourceLine is made
+    when a line is asked for. Read-only once normalise has built it."""
+
+    __slots__ = ("_text", "_raw", "_wraps", "_wrap_pairs", "_page", "_offset", "_lineno", "_box", "_paragraph")
+
+    _NONE = -1  # a page, line number or paragraph that is None (all are >= 0 otherwise)
+
+    def __init__(self) -> None:
+        self._text: list[str] = []
+        # the raw line: None (the same as the text), an index into _wraps (the text with whitespace around
+        # it: what most lines of a text file are), or the raw line itself
+        self._raw: list[str | int | None] = []
+        self._wraps: dict[tuple[str, str], int] = {}
+        self._wrap_pairs: list[tuple[str, str]] = []  # the keys of _wraps, by their index
+        self._page = array("q")
+        self._offset = array("q")
+        self._lineno = array("q")
+        self._paragraph = array("q")
+        self._box: list[LineBox | None] = []
+
+    def append(self, text: str, page: int | None, raw: str, lineno: int | None, box: LineBox | None,
+               paragraph: int | None, offset: int = 0) -> None:
+        self._text.append(text)
+        if raw == text:
+            self._raw.append(None)
+        else:
+            at = raw.find(text)
+            lead, trail = (raw[:at], raw[at + len(text):]) if at >= 0 else ("", "")
+            if at >= 0 and not lead.strip() and not trail.strip():
+                k = self._wraps.get((lead, trail))
+                if k is None:
+                    k = self._wraps[(lead, trail)] = len(self._wrap_pairs)
+                    self._wrap_pairs.append((lead, trail))
+                self._raw.append(k)
+            else:
+                self._raw.append(raw)
+        none = self._NONE
+        self._page.append(none if page is None else page)
+        self._lineno.append(none if lineno is None else lineno)
+        self._paragraph.append(none if paragraph is None else paragraph)
+        self._offset.append(offset)
+        self._box.append(box)
+
+    def set_offsets(self, offsets: Iterable[int]) -> None:
+        self._offset = array("q", offsets)
+
+    def translate(self, table: dict[int, str]) -> None:
+        """Every line's text and raw text mapped through `table` (str.translate)."""
+        self._text = [t.translate(table) for t in self._text]
+        self._raw = [r.translate(table) if isinstance(r, str) else r for r in self._raw]
+        self._wrap_pairs = [(lead.translate(table), trail.translate(table)) for lead, trail in self._wrap_pairs]
+        self._wraps = {pair: k for k, pair in enumerate(self._wrap_pairs)}
+
+    def _line(self, i: int) -> SourceLine:
+        page, lineno, paragraph = self._page[i], self._lineno[i], self._paragraph[i]
+        raw = self._raw[i]
+        text = self._text[i]
+        if raw is None:
+            raw = text
+        elif raw.__class__ is int:
+            lead, trail = self._wrap_pairs[raw]
+            raw = lead + text + trail
+        return SourceLine(text, None if page < 0 else page, self._offset[i], raw,
+                          None if lineno < 0 else lineno, self._box[i], None if paragraph < 0 else paragraph)
+
+    def __len__(self) -> int:
+        return len(self._text)
+
+    @overload
+    def __getitem__(self, i: int) -> SourceLine: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[SourceLine]: ...
+
+    def __getitem__(self, i):
+        if i.__class__ is slice:
+            return [self._line(k) for k in range(*i.indices(len(self._text)))]
+        if i < 0:
+            i += len(self._text)
+        if not 0 <= i < len(self._text):
+            raise IndexError("source line index out of range")
+        return self._line(i)
+
+    def __iter__(self) -> Iterator[SourceLine]:
+        return map(self._line, range(len(self._text)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SourceLines | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"SourceLines({len(self)} lines)"
+
+
 @dataclass
 class NormalText:
     """The normalised document: paragraphs joined by '\\n'."""
@@ -151,7 +251,7 @@ class NormalText:
     table_offsets: list[int] = field(default_factory=list)
     page_count: int | None = None
     # Every cleaned line in reading order, blank lines included, with the paragraph it went into.
-    source_lines: list[SourceLine] = field(default_factory=list)
+    source_lines: Sequence[SourceLine] = field(default_factory=list)  # SourceLines, or a list (tests)
     # Front-matter and scrape-header fields (标题, 文号, 发布机构…): not text; meta falls back on them.
     header: dict[str, str] = field(default_factory=dict)
     # (code, message) of what normalising changed in the document's words (injected noise removed).
@@ -159,7 +259,7 @@ class NormalText:
     # The text as written when it is in traditional script: `text` is then its character-for-character
     # simplified fold (what the rules match), and the output quotes this one (same offsets).
     original_text: str | None = None
-    _line_index: list[tuple[int, int | None]] | None = field(default=None, repr=False, compare=False)
+    _line_index: tuple[array, array] | None = field(default=None, repr=False, compare=False)  # offsets, line numbers
 
     def line_at(self, offset: int) -> int | None:
         """Source line number of the paragraph that holds `offset` (its first line)."""
@@ -168,9 +268,12 @@ class NormalText:
             for sl in self.source_lines:
                 if sl.text and sl.offset not in firsts:
                     firsts[sl.offset] = sl.lineno
-            self._line_index = sorted(firsts.items())
-        i = bisect.bisect_right(self._line_index, (offset, float("inf"))) - 1
-        return self._line_index[i][1] if i >= 0 else None
+            # two arrays, not a tuple (and two ints) a paragraph: a large text has many paragraphs
+            offsets = array("q", sorted(firsts))
+            self._line_index = (offsets, array("q", (-1 if firsts[o] is None else firsts[o] for o in offsets)))
+        offsets, linenos = self._line_index
+        i = bisect.bisect_right(offsets, offset) - 1
+        return None if i < 0 or linenos[i] < 0 else linenos[i]
 
     def page_at(self, offset: int) -> int | None:
         if not self.page_starts:
@@ -190,6 +293,10 @@ class NormalText:
                 pos += len(para) + 1
             kept = self.__dict__["_paragraphs"] = (self.text, out, [off for off, _ in out])
         return kept[1]
+
+    def forget_paragraphs(self) -> None:
+        """Free the paragraphs kept by `paragraphs` (a copy of the whole text), once no stage asks for them."""
+        self.__dict__.pop("_paragraphs", None)
 
     def paragraphs_between(self, start: int, end: int) -> list[tuple[int, str]]:
         """The paragraphs that begin after `start` and before `end`."""
@@ -392,7 +499,7 @@ def rejoin_broken_paragraphs(lines: list[Line], g: Grammars) -> list[Line]:
 
 def normalise(raw: RawDocument, g: Grammars) -> NormalText:
     lines: list[Line] = []
-    cleaned: list[tuple[str, int | None, str, int, LineBox | None, int | None]] = []
+    source_lines = SourceLines()
     tables: list[RawTable] = []
     table_line_idx: list[int] = []
     header: dict[str, str] = dict(raw.header)
@@ -433,13 +540,11 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
                 continue
             if web and s and is_web_chrome(s, g):
                 continue
-            rawline = folded.strip("\r\n")
-            # most lines have no space to squeeze: one str object serves as both (half the memory of the lines)
-            cleaned.append((s, page.number, s if rawline == s else rawline, li + 1, boxes[li] if boxes else None,
-                            paragraph_numbers[li] if paragraph_numbers else None))
+            source_lines.append(s, page.number, folded.strip("\r\n"), li + 1, boxes[li] if boxes else None,
+                                paragraph_numbers[li] if paragraph_numbers else None)
             if s:
                 box = boxes[li] if boxes else None
-                lines.append(Line(s, page.number, [len(cleaned) - 1], box, block if box else None, hard_break=pending_break))
+                lines.append(Line(s, page.number, [len(source_lines) - 1], box, block if box else None, hard_break=pending_break))
                 pending_break = False
     # Tables split the text stream: join paragraphs only between them.
     paras: list[Line] = []
@@ -468,15 +573,21 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
         pos += len(p.text) + 1
     offsets.append(pos)
     text = "\n".join(text_parts)
+    del text_parts  # the text again, a paragraph at a time
     table_offsets = [min(offsets[i], len(text)) for i in table_para_idx]
-    para_of_source: dict[int, int] = {src: pi for pi, p in enumerate(paras) for src in p.sources}
-    source_lines: list[SourceLine] = []
+    # each source line's paragraph (a line dropped in joining: the paragraph of the line before it)
+    para_of_source = array("q", [-1]) * len(source_lines)
+    for pi, p in enumerate(paras):
+        for src in p.sources:
+            para_of_source[src] = pi
+    del lines, paras, chunk  # the joined lines: the text and the source lines hold what they said
+    line_offsets = array("q")
     next_para = 0
-    for i, (s, page, rawline, lineno, box, paragraph) in enumerate(cleaned):
-        pi = para_of_source.get(i)
-        if pi is not None:
+    for pi in para_of_source:
+        if pi >= 0:
             next_para = pi
-        source_lines.append(SourceLine(s, page, min(offsets[next_para], len(text)), rawline, lineno, box, paragraph))
+        line_offsets.append(min(offsets[next_para], len(text)))
+    source_lines.set_offsets(line_offsets)
     warnings = [("noise-removed", f"removed injected text before reading: {n} × {name}") for name, n in removed.items()]
     original_text = None
     fold = fold_table(text)
@@ -485,8 +596,7 @@ def normalise(raw: RawDocument, g: Grammars) -> NormalText:
         original_text, text = text, text.translate(fold)
         folded = sum(1 for ch in original_text if ord(ch) in fold)
         warnings.append(("traditional-script", f"{folded} characters in traditional script, folded to simplified for reading"))
-        for sl in source_lines:
-            sl.text, sl.raw = sl.text.translate(fold), sl.raw.translate(fold)
+        source_lines.translate(fold)
         tables = [replace(t, rows=[[c.translate(fold) if c else c for c in row] for row in t.rows]) for t in tables]
         header = {k: v.translate(fold) for k, v in header.items()}
     return NormalText(

@@ -54,6 +54,7 @@ def _without_text(raw: ingest.RawDocument) -> ingest.RawDocument:
 def _after_normalise(raw: ingest.RawDocument, nt: NormalText, g: Grammars) -> tuple[Document, str]:
     seg = segment(nt, g)
     found = extract_all(nt, seg, g)
+    nt.forget_paragraphs()  # assembling builds the Document beside the stages' results: room for it
     doc = assemble(raw, nt, seg, found)
     key_metrics(doc, g.metrics, word_splitter(g))  # the keys compare pairs by, and queries group by
     # a traditional-script text is matched as its simplified fold; the Document quotes the original (same offsets)

@@ -190,13 +190,15 @@ def time_limit(seconds: Optional[float]) -> Iterator[None]:
 
 
 def render(doc, task: DocumentTask) -> Any:
-    """The document's output for the sink: bytes to write (or a JSON line), or the tables' rows."""
-    from ..emit import to_json_bytes
+    """The document's output for the sink: bytes to write (or a JSON line; to a file, the pieces of the
+    JSON, made as they are written), or the tables' rows."""
+    from ..emit import json_byte_pieces, to_json_bytes
 
     # A file name that is not UTF-8 (kept by Python as lone surrogates, surrogateescape) is written as
     # JSON's own \udcXX escape, which reads back as the same name; a table cell gets the visible escape.
     if task.mode in ("json", "jsonl"):
-        return to_json_bytes(doc)
+        # to a file: its pieces, written as they are built, never the whole output beside the Document
+        return json_byte_pieces(doc) if task.out_path is not None else to_json_bytes(doc)
     if task.mode == "csv":
         rows = {"source": task.path, "sha256": doc.source.sha256, "rows": csv_rows(doc, task.path, task.grammars)}
         return (json.dumps(rows, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
@@ -226,6 +228,16 @@ def write_report(doc, text: str, path: str) -> dict:
     return asdict(IndexEntry.of(doc, href=""))
 
 
+def _written(res: Result, write) -> Result:
+    """`res`, or a `write` failure when the output cannot be written (disk full, permissions): the
+    document was fine, its output could not be written."""
+    try:
+        write()
+    except OSError as e:
+        return Result(res.index, False, kind="write", message=one_line(e))
+    return res
+
+
 def process_document(task: DocumentTask) -> Result:
     """Extract one document, then write its output to out_path or return it in the Result."""
     t0 = time.perf_counter()
@@ -250,13 +262,10 @@ def process_document(task: DocumentTask) -> Result:
                 if task.report_path:
                     res.entry = write_report(doc, text, task.report_path)
                 del doc, text
-            if task.out_path is None:
-                res.payload = out
-            else:
-                try:
-                    write_atomic(task.out_path, out)
-                except OSError as e:  # disk full, permissions: the document was fine, its output could not be written
-                    res = Result(index, False, kind="write", message=one_line(e))
+                if task.out_path is None:
+                    res.payload = out
+                else:  # a JSON is built as it is written (render): the writing is the document's time too
+                    res = _written(res, lambda: write_atomic(task.out_path, out))
         except DeadlinePassed:
             res = Result(index, False, kind="timeout", message=f"not finished after {task.timeout:g} s (--timeout)")
     except PlanparseError as e:

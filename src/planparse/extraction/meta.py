@@ -55,7 +55,7 @@ def extract_meta(nt: NormalText, seg: Segmentation, g: Grammars) -> Meta:
     body_start = seg.body_start if seg.clauses else len(nt.text) + 1  # no clause: all of it is front matter
     front = [(off, p) for off, p in paras if off < body_start][: mr.max_front_lines]
     front_texts = split_front_elements([p for _, p in front], g)
-    raw_of = _raw_lines(nt)
+    raw_of = _RawLines(nt)
     meta = Meta()
 
     for p in front_texts:  # a 文号 broken over two lines is one front element already (split_front_elements)
@@ -239,17 +239,34 @@ def _recipients_prefix(s: str, g: Grammars) -> int:
     return 0
 
 
-def _raw_lines(nt: NormalText) -> dict[str, str]:
-    """Paragraph text -> its source line(s) before spaces were squeezed (a gap between two names survives there)."""
-    by_offset: dict[int, list[str]] = {}
-    for sl in nt.source_lines:
-        if sl.text:
-            by_offset.setdefault(sl.offset, []).append(sl.raw)
-    out: dict[str, str] = {}
-    for off, raws in by_offset.items():
-        end = nt.text.find("\n", off)
-        out.setdefault(nt.text[off: end if end >= 0 else len(nt.text)].strip(), " ".join(raws))
-    return out
+class _RawLines:
+    """Paragraph text -> its source line(s) before spaces were squeezed (a gap between two names survives
+    there), looked up for the few lines asked about: a dict of every paragraph held the text twice over."""
+
+    def __init__(self, nt: NormalText):
+        self.nt = nt
+        self._found: dict[str, str | None] = {}
+
+    def get(self, paragraph: str, default: str) -> str:
+        if paragraph not in self._found:
+            self._found[paragraph] = self._find(paragraph)
+        found = self._found[paragraph]
+        return default if found is None else found
+
+    def _find(self, paragraph: str) -> str | None:
+        # the first paragraph, in the order of the source lines, whose text is this one
+        text, lines = self.nt.text, self.nt.source_lines
+        at = last = None
+        for sl in lines:
+            if sl.text and sl.offset != last:
+                last = sl.offset
+                end = text.find("\n", last)
+                if text[last: end if end >= 0 else len(text)].strip() == paragraph:
+                    at = last
+                    break
+        if at is None:
+            return None
+        return " ".join(sl.raw for sl in lines if sl.text and sl.offset == at)
 
 
 def _is_organisation_line(p: str, g: Grammars) -> bool:

@@ -95,8 +95,8 @@ class ClauseMatcher:
     @property
     def texts(self) -> dict[str, str]:
         """Each clause's text as matched: keyed when a task row is first looked for by its content (a
-        document without task tables never is, and keying every clause's text cost it more than its
-        tables)."""
+        document without task tables never is; keying every clause's text cost it more than its tables,
+        and held a second copy of the whole text)."""
         if self._texts is None:
             self._texts = {c.id: _key(self._nt.text[c.body_start : c.end]) for c in self._clauses}
         return self._texts

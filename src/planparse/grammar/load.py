@@ -97,6 +97,8 @@ def load_grammars(extra_dir: str | None = None) -> Grammars:
         raise GrammarError(f"{extra_dir}: is a file; --grammars needs a directory of rule files (numbering.toml, targets.toml, …)")
     if extra_dir and not Path(extra_dir).is_dir():
         raise GrammarError(f"{extra_dir}: grammar directory not found")
+    if extra_dir:
+        _refuse_oversized(Path(extra_dir))
     key = _validated_key(dirs)
     cached = _read_validated(key) if key else None
     if cached is not None:
@@ -105,6 +107,23 @@ def load_grammars(extra_dir: str | None = None) -> Grammars:
     if key:
         _write_validated(key, g)
     return g
+
+
+# The most an analyst's grammar directory may hold (its rule files and userdict.txt together): building a
+# grammar set costs far more than its size (a 1 MB agency lexicon: about 16 s and 700 MB the first time,
+# 1 s and 60 MB in every later process, from the cache below; 10 MB: 200 s and 5.5 GB, then 13 s and
+# 800 MB in every batch worker). The bundled grammars are about 150 kB.
+MAX_USER_GRAMMAR_BYTES = 1024 * 1024
+
+
+def _refuse_oversized(directory: Path) -> None:
+    try:
+        total = sum(f.stat().st_size for f in directory.iterdir() if f.suffix == ".toml" or f.name == "userdict.txt")
+    except OSError:
+        return  # reading the files reports what is wrong with them
+    if total > MAX_USER_GRAMMAR_BYTES:
+        raise GrammarError(f"{directory}: its rule files hold {total / 2**20:.1f} MB; a grammar directory may hold "
+                           f"at most {MAX_USER_GRAMMAR_BYTES // 2**20} MB (README: Limits)")
 
 
 # A grammar set validated once is kept in the cache directory, as the word dictionary and the compiled

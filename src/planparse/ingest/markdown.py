@@ -14,7 +14,9 @@ text (`**发布日期**: …`) are recognised later, by the grammar, like those 
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Iterator
 
 import frontmatter
 from markdown_it import MarkdownIt
@@ -27,6 +29,37 @@ from .txt import decode_text_reporting
 _DOWNLOAD_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd", ".zip", ".rar", ".7z", ".txt")
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+# A long file is parsed a stretch of lines at a time (its tokens, several objects a line, took some 40
+# times the file's size at once), cut only where no block can go on: before a line at the left margin
+# after a blank line. A file with a construct that can run across such a cut (a fenced block, an HTML
+# block of the kinds that end at a marker, not at a blank line) or that refers across it (a link
+# reference definition) is parsed whole.
+_CHUNK_LINES = 2000
+_ACROSS_CUTS = re.compile(r"^ {0,3}(?:`{3,}|~{3,}|<(?:script|pre|style|textarea|!|\?))|\[[^\]\n]*\]:", re.I | re.M)
+
+
+def _stretches(body: str, chunk_lines: int) -> Iterator[tuple[int, str]]:
+    """(first line, text) of the stretches of `body` parsed one at a time (the whole of it, when it
+    is short or may not be cut)."""
+    lines = body.split("\n")
+    if len(lines) <= chunk_lines or _ACROSS_CUTS.search(body):
+        yield 0, body
+        return
+    start = 0
+    k = start + chunk_lines
+    while k < len(lines):
+        if lines[k][:1] not in ("", " ", "\t") and not lines[k - 1].strip():
+            yield start, "\n".join(lines[start:k])
+            start, k = k, k + chunk_lines
+        else:
+            k += 1
+    yield start, "\n".join(lines[start:])
+
+
+def _tokens(body: str, chunk_lines: int = _CHUNK_LINES) -> Iterator[tuple[int, list[Token]]]:
+    for first, text in _stretches(body, chunk_lines):
+        yield first, _PARSER.parse(text)
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, str], int]:
@@ -96,7 +129,7 @@ def _raw_lines(tok: Token) -> list[str]:
     return tok.content.rstrip("\n").split("\n")
 
 
-def read_markdown(path: Path, data: bytes) -> RawDocument:
+def read_markdown(path: Path, data: bytes, *, chunk_lines: int = _CHUNK_LINES) -> RawDocument:
     text, encoding, warnings = decode_text_reporting(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     header, offset = _split_front_matter(text)
@@ -107,58 +140,58 @@ def read_markdown(path: Path, data: bytes) -> RawDocument:
     starts: set[int] = set()
     tables: list[RawTable] = []
     ordinal: list[str] = []  # the written number of the open ordered-list item ("" for bullets)
-    tokens = _PARSER.parse(body)
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        first = tok.map[0] + offset if tok.map else None
-        if tok.type == "table_open":
-            rows: list[list[str | None]] = []
-            row: list[str | None] = []
-            j = i + 1
-            while tokens[j].type != "table_close":
-                t = tokens[j]
-                if t.type == "tr_open":
-                    row = []
-                elif t.type == "inline":
-                    row.append(_cell_text(t))
-                elif t.type == "tr_close":
-                    rows.append(row)
-                j += 1
-            tables.append(RawTable(rows=rows, page=None, line_index=first))
-            if first is not None:
-                starts.add(first)
-                starts.add(tok.map[1] + offset)
-            i = j + 1
-            continue
-        if tok.type in ("ordered_list_open", "bullet_list_open"):
-            pass
-        elif tok.type == "list_item_open":
-            # An ordered item's number is a clause marker of the document (`12. 建设…`): keep it as written.
-            ordinal.append(f"{tok.info}{tok.markup}" if tok.info else "")
-        elif tok.type == "list_item_close":
-            ordinal.pop()
-        elif tok.type == "inline" and first is not None:
-            if _is_download_link(tok.children or []):
-                i += 1
+    for base, tokens in _tokens(body, chunk_lines):
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            first = tok.map[0] + base + offset if tok.map else None
+            if tok.type == "table_open":
+                rows: list[list[str | None]] = []
+                row: list[str | None] = []
+                j = i + 1
+                while tokens[j].type != "table_close":
+                    t = tokens[j]
+                    if t.type == "tr_open":
+                        row = []
+                    elif t.type == "inline":
+                        row.append(_cell_text(t))
+                    elif t.type == "tr_close":
+                        rows.append(row)
+                    j += 1
+                tables.append(RawTable(rows=rows, page=None, line_index=first))
+                if first is not None:
+                    starts.add(first)
+                    starts.add(tok.map[1] + base + offset)
+                i = j + 1
                 continue
-            rendered = _render_inline(tok)
-            prefix = ""
-            if ordinal and ordinal[-1] and tokens[i - 1].type == "paragraph_open" and tokens[i - 2].type == "list_item_open":
-                prefix = ordinal[-1]
-            for k, piece in enumerate(rendered):
-                if first + k < len(lines):
-                    lines[first + k] = (prefix if k == 0 else "") + piece
-            starts.add(first)
-        elif tok.type in ("code_block", "fence", "html_block") and first is not None:
-            raw = _raw_lines(tok)
-            skip = 1 if tok.type == "fence" else 0  # the opening ``` line
-            for k, piece in enumerate(raw):
-                if first + skip + k < len(lines):
-                    lines[first + skip + k] = piece
-                    if k == 0 or not raw[k - 1].strip():
-                        starts.add(first + skip + k)
-        i += 1
+            if tok.type in ("ordered_list_open", "bullet_list_open"):
+                pass
+            elif tok.type == "list_item_open":
+                # An ordered item's number is a clause marker of the document (`12. 建设…`): keep it as written.
+                ordinal.append(f"{tok.info}{tok.markup}" if tok.info else "")
+            elif tok.type == "list_item_close":
+                ordinal.pop()
+            elif tok.type == "inline" and first is not None:
+                if _is_download_link(tok.children or []):
+                    i += 1
+                    continue
+                rendered = _render_inline(tok)
+                prefix = ""
+                if ordinal and ordinal[-1] and tokens[i - 1].type == "paragraph_open" and tokens[i - 2].type == "list_item_open":
+                    prefix = ordinal[-1]
+                for k, piece in enumerate(rendered):
+                    if first + k < len(lines):
+                        lines[first + k] = (prefix if k == 0 else "") + piece
+                starts.add(first)
+            elif tok.type in ("code_block", "fence", "html_block") and first is not None:
+                raw = _raw_lines(tok)
+                skip = 1 if tok.type == "fence" else 0  # the opening ``` line
+                for k, piece in enumerate(raw):
+                    if first + skip + k < len(lines):
+                        lines[first + skip + k] = piece
+                        if k == 0 or not raw[k - 1].strip():
+                            starts.add(first + skip + k)
+            i += 1
 
     return RawDocument(
         path=str(path),
