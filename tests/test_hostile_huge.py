@@ -37,7 +37,7 @@ def test_a_json_that_fails_half_way_leaves_the_old_file_and_no_temporary_one(tmp
     out.write_bytes(b"the previous output\n")
     whole = list(emit.json_pieces(doc))
 
-    def broken(doc):
+    def broken(doc, **_):
         yield from whole[:5]
         raise OSError(28, "No space left on device")
 
@@ -48,6 +48,19 @@ def test_a_json_that_fails_half_way_leaves_the_old_file_and_no_temporary_one(tmp
     assert os.listdir(tmp_path) == ["plan.json"]
 
 
+@pytest.mark.parametrize("name", [p.name for p in sorted(SAMPLES.glob("*.txt"))[:3]] + ["no clauses"])
+def test_indented_json_written_as_it_is_built_is_to_json_byte_for_byte(tmp_path, name):
+    path = SAMPLES / name
+    if name == "no clauses":  # empty lists and nulls everywhere
+        path = tmp_path / "notice.txt"
+        path.write_text("关于某事的通知\n请遵照执行。\n", encoding="utf-8")
+    doc = extract_file(path)
+    out = tmp_path / "plan.json"
+    emit.write_json(out, doc, pretty=True)
+    assert out.read_bytes() == emit.to_json(doc, pretty=True).encode("utf-8")
+    assert "".join(emit.json_pieces(doc, pretty=True)) == json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
 def test_extract_gives_the_same_bytes_to_a_file_and_to_stdout(tmp_path):
     out = tmp_path / "plan.json"
     to_file = subprocess.run(PLANPARSE + ["extract", str(SAMPLE), "-o", str(out)], env=CLI_ENV, capture_output=True, timeout=120)
@@ -55,6 +68,9 @@ def test_extract_gives_the_same_bytes_to_a_file_and_to_stdout(tmp_path):
     assert to_file.returncode == 0 and to_stdout.returncode == 0, (to_file.stderr, to_stdout.stderr)
     assert out.read_bytes() == to_stdout.stdout == emit.to_json(extract_file(SAMPLE)).encode("utf-8")
     assert json.loads(to_stdout.stdout)["clauses"]
+    pretty_file = subprocess.run(PLANPARSE + ["extract", str(SAMPLE), "--pretty", "-o", str(out)], env=CLI_ENV, capture_output=True, timeout=120)
+    pretty_stdout = subprocess.run(PLANPARSE + ["extract", str(SAMPLE), "--pretty"], env=CLI_ENV, capture_output=True, timeout=120)
+    assert out.read_bytes() == pretty_stdout.stdout == emit.to_json(extract_file(SAMPLE), pretty=True).encode("utf-8")
 
 
 def test_models_built_alike_share_their_set_of_given_fields_but_not_what_is_set_later():

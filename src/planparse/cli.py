@@ -167,21 +167,15 @@ def extract(
         else:
             sys.stdout.write(dict(emit.document_csvs(doc))["targets.csv"].lstrip("\ufeff"))
         return
-    if pretty and fmt == OutFormat.json:
-        text = emit.to_json(doc, pretty=True)
-        if output:
-            _write_output(output, text)
-        else:
-            sys.stdout.write(text)
-        return
-    # compact JSON (and its one JSON Lines line) is written as it is built, never held whole beside the Document
+    # JSON (indented or not, and its one JSON Lines line) is written as it is built, never held whole beside the Document
+    indent = pretty and fmt == OutFormat.json
     if output:
         try:
-            emit.write_json(output, doc)
+            emit.write_json(output, doc, pretty=indent)
         except OSError as e:
             _cannot_write(output, e)
     else:
-        for piece in emit.json_pieces(doc):
+        for piece in emit.json_pieces(doc, pretty=indent):
             sys.stdout.write(piece)
 
 

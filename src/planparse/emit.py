@@ -32,36 +32,45 @@ def to_json_bytes(doc: Document) -> bytes:
     return out.getvalue()  # the buffer itself, not a copy
 
 
-def json_pieces(doc: Document) -> Iterator[str]:
-    """`to_json(doc)` a field, or a list item, at a time: the whole Document as one dict, then as one
-    str, then as bytes would hold the output three times over (a large document's JSON is several times
-    the size of its input). Compact separators make the pieces join to the very same text."""
-    def dumps(value) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def json_pieces(doc: Document, *, pretty: bool = False) -> Iterator[str]:
+    """`to_json(doc, pretty=...)` a field, or a list item, at a time: the whole Document as one dict, then
+    as one str, then as bytes would hold the output three times over (a large document's JSON is several
+    times the size of its input). The pieces join to the very same text: compact separators, or
+    json.dumps's indent of 2 with each piece's lines shifted to its depth."""
+    if pretty:
+        def dumps(value, depth: int) -> str:
+            return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+        open_item, open_list, close_list, close_doc = "\n    ", "[", "\n  ]", "\n}\n"
+        field_sep, key_sep = "\n  ", ": "
+    else:
+        def dumps(value, depth: int) -> str:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        open_item, open_list, close_list, close_doc = "", "[", "]", "}\n"
+        field_sep, key_sep = "", ":"
 
     yield "{"
     for i, name in enumerate(type(doc).model_fields):
-        yield ("," if i else "") + dumps(name) + ":"
+        yield ("," if i else "") + field_sep + dumps(name, 1) + key_sep
         value = getattr(doc, name)
         if isinstance(value, list) and value and all(isinstance(item, BaseModel) for item in value):
-            yield "["
+            yield open_list
             for k, item in enumerate(value):
-                yield ("," if k else "") + dumps(item.model_dump(mode="json"))
-            yield "]"
+                yield ("," if k else "") + open_item + dumps(item.model_dump(mode="json"), 2)
+            yield close_list
         else:
-            yield dumps(doc.model_dump(mode="json", include={name})[name])
-    yield "}\n"
+            yield dumps(doc.model_dump(mode="json", include={name})[name], 1)
+    yield close_doc
 
 
-def json_byte_pieces(doc: Document) -> Iterator[bytes]:
+def json_byte_pieces(doc: Document, *, pretty: bool = False) -> Iterator[bytes]:
     """json_pieces as UTF-8, as to_json_bytes encodes them."""
-    return (piece.encode("utf-8", "backslashreplace") for piece in json_pieces(doc))
+    return (piece.encode("utf-8", "backslashreplace") for piece in json_pieces(doc, pretty=pretty))
 
 
-def write_json(path: str | Path, doc: Document) -> None:
-    """`to_json(doc)` written to `path` as it is built (write_atomic: whole or not at all), never held
-    whole in memory."""
-    write_atomic(path, json_byte_pieces(doc))
+def write_json(path: str | Path, doc: Document, *, pretty: bool = False) -> None:
+    """`to_json(doc, pretty=...)` written to `path` as it is built (write_atomic: whole or not at all),
+    never held whole in memory."""
+    write_atomic(path, json_byte_pieces(doc, pretty=pretty))
 
 
 def to_jsonl(doc: Document) -> str:
