@@ -486,7 +486,10 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     paragraph_style, median = _paragraph_style(lines, line_widths, g)
     ends = tuple(g.layout.paragraph_end)
     soft_ends = tuple(g.layout.soft_end)
-    out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources), lines[0].box, lines[0].block)]
+    # A paragraph of one line is that line itself (a markdown file's lines are mostly paragraphs: a copy
+    # of each doubled what normalising held); a paragraph is a Line of its own once a line joins it.
+    out: list[Line] = [lines[0]]
+    own_last = False
     # The width of the paragraph being built, kept up to date: measuring a growing paragraph at
     # every line made thousands of short lines quadratic.
     width = line_widths[0]
@@ -527,7 +530,8 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
         else:
             brk = False
         if brk:
-            out.append(Line(nxt.text, nxt.page, list(nxt.sources), nxt.box, nxt.block))
+            out.append(nxt)
+            own_last = False
             width = nxt_width
         else:
             # Latin words wrap at a space: the space comes back. (A PDF page breaks a line only
@@ -537,8 +541,10 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             # Both sides are squeezed and stripped already (clean_line), and the glue is a space only
             # between Latin letters or digits: squeezing the joined paragraph again changed nothing
             # and made many short lines quadratic.
-            out[-1].sources.extend(nxt.sources)
-            out[-1] = Line(prev + glue + nxt.text, out[-1].page, out[-1].sources, nxt.box, nxt.block)
+            sources = out[-1].sources if own_last else list(out[-1].sources)
+            sources.extend(nxt.sources)
+            out[-1] = Line(prev + glue + nxt.text, out[-1].page, sources, nxt.box, nxt.block)
+            own_last = True
             width += visual_width(glue) + nxt_width  # halves: exact in a float
     return out
 
