@@ -1,6 +1,6 @@
 """Cost of huge inputs (issue 22): reading a document grows a process by at most 20 times its size plus a
 constant, in a batch worker and in `planparse extract` (to a file and to standard output), for a long plan
-text and for a text of many numbered markers."""
+text, the same plan as markdown and a text of many numbered markers."""
 from __future__ import annotations
 
 import json
@@ -104,4 +104,24 @@ def test_many_numbered_markers_grow_a_worker_by_at_most_twenty_times_their_size(
                        encoding="utf-8")
     size = markers.stat().st_size
     growth = _growth("worker", markers, tmp_path)
+    assert growth <= CONSTANT + MEMORY_PER_INPUT_BYTE * size, (growth / 2**20, size / 2**20)
+
+
+def _long_markdown(tmp_path: Path, size: int) -> Path:
+    """The long plan as a scraped page saves it: headings marked `##`, a blank line after every line (each
+    a paragraph of its own: twice the lines and paragraphs of the text), some bold and a list."""
+    lines = _SAMPLE.read_text(encoding="utf-8").splitlines()
+    page = "".join(("## " + line if line.startswith(("一、", "二、", "三、", "四、", "五、"))
+                    else "- **" + line + "**" if line.startswith("（") else line) + "\n\n" for line in lines)
+    big = tmp_path / "big.md"
+    big.write_text(page * (size // len(page.encode()) + 1), encoding="utf-8")
+    return big
+
+
+@pytest.mark.slow
+@needs_clear_refs
+def test_a_long_markdown_plan_grows_a_worker_by_at_most_twenty_times_its_size(tmp_path):
+    big = _long_markdown(tmp_path, 1_000_000)
+    size = big.stat().st_size
+    growth = _growth("worker", big, tmp_path)
     assert growth <= CONSTANT + MEMORY_PER_INPUT_BYTE * size, (growth / 2**20, size / 2**20)

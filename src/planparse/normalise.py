@@ -158,11 +158,12 @@ class SourceLines(Sequence[SourceLine]):
         self._raw: list[str | int | None] = []
         self._wraps: dict[tuple[str, str], int] = {}
         self._wrap_pairs: list[tuple[str, str]] = []  # the keys of _wraps, by their index
-        self._page = array("q")
+        # page, paragraph and box stay None (every line's is None: a text's, a markdown's) until a line has one
+        self._page: array | None = None
         self._offset = array("q")
         self._lineno = array("q")
-        self._paragraph = array("q")
-        self._box: list[LineBox | None] = []
+        self._paragraph: array | None = None
+        self._box: list[LineBox | None] | None = None
 
     def append(self, text: str, page: int | None, raw: str, lineno: int | None, box: LineBox | None,
                paragraph: int | None, offset: int = 0) -> None:
@@ -181,11 +182,21 @@ class SourceLines(Sequence[SourceLine]):
             else:
                 self._raw.append(raw)
         none = self._NONE
-        self._page.append(none if page is None else page)
+        before = len(self._text) - 1
+        if page is not None or self._page is not None:
+            if self._page is None:
+                self._page = array("q", [none]) * before
+            self._page.append(none if page is None else page)
         self._lineno.append(none if lineno is None else lineno)
-        self._paragraph.append(none if paragraph is None else paragraph)
+        if paragraph is not None or self._paragraph is not None:
+            if self._paragraph is None:
+                self._paragraph = array("q", [none]) * before
+            self._paragraph.append(none if paragraph is None else paragraph)
         self._offset.append(offset)
-        self._box.append(box)
+        if box is not None or self._box is not None:
+            if self._box is None:
+                self._box = [None] * before
+            self._box.append(box)
 
     def set_offsets(self, offsets: Iterable[int]) -> None:
         self._offset = array("q", offsets)
@@ -198,7 +209,11 @@ class SourceLines(Sequence[SourceLine]):
         self._wraps = {pair: k for k, pair in enumerate(self._wrap_pairs)}
 
     def _line(self, i: int) -> SourceLine:
-        page, lineno, paragraph = self._page[i], self._lineno[i], self._paragraph[i]
+        none = self._NONE
+        page = none if self._page is None else self._page[i]
+        paragraph = none if self._paragraph is None else self._paragraph[i]
+        lineno = self._lineno[i]
+        box = None if self._box is None else self._box[i]
         raw = self._raw[i]
         text = self._text[i]
         if raw is None:
@@ -207,7 +222,7 @@ class SourceLines(Sequence[SourceLine]):
             lead, trail = self._wrap_pairs[raw]
             raw = lead + text + trail
         return SourceLine(text, None if page < 0 else page, self._offset[i], raw,
-                          None if lineno < 0 else lineno, self._box[i], None if paragraph < 0 else paragraph)
+                          None if lineno < 0 else lineno, box, None if paragraph < 0 else paragraph)
 
     def __len__(self) -> int:
         return len(self._text)
@@ -282,27 +297,78 @@ class NormalText:
         return self.page_starts[max(i, 0)][1]
 
     @property
-    def paragraphs(self) -> list[tuple[int, str]]:
-        """(offset, paragraph) of the text, split once per text (stages ask for them many times: a
-        list rebuilt at each ask made segmenting a large document quadratic). Not to be changed."""
+    def paragraphs(self) -> Paragraphs:
+        """(offset, paragraph) of the text, its paragraph offsets found once per text (stages ask for
+        them many times: a list rebuilt at each ask made segmenting a large document quadratic). Not
+        to be changed."""
         kept = self.__dict__.get("_paragraphs")
-        if kept is None or kept[0] is not self.text:
-            out, pos = [], 0
-            for para in self.text.split("\n"):
-                out.append((pos, para))
-                pos += len(para) + 1
-            kept = self.__dict__["_paragraphs"] = (self.text, out, [off for off, _ in out])
-        return kept[1]
+        if kept is None or kept.text is not self.text:
+            kept = self.__dict__["_paragraphs"] = Paragraphs(self.text)
+        return kept
 
     def forget_paragraphs(self) -> None:
-        """Free the paragraphs kept by `paragraphs` (a copy of the whole text), once no stage asks for them."""
+        """Free the paragraph offsets kept by `paragraphs`, once no stage asks for them."""
         self.__dict__.pop("_paragraphs", None)
 
     def paragraphs_between(self, start: int, end: int) -> list[tuple[int, str]]:
         """The paragraphs that begin after `start` and before `end`."""
         paras = self.paragraphs
-        offsets = self.__dict__["_paragraphs"][2]
-        return paras[bisect.bisect_right(offsets, start):bisect.bisect_left(offsets, end)]
+        return paras[bisect.bisect_right(paras.offsets, start):bisect.bisect_left(paras.offsets, end)]
+
+
+class Paragraphs(Sequence[tuple[int, str]]):
+    """(offset, paragraph) of a text's '\\n'-separated paragraphs, each cut from the text when asked
+    for: only their offsets are kept (a list of them, a tuple, an int and a string a paragraph, took
+    four times a markdown file's size, whose every line is a paragraph)."""
+
+    __slots__ = ("text", "offsets")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        offsets = array("q", [0])
+        find = text.find
+        at = find("\n")
+        while at >= 0:
+            offsets.append(at + 1)
+            at = find("\n", at + 1)
+        self.offsets = offsets
+
+    def _paragraph(self, i: int) -> tuple[int, str]:
+        start = self.offsets[i]
+        end = self.offsets[i + 1] - 1 if i + 1 < len(self.offsets) else len(self.text)
+        return start, self.text[start:end]
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, str]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[int, str]]: ...
+
+    def __getitem__(self, i):
+        if i.__class__ is slice:
+            return [self._paragraph(k) for k in range(*i.indices(len(self.offsets)))]
+        if i < 0:
+            i += len(self.offsets)
+        if not 0 <= i < len(self.offsets):
+            raise IndexError("paragraph index out of range")
+        return self._paragraph(i)
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        text, offsets = self.text, self.offsets
+        for k in range(len(offsets) - 1):
+            yield offsets[k], text[offsets[k]:offsets[k + 1] - 1]
+        yield offsets[-1], text[offsets[-1]:]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Paragraphs | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Paragraphs({len(self)} paragraphs)"
 
 
 def clean_line(line: str, g: Grammars, keep_tabs: bool) -> str:
@@ -420,7 +486,10 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     paragraph_style, median = _paragraph_style(lines, line_widths, g)
     ends = tuple(g.layout.paragraph_end)
     soft_ends = tuple(g.layout.soft_end)
-    out: list[Line] = [Line(lines[0].text, lines[0].page, list(lines[0].sources), lines[0].box, lines[0].block)]
+    # A paragraph of one line is that line itself (a markdown file's lines are mostly paragraphs: a copy
+    # of each doubled what normalising held); a paragraph is a Line of its own once a line joins it.
+    out: list[Line] = [lines[0]]
+    own_last = False
     # The width of the paragraph being built, kept up to date: measuring a growing paragraph at
     # every line made thousands of short lines quadratic.
     width = line_widths[0]
@@ -461,7 +530,8 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
         else:
             brk = False
         if brk:
-            out.append(Line(nxt.text, nxt.page, list(nxt.sources), nxt.box, nxt.block))
+            out.append(nxt)
+            own_last = False
             width = nxt_width
         else:
             # Latin words wrap at a space: the space comes back. (A PDF page breaks a line only
@@ -471,8 +541,10 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             # Both sides are squeezed and stripped already (clean_line), and the glue is a space only
             # between Latin letters or digits: squeezing the joined paragraph again changed nothing
             # and made many short lines quadratic.
-            out[-1].sources.extend(nxt.sources)
-            out[-1] = Line(prev + glue + nxt.text, out[-1].page, out[-1].sources, nxt.box, nxt.block)
+            sources = out[-1].sources if own_last else list(out[-1].sources)
+            sources.extend(nxt.sources)
+            out[-1] = Line(prev + glue + nxt.text, out[-1].page, sources, nxt.box, nxt.block)
+            own_last = True
             width += visual_width(glue) + nxt_width  # halves: exact in a float
     return out
 

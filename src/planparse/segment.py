@@ -158,7 +158,7 @@ def _annex_label(para: str, g: Grammars):
     return m.group("num"), m.group("rest").strip()
 
 
-@dataclass
+@dataclass(slots=True)  # one per paragraph of the document: no per-object dict
 class _Span:
     """A stretch of text that may open with a marker: a paragraph, or in a document without line
     structure, the part of a paragraph from an inline marker to the next one."""
@@ -172,10 +172,15 @@ class _Span:
 
 def lacks_line_structure(nt: NormalText, g: Grammars) -> bool:
     """True when a few very wide paragraphs hold most of the text (a PDF flattened by a web page)."""
-    paras = [p for _, p in nt.paragraphs if p]
-    total = sum(len(p) for p in paras)
-    wide = sum(len(p) for p in paras if visual_width(p) >= g.numbering.run_together_width)
-    return total > 0 and (len(paras) == 1 or wide >= g.numbering.run_together_share * total)
+    # one pass, no list of the paragraphs (a copy of the text)
+    count = total = wide = 0
+    for _, p in nt.paragraphs:
+        if p:
+            count += 1
+            total += len(p)
+            if visual_width(p) >= g.numbering.run_together_width:
+                wide += len(p)
+    return total > 0 and (count == 1 or wide >= g.numbering.run_together_share * total)
 
 
 def _inline_starts(para: str, g: Grammars, anywhere_only: bool = False) -> list[int]:

@@ -24,7 +24,7 @@ import regex as re
 
 from ..grammar import Grammars
 from ..models import Deadline, Measure, Table, Target, Task, Warning
-from ..normalise import NormalText, visual_width
+from ..normalise import NormalText, Paragraphs, visual_width
 from ..segment import AnnexDraft, Segmentation
 from ..text import SpanSet
 from .agencies import AgencyParser
@@ -152,7 +152,7 @@ def _annex_at(seg: Segmentation, offset: int) -> AnnexDraft | None:
     return None
 
 
-def _title_for(nt: NormalText, paragraphs: list[tuple[int, str]], grid: Grid, g: Grammars, annex: AnnexDraft | None) -> str | None:
+def _title_for(nt: NormalText, paragraphs: Paragraphs, grid: Grid, g: Grammars, annex: AnnexDraft | None) -> str | None:
     """The table's title: the nearest title line above it (…表), else its annex's title.
     `paragraphs`: nt.paragraphs, computed once for all tables."""
     floor = annex.start if annex else max(0, grid.offset - 400)

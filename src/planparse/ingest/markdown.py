@@ -15,6 +15,7 @@ text (`**发布日期**: …`) are recognised later, by the grammar, like those 
 from __future__ import annotations
 
 import re
+from array import array
 from pathlib import Path
 from typing import Iterator
 
@@ -41,20 +42,35 @@ _ACROSS_CUTS = re.compile(r"^ {0,3}(?:`{3,}|~{3,}|<(?:script|pre|style|textarea|
 
 def _stretches(body: str, chunk_lines: int) -> Iterator[tuple[int, str]]:
     """(first line, text) of the stretches of `body` parsed one at a time (the whole of it, when it
-    is short or may not be cut)."""
-    lines = body.split("\n")
-    if len(lines) <= chunk_lines or _ACROSS_CUTS.search(body):
+    is short or may not be cut). Lines are found by their offsets, not split out: a list of them
+    took five times the file's size beside it."""
+    starts = _line_starts(body)
+    if len(starts) <= chunk_lines or _ACROSS_CUTS.search(body):
         yield 0, body
         return
+
+    def line(k: int) -> str:
+        return body[starts[k]:starts[k + 1] - 1] if k + 1 < len(starts) else body[starts[k]:]
+
     start = 0
     k = start + chunk_lines
-    while k < len(lines):
-        if lines[k][:1] not in ("", " ", "\t") and not lines[k - 1].strip():
-            yield start, "\n".join(lines[start:k])
+    while k < len(starts):
+        if line(k)[:1] not in ("", " ", "\t") and not line(k - 1).strip():
+            yield start, body[starts[start]:starts[k] - 1]
             start, k = k, k + chunk_lines
         else:
             k += 1
-    yield start, "\n".join(lines[start:])
+    yield start, body[starts[start]:]
+
+
+def _line_starts(text: str) -> array:
+    starts = array("q", [0])
+    find = text.find
+    at = find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = find("\n", at + 1)
+    return starts
 
 
 def _tokens(body: str, chunk_lines: int = _CHUNK_LINES) -> Iterator[tuple[int, list[Token]]]:
@@ -133,10 +149,11 @@ def read_markdown(path: Path, data: bytes, *, chunk_lines: int = _CHUNK_LINES) -
     text, encoding, warnings = decode_text_reporting(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     header, offset = _split_front_matter(text)
-    source = text.split("\n")
-    body = "\n".join(source[offset:])
+    n_lines = text.count("\n") + 1
+    body = text if not offset else text[_line_starts(text)[offset]:] if offset < n_lines else ""
+    del text  # the body is the text, or all of it after the front matter
 
-    lines = [""] * len(source)
+    lines = [""] * n_lines
     starts: set[int] = set()
     tables: list[RawTable] = []
     ordinal: list[str] = []  # the written number of the open ordered-list item ("" for bullets)
