@@ -20,6 +20,7 @@ from .grammar.schema import PageGeometry, layout_rules
 from .grammar.check import example_runner
 from .ingest.base import LineBox, RawDocument, RawTable
 from .script import fold_table
+from .text import line_starts
 from .words import splits_a_word
 
 # Chinese punctuation that stays full width (the contract's list, plus ！？ and the corner quotes).
@@ -325,13 +326,7 @@ class Paragraphs(Sequence[tuple[int, str]]):
 
     def __init__(self, text: str) -> None:
         self.text = text
-        offsets = array("q", [0])
-        find = text.find
-        at = find("\n")
-        while at >= 0:
-            offsets.append(at + 1)
-            at = find("\n", at + 1)
-        self.offsets = offsets
+        self.offsets = line_starts(text)
 
     def _paragraph(self, i: int) -> tuple[int, str]:
         start = self.offsets[i]

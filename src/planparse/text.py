@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from array import array
 
 import regex as re
 
@@ -96,3 +97,15 @@ _TITLE = re.compile(r"《[^《》\n]{0,200}》")
 def cited_titles(text: str) -> SpanSet:
     """The spans of 《…》 titles: a year or period written there names a document, it sets no time."""
     return SpanSet(m.span() for m in _TITLE.finditer(text))
+
+
+def line_starts(text: str) -> array:
+    """The offset of every line of `text` (0, and each position after a '\n'), as one array: a long
+    text's lines found without splitting it (a list of its lines holds the text again, and more)."""
+    starts = array("q", [0])
+    find = text.find
+    at = find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = find("\n", at + 1)
+    return starts

@@ -15,7 +15,6 @@ text (`**发布日期**: …`) are recognised later, by the grammar, like those 
 from __future__ import annotations
 
 import re
-from array import array
 from pathlib import Path
 from typing import Iterator
 
@@ -23,6 +22,7 @@ import frontmatter
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..text import line_starts
 from .base import RawDocument, RawPage, RawTable
 from .txt import decode_text_reporting
 
@@ -44,7 +44,7 @@ def _stretches(body: str, chunk_lines: int) -> Iterator[tuple[int, str]]:
     """(first line, text) of the stretches of `body` parsed one at a time (the whole of it, when it
     is short or may not be cut). Lines are found by their offsets, not split out: a list of them
     took five times the file's size beside it."""
-    starts = _line_starts(body)
+    starts = line_starts(body)
     if len(starts) <= chunk_lines or _ACROSS_CUTS.search(body):
         yield 0, body
         return
@@ -61,16 +61,6 @@ def _stretches(body: str, chunk_lines: int) -> Iterator[tuple[int, str]]:
         else:
             k += 1
     yield start, body[starts[start]:]
-
-
-def _line_starts(text: str) -> array:
-    starts = array("q", [0])
-    find = text.find
-    at = find("\n")
-    while at >= 0:
-        starts.append(at + 1)
-        at = find("\n", at + 1)
-    return starts
 
 
 def _tokens(body: str, chunk_lines: int = _CHUNK_LINES) -> Iterator[tuple[int, list[Token]]]:
@@ -150,7 +140,7 @@ def read_markdown(path: Path, data: bytes, *, chunk_lines: int = _CHUNK_LINES) -
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     header, offset = _split_front_matter(text)
     n_lines = text.count("\n") + 1
-    body = text if not offset else text[_line_starts(text)[offset]:] if offset < n_lines else ""
+    body = text if not offset else text[line_starts(text)[offset]:] if offset < n_lines else ""
     del text  # the body is the text, or all of it after the front matter
 
     lines = [""] * n_lines
