@@ -449,6 +449,11 @@ def _read_rapidocr(image: "Image", regions: Regions | None) -> Found:
 def _read_tesseract(image: "Image", regions: Regions | None = None) -> Found:
     import pytesseract
 
+    # Tesseract's OpenMP threads spin against each other: on 2 cores a page took 8.3 s with them, 1.2 s on
+    # one (bench/README.md); pages at once and batch workers are planparse's parallelism. A value the user
+    # set stands.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
     # --psm 4: one column of text of variable sizes (the page segmentation that keeps a printed
     # line whole; the default --psm 3 splits indented and justified lines into columns).
     data = pytesseract.image_to_data(
