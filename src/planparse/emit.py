@@ -27,8 +27,8 @@ def to_json_bytes(doc: Document) -> bytes:
     """`to_json(doc)` as UTF-8 (a lone surrogate as its backslash escape, which JSON reads back as
     itself), built from json_pieces: never the whole output as a dict and a str besides the bytes."""
     out = io.BytesIO()
-    for piece in json_pieces(doc):
-        out.write(piece.encode("utf-8", "backslashreplace"))
+    for piece in json_byte_pieces(doc):
+        out.write(piece)
     return out.getvalue()  # the buffer itself, not a copy
 
 

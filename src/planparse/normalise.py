@@ -11,7 +11,7 @@ from collections import Counter
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import overload
+from typing import TypeVar, overload
 
 import regex as re
 
@@ -143,7 +143,42 @@ class SourceLine:
     paragraph: int | None = None  # 0-based source paragraph (a Word body paragraph)
 
 
-class SourceLines(Sequence[SourceLine]):
+_Item = TypeVar("_Item")
+
+
+class _BuiltOnAsk(Sequence[_Item]):
+    """A read-only sequence whose items are made when asked for (`_item(i)`) from what it keeps in a
+    compact form: indexing, negative indices and slices as a list has them."""
+
+    __slots__ = ()
+    _NAME = "item"  # in the IndexError
+
+    def _item(self, i: int) -> _Item:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> _Item: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[_Item]: ...
+
+    def __getitem__(self, i):
+        n = len(self)
+        if i.__class__ is slice:
+            return [self._item(k) for k in range(*i.indices(n))]
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"{self._NAME} index out of range")
+        return self._item(i)
+
+    def __eq__(self, other: object) -> bool:  # equal to a list of the same items, as tests build them
+        if isinstance(other, (type(self), list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+
+class SourceLines(_BuiltOnAsk[SourceLine]):
     """The source lines of a document, kept a column per field (one object per line, its ints and its
     raw string took more memory than the document's text many times over); a SourceLine is made
     when a line is asked for. Read-only once normalise has built it."""
@@ -151,6 +186,7 @@ class SourceLines(Sequence[SourceLine]):
     __slots__ = ("_text", "_raw", "_wraps", "_wrap_pairs", "_page", "_offset", "_lineno", "_box", "_paragraph")
 
     _NONE = -1  # a page, line number or paragraph that is None (all are >= 0 otherwise)
+    _NAME = "source line"
 
     def __init__(self) -> None:
         self._text: list[str] = []
@@ -209,7 +245,7 @@ class SourceLines(Sequence[SourceLine]):
         self._wrap_pairs = [(lead.translate(table), trail.translate(table)) for lead, trail in self._wrap_pairs]
         self._wraps = {pair: k for k, pair in enumerate(self._wrap_pairs)}
 
-    def _line(self, i: int) -> SourceLine:
+    def _item(self, i: int) -> SourceLine:
         none = self._NONE
         page = none if self._page is None else self._page[i]
         paragraph = none if self._paragraph is None else self._paragraph[i]
@@ -228,28 +264,8 @@ class SourceLines(Sequence[SourceLine]):
     def __len__(self) -> int:
         return len(self._text)
 
-    @overload
-    def __getitem__(self, i: int) -> SourceLine: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[SourceLine]: ...
-
-    def __getitem__(self, i):
-        if i.__class__ is slice:
-            return [self._line(k) for k in range(*i.indices(len(self._text)))]
-        if i < 0:
-            i += len(self._text)
-        if not 0 <= i < len(self._text):
-            raise IndexError("source line index out of range")
-        return self._line(i)
-
     def __iter__(self) -> Iterator[SourceLine]:
-        return map(self._line, range(len(self._text)))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, SourceLines | list):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-        return NotImplemented
+        return map(self._item, range(len(self._text)))
 
     def __repr__(self) -> str:
         return f"SourceLines({len(self)} lines)"
@@ -317,18 +333,19 @@ class NormalText:
         return paras[bisect.bisect_right(paras.offsets, start):bisect.bisect_left(paras.offsets, end)]
 
 
-class Paragraphs(Sequence[tuple[int, str]]):
+class Paragraphs(_BuiltOnAsk[tuple[int, str]]):
     """(offset, paragraph) of a text's '\\n'-separated paragraphs, each cut from the text when asked
     for: only their offsets are kept (a list of them, a tuple, an int and a string a paragraph, took
     four times a markdown file's size, whose every line is a paragraph)."""
 
     __slots__ = ("text", "offsets")
+    _NAME = "paragraph"
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.offsets = line_starts(text)
 
-    def _paragraph(self, i: int) -> tuple[int, str]:
+    def _item(self, i: int) -> tuple[int, str]:
         start = self.offsets[i]
         end = self.offsets[i + 1] - 1 if i + 1 < len(self.offsets) else len(self.text)
         return start, self.text[start:end]
@@ -336,31 +353,11 @@ class Paragraphs(Sequence[tuple[int, str]]):
     def __len__(self) -> int:
         return len(self.offsets)
 
-    @overload
-    def __getitem__(self, i: int) -> tuple[int, str]: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[tuple[int, str]]: ...
-
-    def __getitem__(self, i):
-        if i.__class__ is slice:
-            return [self._paragraph(k) for k in range(*i.indices(len(self.offsets)))]
-        if i < 0:
-            i += len(self.offsets)
-        if not 0 <= i < len(self.offsets):
-            raise IndexError("paragraph index out of range")
-        return self._paragraph(i)
-
     def __iter__(self) -> Iterator[tuple[int, str]]:
         text, offsets = self.text, self.offsets
         for k in range(len(offsets) - 1):
             yield offsets[k], text[offsets[k]:offsets[k + 1] - 1]
         yield offsets[-1], text[offsets[-1]:]
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Paragraphs | list):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-        return NotImplemented
 
     def __repr__(self) -> str:
         return f"Paragraphs({len(self)} paragraphs)"

@@ -85,14 +85,14 @@ class _Search:
 
 def _search_by_anchor(patterns: list["Pattern"]) -> _Search | None:
     """A _Search when every branch of the rule patterns compiles alone (a reading that split a pattern
-    wrongly would not), else None."""
+    wrongly would not) and the branches join again, else None (the rules are then asked one by one)."""
     try:
         for p in patterns:
             for b in top_level_branches(p.pattern):
                 compile_pattern(b)
+        return _Search(patterns)
     except re.error:
         return None
-    return _Search(patterns)
 
 
 class RuleList:
