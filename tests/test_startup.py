@@ -144,3 +144,88 @@ def test_a_cached_grammar_pickle_others_can_write_is_not_loaded(tmp_path, monkey
     assert grammar_load._read_validated("k" * 24) is not None  # ours, 0644: loaded
     planted.chmod(0o666)
     assert grammar_load._read_validated("k" * 24) is None
+
+
+def test_a_deferred_package_runs_its_body_only_when_itself_is_used(tmp_path, monkeypatch):
+    from planparse.lazy import defer_package_body
+
+    package = tmp_path / "deferred_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("import sys\nsys.deferred_pkg_ran = True\nfrom .heavy import HEAVY\n"
+                                         "__all__ = ['HEAVY']\n", encoding="utf-8")
+    (package / "heavy.py").write_text("HEAVY = 'heavy'\n", encoding="utf-8")
+    (package / "light.py").write_text("LIGHT = 'light'\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        defer_package_body("deferred_pkg")
+        import deferred_pkg.light
+
+        assert deferred_pkg.light.LIGHT == "light" and not hasattr(sys, "deferred_pkg_ran")
+        namespace: dict = {}
+        exec("from deferred_pkg import *", namespace)  # the first use of the package itself runs its body
+        assert namespace["HEAVY"] == "heavy" and sys.deferred_pkg_ran is True
+        assert type(sys.modules["deferred_pkg"]).__name__ == "module" and deferred_pkg.light.LIGHT == "light"
+    finally:
+        for name in [m for m in sys.modules if m.startswith("deferred_pkg")]:
+            del sys.modules[name]
+        if hasattr(sys, "deferred_pkg_ran"):
+            del sys.deferred_pkg_ran
+
+
+@pytest.mark.cli
+def test_the_command_line_leaves_asyncio_and_importlib_metadata_unrun_and_both_still_work():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys, runpy; sys.argv = ['planparse', 'extract', 'samples/000_1e3bdffa556e102e.txt', '-o', sys.argv[1]]\n"
+            "try:\n    runpy.run_module('planparse.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "unrun = 'asyncio.base_events' not in sys.modules and 'email' not in sys.modules\n"
+            "import asyncio, importlib.metadata\n"
+            "async def seven():\n    return 7\n"
+            "print(unrun, asyncio.run(seven()), importlib.metadata.version('pydantic') is not None)")
+    out = root / "tests" / ".deferred-out.json"
+    try:
+        r = subprocess.run([sys.executable, "-c", code, str(out)], cwd=root, capture_output=True, text=True, timeout=120,
+                           env={**__import__("os").environ, "PYTHONPATH": str(root / "src")})
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.split() == ["True", "7", "True"]
+        assert __import__("json").loads(out.read_text(encoding="utf-8"))["clauses"]
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def test_kept_data_is_built_once_then_loaded_and_a_tampered_file_is_built_again(tmp_path, monkeypatch):
+    from planparse.grammar.programs import kept
+
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(tmp_path / "cache"))
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"南通": ["320600"], "lengths": (2, 3)}
+
+    assert kept("table", b"v1", build) == {"南通": ["320600"], "lengths": (2, 3)} and len(calls) == 1
+    assert kept("table", b"v1", build) == {"南通": ["320600"], "lengths": (2, 3)} and len(calls) == 1  # loaded
+    [written] = (tmp_path / "cache").glob("table-*.marshal")
+    data = bytearray(written.read_bytes())
+    data[-1] ^= 0xFF  # not what we wrote: the digest no longer matches
+    written.write_bytes(bytes(data))
+    assert kept("table", b"v1", build)["南通"] == ["320600"] and len(calls) == 2
+    written.chmod(0o666)  # a file others can write is never loaded
+    assert kept("table", b"v1", build) and len(calls) == 3
+    for version in range(6):  # each new source writes a file; the four newest stay
+        kept("table", f"v{version + 2}".encode(), build)
+    assert len(list((tmp_path / "cache").glob("table-*.marshal"))) == 4
+
+
+def test_the_place_index_from_the_cache_is_the_one_built_from_the_data(tmp_path, monkeypatch):
+    from planparse import regions
+
+    rules = load_grammars(None).places
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(tmp_path / "cache"))
+    built = regions.PlaceIndex(rules)  # a fresh cache directory: built, and kept
+    assert list((tmp_path / "cache").glob("place-index-*.marshal"))
+    loaded = regions.PlaceIndex(rules)
+    assert loaded.table == built.table and loaded.lengths == built.lengths
+    assert [d.name for d in loaded.table["鼓楼区"]] == ["鼓楼区"] * len(loaded.table["鼓楼区"]) and len(loaded.table["鼓楼区"]) >= 3
+    assert [d.code for d in loaded.table["江苏"]] == ["320000"]

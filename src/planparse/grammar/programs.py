@@ -21,13 +21,14 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import regex
 from regex import _main as _regex_main  # the engine's entry point: private, so its version names the file
 
-__all__ = ["compile_program", "cache_dir", "own_file", "use_for_all_patterns"]
+__all__ = ["compile_program", "cache_dir", "kept", "own_file", "use_for_all_patterns"]
 
+T = TypeVar("T")
 _lock = threading.Lock()
 _programs: Optional[dict[str, tuple]] = None
 _used: set[str] = set()
@@ -92,17 +93,66 @@ def _path() -> Path:
 def _load() -> dict[str, tuple]:
     """The stored programs; none when the file is missing, damaged or not what this process wrote
     (a wrong opcode list would not raise, it would crash the engine: the digest guards it)."""
+    programs = _signed_load(_path())
+    return programs if isinstance(programs, dict) else {}
+
+
+def _signed_load(path: Path) -> Any:
+    """What a cache file of ours holds, or None when it is missing, damaged or not what we wrote:
+    marshal trusts its input (a forged opcode list or table could crash the process), the digest guards it."""
     try:
-        if not own_file(_path()):
-            return {}
-        data = _path().read_bytes()
+        if not own_file(path):
+            return None
+        data = path.read_bytes()
         signature, payload = data[:_SIGNATURE_LEN], data[_SIGNATURE_LEN:]
         if hashlib.sha256(payload).digest() != signature:
-            return {}
-        programs = marshal.loads(payload)
-        return programs if isinstance(programs, dict) else {}
+            return None
+        return marshal.loads(payload)
     except (OSError, ValueError, EOFError, TypeError):
-        return {}
+        return None
+
+
+def _signed_save(path: Path, value: Any) -> None:
+    try:
+        payload = marshal.dumps(value)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+        with os.fdopen(fd, "wb") as f:
+            f.write(hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        pass  # a cache: the next process builds it again
+
+
+def kept(name: str, made_from: bytes, build: Callable[[], T]) -> T:
+    """`build()`, kept in the cache directory for the next process: plain data that marshal writes
+    (dicts, lists, tuples, sets, str, int) and a new process loads in a few ms where building it takes
+    more (a table parsed from a CSV, an index of thousands of names). The file is named by `name` and
+    the digest of `made_from` (everything the value depends on: an edited source gives a new file)."""
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}-m{marshal.version}"
+    digest = hashlib.sha256(version.encode("ascii") + b"\x00" + made_from).hexdigest()[:16]
+    try:
+        path = cache_dir() / f"{name}-{digest}.marshal"
+    except OSError:
+        return build()
+    value = _signed_load(path)
+    if value is None:
+        value = build()
+        _signed_save(path, value)
+        _prune(path.parent, name, keep=path)
+    return value
+
+
+_KEPT_VERSIONS = 4  # each edit of what a value is made from (a grammar file) writes a new one
+
+
+def _prune(directory: Path, name: str, keep: Path) -> None:
+    try:
+        older = sorted((f for f in directory.glob(f"{name}-*.marshal") if f != keep and f.stem.count("-") == name.count("-") + 1),
+                       key=lambda f: f.stat().st_mtime, reverse=True)
+        for f in older[_KEPT_VERSIONS - 1:]:
+            f.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache: what is left is only space
 
 
 def _save() -> None:
@@ -110,14 +160,10 @@ def _save() -> None:
         return
     programs = _programs if len(_programs) <= _MAX_PROGRAMS else {k: v for k, v in _programs.items() if k in _used}
     try:
-        payload = marshal.dumps(programs)
         path = _path()
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-        with os.fdopen(fd, "wb") as f:
-            f.write(hashlib.sha256(payload).digest() + payload)
-        os.replace(tmp, path)
-    except (OSError, ValueError):
-        pass  # a cache: the next process compiles again
+    except OSError:
+        return
+    _signed_save(path, programs)
 
 
 class _Recorder:
