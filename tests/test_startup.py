@@ -229,3 +229,24 @@ def test_the_place_index_from_the_cache_is_the_one_built_from_the_data(tmp_path,
     assert loaded.table == built.table and loaded.lengths == built.lengths
     assert [d.name for d in loaded.table["鼓楼区"]] == ["鼓楼区"] * len(loaded.table["鼓楼区"]) and len(loaded.table["鼓楼区"]) >= 3
     assert [d.code for d in loaded.table["江苏"]] == ["320000"]
+
+
+def test_the_kept_t2s_characters_are_what_opencc_says_of_each_character(tmp_path, monkeypatch):
+    from opencc import OpenCC
+
+    from planparse import script
+
+    monkeypatch.setenv("PLANPARSE_CACHE_DIR", str(tmp_path / "cache"))
+    script._folded.cache_clear()
+    try:
+        built = script._folded()
+        script._folded.cache_clear()
+        loaded = script._folded()  # from the file this time
+        assert loaded == built and list((tmp_path / "cache").glob("t2s-characters-*.marshal"))
+        conv = OpenCC("t2s")
+        for ch in "總體要求負責單位產業發展乾著說廣東省環境":
+            expected = conv.convert(ch)
+            assert loaded.get(ch, ch) == (expected if len(expected) == 1 else ch), ch
+        assert loaded["總"] == "总" and "总" not in loaded and len(loaded) > 2000
+    finally:
+        script._folded.cache_clear()

@@ -17,14 +17,38 @@ from pydantic import BaseModel
 _CJK_RANGES = (("\u3400", "\u4dbf"), ("\u4e00", "\u9fff"), ("\uf900", "\ufaff"))
 _MIN_DISTINCT = 3  # distinct traditional characters before a text counts as traditional script
 _MIN_SHARE = 0.01  # … and this share of its CJK characters
-_FOLDED: dict[str, str] = {}  # character -> its simplified form (itself when OpenCC keeps it), per process
 
 
 @functools.lru_cache(maxsize=1)
-def _converter():
-    from opencc import OpenCC  # the `opencc` wheel or opencc-python-reimplemented: same interface
+def _folded() -> dict[str, str]:
+    """Every CJK character OpenCC's t2s table changes, to its simplified form (one character for one):
+    ~4,000 of the ~28,000, asked of OpenCC once and kept in the cache directory. A new process loads
+    them in a millisecond where importing OpenCC and asking it each character of a document took ~10 ms."""
+    import importlib.util
+    import os
 
-    return OpenCC("t2s")
+    spec = importlib.util.find_spec("opencc")
+    try:
+        installed = os.stat(spec.origin) if spec and spec.origin else None
+    except OSError:
+        installed = None
+    made_from = repr((spec.origin if spec else None, installed and (installed.st_size, installed.st_mtime_ns),
+                      _CJK_RANGES)).encode("utf-8")
+
+    def ask_opencc() -> dict[str, str]:
+        from opencc import OpenCC  # the `opencc` wheel or opencc-python-reimplemented: same interface
+
+        conv, table = OpenCC("t2s"), {}
+        for lo, hi in _CJK_RANGES:
+            for code in range(ord(lo), ord(hi) + 1):
+                s = conv.convert(chr(code))
+                if len(s) == 1 and s != chr(code):  # never change a length: offsets must hold
+                    table[chr(code)] = s
+        return table
+
+    from .grammar.programs import kept
+
+    return kept("t2s-characters", made_from, ask_opencc)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -33,18 +57,9 @@ def _is_cjk(ch: str) -> bool:
 
 def fold_table(text: str) -> dict[int, str]:
     """str.translate table folding the traditional characters of `text` (empty when there are none)."""
-    table: dict[int, str] = {}
     counts = Counter(text)  # each distinct character once, not each of the text's characters
-    todo = [ch for ch in counts if ch not in _FOLDED and _is_cjk(ch)]
-    if todo:
-        conv = _converter()
-        for ch in todo:
-            s = conv.convert(ch)
-            _FOLDED[ch] = s if len(s) == 1 else ch  # never change a length: offsets must hold
-    for ch in counts:
-        s = _FOLDED.get(ch)
-        if s is not None and s != ch:
-            table[ord(ch)] = s
+    folded = _folded()
+    table = {ord(ch): folded[ch] for ch in counts if ch in folded}
     # A simplified text may hold a character OpenCC would still fold (著, 乾): only a text written
     # in traditional script, with several such characters, is folded.
     if len(table) < _MIN_DISTINCT:

@@ -20,7 +20,6 @@ import os
 import re
 import tempfile
 import threading
-from dataclasses import dataclass
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -208,15 +207,33 @@ def _mapped_frequencies(tok, merged: Path):
     return MappedFrequencies(keys_path, index_path), int(total_path.read_text(encoding="utf-8"))
 
 
-@dataclass
 class _Jieba:
     """jieba for one grammar set: its tokenizer, the merged dictionary's place names and verbs (None when
-    no cache directory could be written: jieba's own tagger answers then), and the tagger once asked for."""
+    no cache directory could be written: jieba's own tagger answers then), and the tagger once asked for.
+    The two word sets are read when first asked for: many documents never ask (~10 ms of a start-up)."""
 
-    tok: object
-    places: frozenset | None
-    verbs: frozenset | None
-    pos: object = None
+    def __init__(self, tok, places: Path | None = None, verbs: Path | None = None):
+        self.tok = tok
+        self.pos = None
+        self._files = {"places": places, "verbs": verbs}
+        self._sets: dict[str, frozenset] = {}
+
+    def _words_of(self, kind: str) -> frozenset | None:
+        got = self._sets.get(kind)
+        if got is None and self._files[kind] is not None:
+            try:
+                got = self._sets[kind] = frozenset(self._files[kind].read_text(encoding="utf-8").split())
+            except OSError:  # pruned by another process meanwhile: jieba's own tagger answers from now on
+                self._files[kind] = None
+        return got
+
+    @property
+    def places(self) -> frozenset | None:
+        return self._words_of("places")
+
+    @property
+    def verbs(self) -> frozenset | None:
+        return self._words_of("verbs")
 
 
 def _build_jieba(g) -> _Jieba:
@@ -229,13 +246,11 @@ def _build_jieba(g) -> _Jieba:
         tok = jieba.Tokenizer()
         for word, freq, tag in words:
             tok.add_word(word, freq, tag)
-        place_names = verb_words = None
+        places = verbs = None
     else:
         tok = jieba.Tokenizer(dictionary=str(merged))
         tok.tmp_dir = str(merged.parent)
         tok.cache_file = merged.stem + ".cache"
-        place_names = frozenset(places.read_text(encoding="utf-8").split())
-        verb_words = frozenset(verbs.read_text(encoding="utf-8").split())
         try:
             tok.FREQ, tok.total = _mapped_frequencies(tok, merged)
             tok.initialized = True
@@ -243,7 +258,7 @@ def _build_jieba(g) -> _Jieba:
             pass  # a damaged or unwritable table: jieba's own loading below
     if not tok.initialized:
         tok.initialize()
-    return _Jieba(tok, place_names, verb_words)
+    return _Jieba(tok, places, verbs)
 
 
 def _jieba(g=None) -> _Jieba:
