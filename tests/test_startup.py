@@ -250,3 +250,33 @@ def test_the_kept_t2s_characters_are_what_opencc_says_of_each_character(tmp_path
         assert loaded["總"] == "总" and "总" not in loaded and len(loaded) > 2000
     finally:
         script._folded.cache_clear()
+
+
+def test_threads_that_first_use_a_deferred_package_together_all_see_it_whole(tmp_path, monkeypatch):
+    import threading
+
+    from planparse.lazy import defer_package_body
+
+    package = tmp_path / "slow_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("import time\nFIRST = 1\ntime.sleep(0.2)\nLAST = 2\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    seen, errors = [], []
+
+    def use():
+        try:
+            seen.append(sys.modules["slow_pkg"].LAST)
+        except AttributeError as e:
+            errors.append(e)
+
+    try:
+        defer_package_body("slow_pkg")
+        threads = [threading.Thread(target=use) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == [] and seen == [2, 2, 2, 2]
+        assert not hasattr(sys.modules["slow_pkg"], "_body_running")
+    finally:
+        sys.modules.pop("slow_pkg", None)

@@ -7,6 +7,7 @@ import contextlib
 import gc
 import importlib
 import sys
+import threading
 import types
 
 
@@ -50,14 +51,24 @@ def lazy(name: str) -> types.ModuleType:
     return sys.modules.get(name) or LazyModule(name)
 
 
+_body_lock = threading.RLock()
+
+
 class _DeferredPackage(types.ModuleType):
     """A package whose `__init__` has not run yet: its submodules import as usual (the package's
     `__path__` is there), and the first name looked up that is not there runs the `__init__`."""
 
     def __getattr__(self, attr: str):
-        spec = self.__spec__
-        self.__class__ = types.ModuleType  # from here on a plain module: no second run
-        spec.loader.exec_module(self)
+        with _body_lock:  # another thread waits for the body rather than find the package half-run
+            if self.__dict__.get("_body_running"):  # the body itself asks (hasattr): not there yet
+                raise AttributeError(attr)
+            if type(self) is _DeferredPackage:
+                self.__dict__["_body_running"] = True
+                try:
+                    self.__spec__.loader.exec_module(self)
+                finally:
+                    del self.__dict__["_body_running"]
+                    self.__class__ = types.ModuleType  # a plain module from now on: no second run
         return getattr(self, attr)
 
 
