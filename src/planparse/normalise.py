@@ -245,6 +245,20 @@ class SourceLines(_BuiltOnAsk[SourceLine]):
         self._wrap_pairs = [(lead.translate(table), trail.translate(table)) for lead, trail in self._wrap_pairs]
         self._wraps = {pair: k for k, pair in enumerate(self._wrap_pairs)}
 
+    def texts(self) -> list[str]:
+        """Every line's text, without a SourceLine made for each."""
+        return list(self._text)
+
+    def offsets(self) -> list[int]:
+        """Every line's paragraph offset, without a SourceLine made for each."""
+        return self._offset.tolist()
+
+    def raws(self) -> list[str]:
+        """Every line's raw text, without a SourceLine made for each."""
+        pairs = self._wrap_pairs
+        return [text if raw is None else pairs[raw][0] + text + pairs[raw][1] if raw.__class__ is int else raw
+                for text, raw in zip(self._text, self._raw)]
+
     def _item(self, i: int) -> SourceLine:
         none = self._NONE
         page = none if self._page is None else self._page[i]
@@ -269,6 +283,22 @@ class SourceLines(_BuiltOnAsk[SourceLine]):
 
     def __repr__(self) -> str:
         return f"SourceLines({len(self)} lines)"
+
+
+def line_texts(lines: Sequence[SourceLine]) -> list[str]:
+    """The text of each line: the readers that look for a table's first line ask it of every line,
+    and making a SourceLine for each of those questions cost more than the questions."""
+    return lines.texts() if isinstance(lines, SourceLines) else [sl.text for sl in lines]
+
+
+def line_offsets(lines: Sequence[SourceLine]) -> list[int]:
+    """The paragraph offset of each line (line_texts)."""
+    return lines.offsets() if isinstance(lines, SourceLines) else [sl.offset for sl in lines]
+
+
+def line_raws(lines: Sequence[SourceLine]) -> list[str]:
+    """The raw text of each line (line_texts)."""
+    return lines.raws() if isinstance(lines, SourceLines) else [sl.raw for sl in lines]
 
 
 @dataclass
@@ -297,9 +327,10 @@ class NormalText:
         """Source line number of the paragraph that holds `offset` (its first line)."""
         if self._line_index is None:
             firsts: dict[int, int | None] = {}
-            for sl in self.source_lines:
-                if sl.text and sl.offset not in firsts:
-                    firsts[sl.offset] = sl.lineno
+            lines = self.source_lines
+            for k, (text, at) in enumerate(zip(line_texts(lines), line_offsets(lines))):
+                if text and at not in firsts:
+                    firsts[at] = lines[k].lineno
             # two arrays, not a tuple (and two ints) a paragraph: a large text has many paragraphs
             offsets = array("q", sorted(firsts))
             self._line_index = (offsets, array("q", (-1 if firsts[o] is None else firsts[o] for o in offsets)))

@@ -9,7 +9,7 @@ import regex as re
 from ..grammar import Grammars
 from ..grammar.check import example_runner
 from ..models import CitedDocument, Meta
-from ..normalise import NormalText, visual_width
+from ..normalise import NormalText, line_offsets, line_texts, visual_width
 from ..segment import Segmentation
 from ..text import split_top_level
 from ..numerals import written_int
@@ -246,6 +246,7 @@ class _RawLines:
     def __init__(self, nt: NormalText):
         self.nt = nt
         self._found: dict[str, str | None] = {}
+        self._columns: tuple[list[str], list[int]] | None = None  # the lines' texts and offsets, once asked
 
     def get(self, paragraph: str, default: str) -> str:
         if paragraph not in self._found:
@@ -256,17 +257,20 @@ class _RawLines:
     def _find(self, paragraph: str) -> str | None:
         # the first paragraph, in the order of the source lines, whose text is this one
         text, lines = self.nt.text, self.nt.source_lines
+        if self._columns is None:
+            self._columns = (line_texts(lines), line_offsets(lines))
+        texts, offsets = self._columns
         at = last = None
-        for sl in lines:
-            if sl.text and sl.offset != last:
-                last = sl.offset
+        for line, offset in zip(texts, offsets):
+            if line and offset != last:
+                last = offset
                 end = text.find("\n", last)
                 if text[last: end if end >= 0 else len(text)].strip() == paragraph:
                     at = last
                     break
         if at is None:
             return None
-        return " ".join(sl.raw for sl in lines if sl.text and sl.offset == at)
+        return " ".join(lines[k].raw for k, (line, offset) in enumerate(zip(texts, offsets)) if line and offset == at)
 
 
 def _is_organisation_line(p: str, g: Grammars) -> bool:

@@ -23,7 +23,7 @@ import regex as re
 from ..grammar import Grammars
 from ..ingest.base import Box
 from ..grammar.check import example_runner
-from ..normalise import NormalText, SourceLine, clean_line, squeeze_spaces, visual_width
+from ..normalise import NormalText, SourceLine, clean_line, line_texts, squeeze_spaces, visual_width
 
 _WS = re.compile(r"\s+")
 _INT = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
@@ -333,9 +333,10 @@ def tsv_grids(lines: list[SourceLine], g: Grammars) -> list[Grid]:
     """Blocks of tab-separated rows (at least two). A line without tabs between two rows continues
     the last filled cell of the row above; a row equal to the first (header) row is dropped."""
     out: list[Grid] = []
+    texts = line_texts(lines)
     i, n = 0, len(lines)
     while i < n:
-        if not _is_tsv(lines[i].text):
+        if not _is_tsv(texts[i]):
             i += 1
             continue
         rows: list[list[str | None]] = []
@@ -343,16 +344,16 @@ def tsv_grids(lines: list[SourceLine], g: Grammars) -> list[Grid]:
         offs: list[int] = []
         j = i
         while j < n:
-            t = lines[j].text
+            t = texts[j]
             if _is_tsv(t):
                 rows.append([squeeze_spaces(c) for c in t.split("\t")])
                 pages.append(lines[j].page)
                 offs.append(lines[j].offset)
             elif t and rows:
                 k = j + 1
-                while k < n and not lines[k].text:
+                while k < n and not texts[k]:
                     k += 1
-                if k < n and _is_tsv(lines[k].text) and not _ends_table(t, g):
+                if k < n and _is_tsv(texts[k]) and not _ends_table(t, g):
                     last = rows[-1]
                     idx = max((x for x, c in enumerate(last) if c), default=len(last) - 1)
                     last[idx] = squeeze_spaces((last[idx] or "") + t)
@@ -379,9 +380,10 @@ def cell_grids(lines: list[SourceLine], g: Grammars) -> list[Grid]:
     by longer blank gaps than the rows are, its pieces are put back together (their cells adding
     up to no more than a full row)."""
     out: list[Grid] = []
+    texts = line_texts(lines)
     i, n = 0, len(lines)
     while i < n:
-        if not _is_cell_line(lines[i].text):
+        if not _is_cell_line(texts[i]):
             i += 1
             continue
         groups: list[list[str]] = []
@@ -390,7 +392,7 @@ def cell_grids(lines: list[SourceLine], g: Grammars) -> list[Grid]:
         blank = 0
         j = i
         while j < n:
-            t = lines[j].text
+            t = texts[j]
             if _is_cell_line(t):
                 if blank or not groups:
                     groups.append([])
@@ -402,9 +404,9 @@ def cell_grids(lines: list[SourceLine], g: Grammars) -> list[Grid]:
                 blank += 1
             else:
                 k = j + 1
-                while k < n and not lines[k].text:
+                while k < n and not texts[k]:
                     k += 1
-                wrapped = (k < n and _is_cell_line(lines[k].text) and visual_width(t) <= 20 and groups
+                wrapped = (k < n and _is_cell_line(texts[k]) and visual_width(t) <= 20 and groups
                            and not _ends_table(t, g) and "\t" not in t)
                 if not wrapped:
                     break

@@ -30,7 +30,7 @@ import regex as re
 
 from ..grammar import Grammars
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
-from ..normalise import NormalText, SourceLine, squeeze_spaces, visual_width
+from ..normalise import NormalText, SourceLine, line_raws, line_texts, squeeze_spaces, visual_width
 from ..text import split_top_level
 from .agencies import AgencyParser
 from .deadlines import find_time_expressions
@@ -287,15 +287,16 @@ def flat_grids(lines: list[SourceLine], g: Grammars, roles: ColumnRoles, parser:
                doc_year: int | None, heading_sim: Callable[[str], float] | None = None) -> list[Grid]:
     """Every flattened task table in `lines` (cleaned source lines, raw spacing kept)."""
     out: list[Grid] = []
+    texts, raws = line_texts(lines), line_raws(lines)
     i, n = 0, len(lines)
     while i < n:
-        words = header_of(lines[i].raw, roles) if lines[i].text else None
+        words = header_of(raws[i], roles) if texts[i] else None
         if not words:
             i += 1
             continue
         j = i + 1
         while j < n:
-            t = lines[j].text
+            t = texts[j]
             if t and (any(p.compiled.match(t) for p in g.tables.table_end) or g.numbering.annex_start.compiled.match(t)):
                 break
             j += 1
@@ -411,11 +412,11 @@ def _indicator_header(words: list[str], iroles: ColumnRoles, g: Grammars) -> lis
     return rs
 
 
-def indicator_header_at(lines: list[SourceLine], i: int, iroles: ColumnRoles, g: Grammars) -> tuple[list[str], int] | None:
+def indicator_header_at(raws: list[str], i: int, iroles: ColumnRoles, g: Grammars) -> tuple[list[str], int] | None:
     """(header words, index of the line after the header) of an indicator table's header starting at
-    line i: one line of words apart by spaces, or one word a line."""
-    raw = lines[i].raw.strip()
-    if not raw or "\t" in lines[i].raw:
+    line i (`raws`: the raw text of each line): one line of words apart by spaces, or one word a line."""
+    raw = raws[i].strip()
+    if not raw or "\t" in raws[i]:
         return None  # tab-separated or tab-prefixed cells: table_grid reads those
     toks = raw.split()
     if len(toks) >= 3 and all(_header_word(t, iroles, g) for t in toks) and _indicator_header(toks, iroles, g):
@@ -423,9 +424,9 @@ def indicator_header_at(lines: list[SourceLine], i: int, iroles: ColumnRoles, g:
     if len(toks) != 1 or not _header_word(raw, iroles, g):
         return None
     words, j = [], i
-    while j < len(lines) and lines[j].raw.strip() and "\t" not in lines[j].raw and len(lines[j].raw.split()) == 1 \
-            and _header_word(lines[j].raw, iroles, g):
-        words.append(lines[j].raw.strip())
+    while j < len(raws) and raws[j].strip() and "\t" not in raws[j] and len(raws[j].split()) == 1 \
+            and _header_word(raws[j], iroles, g):
+        words.append(raws[j].strip())
         j += 1
     return (words, j) if _indicator_header(words, iroles, g) else None
 
@@ -583,11 +584,12 @@ def indicator_grids(nt: NormalText, g: Grammars) -> list[Grid]:
         return []
     iroles = ColumnRoles(g, g.tables.indicator_columns)
     lines = nt.source_lines
+    texts, raws = line_texts(lines), line_raws(lines)
     starts: list[int | None] | None = None
     out: list[Grid] = []
     i = 0
     while i < len(lines):
-        found = indicator_header_at(lines, i, iroles, g) if lines[i].text else None
+        found = indicator_header_at(raws, i, iroles, g) if texts[i] else None
         if not found:
             i += 1
             continue

@@ -24,7 +24,7 @@ import regex as re
 
 from ..grammar import Grammars
 from ..models import Deadline, Measure, Table, Target, Task, Warning
-from ..normalise import NormalText, Paragraphs, visual_width
+from ..normalise import NormalText, Paragraphs, line_offsets, line_texts, visual_width
 from ..segment import AnnexDraft, Segmentation
 from ..text import SpanSet
 from .agencies import AgencyParser
@@ -79,9 +79,9 @@ class ClauseMatcher:
         self._nt, self._clauses = nt, seg.clauses
         self._texts: dict[str, str] | None = None
         first_line: dict[int, str] = {}
-        for sl in nt.source_lines:
-            if sl.text and sl.offset not in first_line:
-                first_line[sl.offset] = sl.text
+        for text, at in zip(line_texts(nt.source_lines), line_offsets(nt.source_lines)):
+            if text and at not in first_line:
+                first_line[at] = text
         for c in seg.clauses:
             head = c.heading
             if not head:
