@@ -280,6 +280,21 @@ def test_single_character_line_of_non_embedded_font_is_kept(tmp_path):
     assert doc.pages[0].lines == ["倒逼企业转变生", "产方式，淘汰落后产能。", "生"]
 
 
+def test_page_scan_asks_the_font_before_the_box(tmp_path, monkeypatch):
+    """Whether a zero-width object loses text is its font's question (asked once a page per font): made
+    to measure every object zero-width, the scan marks a page of a non-embedded CJK font as losing text,
+    and an office export (every font embedded, a lone space in a Latin one) as losing none."""
+    from planparse.ingest import pdf as pdf_reader
+
+    monkeypatch.setattr(pdf_reader, "_ZERO_WIDTH", float("inf"))
+    rendered = _canvas_pdf(tmp_path / "one.pdf", [["倒逼企业转变生", "产方式。"], ["生"]])
+    exported = Path(__file__).parent / "fixtures" / "office" / "000_1e3bdffa556e102e.pdf"
+    with pdfium.PdfDocument(str(rendered)) as doc:
+        assert [pdf_reader._scan_page(doc[i]).lossy_text for i in range(len(doc))] == [True, True]
+    with pdfium.PdfDocument(str(exported)) as doc:
+        assert not any(pdf_reader._scan_page(doc[i]).lossy_text for i in range(len(doc)))
+
+
 @pytest.mark.slow
 def test_long_document(tmp_path):
     body = [[f"第{i}页，推进重点任务落实，强化责任分工{j}。" for j in range(20)] for i in range(300)]

@@ -84,7 +84,11 @@ def _loses_text(text_obj) -> bool:
     that is not embedded (and no system substitute gave it a width). Office exports (LibreOffice,
     WPS, Word) write a lone space as its own object in an embedded subset font: it has no outline,
     so its box is empty, and nothing is lost."""
-    font = pdfium_c.FPDFTextObj_GetFont(text_obj)
+    return _font_loses_text(pdfium_c.FPDFTextObj_GetFont(text_obj))
+
+
+def _font_loses_text(font) -> bool:
+    """Whether a zero-width text object in this font (a handle, maybe null) loses text (_loses_text)."""
     if not font:
         return True
     if pdfium_c.FPDFFont_GetIsEmbedded(font):
@@ -139,20 +143,27 @@ _get_object = {False: _unchecked(pdfium_c.FPDFPage_GetObject, _Handle),
 _object_type = _unchecked(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
 _object_bounds = _unchecked(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int)
 _path_segments = _unchecked(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
+_text_font = _unchecked(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)  # the font's address, an int (a key)
 
 
 def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int = 0) -> None:
     """Ruling evidence among path objects, and text objects that pdfium's text page would skip."""
-    left, bottom, right, top, refs = bounds
-    get_object, object_type, object_bounds = _get_object[form], _object_type, _object_bounds
+    left, bottom, right, top, refs, fonts = bounds
+    get_object, object_type, object_bounds, text_font = _get_object[form], _object_type, _object_bounds, _text_font
     for i in range(max(_count_objects[form](container), 0)):
         obj = get_object(container, i)
         if not obj:
             continue
         kind = object_type(obj)
         if kind == _PAGEOBJ_TEXT:
-            if not scan.lossy_text and object_bounds(obj, *refs):
-                if right.value - left.value < _ZERO_WIDTH and _loses_text(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)):
+            # most text is in fonts that cannot lose it: the font (one call, then known for the page)
+            # is asked before the box
+            if not scan.lossy_text:
+                font = text_font(obj)
+                risk = fonts.get(font)
+                if risk is None:
+                    risk = fonts[font] = _font_loses_text(ctypes.cast(font, pdfium_c.FPDF_FONT) if font else None)
+                if risk and object_bounds(obj, *refs) and right.value - left.value < _ZERO_WIDTH:
                     scan.lossy_text = True
         elif kind == _PAGEOBJ_PATH:
             if scan.may_have_table or not object_bounds(obj, *refs):
@@ -175,7 +186,7 @@ def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int 
 def _scan_page(page: pdfium.PdfPage) -> _Scan:
     scan = _Scan()
     floats = tuple(ctypes.c_float() for _ in range(4))
-    bounds = (*floats, [ctypes.byref(f) for f in floats])
+    bounds = (*floats, [ctypes.byref(f) for f in floats], {})
     _scan_objects(page.raw, False, scan, bounds)
     return scan
 
