@@ -91,8 +91,10 @@ def cut_box(piece: LinePiece, start: int, end: int) -> Box | None:
     width = box.x1 - box.x0
     if whole <= 0 or width <= 0:
         return _rounded((box.x0, box.top, box.x1, box.bottom))
-    before = visual_width(piece.text[:i])
-    inside = visual_width(piece.text[i:j])
+    # widths are whole or half characters, exact in a float: the rest of the line is what it takes
+    # from the whole (most spans take a line from its start or to its end, or all of it)
+    before = visual_width(piece.text[:i]) if i else 0.0
+    inside = whole - before if j >= len(piece.text) else visual_width(piece.text[i:j])
     x0 = max(box.x0, box.x0 + width * before / whole - _EDGE_ALLOWANCE * box.size)
     x1 = min(box.x1, box.x0 + width * (before + inside) / whole + _EDGE_ALLOWANCE * box.size)
     return _rounded((x0, box.top, x1, box.bottom))

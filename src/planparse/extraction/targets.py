@@ -84,19 +84,33 @@ _compiled = per_grammar_set(_Compiled)
 def _nesting(s: str) -> tuple[list[int], list[int]]:
     """Per offset of `s`: the bracket depth, and the 《 or “ not yet closed by 》 or ” — computed once per
     sentence, not once per number in it (a sentence of thousands of numbers was quadratic)."""
-    depth, quotes = [0] * (len(s) + 1), [0] * (len(s) + 1)
-    d = q = 0
-    for i, ch in enumerate(s):
+    depth, quotes = [0], [0]
+    d = q = done = 0
+    # only a bracket or a quote mark changes them: the runs between are filled a run at a time
+    for m in _NESTING_MARK.finditer(s):
+        i = m.start()
+        if i > done:
+            depth += [d] * (i - done)
+            quotes += [q] * (i - done)
+        ch = s[i]
         if ch in "（(":
             d += 1
-        elif ch in "）)" and d:
-            d -= 1
+        elif ch in "）)":
+            d -= 1 if d else 0
         elif ch in "《“":
             q += 1
-        elif ch in "》”" and q:
+        elif q:  # 》 ”
             q -= 1
-        depth[i + 1], quotes[i + 1] = d, q
+        depth.append(d)
+        quotes.append(q)
+        done = i + 1
+    if len(s) > done:
+        depth += [d] * (len(s) - done)
+        quotes += [q] * (len(s) - done)
     return depth, quotes
+
+
+_NESTING_MARK = re.compile("[（()）《“》”]")
 
 
 def _paren_depth(s: str, pos: int) -> int:
