@@ -154,17 +154,22 @@ def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int 
         obj = get_object(container, i)
         if not obj:
             continue
-        kind = object_type(obj)
-        if kind == _PAGEOBJ_TEXT:
-            # most text is in fonts that cannot lose it: the font (one call, then known for the page)
-            # is asked before the box
+        # Only a text object has a font (pdfium gives none of any other object): that one call tells
+        # most objects' type. And most text is in fonts that cannot lose it: whether one can is asked
+        # once a page per font, before any box.
+        font = text_font(obj)
+        if font is not None:
             if not scan.lossy_text:
-                font = text_font(obj)
                 risk = fonts.get(font)
                 if risk is None:
-                    risk = fonts[font] = _font_loses_text(ctypes.cast(font, pdfium_c.FPDF_FONT) if font else None)
+                    risk = fonts[font] = _font_loses_text(ctypes.cast(font, pdfium_c.FPDF_FONT))
                 if risk and object_bounds(obj, *refs) and right.value - left.value < _ZERO_WIDTH:
                     scan.lossy_text = True
+            continue
+        kind = object_type(obj)
+        if kind == _PAGEOBJ_TEXT:  # without a font
+            if not scan.lossy_text and object_bounds(obj, *refs) and right.value - left.value < _ZERO_WIDTH:
+                scan.lossy_text = True
         elif kind == _PAGEOBJ_PATH:
             if scan.may_have_table or not object_bounds(obj, *refs):
                 continue
