@@ -2,7 +2,7 @@
 
     python bench/bench_stages.py [--tree SRC ...] [--rounds 3] [--passes 3] [--ocr never]
 
-Each tree (a `src` directory; by default /work/main/src, or this checkout's, whichever differ) runs in
+Each tree (a `src` directory; by default ../main/src, the main checkout's, and this checkout's) runs in
 a process of its own; the trees take turns, --rounds times, so a load that comes and goes on a shared
 machine falls on each of them alike. A process reads every text-layer PDF of ../shared/corpus/real
 (the scanned ones skipped) once untimed (imports, grammars, jieba's dictionary), then --passes times,
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "corpus" / "real"
 
-# (label, module, attribute, indented): the stages' parts, timed where the stage looks them up
+# (label, module, attribute): the stages' parts, timed where the stage looks them up
 _PARTS = [
     ("page scan", "planparse.ingest.pdf", "_scan_page"),
     ("tables", "planparse.ingest.pdf", "_pdfium_tables"),
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(_child(args.child, args.passes, args.ocr)))
         return 0
-    trees = args.tree or list(dict.fromkeys([str(Path("/work/main/src")), str(ROOT / "src")]))
+    trees = args.tree or list(dict.fromkeys([str(ROOT.parent / "main" / "src"), str(ROOT / "src")]))
     results: dict[str, list[dict]] = {t: [] for t in trees}
     for r in range(args.rounds):
         for tree in trees if r % 2 == 0 else trees[::-1]:
