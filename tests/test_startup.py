@@ -43,6 +43,14 @@ def test_the_mapped_frequency_table_answers_as_jiebas_own(tmp_path, monkeypatch)
         assert mapped.FREQ.get(word) == freq and (word in mapped.FREQ)
     assert mapped.FREQ.get("不是一个词语吧") is None and "不是一个词语吧" not in mapped.FREQ
     assert mapped.lcut("推进清洁能源替代工作", HMM=False) == first.lcut("推进清洁能源替代工作", HMM=False)
+    # a damaged index (cut short) is not read: jieba's own loading answers the same
+    [index] = tmp_path.glob("jieba-*.freqindex")
+    index.write_bytes(index.read_bytes()[: index.stat().st_size // 2])
+    with pytest.raises(ValueError):
+        words.MappedFrequencies(index.with_suffix(".freqkeys"), index)
+    rebuilt = words.tokenizer(fresh(None))
+    assert not isinstance(rebuilt.FREQ, words.MappedFrequencies)
+    assert rebuilt.lcut("推进清洁能源替代工作", HMM=False) == first.lcut("推进清洁能源替代工作", HMM=False)
 
 
 def test_what_a_stage_builds_is_owned_by_its_grammar_set_not_keyed_by_id():

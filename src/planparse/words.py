@@ -124,13 +124,15 @@ class MappedFrequencies(Mapping):
 
     def __init__(self, keys_path: Path, index_path: Path):
         import mmap
-        from array import array
 
-        raw = index_path.read_bytes()
-        n = int.from_bytes(raw[:4], "little")
-        self._offsets, self._freqs = array("I"), array("I")
-        self._offsets.frombytes(raw[4: 4 + 4 * (n + 1)])
-        self._freqs.frombytes(raw[4 + 4 * (n + 1): 4 + 4 * (2 * n + 1)])
+        # the index memory-mapped too: reading its 4 MB (offsets and frequencies) was ~8 ms of a start-up
+        with open(index_path, "rb") as f:
+            index = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+        n = int.from_bytes(index[:4], "little")
+        self._offsets = index[4: 4 + 4 * (n + 1)].cast("I")
+        self._freqs = index[4 + 4 * (n + 1): 4 + 4 * (2 * n + 1)].cast("I")
+        if len(self._offsets) != n + 1 or len(self._freqs) != n:
+            raise ValueError(f"{index_path.name}: shorter than its {n} entries")
         self._n = n
         self._found: dict[str, int] = {}
         self._sample: list[bytes] | None = None  # every _SAMPLE_EVERY-th key, read on the first lookup
