@@ -16,14 +16,17 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import tarfile
 import threading
-import zipfile
 from pathlib import Path
 from typing import IO, Iterator
 
 from ..errors import CorruptFileError, InputError, MissingFileError
+from ..lazy import lazy
 from .formats import ARCHIVE_SUFFIXES, SUPPORTED_SUFFIXES, sniff
+
+# only for an archive or an office file: not on every start-up
+tarfile = lazy("tarfile")
+zipfile = lazy("zipfile")
 
 __all__ = ["MEMBER_SEP", "single_member", "read_member_path", "list_documents", "documents_in", "ArchiveLimits", "LIMITS"]
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import importlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from ..errors import CorruptFileError, UnknownFormatError
+from ..lazy import lazy
 from .base import OcrMode, RawDocument
+
+zipfile = lazy("zipfile")  # only for an archive or an office file: not on every start-up
 
 __all__ = ["ReadOptions", "Reader", "READERS", "register", "ARCHIVE_SUFFIXES", "SUPPORTED_SUFFIXES", "sniff",
            "detect_format", "zip_kind"]
