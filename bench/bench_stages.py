@@ -51,16 +51,17 @@ _ROWS = [
 
 
 def _child(src: str, passes: int, ocr: str) -> dict[str, float]:
+    # bench_pdf's floor and reset, the same here; imported first: it puts this checkout's src on the path,
+    # and the tree being timed must come before it
+    from bench_pdf import _forget_texts as forget_texts, _raw_pdfium as raw_pdfium
+
     sys.path.insert(0, src)
     import importlib
 
-    import pypdfium2 as pdfium
-
-    from planparse import ingest, words
+    from planparse import ingest
     from planparse.assemble import assemble
     from planparse.errors import PlanparseError
     from planparse.extraction import extract_all
-    from planparse.extraction.deadlines import _found_times
     from planparse.grammar import load_grammars
     from planparse.metrics import key_metrics
     from planparse.normalise import normalise
@@ -87,26 +88,11 @@ def _child(src: str, passes: int, ocr: str) -> dict[str, float]:
 
     g = load_grammars(None)
 
-    def forget_texts() -> None:
-        _found_times(g).clear()
-        freq = getattr(words._jieba(g).tok, "FREQ", None)
-        if isinstance(freq, words.MappedFrequencies):
-            freq._found.clear()
-
     def stage(label: str, fn, *args):
         t0 = clock()
         out = fn(*args)
         spent[label] = spent.get(label, 0.0) + clock() - t0
         return out
-
-    def raw_pdfium(path: Path) -> None:
-        pdf = pdfium.PdfDocument(str(path))
-        for page in pdf:
-            textpage = page.get_textpage()
-            textpage.get_text_range()
-            textpage.close()
-            page.close()
-        pdf.close()
 
     def run(path: Path) -> None:
         forget_texts()
