@@ -255,9 +255,16 @@ class SourceLines(_BuiltOnAsk[SourceLine]):
 
     def raws(self) -> list[str]:
         """Every line's raw text, without a SourceLine made for each."""
-        pairs = self._wrap_pairs
-        return [text if raw is None else pairs[raw][0] + text + pairs[raw][1] if raw.__class__ is int else raw
-                for text, raw in zip(self._text, self._raw)]
+        return list(map(self._full_raw, self._text, self._raw))
+
+    def _full_raw(self, text: str, raw: str | int | None) -> str:
+        """A raw text as stored (None: the text itself; an int: the text in one of the wrap pairs) in full."""
+        if raw is None:
+            return text
+        if raw.__class__ is int:
+            lead, trail = self._wrap_pairs[raw]
+            return lead + text + trail
+        return raw
 
     def _item(self, i: int) -> SourceLine:
         none = self._NONE
@@ -265,14 +272,8 @@ class SourceLines(_BuiltOnAsk[SourceLine]):
         paragraph = none if self._paragraph is None else self._paragraph[i]
         lineno = self._lineno[i]
         box = None if self._box is None else self._box[i]
-        raw = self._raw[i]
         text = self._text[i]
-        if raw is None:
-            raw = text
-        elif raw.__class__ is int:
-            lead, trail = self._wrap_pairs[raw]
-            raw = lead + text + trail
-        return SourceLine(text, None if page < 0 else page, self._offset[i], raw,
+        return SourceLine(text, None if page < 0 else page, self._offset[i], self._full_raw(text, self._raw[i]),
                           None if lineno < 0 else lineno, box, None if paragraph < 0 else paragraph)
 
     def __len__(self) -> int:
