@@ -13,9 +13,10 @@ from typing import Optional
 from .lazy import defer_package_body, lazy
 
 # Before typer, which imports pydantic: pydantic_core imports asyncio.coroutines, and pydantic's plugin
-# loader importlib.metadata, whose package bodies a command never uses (~45 ms of a short document's start).
+# loader importlib.metadata's entry_points, whose package bodies a command never uses (~45 ms of a short
+# document's start-up).
 defer_package_body("asyncio")
-defer_package_body("importlib.metadata")
+defer_package_body("importlib.metadata", functions=("entry_points",))
 
 import typer
 

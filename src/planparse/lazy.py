@@ -52,35 +52,58 @@ def lazy(name: str) -> types.ModuleType:
 
 
 _body_lock = threading.RLock()
+_FUNCTIONS: dict[str, frozenset[str]] = {}  # package -> its functions a lookup may take before its body runs
 
 
 class _DeferredPackage(types.ModuleType):
     """A package whose `__init__` has not run yet: its submodules import as usual (the package's
-    `__path__` is there), and the first name looked up that is not there runs the `__init__`."""
+    `__path__` is there), and the first name looked up that is not there runs the `__init__` (but for
+    the functions named to defer_package_body: `from package import function` takes a stand-in that
+    runs it at the first call)."""
 
     def __getattr__(self, attr: str):
-        with _body_lock:  # another thread waits for the body rather than find the package half-run
-            if self.__dict__.get("_body_running"):  # the body itself asks (hasattr): not there yet
-                raise AttributeError(attr)
-            if type(self) is _DeferredPackage:
-                self.__dict__["_body_running"] = True
-                try:
-                    self.__spec__.loader.exec_module(self)
-                finally:
-                    del self.__dict__["_body_running"]
-                    self.__class__ = types.ModuleType  # a plain module from now on: no second run
+        if type(self) is _DeferredPackage and attr in _FUNCTIONS.get(self.__name__, ()):
+            return _called_later(self, attr)
+        _run_body(self, attr)
         return getattr(self, attr)
 
 
-def defer_package_body(name: str) -> None:
-    """Let `import name.sub` load `sub` without running the package's `__init__` until the package
-    itself is used.
+def _run_body(module: types.ModuleType, asked: str) -> None:
+    with _body_lock:  # another thread waits for the body rather than find the package half-run
+        if module.__dict__.get("_body_running"):  # the body itself asks (hasattr): not there yet
+            raise AttributeError(asked)
+        if type(module) is _DeferredPackage:
+            module.__dict__["_body_running"] = True
+            try:
+                module.__spec__.loader.exec_module(module)
+            finally:
+                del module.__dict__["_body_running"]
+                module.__class__ = types.ModuleType  # a plain module from now on: no second run
 
-    The command line needs it for one package: on Python < 3.13 typing_extensions' `@deprecated`
-    does `import asyncio.coroutines` when it marks a function, and pydantic_core marks a few at import,
-    so every start-up ran asyncio's `__init__` (its event loops, futures, streams, ssl: ~30 ms of a
-    short document's 0.4 s CPU) for the one small submodule it reads. Anything that later uses
-    `asyncio` itself (`asyncio.run`, `from asyncio import ...`) runs the `__init__` then."""
+
+def _called_later(module: types.ModuleType, name: str):
+    def call(*args, **kwargs):
+        _run_body(module, name)
+        return getattr(module, name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = f"{module.__name__}.{name}, whose package runs its body at the first call"
+    return call
+
+
+def defer_package_body(name: str, functions: tuple[str, ...] = ()) -> None:
+    """Let `import name.sub` load `sub` without running the package's `__init__` until the package
+    itself is used; `from name import f` of one of `functions` takes a stand-in for `f` that runs the
+    `__init__` when it is first called.
+
+    The command line needs it for two packages pydantic imports and a command never uses. On Python
+    < 3.13 typing_extensions' `@deprecated` does `import asyncio.coroutines` when it marks a function,
+    and pydantic_core marks a few at import: every start-up ran asyncio's `__init__` (its event loops,
+    futures, streams, ssl: ~30 ms of a short document's 0.4 s CPU) for the one small submodule it
+    reads. pydantic's plugin loader imports `importlib.metadata` (`from importlib.metadata import
+    entry_points` since pydantic 2.14), whose `__init__` imports email, zipfile, socket and more
+    (~15 ms), and calls `entry_points` only when plugins are on. Anything that later uses either
+    package itself (`asyncio.run`, `importlib.metadata.version`) runs its `__init__` then."""
     if name in sys.modules:
         return
     import importlib.util
@@ -89,6 +112,7 @@ def defer_package_body(name: str) -> None:
     if spec is None or spec.submodule_search_locations is None or spec.loader is None:
         return
     module = importlib.util.module_from_spec(spec)
+    _FUNCTIONS[name] = frozenset(functions)
     module.__class__ = _DeferredPackage
     sys.modules[name] = module
     parent, _, child = name.rpartition(".")
