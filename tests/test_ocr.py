@@ -377,6 +377,44 @@ def test_the_page_without_its_red_ink_keeps_the_black_text():
     assert np.asarray(page.convert("L"))[62, 200] < 100  # ... where the gray page shows it dark
 
 
+def test_a_line_a_seal_crosses_is_read_from_the_page_without_its_red_and_the_others_as_they_are():
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (400, 300), (255, 255, 255))
+    d = ImageDraw.Draw(page)
+    d.rectangle([50, 140, 350, 160], fill=(20, 20, 20))  # the signature line, black
+    d.rectangle([50, 240, 350, 260], fill=(20, 20, 20))  # a line no seal touches
+    d.ellipse([120, 60, 280, 220], outline=(210, 30, 40), width=8)  # the seal's ring over the first
+    d.text((300, 20), "RED", fill=(220, 20, 30))  # red print, found only on the page as it is
+    gray, without = page.convert("L"), ocr._without_red_ink(page)
+    gray_pixels = np.asarray(gray)
+    signature, untouched = _quad(40, 130, 360, 170), _quad(40, 230, 360, 270)
+    read_from = np.asarray(ocr._unsealed(gray, without, [signature, untouched]))
+    assert read_from[135, 124] > 200 and gray_pixels[135, 124] < 120  # the ring where it crosses the line: gone
+    assert read_from[150, 200] < 40  # the line's own print stays black
+    assert (read_from[230:271, :] == gray_pixels[230:271, :]).all()  # no red over it: as it was
+    assert (read_from[:120, :] == gray_pixels[:120, :]).all()  # outside the lines (the ring, red print): as it was
+    assert ocr._unsealed(gray, without, [untouched]) is gray  # no line under red ink: the page itself
+
+
+@pytest.mark.ocr
+@pytest.mark.skipif(not ocr._rapidocr_available(), reason="rapidocr-onnxruntime is not installed (pip install 'planparse[ocr]')")
+def test_the_signature_under_a_real_seal_is_read_whole():
+    """real/046's page 2 (a scan): the seal's star lies over 市 in 南宁市住房和城乡建设局 and its ring over
+    the date; read through the red ink, 市 was lost."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(ROOT / "tests" / "fixtures" / "real" / "046_nanning-gas-regulation-draft-letter-p2.pdf"))
+    try:
+        page = ocr.ocr_pdf_page(pdf[0], "rapidocr", page_number=2)
+    finally:
+        pdf.close()
+    lines = [str(item) for item in page.items]
+    assert "南宁市住房和城乡建设局" in lines and "2025年4月2日" in lines
+    assert "4.市直各有关单位名单" in lines and "（联系人及联系电话：卢昭恒，5578201）" in lines
+
+
 @pytest.mark.ocr
 @pytest.mark.skipif(not ocr._rapidocr_available(), reason="rapidocr-onnxruntime is not installed (pip install 'planparse[ocr]')")
 def test_rapidocr_runs_lean_one_line_a_call_and_detects_on_a_scaled_page(monkeypatch):

@@ -412,11 +412,21 @@ def _find_text_rapidocr(image: "Image", without_red: "Image | None" = None) -> R
 
     model = _rapidocr_model()
     quads = _detect_rapidocr(image)
-    if without_red is not None:
-        quads = lines_made_whole(quads, _detect_rapidocr(without_red))
+    whole = _detect_rapidocr(without_red) if without_red is not None else []
+    if whole:
+        quads = lines_made_whole(quads, whole)
     if not quads:
         return []
-    return list(model.sorted_boxes(np.asarray(quads, dtype=np.float32)))
+    return FoundLines(model.sorted_boxes(np.asarray(quads, dtype=np.float32)), found_without_red=whole)
+
+
+class FoundLines(list):
+    """The lines an engine found on a page, and which of them it found on the page without its red ink
+    (`found_without_red`: ocr_image reads those of them that red ink crosses from that page)."""
+
+    def __init__(self, lines=(), found_without_red=()):
+        super().__init__(lines)
+        self.found_without_red = list(found_without_red)
 
 
 def _read_rapidocr(image: "Image", regions: Regions | None) -> Found:
@@ -608,7 +618,8 @@ def ocr_image(image: "Image", engine: str, dpi: float, page_number: int | None =
     regions = ENGINES[engine].find_text(clean, without_red)
     if regions is not None and not regions:
         return None
-    found = _split_at_rulings(ENGINES[engine].read(clean, regions), v_edges, clean)
+    read_from = clean if without_red is None else _unsealed(clean, without_red, getattr(regions, "found_without_red", ()))
+    found = _split_at_rulings(ENGINES[engine].read(read_from, regions), v_edges, clean)
     tables = ruled_tables(h_edges, v_edges, [b for _, b, _ in found], tol=3.0)
     in_tables = {i for _, grid in tables for row in grid for cell in row for i in cell}
     pending = sorted(
@@ -660,6 +671,34 @@ def _without_red_ink(image: "Image") -> "Image | None":
     if inked < RED_INK_SHARE * image.width * image.height:
         return None
     return red
+
+
+# A line with at least this many red-ink pixels in its box has a seal (or red marks) over it.
+SEALED_LINE_PIXELS = 50
+
+
+def _unsealed(page: "Image", without_red: "Image", lines) -> "Image":
+    """The page to read lines from: `page`, but for the lines found on the page without its red ink
+    (`lines`, quadrilaterals) that red ink crosses, whose boxes come from that page. A seal is stamped
+    over the signature (发文机关署名) and the date: read through its ink, a character under the star
+    or the ring is lost or misread (046: 南宁市住房和城乡建设局 read as 南宁住房和城乡建设局); black
+    print under red ink stays dark in the red band. Lines with no red over them, and red text (found
+    only on the page as it is), are read from `page` as before."""
+    from PIL import ImageChops
+
+    red_over = ImageChops.subtract(without_red, page)  # red ink: bright in the red band, darker in gray
+    out = None
+    for quad in lines:
+        xs, ys = [float(p[0]) for p in quad], [float(p[1]) for p in quad]
+        box = (max(int(min(xs)), 0), max(int(min(ys)), 0), min(int(max(xs)) + 1, page.width),
+               min(int(max(ys)) + 1, page.height))
+        if box[2] <= box[0] or box[3] <= box[1]:
+            continue
+        if sum(red_over.crop(box).histogram()[RED_OVER_OTHERS + 1:]) < SEALED_LINE_PIXELS:
+            continue
+        out = out if out is not None else page.copy()
+        out.paste(without_red.crop(box), box)
+    return page if out is None else out
 
 
 def drawn_share(page) -> float:
