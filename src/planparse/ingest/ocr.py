@@ -684,6 +684,8 @@ def _unsealed(page: "Image", without_red: "Image", lines) -> "Image":
     or the ring is lost or misread (046: 南宁市住房和城乡建设局 read as 南宁住房和城乡建设局); black
     print under red ink stays dark in the red band. Lines with no red over them, and red text (found
     only on the page as it is), are read from `page` as before."""
+    if not lines:
+        return page
     from PIL import ImageChops
 
     red_over = ImageChops.subtract(without_red, page)  # red ink: bright in the red band, darker in gray
