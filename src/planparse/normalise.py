@@ -6,6 +6,7 @@ between CJK and digits, full-width ASCII, page furniture, and markup that leaked
 from __future__ import annotations
 
 import bisect
+from abc import abstractmethod
 import unicodedata
 from collections import Counter
 from array import array
@@ -153,8 +154,9 @@ class _BuiltOnAsk(Sequence[_Item]):
     __slots__ = ()
     _NAME = "item"  # in the IndexError
 
+    @abstractmethod
     def _item(self, i: int) -> _Item:
-        raise NotImplementedError
+        """The i-th item (0 <= i < len), made from what the sequence keeps."""
 
     @overload
     def __getitem__(self, i: int) -> _Item: ...
