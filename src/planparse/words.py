@@ -17,14 +17,12 @@ from __future__ import annotations
 import bisect
 import hashlib
 import logging
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from .grammar.programs import cache_dir
+from .grammar.programs import cache_dir, write_cache_file
 
 _lock = threading.Lock()
 _state: dict = {}
@@ -50,10 +48,7 @@ def _words(g) -> list[tuple[str, int, str]]:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    write_cache_file(path, text.encode("utf-8"))
 
 
 def _merged_dictionary(words: list[tuple[str, int, str]]) -> tuple[Path, Path, Path]:
@@ -151,10 +146,7 @@ class MappedFrequencies(Mapping):
             freqs.append(int(v))
         for path, data in ((keys_path, b"".join(k for k, _ in items)),
                            (index_path, len(items).to_bytes(4, "little") + offsets.tobytes() + freqs.tobytes())):
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
+            write_cache_file(path, data)
 
     def _find(self, key: str) -> int:
         # jieba asks for the same fragments sentence after sentence: each is looked up in the map once

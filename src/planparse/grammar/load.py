@@ -173,20 +173,14 @@ def _read_validated(key: str) -> Grammars | None:
 
 
 def _write_validated(key: str, g: Grammars) -> None:
-    import os
     import pickle
-    import tempfile
+
+    from .programs import prune_cache, write_cache_file
 
     path = _validated_path(key)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(g, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        # every edit of an analyst's rule file is a new set: the oldest go
-        kept = sorted(path.parent.glob("grammars-*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
-        for old in kept[_VALIDATED_KEPT:]:
-            old.unlink(missing_ok=True)
+        write_cache_file(path, pickle.dumps(g, protocol=pickle.HIGHEST_PROTOCOL))
+        prune_cache(path.parent, "grammars-*.pickle", path, _VALIDATED_KEPT)
     except Exception:
         pass  # a cache: the next process validates again
 

@@ -26,7 +26,7 @@ from typing import Any, Callable, Optional, TypeVar
 import regex
 from regex import _main as _regex_main  # the engine's entry point: private, so its version names the file
 
-__all__ = ["compile_program", "cache_dir", "kept", "own_file", "use_for_all_patterns"]
+__all__ = ["compile_program", "cache_dir", "kept", "own_file", "prune_cache", "use_for_all_patterns", "write_cache_file"]
 
 T = TypeVar("T")
 _lock = threading.Lock()
@@ -112,13 +112,36 @@ def _signed_load(path: Path) -> Any:
         return None
 
 
+def write_cache_file(path: Path, data: bytes) -> None:
+    """`data` as the cache file `path`, in one step: written beside it and renamed over it, so a process
+    reading the cache never finds half a file (the temporary file is removed if writing fails)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def prune_cache(directory: Path, pattern: str, keep: Path, count: int, also=None) -> None:
+    """Of the cache files matching `pattern` (and `also(file)`, when given), the `count` newest stay,
+    `keep` (the one just written) among them; the older go. Each edit of what a cached thing is made
+    from (an analyst's rule file) writes a new one: without this the cache would grow for ever."""
+    try:
+        older = sorted((f for f in directory.glob(pattern) if f != keep and (also is None or also(f))),
+                       key=lambda f: f.stat().st_mtime, reverse=True)
+        for f in older[count - 1:]:
+            f.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache: what is left is only space
+
+
 def _signed_save(path: Path, value: Any) -> None:
     try:
         payload = marshal.dumps(value)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-        with os.fdopen(fd, "wb") as f:
-            f.write(hashlib.sha256(payload).digest() + payload)
-        os.replace(tmp, path)
+        write_cache_file(path, hashlib.sha256(payload).digest() + payload)
     except (OSError, ValueError):
         pass  # a cache: the next process builds it again
 
@@ -138,21 +161,13 @@ def kept(name: str, made_from: bytes, build: Callable[[], T]) -> T:
     if value is None:
         value = build()
         _signed_save(path, value)
-        _prune(path.parent, name, keep=path)
+        # `name-<digest>` only: not a longer name that starts with this one
+        prune_cache(path.parent, f"{name}-*.marshal", path, _KEPT_VERSIONS,
+                    also=lambda f: f.stem.count("-") == name.count("-") + 1)
     return value
 
 
 _KEPT_VERSIONS = 4  # each edit of what a value is made from (a grammar file) writes a new one
-
-
-def _prune(directory: Path, name: str, keep: Path) -> None:
-    try:
-        older = sorted((f for f in directory.glob(f"{name}-*.marshal") if f != keep and f.stem.count("-") == name.count("-") + 1),
-                       key=lambda f: f.stat().st_mtime, reverse=True)
-        for f in older[_KEPT_VERSIONS - 1:]:
-            f.unlink(missing_ok=True)
-    except OSError:
-        pass  # a cache: what is left is only space
 
 
 def _save() -> None:
