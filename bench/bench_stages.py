@@ -1,6 +1,6 @@
 """CPU seconds of each pipeline stage on the real PDFs, side by side for two or more source trees.
 
-    python bench/bench_stages.py [--tree SRC ...] [--rounds 3] [--passes 3] [--ocr never]
+    python bench/bench_stages.py [--tree SRC ...] [--pure] [--rounds 3] [--passes 3] [--ocr never]
 
 Each tree (a `src` directory; by default ../main/src, the main checkout's, and this checkout's) runs in
 a process of its own; the trees take turns, --rounds times, so a load that comes and goes on a shared
@@ -11,12 +11,14 @@ file (as bench_pdf.py does); a stage's figure is its best pass, and the table gi
 rounds' figures per tree. Stages are those of `pipeline.extract_with_text`; the indented rows are
 parts of the stage above them, timed by wrapping the functions the stage calls (a wrapped function
 missing from a tree is left out), and `raw pdfium` is get_textpage() + get_text_range() of every page:
-the floor of reading a text layer.
+the floor of reading a text layer. --pure times each tree a second time with PLANPARSE_PURE_PYTHON=1
+(the reader's Python code instead of its compiled twins, ingest/_glyphs.c), in the same rounds.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -131,6 +133,7 @@ def _child(src: str, passes: int, ocr: str) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tree", action="append", help="a src directory to time (repeatable)")
+    ap.add_argument("--pure", action="store_true", help="also time each tree with PLANPARSE_PURE_PYTHON=1")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--ocr", default="never")
@@ -139,12 +142,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(_child(args.child, args.passes, args.ocr)))
         return 0
-    trees = args.tree or list(dict.fromkeys([str(ROOT.parent / "main" / "src"), str(ROOT / "src")]))
+    sources = args.tree or list(dict.fromkeys([str(ROOT.parent / "main" / "src"), str(ROOT / "src")]))
+    trees = [t for src in sources for t in ([src, src + " (pure)"] if args.pure else [src])]
     results: dict[str, list[dict]] = {t: [] for t in trees}
     for r in range(args.rounds):
         for tree in trees if r % 2 == 0 else trees[::-1]:
-            out = subprocess.run([sys.executable, __file__, "--child", tree, "--passes", str(args.passes),
-                                  "--ocr", args.ocr], capture_output=True, text=True, check=True).stdout
+            src, pure = tree.removesuffix(" (pure)"), tree.endswith(" (pure)")
+            env = {**os.environ, "PLANPARSE_PURE_PYTHON": "1" if pure else ""}
+            out = subprocess.run([sys.executable, __file__, "--child", src, "--passes", str(args.passes),
+                                  "--ocr", args.ocr], capture_output=True, text=True, check=True, env=env).stdout
             results[tree].append(json.loads(out.strip().splitlines()[-1]))
             print(f"  round {r + 1}: {tree} done", file=sys.stderr, flush=True)
     files = {int(rounds[0]["files"]) for rounds in results.values()}

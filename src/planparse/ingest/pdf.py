@@ -32,6 +32,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
 from .base import LineBox, OcrLine, OcrMode, RawDocument, RawTable, line_box
+from . import compiled
 from .ocr import DocumentOcr, OcrJob, is_garbled
 from .page_text import (Item, clean_line, clean_lines as _clean_lines, count_visible as _count_visible,  # noqa: F401
                         is_line as _is_line, join_cell_lines, strip_page_numbers as _strip_page_numbers,
@@ -146,6 +147,24 @@ _path_segments = _unchecked(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
 _text_font = _unchecked(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)  # the font's address, an int (a key)
 
 
+def _address(function_or_handle) -> int:
+    return ctypes.cast(function_or_handle, ctypes.c_void_p).value
+
+
+if compiled.GLYPHS is not None:  # the compiled twins call the pdfium that pypdfium2 loaded
+    compiled.GLYPHS.bind(*map(_address, (
+        pdfium_c.FPDFText_CountChars, pdfium_c.FPDFText_GetText, pdfium_c.FPDFText_GetUnicode,
+        pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle)))
+    compiled.GLYPHS.bind_scan(*map(_address, (
+        pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFFormObj_CountObjects,
+        pdfium_c.FPDFFormObj_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds,
+        pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFTextObj_GetFont)), _PAGEOBJ_TEXT, _PAGEOBJ_PATH, _PAGEOBJ_FORM)
+
+
+def _font_at_loses_text(address: int) -> bool:
+    return _font_loses_text(ctypes.cast(address, pdfium_c.FPDF_FONT))
+
+
 def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int = 0) -> None:
     """Ruling evidence among path objects, and text objects that pdfium's text page would skip."""
     left, bottom, right, top, refs, fonts = bounds
@@ -190,6 +209,12 @@ def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int 
 
 def _scan_page(page: pdfium.PdfPage) -> _Scan:
     scan = _Scan()
+    twin = compiled.GLYPHS
+    if twin is not None:
+        vertical_x, scan.horizontal, scan.grid_path, scan.lossy_text = twin.scan_page(
+            _address(page.raw), _font_at_loses_text, _ZERO_WIDTH)
+        scan.vertical_x = vertical_x
+        return scan
     floats = tuple(ctypes.c_float() for _ in range(4))
     bounds = (*floats, [ctypes.byref(f) for f in floats], {})
     _scan_objects(page.raw, False, scan, bounds)
@@ -278,17 +303,18 @@ def _char_codes(tp, count: int) -> list[int]:
     return [pdfium_c.FPDFText_GetUnicode(tp, i) for i in range(count)]
 
 
-def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int,
-                  frame: tuple[tuple[float, float, float, float], int] | None = None) -> list[Item]:
-    """The page's lines from pdfium's characters and their boxes, in reading order; the characters
-    inside a table's box go to the table, which stands before the first line below its top.
-    frame: the page's MediaBox and /Rotate, to give the lines' boxes on the displayed page."""
+def _page_glyphs(textpage: pdfium.PdfTextPage, boxes: list[tuple[float, float, float, float]]) -> dict[int, list[Glyph]]:
+    """Every character of the page that is a glyph, with its box in the reading coordinates of its
+    text's quadrant, by quadrant (0 first, then as first met); those with their centre in one of the
+    boxes (the tables', widened) left out."""
+    twin = compiled.GLYPHS
+    if twin is not None:
+        return twin.page_glyphs(_address(textpage.raw), boxes)
     tp = textpage.raw
     handle = ctypes.cast(tp, ctypes.c_void_p)
     rect = pdfium_c.FS_RECTF()
     rect_address = ctypes.c_void_p(ctypes.addressof(rect))
     get_box, get_angle = _loose_char_box, _char_angle
-    boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, *_ in tables]
     by_quadrant: dict[int, list[Glyph]] = {0: []}
     upright = by_quadrant[0]
     count = pdfium_c.FPDFText_CountChars(tp)
@@ -321,6 +347,15 @@ def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]]
         else:
             q = quadrant(angle)
             by_quadrant.setdefault(q, []).append((*to_reading(q, left, right, bottom, top), chr(code)))
+    return by_quadrant
+
+
+def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int,
+                  frame: tuple[tuple[float, float, float, float], int] | None = None) -> list[Item]:
+    """The page's lines from pdfium's characters and their boxes, in reading order; the characters
+    inside a table's box go to the table, which stands before the first line below its top.
+    frame: the page's MediaBox and /Rotate, to give the lines' boxes on the displayed page."""
+    by_quadrant = _page_glyphs(textpage, [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, *_ in tables])
     # The page's text direction is that of most of its characters; text in another direction
     # (a stamp, a rotated side note) follows it.
     order = sorted((q for q in by_quadrant if by_quadrant[q]), key=lambda q: -len(by_quadrant[q]))

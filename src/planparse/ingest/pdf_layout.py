@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from . import compiled
 from .base import LineBox
 
 __all__ = ["Glyph", "PageLine", "WRITTEN_SPACE", "lines_from_glyphs", "quadrant", "to_reading"]
@@ -70,6 +71,15 @@ def to_reading(q: int, left: float, right: float, bottom: float, top: float) -> 
 
 
 def _line(group: list[Glyph]) -> PageLine:
+    twin = compiled.GLYPHS
+    parts = twin.line_parts(group) if twin is not None else None
+    if parts is None:
+        return _line_python(group)
+    text, x0, x1, top, bottom, size = parts
+    return PageLine(text, LineBox(x0=x0, x1=x1, top=top, bottom=bottom, size=size))
+
+
+def _line_python(group: list[Glyph]) -> PageLine:
     group.sort()
     # a written space at either end of a line (after its last number) takes no room in it
     if (group[0][4] == WRITTEN_SPACE or group[-1][4] == WRITTEN_SPACE) and any(g[4] != WRITTEN_SPACE for g in group):
@@ -199,11 +209,8 @@ def _in_columns(groups: list[list[Glyph]]) -> list[list[Glyph]]:
     return out + left + right
 
 
-def lines_from_glyphs(glyphs: list[Glyph]) -> list[PageLine]:
-    """Visual lines, top to bottom, each sorted left to right (glyphs in reading coordinates); on a
-    page set in two columns, down the left column first."""
-    if not glyphs:
-        return []
+def _visual_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """The glyphs grouped into visual lines, top to bottom, each group sorted left to right."""
     order = sorted(glyphs, key=lambda g: -(g[2] + g[3]))
     groups: list[list[Glyph]] = []
     centre = height = 0.0
@@ -223,4 +230,16 @@ def lines_from_glyphs(glyphs: list[Glyph]) -> list[PageLine]:
         centre, height = cy, h
     for grp in groups:
         grp.sort()
+    return groups
+
+
+def lines_from_glyphs(glyphs: list[Glyph]) -> list[PageLine]:
+    """Visual lines, top to bottom, each sorted left to right (glyphs in reading coordinates); on a
+    page set in two columns, down the left column first."""
+    if not glyphs:
+        return []
+    twin = compiled.GLYPHS
+    groups = twin.visual_lines(glyphs) if twin is not None else None
+    if groups is None:  # no compiled twin, or glyphs it does not take (not plain floats): the same in Python
+        groups = _visual_lines(glyphs)
     return [_line(grp) for grp in _in_columns(groups)]

@@ -1,0 +1,8 @@
+"""The optional C extension; everything else is in pyproject.toml.
+
+optional=True: where the compiler or Python's headers are missing the build goes on without it and
+planparse runs its Python code (ingest/compiled.py)."""
+from setuptools import Extension, setup
+
+setup(ext_modules=[Extension("planparse.ingest._glyphs", ["src/planparse/ingest/_glyphs.c"], optional=True,
+                             extra_compile_args=["-O2"])])

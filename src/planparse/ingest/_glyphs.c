@@ -1,0 +1,723 @@
+/* Compiled twins of the PDF reader's per-character loops (ingest/pdf.py, ingest/pdf_layout.py).
+ *
+ * A real page has thousands of characters; in Python each costs two ctypes calls into pdfium and a
+ * dozen bytecode steps when lines are built from them: about a third of the whole pipeline's time
+ * after pdfium's own parsing. These functions do the same steps in C and give the same results, value
+ * for value (the tests compare them with the Python code on real pages and on generated glyphs).
+ * They are optional: the package builds and runs without them (pdf_layout.py and pdf.py keep the
+ * Python code, used when this module is absent or PLANPARSE_PURE_PYTHON is set).
+ *
+ * pdfium is not linked: bind() receives the addresses of its functions from pypdfium2's ctypes
+ * binding, so this module calls the very library pypdfium2 loaded.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct { float left, top, right, bottom; } rectf; /* FS_RECTF */
+
+static int (*count_chars)(void *);
+static int (*get_text)(void *, int, int, unsigned short *);
+static unsigned int (*get_unicode)(void *, int);
+static int (*is_generated)(void *, int);
+static int (*loose_char_box)(void *, int, rectf *);
+static float (*char_angle)(void *, int);
+
+#define QUARTER (M_PI / 2)
+#define UPRIGHT (M_PI / 4)
+#define SAME_LINE 0.5
+#define SPACE_GAP 0.12
+#define DIGIT_GAP 0.6
+#define WRITTEN_SPACE 0x20
+
+static PyObject *
+bind(PyObject *self, PyObject *args)
+{
+    unsigned long long a[6];
+    if (!PyArg_ParseTuple(args, "KKKKKK", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5]))
+        return NULL;
+    for (int i = 0; i < 6; i++)
+        if (!a[i]) {
+            PyErr_SetString(PyExc_ValueError, "a null function address");
+            return NULL;
+        }
+    count_chars = (int (*)(void *))(uintptr_t)a[0];
+    get_text = (int (*)(void *, int, int, unsigned short *))(uintptr_t)a[1];
+    get_unicode = (unsigned int (*)(void *, int))(uintptr_t)a[2];
+    is_generated = (int (*)(void *, int))(uintptr_t)a[3];
+    loose_char_box = (int (*)(void *, int, rectf *))(uintptr_t)a[4];
+    char_angle = (float (*)(void *, int))(uintptr_t)a[5];
+    Py_RETURN_NONE;
+}
+
+/* what pdf.py's _NOT_GLYPHS holds: control characters, spaces, BOMs, zero-width space */
+static int
+not_glyph(unsigned long c)
+{
+    switch (c) {
+    case 0: case 0x02: case 0x09: case 0x0A: case 0x0D: case 0x20: case 0xA0: case 0x3000:
+    case 0xFFFE: case 0xFEFF: case 0x200B:
+        return 1;
+    }
+    return 0;
+}
+
+/* pdf_layout.quadrant: Python's round() is round-half-even, as nearbyint in the default mode */
+static int
+quadrant_of(double angle)
+{
+    if (angle < 0)
+        return 0;
+    long n = (long)nearbyint(angle / QUARTER);
+    return (int)(((-n) % 4 + 4) % 4);
+}
+
+static PyObject *
+glyph_tuple(double x0, double x1, double y0, double y1, unsigned long code)
+{
+    PyObject *t = PyTuple_New(5);
+    if (!t)
+        return NULL;
+    PyObject *v[5] = {PyFloat_FromDouble(x0), PyFloat_FromDouble(x1), PyFloat_FromDouble(y0),
+                      PyFloat_FromDouble(y1), PyUnicode_FromOrdinal((int)code)};
+    for (int k = 0; k < 5; k++) {
+        if (!v[k]) {
+            for (int j = 0; j < 5; j++)
+                Py_XDECREF(v[j]);
+            Py_DECREF(t);
+            return NULL;
+        }
+    }
+    for (int k = 0; k < 5; k++)
+        PyTuple_SET_ITEM(t, k, v[k]);
+    return t;
+}
+
+/* page_glyphs(textpage, boxes) -> {quadrant: [glyph, ...]}: pdf.py's _pdfium_items character loop.
+ * boxes: (left, bottom, right, top) of each table, already widened; characters whose centre is in one
+ * go to the table. The dict holds 0 first, then each other quadrant in the order it first appears. */
+static PyObject *
+page_glyphs(PyObject *self, PyObject *args)
+{
+    unsigned long long address;
+    PyObject *boxes_arg;
+    if (!PyArg_ParseTuple(args, "KO", &address, &boxes_arg))
+        return NULL;
+    if (!count_chars) {
+        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
+        return NULL;
+    }
+    void *tp = (void *)(uintptr_t)address;
+    PyObject *boxes_seq = PySequence_Fast(boxes_arg, "boxes must be a sequence");
+    if (!boxes_seq)
+        return NULL;
+    Py_ssize_t n_boxes = PySequence_Fast_GET_SIZE(boxes_seq);
+    double *boxes = NULL;
+    unsigned int *codes = NULL;
+    unsigned short *buf = NULL;
+    PyObject *by_quadrant = NULL, *lists[4] = {NULL, NULL, NULL, NULL};
+    if (n_boxes) {
+        boxes = PyMem_Malloc(sizeof(double) * 4 * n_boxes);
+        if (!boxes) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        for (Py_ssize_t b = 0; b < n_boxes; b++) {
+            PyObject *box = PySequence_Fast(PySequence_Fast_GET_ITEM(boxes_seq, b), "a box must be a sequence");
+            if (!box)
+                goto fail;
+            if (PySequence_Fast_GET_SIZE(box) != 4) {
+                Py_DECREF(box);
+                PyErr_SetString(PyExc_ValueError, "a box has four sides");
+                goto fail;
+            }
+            for (int k = 0; k < 4; k++)
+                boxes[4 * b + k] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(box, k));
+            Py_DECREF(box);
+            if (PyErr_Occurred())
+                goto fail;
+        }
+    }
+    by_quadrant = PyDict_New();
+    lists[0] = PyList_New(0);
+    if (!by_quadrant || !lists[0])
+        goto fail;
+    {
+        PyObject *zero = PyLong_FromLong(0);
+        if (!zero || PyDict_SetItem(by_quadrant, zero, lists[0]) < 0) {
+            Py_XDECREF(zero);
+            goto fail;
+        }
+        Py_DECREF(zero);
+    }
+    int count = count_chars(tp);
+    if (count <= 0)
+        goto done;
+    codes = PyMem_Malloc(sizeof(unsigned int) * count);
+    buf = PyMem_Calloc(2 * (size_t)count + 1, sizeof(unsigned short));
+    if (!codes || !buf) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    /* one UTF-16 unit per character index, as FPDFText_GetUnicode gives them; else one by one */
+    if (get_text(tp, 0, count, buf) == count + 1) {
+        for (int i = 0; i < count; i++)
+            codes[i] = buf[i];
+    } else {
+        for (int i = 0; i < count; i++)
+            codes[i] = get_unicode(tp, i);
+    }
+    int prev_digit = 0, low_half = -1;
+    for (int i = 0; i < count; i++) {
+        if (i == low_half)
+            continue;
+        unsigned long code = codes[i], low;
+        if (code >= 0xD800 && code < 0xDC00 && i + 1 < count && (low = codes[i + 1]) >= 0xDC00 && low < 0xE000) {
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+            low_half = i + 1;
+        }
+        rectf r;
+        if (code == 0x20 && prev_digit && !is_generated(tp, i) && loose_char_box(tp, i, &r)) {
+            code = WRITTEN_SPACE;
+        } else if (not_glyph(code) || code >= 0x110000 || !loose_char_box(tp, i, &r)) {
+            continue;
+        }
+        prev_digit = code >= 0x30 && code <= 0x39;
+        double left = r.left, right = r.right, bottom = r.bottom, top = r.top;
+        if (n_boxes) {
+            double cx = (left + right) / 2, cy = (bottom + top) / 2;
+            int inside = 0;
+            for (Py_ssize_t b = 0; b < n_boxes && !inside; b++) {
+                double *bx = boxes + 4 * b;
+                inside = bx[0] <= cx && cx <= bx[2] && bx[1] <= cy && cy <= bx[3];
+            }
+            if (inside)
+                continue;
+        }
+        double angle = char_angle(tp, i);
+        PyObject *glyph;
+        int q = 0;
+        if (angle < UPRIGHT || angle > 2 * M_PI - UPRIGHT) {
+            glyph = glyph_tuple(left, right, bottom, top, code);
+        } else {
+            q = quadrant_of(angle);
+            if (q == 0)
+                glyph = glyph_tuple(left, right, bottom, top, code);
+            else if (q == 1)
+                glyph = glyph_tuple(bottom, top, -right, -left, code);
+            else if (q == 2)
+                glyph = glyph_tuple(-right, -left, -top, -bottom, code);
+            else
+                glyph = glyph_tuple(-top, -bottom, left, right, code);
+            if (glyph && !lists[q]) {
+                lists[q] = PyList_New(0);
+                PyObject *key = PyLong_FromLong(q);
+                if (!lists[q] || !key || PyDict_SetItem(by_quadrant, key, lists[q]) < 0) {
+                    Py_XDECREF(key);
+                    Py_DECREF(glyph);
+                    goto fail;
+                }
+                Py_DECREF(key);
+            }
+        }
+        if (!glyph)
+            goto fail;
+        int failed = PyList_Append(lists[q], glyph);
+        Py_DECREF(glyph);
+        if (failed < 0)
+            goto fail;
+    }
+done:
+    PyMem_Free(boxes);
+    PyMem_Free(codes);
+    PyMem_Free(buf);
+    Py_DECREF(boxes_seq);
+    for (int k = 0; k < 4; k++)
+        Py_XDECREF(lists[k]);
+    return by_quadrant;
+fail:
+    PyMem_Free(boxes);
+    PyMem_Free(codes);
+    PyMem_Free(buf);
+    Py_DECREF(boxes_seq);
+    for (int k = 0; k < 4; k++)
+        Py_XDECREF(lists[k]);
+    Py_XDECREF(by_quadrant);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------- lines from glyphs */
+
+typedef struct {
+    double x0, x1, y0, y1;
+    Py_UCS4 ch;
+    Py_ssize_t index; /* position in the input: ties keep their order, as Python's stable sort */
+    PyObject *glyph;
+} glyph;
+
+/* Read a list of glyphs (5-tuples of floats and a one-character str). 0 when one is not of that
+ * form: the caller answers None and the Python code takes the list (same results, any input). */
+static int
+read_glyphs(PyObject *list, glyph **out, Py_ssize_t *n)
+{
+    if (!PyList_CheckExact(list))
+        return 0;
+    Py_ssize_t len = PyList_GET_SIZE(list);
+    glyph *gs = PyMem_Malloc(sizeof(glyph) * (len ? len : 1));
+    if (!gs) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        PyObject *t = PyList_GET_ITEM(list, i);
+        if (!PyTuple_CheckExact(t) || PyTuple_GET_SIZE(t) != 5)
+            goto other;
+        for (int k = 0; k < 4; k++)
+            if (!PyFloat_CheckExact(PyTuple_GET_ITEM(t, k)))
+                goto other;
+        PyObject *ch = PyTuple_GET_ITEM(t, 4);
+        if (!PyUnicode_CheckExact(ch) || PyUnicode_GET_LENGTH(ch) != 1)
+            goto other;
+        gs[i].x0 = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(t, 0));
+        gs[i].x1 = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(t, 1));
+        gs[i].y0 = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(t, 2));
+        gs[i].y1 = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(t, 3));
+        gs[i].ch = PyUnicode_READ_CHAR(ch, 0);
+        gs[i].index = i;
+        gs[i].glyph = t;
+        if (isnan(gs[i].x0) || isnan(gs[i].x1) || isnan(gs[i].y0) || isnan(gs[i].y1))
+            goto other; /* Python's sort of NaNs is its own: leave them to it */
+    }
+    *out = gs;
+    *n = len;
+    return 1;
+other:
+    PyMem_Free(gs);
+    return 0;
+}
+
+/* tuple order (x0, x1, y0, y1, character), then input order: Python's sort of glyph tuples */
+static int
+by_position(const void *pa, const void *pb)
+{
+    const glyph *a = pa, *b = pb;
+    if (a->x0 != b->x0)
+        return a->x0 < b->x0 ? -1 : 1;
+    if (a->x1 != b->x1)
+        return a->x1 < b->x1 ? -1 : 1;
+    if (a->y0 != b->y0)
+        return a->y0 < b->y0 ? -1 : 1;
+    if (a->y1 != b->y1)
+        return a->y1 < b->y1 ? -1 : 1;
+    if (a->ch != b->ch)
+        return a->ch < b->ch ? -1 : 1;
+    return a->index < b->index ? -1 : (a->index > b->index);
+}
+
+/* down the page: the vertical centre from the top (key -(y0 + y1)), then input order */
+static int
+by_height(const void *pa, const void *pb)
+{
+    const glyph *a = pa, *b = pb;
+    double ka = -(a->y0 + a->y1), kb = -(b->y0 + b->y1);
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    return a->index < b->index ? -1 : (a->index > b->index);
+}
+
+static PyObject *
+group_list(glyph *gs, Py_ssize_t start, Py_ssize_t end)
+{
+    qsort(gs + start, end - start, sizeof(glyph), by_position);
+    PyObject *group = PyList_New(end - start);
+    if (!group)
+        return NULL;
+    for (Py_ssize_t k = start; k < end; k++) {
+        Py_INCREF(gs[k].glyph);
+        PyList_SET_ITEM(group, k - start, gs[k].glyph);
+    }
+    return group;
+}
+
+/* visual_lines(glyphs) -> [[glyph, ...], ...] or None: pdf_layout._visual_lines */
+static PyObject *
+visual_lines(PyObject *self, PyObject *list)
+{
+    glyph *gs;
+    Py_ssize_t n;
+    int ok = read_glyphs(list, &gs, &n);
+    if (ok < 0)
+        return NULL;
+    if (!ok)
+        Py_RETURN_NONE;
+    qsort(gs, n, sizeof(glyph), by_height);
+    PyObject *groups = PyList_New(0);
+    if (!groups)
+        goto fail;
+    Py_ssize_t start = 0;
+    double centre = 0.0, height = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double cy = (gs[i].y0 + gs[i].y1) / 2, h = gs[i].y1 - gs[i].y0;
+        if (h < 1e-3)
+            h = 1e-3;
+        if (i > start) {
+            double reach = SAME_LINE * (height > h ? height : h);
+            if (-reach < centre - cy && centre - cy < reach) {
+                if (h > height)
+                    height = h;
+                continue;
+            }
+            PyObject *group = group_list(gs, start, i);
+            if (!group || PyList_Append(groups, group) < 0) {
+                Py_XDECREF(group);
+                goto fail;
+            }
+            Py_DECREF(group);
+            start = i;
+        }
+        centre = cy;
+        height = h;
+    }
+    if (n > start) {
+        PyObject *group = group_list(gs, start, n);
+        if (!group || PyList_Append(groups, group) < 0) {
+            Py_XDECREF(group);
+            goto fail;
+        }
+        Py_DECREF(group);
+    }
+    PyMem_Free(gs);
+    return groups;
+fail:
+    PyMem_Free(gs);
+    Py_XDECREF(groups);
+    return NULL;
+}
+
+typedef struct {
+    double value;
+    Py_ssize_t index;
+} ranked;
+
+static int
+by_value(const void *pa, const void *pb)
+{
+    const ranked *a = pa, *b = pb;
+    if (a->value != b->value)
+        return a->value < b->value ? -1 : 1;
+    return a->index < b->index ? -1 : (a->index > b->index);
+}
+
+/* line_parts(group) -> (text, x0, x1, top, bottom, size) or None: pdf_layout._line_parts */
+static PyObject *
+line_parts(PyObject *self, PyObject *list)
+{
+    glyph *gs;
+    Py_ssize_t n;
+    int ok = read_glyphs(list, &gs, &n);
+    if (ok < 0)
+        return NULL;
+    if (!ok || n == 0) {
+        if (ok)
+            PyMem_Free(gs);
+        Py_RETURN_NONE;
+    }
+    qsort(gs, n, sizeof(glyph), by_position);
+    Py_ssize_t first = 0, last = n - 1;
+    /* a written space at either end of a line takes no room in it (unless the line is all spaces) */
+    if (gs[first].ch == WRITTEN_SPACE || gs[last].ch == WRITTEN_SPACE) {
+        int any_other = 0;
+        for (Py_ssize_t k = 0; k < n && !any_other; k++)
+            any_other = gs[k].ch != WRITTEN_SPACE;
+        if (any_other) {
+            while (gs[first].ch == WRITTEN_SPACE)
+                first++;
+            while (gs[last].ch == WRITTEN_SPACE)
+                last--;
+        }
+    }
+    Py_ssize_t m = last - first + 1;
+    ranked *heights = PyMem_Malloc(sizeof(ranked) * m);
+    Py_UCS4 *text = PyMem_Malloc(sizeof(Py_UCS4) * 2 * m);
+    if (!heights || !text) {
+        PyMem_Free(heights);
+        PyMem_Free(text);
+        PyMem_Free(gs);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t k = 0; k < m; k++) {
+        heights[k].value = gs[first + k].y1 - gs[first + k].y0;
+        heights[k].index = k;
+    }
+    qsort(heights, m, sizeof(ranked), by_value);
+    double size = heights[m / 2].value;
+    double min_gap = SPACE_GAP * size, digit_gap = DIGIT_GAP * size;
+    double least_gap = min_gap < digit_gap ? min_gap : digit_gap;
+    Py_ssize_t length = 0;
+    int spaced = 1, have_prev = 0;
+    double prev_x1 = 0.0;
+    Py_UCS4 prev_ch = 0;
+    int prev_is_char = 0; /* Python's prev_ch starts as "", which is no digit */
+    double top = 0, bottom = 0, right = 0;
+    for (Py_ssize_t k = first; k <= last; k++) {
+        glyph *g = gs + k;
+        if (k == first || g->y1 > top)
+            top = g->y1;
+        if (k == first || g->y0 < bottom)
+            bottom = g->y0;
+        if (k == first || g->x1 > right)
+            right = g->x1;
+        if (g->ch == WRITTEN_SPACE) {
+            if (!spaced) {
+                text[length++] = ' ';
+                spaced = 1;
+            }
+            prev_x1 = g->x1;
+            prev_ch = g->ch;
+            prev_is_char = have_prev = 1;
+            continue;
+        }
+        if (have_prev && !spaced && g->x0 - prev_x1 >= least_gap) {
+            int in_number = prev_is_char && Py_UNICODE_ISDIGIT(prev_ch)
+                            && (Py_UNICODE_ISDIGIT(g->ch) || g->ch == '.' || g->ch == '%');
+            if (g->x0 - prev_x1 >= (in_number ? digit_gap : min_gap))
+                text[length++] = ' ';
+        }
+        text[length++] = g->ch;
+        spaced = 0;
+        prev_x1 = g->x1;
+        prev_ch = g->ch;
+        prev_is_char = have_prev = 1;
+    }
+    PyObject *str = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, text, length);
+    PyObject *result = str ? Py_BuildValue("(Nddddd)", str, gs[first].x0, right, -top, -bottom, size) : NULL;
+    PyMem_Free(heights);
+    PyMem_Free(text);
+    PyMem_Free(gs);
+    return result;
+}
+
+/* ------------------------------------------------------------------------------ page scan */
+
+static int (*page_count_objects)(void *);
+static void *(*page_get_object)(void *, int);
+static int (*form_count_objects)(void *);
+static void *(*form_get_object)(void *, unsigned long);
+static int (*object_type)(void *);
+static int (*object_bounds)(void *, float *, float *, float *, float *);
+static int (*path_segments)(void *);
+static void *(*text_font)(void *);
+static int type_text, type_path, type_form;
+
+static PyObject *
+bind_scan(PyObject *self, PyObject *args)
+{
+    unsigned long long a[8];
+    if (!PyArg_ParseTuple(args, "KKKKKKKKiii", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6], &a[7],
+                          &type_text, &type_path, &type_form))
+        return NULL;
+    for (int i = 0; i < 8; i++)
+        if (!a[i]) {
+            PyErr_SetString(PyExc_ValueError, "a null function address");
+            return NULL;
+        }
+    page_count_objects = (int (*)(void *))(uintptr_t)a[0];
+    page_get_object = (void *(*)(void *, int))(uintptr_t)a[1];
+    form_count_objects = (int (*)(void *))(uintptr_t)a[2];
+    form_get_object = (void *(*)(void *, unsigned long))(uintptr_t)a[3];
+    object_type = (int (*)(void *))(uintptr_t)a[4];
+    object_bounds = (int (*)(void *, float *, float *, float *, float *))(uintptr_t)a[5];
+    path_segments = (int (*)(void *))(uintptr_t)a[6];
+    text_font = (void *(*)(void *))(uintptr_t)a[7];
+    Py_RETURN_NONE;
+}
+
+#define GRID_SEGMENTS 12
+#define MAX_FORM_DEPTH 8
+
+typedef struct {
+    long *vertical_x; /* distinct x of vertical rules and box sides, in 2-pt bins */
+    Py_ssize_t n_vertical, room_vertical;
+    long horizontal;
+    int grid_path, lossy_text;
+    void **fonts; /* fonts met on the page, and whether each could lose text */
+    int *risks;
+    Py_ssize_t n_fonts, room_fonts;
+    PyObject *font_risk; /* Python callable: font address -> bool */
+    double zero_width; /* narrower than this, pdfium's text page skips a text object */
+} scan_state;
+
+static int
+add_vertical(scan_state *st, long x)
+{
+    for (Py_ssize_t k = 0; k < st->n_vertical; k++)
+        if (st->vertical_x[k] == x)
+            return 0;
+    if (st->n_vertical == st->room_vertical) {
+        Py_ssize_t room = st->room_vertical ? 2 * st->room_vertical : 16;
+        long *grown = PyMem_Realloc(st->vertical_x, sizeof(long) * room);
+        if (!grown) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        st->vertical_x = grown;
+        st->room_vertical = room;
+    }
+    st->vertical_x[st->n_vertical++] = x;
+    return 0;
+}
+
+static int
+may_have_table(scan_state *st)
+{
+    return st->horizontal >= 2 && (st->grid_path || st->n_vertical >= 3);
+}
+
+/* 1 or 0: whether text in this font can be lost (asked of Python once a page per font); -1: error */
+static int
+font_risk(scan_state *st, void *font)
+{
+    for (Py_ssize_t k = 0; k < st->n_fonts; k++)
+        if (st->fonts[k] == font)
+            return st->risks[k];
+    PyObject *address = PyLong_FromVoidPtr(font);
+    if (!address)
+        return -1;
+    PyObject *answer = PyObject_CallOneArg(st->font_risk, address);
+    Py_DECREF(address);
+    if (!answer)
+        return -1;
+    int risk = PyObject_IsTrue(answer);
+    Py_DECREF(answer);
+    if (risk < 0)
+        return -1;
+    if (st->n_fonts == st->room_fonts) {
+        Py_ssize_t room = st->room_fonts ? 2 * st->room_fonts : 8;
+        void **fonts = PyMem_Realloc(st->fonts, sizeof(void *) * room);
+        if (!fonts) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        st->fonts = fonts;
+        int *risks = PyMem_Realloc(st->risks, sizeof(int) * room);
+        if (!risks) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        st->risks = risks;
+        st->room_fonts = room;
+    }
+    st->fonts[st->n_fonts] = font;
+    st->risks[st->n_fonts++] = risk;
+    return risk;
+}
+
+/* pdf.py's _scan_objects, step for step; 0, or -1 with a Python error set */
+static int
+scan_container(scan_state *st, void *container, int form, int depth)
+{
+    int count = form ? form_count_objects(container) : page_count_objects(container);
+    float left, bottom, right, top;
+    for (int i = 0; i < count; i++) {
+        void *obj = form ? form_get_object(container, (unsigned long)i) : page_get_object(container, i);
+        if (!obj)
+            continue;
+        void *font = text_font(obj);
+        if (font) {
+            if (!st->lossy_text) {
+                int risk = font_risk(st, font);
+                if (risk < 0)
+                    return -1;
+                if (risk && object_bounds(obj, &left, &bottom, &right, &top)
+                    && (double)right - (double)left < st->zero_width)
+                    st->lossy_text = 1;
+            }
+            continue;
+        }
+        int kind = object_type(obj);
+        if (kind == type_text) {
+            if (!st->lossy_text && object_bounds(obj, &left, &bottom, &right, &top)
+                && (double)right - (double)left < st->zero_width)
+                st->lossy_text = 1;
+        } else if (kind == type_path) {
+            if (may_have_table(st) || !object_bounds(obj, &left, &bottom, &right, &top))
+                continue;
+            double w = (double)right - (double)left, h = (double)top - (double)bottom;
+            if (w <= 3 && h >= 8) {
+                if (add_vertical(st, (long)nearbyint(((double)left + (double)right) / 4)) < 0)
+                    return -1;
+            } else if (h <= 3 && w >= 8) {
+                st->horizontal += 1;
+            } else if (w >= 8 && h >= 8) {
+                if (add_vertical(st, (long)nearbyint((double)left / 2)) < 0
+                    || add_vertical(st, (long)nearbyint((double)right / 2)) < 0)
+                    return -1;
+                st->horizontal += 2;
+                if (path_segments(obj) >= GRID_SEGMENTS)
+                    st->grid_path = 1;
+            }
+        } else if (kind == type_form && depth < MAX_FORM_DEPTH) {
+            if (scan_container(st, obj, 1, depth + 1) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* scan_page(page, font_risk, zero_width) -> (vertical_x, horizontal, grid_path, lossy_text) */
+static PyObject *
+scan_page(PyObject *self, PyObject *args)
+{
+    unsigned long long address;
+    scan_state st;
+    memset(&st, 0, sizeof st);
+    if (!PyArg_ParseTuple(args, "KOd", &address, &st.font_risk, &st.zero_width))
+        return NULL;
+    if (!text_font) {
+        PyErr_SetString(PyExc_RuntimeError, "bind_scan() was not called");
+        return NULL;
+    }
+    PyObject *result = NULL, *vertical = NULL;
+    if (scan_container(&st, (void *)(uintptr_t)address, 0, 0) < 0)
+        goto done;
+    vertical = PySet_New(NULL);
+    if (!vertical)
+        goto done;
+    for (Py_ssize_t k = 0; k < st.n_vertical; k++) {
+        PyObject *x = PyLong_FromLong(st.vertical_x[k]);
+        if (!x || PySet_Add(vertical, x) < 0) {
+            Py_XDECREF(x);
+            goto done;
+        }
+        Py_DECREF(x);
+    }
+    result = Py_BuildValue("(OlOO)", vertical, st.horizontal, st.grid_path ? Py_True : Py_False,
+                           st.lossy_text ? Py_True : Py_False);
+done:
+    Py_XDECREF(vertical);
+    PyMem_Free(st.vertical_x);
+    PyMem_Free(st.fonts);
+    PyMem_Free(st.risks);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"bind", bind, METH_VARARGS, "bind(count_chars, get_text, get_unicode, is_generated, loose_char_box, char_angle): pdfium's function addresses"},
+    {"bind_scan", bind_scan, METH_VARARGS, "bind_scan(8 function addresses, text, path and form object types)"},
+    {"scan_page", scan_page, METH_VARARGS, "scan_page(page, font_risk, zero_width) -> (vertical_x, horizontal, grid_path, lossy_text)"},
+    {"page_glyphs", page_glyphs, METH_VARARGS, "page_glyphs(textpage, boxes) -> {quadrant: [glyph]}"},
+    {"visual_lines", visual_lines, METH_O, "visual_lines(glyphs) -> [[glyph]] (None: not plain glyphs)"},
+    {"line_parts", line_parts, METH_O, "line_parts(group) -> (text, x0, x1, top, bottom, size) (None: not plain glyphs)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_glyphs", "Compiled twins of the PDF reader's per-character loops.", -1, methods};
+
+PyMODINIT_FUNC
+PyInit__glyphs(void)
+{
+    return PyModule_Create(&module);
+}

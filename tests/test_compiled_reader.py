@@ -1,0 +1,191 @@
+"""The reader's compiled twins (ingest/_glyphs.c) give what its Python code gives, value for value.
+
+The twins are built by `pip install` where a C compiler is present (setup.py, optional); where they are
+not, the reader runs the Python code and these tests are skipped with that reason. Each test runs the
+same question twice: once as the package runs it, once with `compiled.GLYPHS` set to None (the Python
+code), and compares the answers by repr (so -0.0 and 0.0 differ, as they would in the output).
+"""
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from hypothesis import given, settings, strategies as st
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from planparse.ingest import compiled, pdf as pdf_reader, pdf_layout
+
+pytestmark = pytest.mark.skipif(compiled.GLYPHS is None, reason="planparse.ingest._glyphs was not built "
+                                "(no C compiler at install time, or PLANPARSE_PURE_PYTHON is set)")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# every PDF the tests keep: real ones as governments publish them, office exports, and one LibreOffice
+# export of characters beyond the BMP (plane-16 private-use leader dots, mathematical letters)
+PDFS = sorted(FIXTURES.glob("*/*.pdf"))
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def both(monkeypatch, question):
+    """(compiled answer, Python answer) of question(), by repr (an error raised: its repr)."""
+    def asked() -> str:
+        try:
+            return repr(question())
+        except Exception as e:  # a scan without a text layer: the same error both ways
+            return repr(e)
+    twin = asked()
+    with monkeypatch.context() as m:
+        m.setattr(compiled, "GLYPHS", None)
+        python = asked()
+    return twin, python
+
+
+def _table_boxes(page, textpage) -> list[tuple[float, float, float, float]]:
+    tables = pdf_reader._pdfium_tables(page, textpage) if pdf_reader._scan_page(page).may_have_table else []
+    return [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, *_ in tables or []]
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_pages_read_the_same(path, monkeypatch):
+    """On every page of every fixture PDF: the page scan, the glyphs by quadrant (with the page's table
+    boxes left out, and without), the lines built from them, and the reader's whole result."""
+    pages = 0
+    with pdfium.PdfDocument(str(path)) as doc:
+        for page in doc:
+            textpage = page.get_textpage()
+            try:
+                scan = both(monkeypatch, lambda: vars_of(pdf_reader._scan_page(page)))
+                assert scan[0] == scan[1]
+                boxes = _table_boxes(page, textpage)
+                for asked in ([], boxes):
+                    glyphs = both(monkeypatch, lambda: pdf_reader._page_glyphs(textpage, asked))
+                    assert glyphs[0] == glyphs[1]
+                by_quadrant = pdf_reader._page_glyphs(textpage, boxes)
+                for q, gl in by_quadrant.items():
+                    lines = both(monkeypatch, lambda: pdf_layout.lines_from_glyphs(list(gl)))
+                    assert lines[0] == lines[1], (path.name, page, q)
+                pages += 1
+            finally:
+                textpage.close()
+    assert pages
+    whole = both(monkeypatch, lambda: pdf_reader.read_pdf(path, path.read_bytes(), ocr="never"))
+    assert whole[0] == whole[1]
+
+
+def vars_of(scan) -> tuple:
+    return (sorted(scan.vertical_x), scan.horizontal, scan.grid_path, scan.lossy_text, scan.may_have_table)
+
+
+def test_scan_measures_with_the_zero_width_asked(monkeypatch):
+    """The zero width is the reader's, asked at each call (a test of the scan sets it; so can a user)."""
+    monkeypatch.setattr(pdf_reader, "_ZERO_WIDTH", float("inf"))
+    real = FIXTURES / "real" / "014_shanghai-low-carbon-demo-notice.pdf"
+    with pdfium.PdfDocument(str(real)) as doc:
+        answers = [both(monkeypatch, lambda: vars_of(pdf_reader._scan_page(doc[i]))) for i in range(len(doc))]
+    assert all(a == b for a, b in answers)
+
+
+def test_characters_beyond_the_bmp_come_whole():
+    """pdfium gives a character beyond the BMP as two UTF-16 halves: one glyph each, read whole."""
+    path = FIXTURES / "made" / "supplementary-plane.pdf"
+    with pdfium.PdfDocument(str(path)) as doc:
+        textpage = doc[0].get_textpage()
+        chars = "".join(g[4] for g in pdf_reader._page_glyphs(textpage, [])[0])
+        textpage.close()
+    assert "\U001001ba" * 4 in chars and "\U0001d538\U0001d539" in chars
+    assert not any(0xD800 <= ord(c) < 0xE000 for c in chars)
+
+
+def _turned_text_pdf(path: Path) -> Path:
+    """Text in all four directions and slanted, a written space after a digit, a form XObject holding a
+    ruled grid (the scan looks inside forms), and a lone zero-width-looking space."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont(FONT, 12)
+    c.drawString(72, 760, "专栏1 2025年，单位地区生产总值能耗下降13.5%")
+    for angle, (x, y) in ((90, (520, 300)), (180, (500, 200)), (270, (60, 500)), (60, (200, 400)), (30, (300, 600))):
+        c.saveState()
+        c.translate(x, y)
+        c.rotate(angle)
+        c.drawString(0, 0, f"转{angle}度的文字 2 0 2 5 年")
+        c.restoreState()
+    c.beginForm("grid")
+    for i in range(5):
+        c.line(100, 100 + 20 * i, 400, 100 + 20 * i)
+        c.line(100 + 75 * i, 100, 100 + 75 * i, 180)
+    c.rect(90, 90, 320, 100)
+    c.endForm()
+    c.doForm("grid")
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_turned_text_and_forms(tmp_path, monkeypatch):
+    path = _turned_text_pdf(tmp_path / "turned.pdf")
+    with pdfium.PdfDocument(str(path)) as doc:
+        page = doc[0]
+        textpage = page.get_textpage()
+        by_quadrant = pdf_reader._page_glyphs(textpage, [])
+        assert len([q for q, gl in by_quadrant.items() if gl]) == 4  # right, up, left, down
+        glyphs = both(monkeypatch, lambda: pdf_reader._page_glyphs(textpage, []))
+        assert glyphs[0] == glyphs[1]
+        scan = both(monkeypatch, lambda: vars_of(pdf_reader._scan_page(page)))
+        assert scan[0] == scan[1] and eval(scan[0])[-1]  # the grid inside the form may be a table
+        textpage.close()
+    whole = both(monkeypatch, lambda: pdf_reader.read_pdf(path, path.read_bytes(), ocr="never"))
+    assert whole[0] == whole[1]
+    assert "专栏1 2025年" in whole[0]
+
+
+# ------------------------------------------------------------------ lines from made-up glyphs
+
+# coordinates on a coarse grid, so that ties (same x, same centre, same height) are common
+_x = st.sampled_from([0.0, -0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 6.0, 6.25, 12.0, 12.5, 24.0, 100.0, -3.0])
+# heights within a hair of one another too: a line of zero-height glyphs is told apart by the least height
+_y = st.sampled_from([0.0, -0.0, 0.0002, 0.0004, 0.0009, 3.0, 6.0, 6.25, 12.0, -3.0])
+_char = st.sampled_from(list("中国2025.%１２ 年a") + ["\U001001ba"])
+
+
+@st.composite
+def _glyph(draw):
+    x0, y0 = draw(_x), draw(_y)
+    return (x0, x0 + draw(st.sampled_from([0.0, 0.5, 3.0, 6.0, 12.0])), y0,
+            y0 + draw(st.sampled_from([0.0, 0.0005, 1.0, 6.0, 12.0, 12.5])), draw(_char))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_glyph(), max_size=40))
+def test_made_up_glyphs_make_the_same_lines(glyphs):
+    twin = compiled.GLYPHS
+    assert repr(twin.visual_lines(list(glyphs))) == repr(pdf_layout._visual_lines(list(glyphs)))
+    if glyphs:
+        text, x0, x1, top, bottom, size = twin.line_parts(list(glyphs))
+        line = pdf_layout._line_python(list(glyphs))
+        assert repr((text, x0, x1, top, bottom, size)) == repr((line.text, line.box.x0, line.box.x1, line.box.top,
+                                                                 line.box.bottom, line.box.size))
+
+
+def test_glyphs_the_twin_does_not_take_go_to_python():
+    """Not plain floats and one character (ints, NaN, two characters): None, and the Python code answers."""
+    for odd in ([(0, 1, 0, 1, "中")], [(0.0, 1.0, 0.0, 1.0, "中国")], [(math.nan, 1.0, 0.0, 1.0, "中")],
+                ((0.0, 1.0, 0.0, 1.0, "中"),)):
+        assert compiled.GLYPHS.visual_lines(odd) is None
+        assert compiled.GLYPHS.line_parts(odd) is None
+    lines = pdf_layout.lines_from_glyphs([(0, 10, 0, 10, "中"), (10, 20, 0, 10, "国")])
+    assert [ln.text for ln in lines] == ["中国"] and lines[0].box.x1 == 20
+
+
+def test_pure_python_is_asked_for_by_the_environment():
+    run = lambda value: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", "from planparse.ingest import compiled; print(compiled.GLYPHS is None)"],
+        env={**os.environ, compiled.PURE_PYTHON_VARIABLE: value}, capture_output=True, text=True, check=True).stdout.strip()
+    assert run("1") == "True"
+    assert run("") == "False" and run("0") == "False"
