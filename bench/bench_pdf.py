@@ -1,6 +1,6 @@
 """Benchmark on real PDFs: planparse's whole pipeline against pdfplumber's extract_text, side by side.
 
-    python bench/bench_pdf.py [--reps 3] [--rss-pages 500] [--ocr never|auto] [--json out.json]
+    python bench/bench_pdf.py [--reps 3] [--rss-pages 500] [--ocr never|auto] [--pure] [--json out.json]
 
 In one run, on the same files, the median of --reps runs (after one untimed warm-up) of
   * planparse's whole pipeline up to the validated Document (`extract_file(path, ocr=--ocr)`), each run
@@ -8,6 +8,8 @@ In one run, on the same files, the median of --reps runs (after one untimed warm
   * pdfplumber.open(path) + extract_text()  -- every page
   * raw pypdfium2: open, then get_textpage() + get_text_range() of every page: no layout, no tables,
     the floor of reading a text layer ("% raw" = raw time / planparse time)
+  * with --pure, planparse's pipeline again with its reader's Python code instead of its compiled twins
+    (ingest/_glyphs.c): "x pure" = pdfplumber time / that time
 over five groups:
   real        the text-layer PDFs of ../shared/corpus/real (files without a text layer are skipped)
   office      the samples as LibreOffice exports them (tests/fixtures/office), files without ruled tables
@@ -126,12 +128,19 @@ def _forget_texts() -> None:
         freq._found.clear()
 
 
-def _time_group(name: str, files: list[Path], reps: int, per_file: bool, ocr: str) -> dict:
+def _time_group(name: str, files: list[Path], reps: int, per_file: bool, ocr: str, pure: bool = False) -> dict:
+    from planparse.ingest import compiled
     from planparse.pipeline import extract_file
 
-    def extract(f: Path) -> None:
+    twin = compiled.GLYPHS
+
+    def extract(f: Path, glyphs=twin) -> None:
         _forget_texts()
-        extract_file(f, ocr=ocr)  # type: ignore[arg-type]
+        compiled.GLYPHS = glyphs  # looked up by the reader at each call: None runs its Python code
+        try:
+            extract_file(f, ocr=ocr)  # type: ignore[arg-type]
+        finally:
+            compiled.GLYPHS = twin
 
     rows = []
     for f in files:
@@ -139,19 +148,24 @@ def _time_group(name: str, files: list[Path], reps: int, per_file: bool, ocr: st
         pp = _median(lambda: extract(f), reps)
         pl = _median(lambda: _plumber(f), reps)
         raw = _median(lambda: _raw_pdfium(f), reps)
-        rows.append({"file": f.name, "pages": pages, "planparse_s": pp, "pdfplumber_s": pl, "raw_pdfium_s": raw})
+        py = _median(lambda: extract(f, None), reps) if pure else None
+        rows.append({"file": f.name, "pages": pages, "planparse_s": pp, "pdfplumber_s": pl, "raw_pdfium_s": raw,
+                     "planparse_pure_python_s": py})
         if per_file:
             print(f"    {f.name[:46]:<46} {pages:4d} p | planparse {pages / pp:7.1f} p/s | "
-                  f"pdfplumber {pages / pl:6.1f} p/s | x {pl / pp:5.2f} | {100 * raw / pp:3.0f}% raw", flush=True)
+                  f"pdfplumber {pages / pl:6.1f} p/s | x {pl / pp:5.2f} | {100 * raw / pp:3.0f}% raw"
+                  + (f" | x pure {pl / py:5.2f}" if py else ""), flush=True)
     pages = sum(r["pages"] for r in rows)
     pp = sum(r["planparse_s"] for r in rows)
     pl = sum(r["pdfplumber_s"] for r in rows)
     raw = sum(r["raw_pdfium_s"] for r in rows)
+    py = sum(r["planparse_pure_python_s"] for r in rows) if pure else None
     print(f"  {name:<12} {len(rows):3d} files {pages:4d} pages | planparse {pages / pp:7.1f} p/s | "
           f"pdfplumber {pages / pl:6.1f} p/s | x {pl / pp:5.2f} | raw pdfium {pages / raw:6.1f} p/s, "
-          f"{100 * raw / pp:3.0f}% raw", flush=True)
+          f"{100 * raw / pp:3.0f}% raw" + (f" | x pure {pl / py:5.2f}" if py else ""), flush=True)
     return {"group": name, "files": rows, "pages": pages, "planparse_s": pp, "pdfplumber_s": pl, "raw_pdfium_s": raw,
-            "ratio": pl / pp, "share_of_raw": raw / pp}
+            "planparse_pure_python_s": py, "ratio": pl / pp, "share_of_raw": raw / pp,
+            "compiled_reader": twin is not None}
 
 
 def _peak_rss_mb(path: Path, ocr: str) -> float:
@@ -173,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--rss-pages", type=int, default=500)
     ap.add_argument("--ocr", choices=("never", "auto"), default="never")
+    ap.add_argument("--pure", action="store_true",
+                    help="also time planparse with its reader's Python code (no compiled twins)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     from tools.render_pdf import render_sample
@@ -190,12 +206,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"planparse (--ocr {args.ocr}) vs pdfplumber extract_text, median of {args.reps} runs "
               f"(x = pdfplumber time / planparse time)", flush=True)
         groups = [
-            _time_group("real", real, args.reps, per_file=True, ocr=args.ocr),
-            _time_group("office", [p for p in office if not table_pages[p]], args.reps, per_file=True, ocr=args.ocr),
+            _time_group("real", real, args.reps, per_file=True, ocr=args.ocr, pure=args.pure),
+            _time_group("office", [p for p in office if not table_pages[p]], args.reps, per_file=True, ocr=args.ocr,
+                        pure=args.pure),
             _time_group("reportlab", [p for p in reportlab if not table_pages[p]], args.reps, per_file=True,
-                        ocr=args.ocr),
-            _time_group("text pages", [text_only], args.reps, per_file=False, ocr=args.ocr),
-            _time_group("table pages", [tables], args.reps, per_file=False, ocr=args.ocr),
+                        ocr=args.ocr, pure=args.pure),
+            _time_group("text pages", [text_only], args.reps, per_file=False, ocr=args.ocr, pure=args.pure),
+            _time_group("table pages", [tables], args.reps, per_file=False, ocr=args.ocr, pure=args.pure),
         ]
         rss = []
         sources = [(p, list(range(_pages(p)))) for p in real]

@@ -21,7 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from planparse.ingest import compiled, pdf as pdf_reader, pdf_layout
+from planparse.ingest import compiled, pdf as pdf_reader, pdf_layout, pdf_tables
 
 pytestmark = pytest.mark.skipif(compiled.GLYPHS is None, reason="planparse.ingest._glyphs was not built "
                                 "(no C compiler at install time, or PLANPARSE_PURE_PYTHON is set)")
@@ -56,7 +56,8 @@ def _table_boxes(page, textpage) -> list[tuple[float, float, float, float]]:
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
 def test_pages_read_the_same(path, monkeypatch):
     """On every page of every fixture PDF: the page scan, the glyphs by quadrant (with the page's table
-    boxes left out, and without), the lines built from them, and the reader's whole result."""
+    boxes left out, and without), the lines built from them, the characters the table finder reads, and
+    the reader's whole result."""
     pages = 0
     with pdfium.PdfDocument(str(path)) as doc:
         for page in doc:
@@ -68,6 +69,8 @@ def test_pages_read_the_same(path, monkeypatch):
                 for asked in ([], boxes):
                     glyphs = both(monkeypatch, lambda: pdf_reader._page_glyphs(textpage, asked))
                     assert glyphs[0] == glyphs[1]
+                chars = both(monkeypatch, lambda: pdf_tables._chars(textpage))
+                assert chars[0] == chars[1]
                 by_quadrant = pdf_reader._page_glyphs(textpage, boxes)
                 for q, gl in by_quadrant.items():
                     lines = both(monkeypatch, lambda: pdf_layout.lines_from_glyphs(list(gl)))

@@ -110,3 +110,20 @@ def test_a_table_finder_failure_falls_back_to_pdfplumber(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_mod, "ruled_tables", broken)
     page = read(_one_table_page(tmp_path, 0)).pages[0]
     assert page.tables and page.tables[0].rows[0][0] == "序号"
+
+
+@pytest.mark.parametrize("folder, prefix", [(OFFICE, "001"), (OFFICE, "004"), (REAL, "003"), (REAL, "005")])
+def test_table_text_is_pdfplumbers_extract(folder, prefix):
+    """`table_text` (each row's characters found by bisection) gives what pdfplumber's own
+    `Table.extract` gives, table by table, on pdfplumber's own pages and characters."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from planparse.ingest.pdf_tables import table_text
+
+    compared = 0
+    with pdfplumber.open(str(_pdf(folder, prefix))) as plumber:
+        for page in plumber.pages:
+            for table in page.find_tables(TABLE_SETTINGS):
+                assert table_text(table, page.chars, x_tolerance=3, y_tolerance=3) == \
+                    table.extract(x_tolerance=3, y_tolerance=3)
+                compared += 1
+    assert compared >= 1

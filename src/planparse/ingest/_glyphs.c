@@ -704,10 +704,146 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------- characters of a table page */
+
+typedef struct { float a, b, c, d, e, f; } matrixf; /* FS_MATRIX */
+
+static void *(*text_object)(void *, int);
+static int (*object_font_size)(void *, float *);
+static int (*char_origin)(void *, int, double *, double *);
+static int (*char_matrix)(void *, int, matrixf *);
+static int (*font_descent)(void *, float, float *);
+static int (*glyph_width)(void *, unsigned int, float, float *);
+
+static PyObject *
+bind_tables(PyObject *self, PyObject *args)
+{
+    unsigned long long a[6];
+    if (!PyArg_ParseTuple(args, "KKKKKK", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5]))
+        return NULL;
+    for (int i = 0; i < 6; i++)
+        if (!a[i]) {
+            PyErr_SetString(PyExc_ValueError, "a null function address");
+            return NULL;
+        }
+    text_object = (void *(*)(void *, int))(uintptr_t)a[0];
+    object_font_size = (int (*)(void *, float *))(uintptr_t)a[1];
+    char_origin = (int (*)(void *, int, double *, double *))(uintptr_t)a[2];
+    char_matrix = (int (*)(void *, int, matrixf *))(uintptr_t)a[3];
+    font_descent = (int (*)(void *, float, float *))(uintptr_t)a[4];
+    glyph_width = (int (*)(void *, unsigned int, float, float *))(uintptr_t)a[5];
+    Py_RETURN_NONE;
+}
+
+/* what pdf_tables.py's _NOT_CHARS holds */
+static int
+not_char(unsigned long c)
+{
+    return c == 0 || c == 0x02 || c == 0x0A || c == 0x0D || c == 0xFFFE || c == 0xFEFF;
+}
+
+/* Python's min and max of four: the first extreme value wins a tie (0.0 against -0.0) */
+static double
+least(const double *v)
+{
+    double m = v[0];
+    for (int k = 1; k < 4; k++)
+        if (v[k] < m)
+            m = v[k];
+    return m;
+}
+
+static double
+most(const double *v)
+{
+    double m = v[0];
+    for (int k = 1; k < 4; k++)
+        if (v[k] > m)
+            m = v[k];
+    return m;
+}
+
+static int
+set_float(PyObject *dict, PyObject *key, double value)
+{
+    PyObject *v = PyFloat_FromDouble(value);
+    if (!v)
+        return -1;
+    int failed = PyDict_SetItem(dict, key, v);
+    Py_DECREF(v);
+    return failed;
+}
+
+/* table_chars(textpage, keys) -> [dict]: pdf_tables.py's _chars; keys: the seven key strings
+ * ("text", "x0", "x1", "top", "bottom", "doctop", "upright"), so each dict shares them */
+static PyObject *
+table_chars(PyObject *self, PyObject *args)
+{
+    unsigned long long address;
+    PyObject *keys;
+    if (!PyArg_ParseTuple(args, "KO!", &address, &PyTuple_Type, &keys))
+        return NULL;
+    if (!glyph_width || !count_chars) {
+        PyErr_SetString(PyExc_RuntimeError, "bind() and bind_tables() were not called");
+        return NULL;
+    }
+    if (PyTuple_GET_SIZE(keys) != 7) {
+        PyErr_SetString(PyExc_ValueError, "seven keys");
+        return NULL;
+    }
+    void *tp = (void *)(uintptr_t)address;
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    int count = count_chars(tp);
+    for (int i = 0; i < count; i++) {
+        unsigned long code = get_unicode(tp, i);
+        if (not_char(code) || code >= 0x110000 || is_generated(tp, i) == 1)
+            continue;
+        void *obj = text_object(tp, i);
+        void *font = obj ? text_font(obj) : NULL;
+        float size, descent, width;
+        double x, y;
+        matrixf m;
+        if (!font || !object_font_size(obj, &size) || !char_origin(tp, i, &x, &y) || !char_matrix(tp, i, &m))
+            continue;
+        if (!font_descent(font, 1.0f, &descent))
+            descent = 0.0f;
+        if (!glyph_width(font, (unsigned int)code, 1.0f, &width))
+            width = 0.0f;
+        double fs = size, lo = (double)descent * fs, hi = ((double)descent + 1) * fs, adv = (double)width * fs;
+        double a = m.a, b = m.b, c = m.c, d = m.d;
+        double xs[4] = {c * lo, a * adv + c * lo, c * hi, a * adv + c * hi};
+        double ys[4] = {d * lo, b * adv + d * lo, d * hi, b * adv + d * hi};
+        double top = -(y + most(ys));
+        double angle = char_angle(tp, i);
+        PyObject *dict = PyDict_New(), *text = PyUnicode_FromOrdinal((int)code);
+        if (!dict || !text || PyDict_SetItem(dict, PyTuple_GET_ITEM(keys, 0), text) < 0
+            || set_float(dict, PyTuple_GET_ITEM(keys, 1), x + least(xs)) < 0
+            || set_float(dict, PyTuple_GET_ITEM(keys, 2), x + most(xs)) < 0
+            || set_float(dict, PyTuple_GET_ITEM(keys, 3), top) < 0
+            || set_float(dict, PyTuple_GET_ITEM(keys, 4), -(y + least(ys))) < 0
+            || set_float(dict, PyTuple_GET_ITEM(keys, 5), top) < 0
+            || PyDict_SetItem(dict, PyTuple_GET_ITEM(keys, 6),
+                              angle < UPRIGHT || angle > 2 * M_PI - UPRIGHT ? Py_True : Py_False) < 0
+            || PyList_Append(out, dict) < 0) {
+            Py_XDECREF(dict);
+            Py_XDECREF(text);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(dict);
+        Py_DECREF(text);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS, "bind(count_chars, get_text, get_unicode, is_generated, loose_char_box, char_angle): pdfium's function addresses"},
     {"bind_scan", bind_scan, METH_VARARGS, "bind_scan(8 function addresses, text, path and form object types)"},
     {"scan_page", scan_page, METH_VARARGS, "scan_page(page, font_risk, zero_width) -> (vertical_x, horizontal, grid_path, lossy_text)"},
+    {"bind_tables", bind_tables, METH_VARARGS, "bind_tables(6 function addresses): what table_chars calls besides bind()'s and bind_scan()'s"},
+    {"table_chars", table_chars, METH_VARARGS, "table_chars(textpage, keys) -> [char dict] as pdfplumber's Page.chars"},
     {"page_glyphs", page_glyphs, METH_VARARGS, "page_glyphs(textpage, boxes) -> {quadrant: [glyph]}"},
     {"visual_lines", visual_lines, METH_O, "visual_lines(glyphs) -> [[glyph]] (None: not plain glyphs)"},
     {"line_parts", line_parts, METH_O, "line_parts(group) -> (text, x0, x1, top, bottom, size) (None: not plain glyphs)"},

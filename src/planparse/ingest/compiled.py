@@ -3,14 +3,15 @@
 
 Without it (no compiler at install time, or PLANPARSE_PURE_PYTHON set to anything but "" or "0") the
 reader runs its Python code, which gives the same results more slowly: the tests compare the two.
-Callers look `GLYPHS` up when they run, so a test can set it to None.
+Callers look the module up when they run (`GLYPHS`, or `with_pdfium()` for the functions that call
+pdfium), so a test can set `GLYPHS` to None.
 """
 from __future__ import annotations
 
 import os
 from types import ModuleType
 
-__all__ = ["GLYPHS", "PURE_PYTHON_VARIABLE"]
+__all__ = ["GLYPHS", "PURE_PYTHON_VARIABLE", "with_pdfium"]
 
 PURE_PYTHON_VARIABLE = "PLANPARSE_PURE_PYTHON"
 
@@ -26,3 +27,33 @@ def _load() -> ModuleType | None:
 
 
 GLYPHS: ModuleType | None = _load()
+
+
+_bound: set[int] = set()  # id() of the modules whose pdfium functions are bound
+
+
+def with_pdfium() -> ModuleType | None:
+    """GLYPHS with pdfium's functions bound (once: the addresses of the library pypdfium2 loaded; its
+    import is left to the first PDF), or None."""
+    twin = GLYPHS
+    if twin is not None and id(twin) not in _bound:
+        import ctypes
+
+        import pypdfium2.raw as pdfium_c
+
+        def address(function) -> int:
+            return ctypes.cast(function, ctypes.c_void_p).value
+
+        twin.bind(*map(address, (
+            pdfium_c.FPDFText_CountChars, pdfium_c.FPDFText_GetText, pdfium_c.FPDFText_GetUnicode,
+            pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle)))
+        twin.bind_scan(*map(address, (
+            pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFFormObj_CountObjects,
+            pdfium_c.FPDFFormObj_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds,
+            pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFTextObj_GetFont)),
+            pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM)
+        twin.bind_tables(*map(address, (
+            pdfium_c.FPDFText_GetTextObject, pdfium_c.FPDFTextObj_GetFontSize, pdfium_c.FPDFText_GetCharOrigin,
+            pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFFont_GetDescent, pdfium_c.FPDFFont_GetGlyphWidth)))
+        _bound.add(id(twin))
+    return twin

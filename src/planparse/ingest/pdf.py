@@ -151,16 +151,6 @@ def _address(function_or_handle) -> int:
     return ctypes.cast(function_or_handle, ctypes.c_void_p).value
 
 
-if compiled.GLYPHS is not None:  # the compiled twins call the pdfium that pypdfium2 loaded
-    compiled.GLYPHS.bind(*map(_address, (
-        pdfium_c.FPDFText_CountChars, pdfium_c.FPDFText_GetText, pdfium_c.FPDFText_GetUnicode,
-        pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle)))
-    compiled.GLYPHS.bind_scan(*map(_address, (
-        pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFFormObj_CountObjects,
-        pdfium_c.FPDFFormObj_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds,
-        pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFTextObj_GetFont)), _PAGEOBJ_TEXT, _PAGEOBJ_PATH, _PAGEOBJ_FORM)
-
-
 def _font_at_loses_text(address: int) -> bool:
     return _font_loses_text(ctypes.cast(address, pdfium_c.FPDF_FONT))
 
@@ -209,7 +199,7 @@ def _scan_objects(container, form: bool, scan: _Scan, bounds: tuple, depth: int 
 
 def _scan_page(page: pdfium.PdfPage) -> _Scan:
     scan = _Scan()
-    twin = compiled.GLYPHS
+    twin = compiled.with_pdfium()
     if twin is not None:
         vertical_x, scan.horizontal, scan.grid_path, scan.lossy_text = twin.scan_page(
             _address(page.raw), _font_at_loses_text, _ZERO_WIDTH)
@@ -307,7 +297,7 @@ def _page_glyphs(textpage: pdfium.PdfTextPage, boxes: list[tuple[float, float, f
     """Every character of the page that is a glyph, with its box in the reading coordinates of its
     text's quadrant, by quadrant (0 first, then as first met); those with their centre in one of the
     boxes (the tables', widened) left out."""
-    twin = compiled.GLYPHS
+    twin = compiled.with_pdfium()
     if twin is not None:
         return twin.page_glyphs(_address(textpage.raw), boxes)
     tp = textpage.raw

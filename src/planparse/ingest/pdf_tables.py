@@ -14,6 +14,7 @@ pdfplumber, whose coordinates are those of the displayed page.
 """
 from __future__ import annotations
 
+import bisect
 import ctypes
 import math
 import re
@@ -22,6 +23,8 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from . import compiled
 
 __all__ = ["children", "ruled_tables"]
 
@@ -38,6 +41,7 @@ _SUBPATH = re.compile(r"m[^m]+")
 _UPRIGHT = math.pi / 4  # a character angle within this of 0 (or 2 pi) is upright text
 # pdfium's own marks (line breaks, hyphen marks, BOM): not characters of the page's content stream
 _NOT_CHARS = frozenset((0, 0x02, 0x0A, 0x0D, 0xFFFE, 0xFEFF))
+_CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "upright")
 
 
 def _compose(inner: Matrix, outer: Matrix) -> Matrix:
@@ -194,6 +198,9 @@ def _chars(textpage: pdfium.PdfTextPage) -> list[dict]:
     the font size, from the descent up one font size, turned by the character's matrix. (pdfium's
     loose box is wider by the character spacing: a character that overruns a narrow cell would
     land in the next one.)"""
+    twin = compiled.with_pdfium()
+    if twin is not None:
+        return twin.table_chars(ctypes.cast(textpage.raw, ctypes.c_void_p).value, _CHAR_KEYS)
     tp = textpage.raw
     x, y = ctypes.c_double(), ctypes.c_double()
     xref, yref = ctypes.byref(x), ctypes.byref(y)
@@ -228,6 +235,46 @@ def _chars(textpage: pdfium.PdfTextPage) -> list[dict]:
     return out
 
 
+def _inside(chars: list[dict], bbox: tuple[float, float, float, float]) -> list[dict]:
+    """The characters whose middle is in bbox, tested as pdfplumber's `Table.extract` tests a row's box:
+    every row lies inside its table's box, so the table's cells get the same characters, and extract
+    looks for each row's among the table's characters instead of the whole page's."""
+    x0, top, x1, bottom = bbox
+    return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+
+
+def _in_box(char: dict, bbox) -> bool:
+    """pdfplumber's `Table.extract` test: the character's middle in the box, right and bottom edges out."""
+    v_mid = (char["top"] + char["bottom"]) / 2
+    h_mid = (char["x0"] + char["x1"]) / 2
+    x0, top, x1, bottom = bbox
+    return h_mid >= x0 and h_mid < x1 and v_mid >= top and v_mid < bottom
+
+
+def table_text(table, chars: list[dict], **kwargs: Any) -> list[list[str | None]]:
+    """What pdfplumber's `Table.extract(**kwargs)` gives for a table on a page of these characters:
+    each cell's characters (in their order) by its text extraction. extract tests every character of the
+    page against every row; here a row's are looked up by bisection on the characters' middles first."""
+    from pdfplumber import utils
+
+    by_middle = sorted((m, i) for i, c in enumerate(chars) if (m := (c["top"] + c["bottom"]) / 2) == m)  # NaN: in no box
+    middles = [m for m, _ in by_middle]
+    out: list[list[str | None]] = []
+    for row in table.rows:
+        box = row.bbox
+        near = sorted(i for _, i in by_middle[bisect.bisect_left(middles, box[1]): bisect.bisect_left(middles, box[3])])
+        row_chars = [chars[i] for i in near if _in_box(chars[i], box)]
+        cells: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append(None)
+                continue
+            cell_chars = [c for c in row_chars if _in_box(c, cell)]
+            cells.append(utils.extract_text(cell_chars, **kwargs) if cell_chars else "")
+        out.append(cells)
+    return out
+
+
 def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
                  settings: dict[str, Any]) -> list[tuple[Bbox, list[list[str | None]], list[list[Bbox | None]]]]:
     """pdfplumber's `find_tables(settings)` with each table's `extract(x_tolerance, y_tolerance)`,
@@ -250,8 +297,7 @@ def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
     chars = _chars(textpage) + spaces
     out = []
     for table in found:
-        table.page = SimpleNamespace(chars=chars)
-        rows = table.extract(x_tolerance=3, y_tolerance=3)
+        rows = table_text(table, _inside(chars, table.bbox), x_tolerance=3, y_tolerance=3)
         x0, top, x1, bottom = table.bbox
         out.append(((x0, -bottom, x1, -top), rows, [list(row.cells) for row in table.rows]))
     return out
