@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
-from ..grammar import Grammars
+from ..grammar import Grammars, per_grammar_set
 from ..ingest.base import Box
 from ..grammar.check import example_runner
 from ..normalise import NormalText, SourceLine, clean_line, line_texts, squeeze_spaces, visual_width
@@ -122,6 +122,18 @@ class ColumnRoles:
             out.append(m.group(0))
             pos = m.end()
         return out or None
+
+
+@per_grammar_set
+def task_column_roles(g: Grammars) -> ColumnRoles:
+    """The task tables' column vocabulary (tables.toml `columns`), built once per grammar set."""
+    return ColumnRoles(g)
+
+
+@per_grammar_set
+def indicator_column_roles(g: Grammars) -> ColumnRoles:
+    """The indicator tables' column vocabulary (tables.toml `indicator_columns`), built once per grammar set."""
+    return ColumnRoles(g, g.tables.indicator_columns)
 
 
 def roles_of_leaves(leaves: list[str], spanned: list[bool], roles: ColumnRoles) -> list[str | None]:

@@ -34,7 +34,7 @@ from ..normalise import NormalText, SourceLine, line_raws, line_texts, squeeze_s
 from ..text import split_top_level
 from .agencies import AgencyParser
 from .deadlines import find_time_expressions
-from .table_grid import ColumnRoles, Grid, header_year, indicator_roles
+from .table_grid import ColumnRoles, Grid, header_year, indicator_column_roles, indicator_roles
 
 NEG = -math.inf
 _LONG_ROLES = ("content", "measures", "indicator")  # columns of running text, any length
@@ -582,7 +582,7 @@ def indicator_grids(nt: NormalText, g: Grammars) -> list[Grid]:
     """Every indicator table flattened into the text (one cell a line, or one row a line)."""
     if not g.tables.indicator_columns:
         return []
-    iroles = ColumnRoles(g, g.tables.indicator_columns)
+    iroles = indicator_column_roles(g)
     lines = nt.source_lines
     texts, raws = line_texts(lines), line_raws(lines)
     starts: list[int | None] | None = None

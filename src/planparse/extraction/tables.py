@@ -37,10 +37,12 @@ from .table_grid import (
     geometric_grids,
     header_leaves,
     header_year,
+    indicator_column_roles,
     indicator_roles,
     roles_of_leaves,
     seq_of,
     split_header,
+    task_column_roles,
     tsv_grids,
 )
 from .table_text import flat_grids
@@ -590,8 +592,7 @@ def extract_tables(nt, seg, g, meta, parser, indicator: list[Grid] | None = None
     """`indicator`: the indicator tables flattened into the text (table_text.indicator_grids), read
     before the prose so that the prose readers could leave their lines alone."""
     res = TableResult()
-    roles = ColumnRoles(g)
-    iroles = ColumnRoles(g, g.tables.indicator_columns)
+    roles, iroles = task_column_roles(g), indicator_column_roles(g)
     matcher = ClauseMatcher(nt, seg, g)
     year = meta.doc_year
     builder = _TaskBuilder(nt, g, year, parser, matcher)
