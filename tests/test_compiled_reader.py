@@ -192,3 +192,16 @@ def test_pure_python_is_asked_for_by_the_environment():
         env={**os.environ, compiled.PURE_PYTHON_VARIABLE: value}, capture_output=True, text=True, check=True).stdout.strip()
     assert run("1") == "True"
     assert run("") == "False" and run("0") == "False"
+
+
+def test_binding_takes_every_function_or_none():
+    """bind() refuses a missing or null address and leaves what was bound as it was: the reader goes on."""
+    twin = compiled.with_pdfium()
+    some = {name: 1 for name in twin.PDFIUM_FUNCTIONS[:-1]}
+    with pytest.raises(KeyError, match=twin.PDFIUM_FUNCTIONS[-1]):
+        twin.bind(some, 1, 2, 5)
+    with pytest.raises(ValueError, match="null"):
+        twin.bind({name: 0 for name in twin.PDFIUM_FUNCTIONS}, 1, 2, 5)
+    path = FIXTURES / "real" / "014_shanghai-low-carbon-demo-notice.pdf"
+    assert "沪环气" in "".join(line for page in pdf_reader.read_pdf(path, path.read_bytes(), ocr="never").pages
+                                for line in page.lines)

@@ -25,6 +25,7 @@ static unsigned int (*get_unicode)(void *, int);
 static int (*is_generated)(void *, int);
 static int (*loose_char_box)(void *, int, rectf *);
 static float (*char_angle)(void *, int);
+static int bound = 0; /* bind() has given every function's address */
 
 #define QUARTER (M_PI / 2)
 #define UPRIGHT (M_PI / 4)
@@ -32,26 +33,6 @@ static float (*char_angle)(void *, int);
 #define SPACE_GAP 0.12
 #define DIGIT_GAP 0.6
 #define WRITTEN_SPACE 0x20
-
-static PyObject *
-bind(PyObject *self, PyObject *args)
-{
-    unsigned long long a[6];
-    if (!PyArg_ParseTuple(args, "KKKKKK", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5]))
-        return NULL;
-    for (int i = 0; i < 6; i++)
-        if (!a[i]) {
-            PyErr_SetString(PyExc_ValueError, "a null function address");
-            return NULL;
-        }
-    count_chars = (int (*)(void *))(uintptr_t)a[0];
-    get_text = (int (*)(void *, int, int, unsigned short *))(uintptr_t)a[1];
-    get_unicode = (unsigned int (*)(void *, int))(uintptr_t)a[2];
-    is_generated = (int (*)(void *, int))(uintptr_t)a[3];
-    loose_char_box = (int (*)(void *, int, rectf *))(uintptr_t)a[4];
-    char_angle = (float (*)(void *, int))(uintptr_t)a[5];
-    Py_RETURN_NONE;
-}
 
 /* what pdf.py's _NOT_GLYPHS holds: control characters, spaces, BOMs, zero-width space */
 static int
@@ -106,7 +87,7 @@ page_glyphs(PyObject *self, PyObject *args)
     PyObject *boxes_arg;
     if (!PyArg_ParseTuple(args, "KO", &address, &boxes_arg))
         return NULL;
-    if (!count_chars) {
+    if (!bound) {
         PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
         return NULL;
     }
@@ -328,18 +309,21 @@ by_height(const void *pa, const void *pb)
     return a->index < b->index ? -1 : (a->index > b->index);
 }
 
-static PyObject *
-group_list(glyph *gs, Py_ssize_t start, Py_ssize_t end)
+/* groups.append(sorted(gs[start:end])); -1 on error */
+static int
+append_group(PyObject *groups, glyph *gs, Py_ssize_t start, Py_ssize_t end)
 {
     qsort(gs + start, end - start, sizeof(glyph), by_position);
     PyObject *group = PyList_New(end - start);
     if (!group)
-        return NULL;
+        return -1;
     for (Py_ssize_t k = start; k < end; k++) {
         Py_INCREF(gs[k].glyph);
         PyList_SET_ITEM(group, k - start, gs[k].glyph);
     }
-    return group;
+    int failed = PyList_Append(groups, group);
+    Py_DECREF(group);
+    return failed;
 }
 
 /* visual_lines(glyphs) -> [[glyph, ...], ...] or None: pdf_layout._visual_lines */
@@ -370,25 +354,15 @@ visual_lines(PyObject *self, PyObject *list)
                     height = h;
                 continue;
             }
-            PyObject *group = group_list(gs, start, i);
-            if (!group || PyList_Append(groups, group) < 0) {
-                Py_XDECREF(group);
+            if (append_group(groups, gs, start, i) < 0)
                 goto fail;
-            }
-            Py_DECREF(group);
             start = i;
         }
         centre = cy;
         height = h;
     }
-    if (n > start) {
-        PyObject *group = group_list(gs, start, n);
-        if (!group || PyList_Append(groups, group) < 0) {
-            Py_XDECREF(group);
-            goto fail;
-        }
-        Py_DECREF(group);
-    }
+    if (n > start && append_group(groups, gs, start, n) < 0)
+        goto fail;
     PyMem_Free(gs);
     return groups;
 fail:
@@ -411,7 +385,7 @@ by_value(const void *pa, const void *pb)
     return a->index < b->index ? -1 : (a->index > b->index);
 }
 
-/* line_parts(group) -> (text, x0, x1, top, bottom, size) or None: pdf_layout._line_parts */
+/* line_parts(group) -> (text, x0, x1, top, bottom, size) or None: pdf_layout._line_python's line */
 static PyObject *
 line_parts(PyObject *self, PyObject *list)
 {
@@ -511,29 +485,6 @@ static int (*object_bounds)(void *, float *, float *, float *, float *);
 static int (*path_segments)(void *);
 static void *(*text_font)(void *);
 static int type_text, type_path, type_form;
-
-static PyObject *
-bind_scan(PyObject *self, PyObject *args)
-{
-    unsigned long long a[8];
-    if (!PyArg_ParseTuple(args, "KKKKKKKKiii", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6], &a[7],
-                          &type_text, &type_path, &type_form))
-        return NULL;
-    for (int i = 0; i < 8; i++)
-        if (!a[i]) {
-            PyErr_SetString(PyExc_ValueError, "a null function address");
-            return NULL;
-        }
-    page_count_objects = (int (*)(void *))(uintptr_t)a[0];
-    page_get_object = (void *(*)(void *, int))(uintptr_t)a[1];
-    form_count_objects = (int (*)(void *))(uintptr_t)a[2];
-    form_get_object = (void *(*)(void *, unsigned long))(uintptr_t)a[3];
-    object_type = (int (*)(void *))(uintptr_t)a[4];
-    object_bounds = (int (*)(void *, float *, float *, float *, float *))(uintptr_t)a[5];
-    path_segments = (int (*)(void *))(uintptr_t)a[6];
-    text_font = (void *(*)(void *))(uintptr_t)a[7];
-    Py_RETURN_NONE;
-}
 
 #define GRID_SEGMENTS 12
 #define MAX_FORM_DEPTH 8
@@ -676,8 +627,8 @@ scan_page(PyObject *self, PyObject *args)
     memset(&st, 0, sizeof st);
     if (!PyArg_ParseTuple(args, "KOd", &address, &st.font_risk, &st.zero_width))
         return NULL;
-    if (!text_font) {
-        PyErr_SetString(PyExc_RuntimeError, "bind_scan() was not called");
+    if (!bound) {
+        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
         return NULL;
     }
     PyObject *result = NULL, *vertical = NULL;
@@ -714,26 +665,6 @@ static int (*char_origin)(void *, int, double *, double *);
 static int (*char_matrix)(void *, int, matrixf *);
 static int (*font_descent)(void *, float, float *);
 static int (*glyph_width)(void *, unsigned int, float, float *);
-
-static PyObject *
-bind_tables(PyObject *self, PyObject *args)
-{
-    unsigned long long a[6];
-    if (!PyArg_ParseTuple(args, "KKKKKK", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5]))
-        return NULL;
-    for (int i = 0; i < 6; i++)
-        if (!a[i]) {
-            PyErr_SetString(PyExc_ValueError, "a null function address");
-            return NULL;
-        }
-    text_object = (void *(*)(void *, int))(uintptr_t)a[0];
-    object_font_size = (int (*)(void *, float *))(uintptr_t)a[1];
-    char_origin = (int (*)(void *, int, double *, double *))(uintptr_t)a[2];
-    char_matrix = (int (*)(void *, int, matrixf *))(uintptr_t)a[3];
-    font_descent = (int (*)(void *, float, float *))(uintptr_t)a[4];
-    glyph_width = (int (*)(void *, unsigned int, float, float *))(uintptr_t)a[5];
-    Py_RETURN_NONE;
-}
 
 /* what pdf_tables.py's _NOT_CHARS holds */
 static int
@@ -783,8 +714,8 @@ table_chars(PyObject *self, PyObject *args)
     PyObject *keys;
     if (!PyArg_ParseTuple(args, "KO!", &address, &PyTuple_Type, &keys))
         return NULL;
-    if (!glyph_width || !count_chars) {
-        PyErr_SetString(PyExc_RuntimeError, "bind() and bind_tables() were not called");
+    if (!bound) {
+        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
         return NULL;
     }
     if (PyTuple_GET_SIZE(keys) != 7) {
@@ -838,11 +769,90 @@ table_chars(PyObject *self, PyObject *args)
     return out;
 }
 
+/* ---------------------------------------------------------------------------------- binding */
+
+/* Every pdfium function called here, by its name in pypdfium2's binding, and where its address goes. */
+static const struct {
+    const char *name;
+    void *slot; /* the address of a function pointer above */
+} functions[] = {
+    {"FPDFText_CountChars", &count_chars},
+    {"FPDFText_GetText", &get_text},
+    {"FPDFText_GetUnicode", &get_unicode},
+    {"FPDFText_IsGenerated", &is_generated},
+    {"FPDFText_GetLooseCharBox", &loose_char_box},
+    {"FPDFText_GetCharAngle", &char_angle},
+    {"FPDFPage_CountObjects", &page_count_objects},
+    {"FPDFPage_GetObject", &page_get_object},
+    {"FPDFFormObj_CountObjects", &form_count_objects},
+    {"FPDFFormObj_GetObject", &form_get_object},
+    {"FPDFPageObj_GetType", &object_type},
+    {"FPDFPageObj_GetBounds", &object_bounds},
+    {"FPDFPath_CountSegments", &path_segments},
+    {"FPDFTextObj_GetFont", &text_font},
+    {"FPDFText_GetTextObject", &text_object},
+    {"FPDFTextObj_GetFontSize", &object_font_size},
+    {"FPDFText_GetCharOrigin", &char_origin},
+    {"FPDFText_GetMatrix", &char_matrix},
+    {"FPDFFont_GetDescent", &font_descent},
+    {"FPDFFont_GetGlyphWidth", &glyph_width},
+};
+#define N_FUNCTIONS (sizeof functions / sizeof functions[0])
+
+/* bind({name: address}, text, path, form): the addresses of the functions above in the pdfium that
+ * pypdfium2 loaded, and its page-object types. Nothing is bound unless every address is given. */
+static PyObject *
+bind(PyObject *self, PyObject *args)
+{
+    PyObject *addresses;
+    int text, path, form;
+    uintptr_t found[N_FUNCTIONS];
+    if (!PyArg_ParseTuple(args, "O!iii", &PyDict_Type, &addresses, &text, &path, &form))
+        return NULL;
+    for (size_t k = 0; k < N_FUNCTIONS; k++) {
+        PyObject *value = PyDict_GetItemString(addresses, functions[k].name);
+        if (!value) {
+            PyErr_Format(PyExc_KeyError, "no address for %s", functions[k].name);
+            return NULL;
+        }
+        unsigned long long address = PyLong_AsUnsignedLongLong(value);
+        if (PyErr_Occurred())
+            return NULL;
+        if (!address) {
+            PyErr_Format(PyExc_ValueError, "a null address for %s", functions[k].name);
+            return NULL;
+        }
+        found[k] = (uintptr_t)address;
+    }
+    for (size_t k = 0; k < N_FUNCTIONS; k++)
+        memcpy(functions[k].slot, &found[k], sizeof found[k]); /* a function pointer's size on every platform CPython runs on */
+    type_text = text;
+    type_path = path;
+    type_form = form;
+    bound = 1;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+function_names(void)
+{
+    PyObject *names = PyTuple_New(N_FUNCTIONS);
+    if (!names)
+        return NULL;
+    for (size_t k = 0; k < N_FUNCTIONS; k++) {
+        PyObject *name = PyUnicode_FromString(functions[k].name);
+        if (!name) {
+            Py_DECREF(names);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(names, k, name);
+    }
+    return names;
+}
+
 static PyMethodDef methods[] = {
-    {"bind", bind, METH_VARARGS, "bind(count_chars, get_text, get_unicode, is_generated, loose_char_box, char_angle): pdfium's function addresses"},
-    {"bind_scan", bind_scan, METH_VARARGS, "bind_scan(8 function addresses, text, path and form object types)"},
+    {"bind", bind, METH_VARARGS, "bind({name: address}, text, path, form): pdfium's functions (PDFIUM_FUNCTIONS) and page-object types"},
     {"scan_page", scan_page, METH_VARARGS, "scan_page(page, font_risk, zero_width) -> (vertical_x, horizontal, grid_path, lossy_text)"},
-    {"bind_tables", bind_tables, METH_VARARGS, "bind_tables(6 function addresses): what table_chars calls besides bind()'s and bind_scan()'s"},
     {"table_chars", table_chars, METH_VARARGS, "table_chars(textpage, keys) -> [char dict] as pdfplumber's Page.chars"},
     {"page_glyphs", page_glyphs, METH_VARARGS, "page_glyphs(textpage, boxes) -> {quadrant: [glyph]}"},
     {"visual_lines", visual_lines, METH_O, "visual_lines(glyphs) -> [[glyph]] (None: not plain glyphs)"},
@@ -855,5 +865,12 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_glyphs", "Compiled 
 PyMODINIT_FUNC
 PyInit__glyphs(void)
 {
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    PyObject *names = m ? function_names() : NULL;
+    if (!names || PyModule_AddObject(m, "PDFIUM_FUNCTIONS", names) < 0) {
+        Py_XDECREF(names);
+        Py_XDECREF(m);
+        return NULL;
+    }
+    return m;
 }

@@ -44,16 +44,7 @@ def with_pdfium() -> ModuleType | None:
         def address(function) -> int:
             return ctypes.cast(function, ctypes.c_void_p).value
 
-        twin.bind(*map(address, (
-            pdfium_c.FPDFText_CountChars, pdfium_c.FPDFText_GetText, pdfium_c.FPDFText_GetUnicode,
-            pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle)))
-        twin.bind_scan(*map(address, (
-            pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFFormObj_CountObjects,
-            pdfium_c.FPDFFormObj_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds,
-            pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFTextObj_GetFont)),
-            pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM)
-        twin.bind_tables(*map(address, (
-            pdfium_c.FPDFText_GetTextObject, pdfium_c.FPDFTextObj_GetFontSize, pdfium_c.FPDFText_GetCharOrigin,
-            pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFFont_GetDescent, pdfium_c.FPDFFont_GetGlyphWidth)))
+        twin.bind({name: address(getattr(pdfium_c, name)) for name in twin.PDFIUM_FUNCTIONS},
+                  pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM)
         _bound.add(id(twin))
     return twin
