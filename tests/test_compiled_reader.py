@@ -169,6 +169,7 @@ def _glyph(draw):
 def test_made_up_glyphs_make_the_same_lines(glyphs):
     twin = compiled.GLYPHS
     assert repr(twin.visual_lines(list(glyphs))) == repr(pdf_layout._visual_lines(list(glyphs)))
+    assert repr(twin.widest_gap(list(glyphs))) == repr(pdf_layout._widest_gap_python(list(glyphs)))
     if glyphs:
         text, x0, x1, top, bottom, size = twin.line_parts(list(glyphs))
         line = pdf_layout._line_python(list(glyphs))
@@ -182,6 +183,7 @@ def test_glyphs_the_twin_does_not_take_go_to_python():
                 ((0.0, 1.0, 0.0, 1.0, "中"),)):
         assert compiled.GLYPHS.visual_lines(odd) is None
         assert compiled.GLYPHS.line_parts(odd) is None
+        assert compiled.GLYPHS.widest_gap(odd) is None
     lines = pdf_layout.lines_from_glyphs([(0, 10, 0, 10, "中"), (10, 20, 0, 10, "国")])
     assert [ln.text for ln in lines] == ["中国"] and lines[0].box.x1 == 20
 

@@ -371,6 +371,34 @@ fail:
     return NULL;
 }
 
+/* widest_gap(group) -> (left, right, index) or None: pdf_layout._widest_gap (the first of the widest
+ * gaps between neighbours in the group's order; (0.0, 0.0, 0) when none is wider than nothing) */
+static PyObject *
+widest_gap(PyObject *self, PyObject *list)
+{
+    glyph *gs;
+    Py_ssize_t n;
+    int ok = read_glyphs(list, &gs, &n);
+    if (ok < 0)
+        return NULL;
+    if (!ok)
+        Py_RETURN_NONE;
+    Py_ssize_t widest = -1;
+    double most = 0.0;
+    for (Py_ssize_t k = 0; k + 1 < n; k++) {
+        double gap = gs[k + 1].x0 - gs[k].x1;
+        if (widest < 0 || gap > most) {
+            widest = k;
+            most = gap;
+        }
+    }
+    PyObject *result = widest < 0 || !(most > 0.0)
+                           ? Py_BuildValue("(ddn)", 0.0, 0.0, (Py_ssize_t)0)
+                           : Py_BuildValue("(ddn)", gs[widest].x1, gs[widest + 1].x0, widest + 1);
+    PyMem_Free(gs);
+    return result;
+}
+
 typedef struct {
     double value;
     Py_ssize_t index;
@@ -856,6 +884,7 @@ static PyMethodDef methods[] = {
     {"table_chars", table_chars, METH_VARARGS, "table_chars(textpage, keys) -> [char dict] as pdfplumber's Page.chars"},
     {"page_glyphs", page_glyphs, METH_VARARGS, "page_glyphs(textpage, boxes) -> {quadrant: [glyph]}"},
     {"visual_lines", visual_lines, METH_O, "visual_lines(glyphs) -> [[glyph]] (None: not plain glyphs)"},
+    {"widest_gap", widest_gap, METH_O, "widest_gap(group) -> (left, right, index) (None: not plain glyphs)"},
     {"line_parts", line_parts, METH_O, "line_parts(group) -> (text, x0, x1, top, bottom, size) (None: not plain glyphs)"},
     {NULL, NULL, 0, NULL},
 };

@@ -130,6 +130,12 @@ _COLUMN_WIDTH_RATIO = 1.6
 
 def _widest_gap(group: list[Glyph]) -> tuple[float, float, int]:
     """(left, right, index of the first glyph after it) of the widest gap between neighbours."""
+    twin = compiled.GLYPHS
+    found = twin.widest_gap(group) if twin is not None else None
+    return found if found is not None else _widest_gap_python(group)
+
+
+def _widest_gap_python(group: list[Glyph]) -> tuple[float, float, int]:
     gaps = [b[0] - a[1] for a, b in zip(group, group[1:])]
     if not gaps:
         return (0.0, 0.0, 0)
