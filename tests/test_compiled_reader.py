@@ -23,8 +23,14 @@ from reportlab.pdfgen import canvas
 
 from planparse.ingest import compiled, pdf as pdf_reader, pdf_layout, pdf_tables
 
-pytestmark = pytest.mark.skipif(compiled.GLYPHS is None, reason="planparse.ingest._glyphs was not built "
-                                "(no C compiler at install time, or PLANPARSE_PURE_PYTHON is set)")
+_NOT_BUILT = "planparse.ingest._glyphs was not built (no C compiler at install time, or PLANPARSE_PURE_PYTHON is set)"
+needs_twin = pytest.mark.skipif(compiled.GLYPHS is None, reason=_NOT_BUILT)
+
+
+@pytest.mark.skipif(not os.environ.get("CI") or os.environ.get(compiled.PURE_PYTHON_VARIABLE, "") not in ("", "0"),
+                    reason="CI only: .ci/run installs a compiler, so the extension must be there")
+def test_ci_builds_the_extension():
+    assert compiled.GLYPHS is not None, _NOT_BUILT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # every PDF the tests keep: real ones as governments publish them, office exports, and one LibreOffice
@@ -53,6 +59,7 @@ def _table_boxes(page, textpage) -> list[tuple[float, float, float, float]]:
     return [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, *_ in tables or []]
 
 
+@needs_twin
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
 def test_pages_read_the_same(path, monkeypatch):
     """On every page of every fixture PDF: the page scan, the glyphs by quadrant (with the page's table
@@ -87,6 +94,7 @@ def vars_of(scan) -> tuple:
     return (sorted(scan.vertical_x), scan.horizontal, scan.grid_path, scan.lossy_text, scan.may_have_table)
 
 
+@needs_twin
 def test_scan_measures_with_the_zero_width_asked(monkeypatch):
     """The zero width is the reader's, asked at each call (a test of the scan sets it; so can a user)."""
     monkeypatch.setattr(pdf_reader, "_ZERO_WIDTH", float("inf"))
@@ -96,6 +104,7 @@ def test_scan_measures_with_the_zero_width_asked(monkeypatch):
     assert all(a == b for a, b in answers)
 
 
+@needs_twin
 def test_characters_beyond_the_bmp_come_whole():
     """pdfium gives a character beyond the BMP as two UTF-16 halves: one glyph each, read whole."""
     path = FIXTURES / "made" / "supplementary-plane.pdf"
@@ -131,6 +140,7 @@ def _turned_text_pdf(path: Path) -> Path:
     return path
 
 
+@needs_twin
 def test_turned_text_and_forms(tmp_path, monkeypatch):
     path = _turned_text_pdf(tmp_path / "turned.pdf")
     with pdfium.PdfDocument(str(path)) as doc:
@@ -164,6 +174,7 @@ def _glyph(draw):
             y0 + draw(st.sampled_from([0.0, 0.0005, 1.0, 6.0, 12.0, 12.5])), draw(_char))
 
 
+@needs_twin
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_glyph(), max_size=40))
 def test_made_up_glyphs_make_the_same_lines(glyphs):
@@ -177,6 +188,7 @@ def test_made_up_glyphs_make_the_same_lines(glyphs):
                                                                  line.box.bottom, line.box.size))
 
 
+@needs_twin
 def test_glyphs_the_twin_does_not_take_go_to_python():
     """Not plain floats and one character (ints, NaN, two characters): None, and the Python code answers."""
     for odd in ([(0, 1, 0, 1, "中")], [(0.0, 1.0, 0.0, 1.0, "中国")], [(math.nan, 1.0, 0.0, 1.0, "中")],
@@ -188,6 +200,7 @@ def test_glyphs_the_twin_does_not_take_go_to_python():
     assert [ln.text for ln in lines] == ["中国"] and lines[0].box.x1 == 20
 
 
+@needs_twin
 def test_pure_python_is_asked_for_by_the_environment():
     run = lambda value: subprocess.run(  # noqa: E731
         [sys.executable, "-c", "from planparse.ingest import compiled; print(compiled.GLYPHS is None)"],
@@ -196,6 +209,7 @@ def test_pure_python_is_asked_for_by_the_environment():
     assert run("") == "False" and run("0") == "False"
 
 
+@needs_twin
 def test_binding_takes_every_function_or_none():
     """bind() refuses a missing or null address and leaves what was bound as it was: the reader goes on."""
     twin = compiled.with_pdfium()
