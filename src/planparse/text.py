@@ -14,13 +14,19 @@ _OPEN, _CLOSE = "（(〔[【《", "）)〕]】》"
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
+@functools.lru_cache(maxsize=64)
+def _any_char_of(chars: str):
+    """A pattern matching any one of these characters (a few separator sets are asked thousands of times)."""
+    return re.compile("[" + re.escape(chars) + "]")
+
+
 def split_top_level(s: str, seps: str) -> list[str]:
     """Split on separators outside brackets (`各县（市、区）人民政府` stays one name)."""
     if not any(ch in s for ch in _OPEN):
-        parts = re.split("[" + re.escape(seps) + "]", s) if seps else [s]
+        parts = _any_char_of(seps).split(s) if seps else [s]
         return [x.strip() for x in parts if x.strip()]
     out, depth, start = [], 0, 0
-    for m in re.finditer("[" + re.escape(seps + _OPEN + _CLOSE) + "]", s):
+    for m in _any_char_of(seps + _OPEN + _CLOSE).finditer(s):
         ch = m.group(0)
         if ch in _OPEN:
             depth += 1

@@ -51,6 +51,9 @@ class AgencyParser:
         labels = [(w, r.role) for r in self.rules.role_labels for w in r.words]
         labels.sort(key=lambda x: len(x[0]), reverse=True)
         self.labels = labels
+        # all the words at once (str.startswith/endswith of a tuple): most groups have none of them
+        self._role_words = tuple(w for w, _ in roles)
+        self._label_words = tuple(w for w, _ in labels)
         self.prefixes = tuple(self.rules.level_prefixes)
         self.no_inherit = tuple(self.rules.no_inherit_prefixes)
         self.not_prefix = tuple(self.rules.not_level_prefix)
@@ -131,14 +134,16 @@ class AgencyParser:
         Role words are matched in simplified characters (`負責` = `负责`); the names stay as written."""
         g = group.rstrip("。.；;，, ")
         simple = to_simplified(g)
-        for word, role in self.labels:
-            if simple.startswith(word):
-                rest = g[len(word):].lstrip()
-                if rest[:1] in ":：":
-                    return rest[1:], role
-        for word, role in self.roles:
-            if simple.endswith(word):
-                return g[: -len(word)], role
+        if simple.startswith(self._label_words):
+            for word, role in self.labels:
+                if simple.startswith(word):
+                    rest = g[len(word):].lstrip()
+                    if rest[:1] in ":：":
+                        return rest[1:], role
+        if simple.endswith(self._role_words):
+            for word, role in self.roles:
+                if simple.endswith(word):
+                    return g[: -len(word)], role
         return None
 
     def role_word(self, role: str) -> str:

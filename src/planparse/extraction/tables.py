@@ -93,6 +93,7 @@ class ClauseMatcher:
             self.items.append((c.id, c.level, _key(head)))
         self._grams: dict[str, set[str]] = {}
         self._cache: dict[str, tuple[str | None, float]] = {}
+        self._matchers: list[tuple[str, int, difflib.SequenceMatcher]] | None = None
 
     @property
     def texts(self) -> dict[str, str]:
@@ -109,11 +110,17 @@ class ClauseMatcher:
             return None, 0.0
         if key in self._cache:
             return self._cache[key]
+        # one matcher a heading, made once: it keeps what it learnt of the heading (SequenceMatcher's
+        # second sequence) from text to text; its ratio's upper bounds skip a heading that cannot win
+        if self._matchers is None:
+            self._matchers = [(cid, level, difflib.SequenceMatcher(None, "", head, autojunk=False))
+                              for cid, level, head in self.items if head]
         best: tuple[str | None, float, int] = (None, 0.0, 0)
-        for cid, level, head in self.items:
-            if not head:
-                continue
-            r = difflib.SequenceMatcher(None, key, head, autojunk=False).ratio()
+        for cid, level, matcher in self._matchers:
+            matcher.set_seq1(key)
+            if matcher.real_quick_ratio() < best[1] or matcher.quick_ratio() < best[1]:
+                continue  # r <= these bounds < best: neither better nor a tie
+            r = matcher.ratio()
             if r > best[1] or (r == best[1] and r > 0 and level > best[2]):
                 best = (cid, r, level)
         self._cache[key] = (best[0], best[1])
