@@ -1,8 +1,8 @@
 """The optional C extension; everything else is in pyproject.toml.
 
 optional=True: where the compiler or Python's headers are missing the build goes on without it and
-planparse runs its Python code (ingest/compiled.py)."""
+planparse runs its Python code (compiled.py)."""
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("planparse.ingest._glyphs", ["src/planparse/ingest/_glyphs.c"], optional=True,
+setup(ext_modules=[Extension("planparse._speedups", ["src/planparse/_speedups.c"], optional=True,
                              extra_compile_args=["-O2"])])

@@ -9,7 +9,7 @@ In one run, on the same files, the median of --reps runs (after one untimed warm
   * raw pypdfium2: open, then get_textpage() + get_text_range() of every page: no layout, no tables,
     the floor of reading a text layer ("% raw" = raw time / planparse time)
   * with --pure, planparse's pipeline again with its reader's Python code instead of its compiled twins
-    (ingest/_glyphs.c): "x pure" = pdfplumber time / that time
+    (_speedups.c): "x pure" = pdfplumber time / that time
 over five groups:
   real        the text-layer PDFs of ../shared/corpus/real (files without a text layer are skipped)
   office      the samples as LibreOffice exports them (tests/fixtures/office), files without ruled tables
@@ -129,18 +129,18 @@ def _forget_texts() -> None:
 
 
 def _time_group(name: str, files: list[Path], reps: int, per_file: bool, ocr: str, pure: bool = False) -> dict:
-    from planparse.ingest import compiled
+    from planparse import compiled
     from planparse.pipeline import extract_file
 
-    twin = compiled.GLYPHS
+    twin = compiled.SPEEDUPS
 
     def extract(f: Path, glyphs=twin) -> None:
         _forget_texts()
-        compiled.GLYPHS = glyphs  # looked up by the reader at each call: None runs its Python code
+        compiled.SPEEDUPS = glyphs  # looked up by the reader at each call: None runs its Python code
         try:
             extract_file(f, ocr=ocr)  # type: ignore[arg-type]
         finally:
-            compiled.GLYPHS = twin
+            compiled.SPEEDUPS = twin
 
     rows = []
     for f in files:

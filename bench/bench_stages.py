@@ -12,7 +12,7 @@ rounds' figures per tree. Stages are those of `pipeline.extract_with_text`; the 
 parts of the stage above them, timed by wrapping the functions the stage calls (a wrapped function
 missing from a tree is left out), and `raw pdfium` is get_textpage() + get_text_range() of every page:
 the floor of reading a text layer. --pure times each tree a second time with PLANPARSE_PURE_PYTHON=1
-(the reader's Python code instead of its compiled twins, ingest/_glyphs.c), in the same rounds.
+(the reader's Python code instead of its compiled twins, _speedups.c), in the same rounds.
 """
 from __future__ import annotations
 

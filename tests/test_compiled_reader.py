@@ -1,8 +1,8 @@
-"""The reader's compiled twins (ingest/_glyphs.c) give what its Python code gives, value for value.
+"""The reader's compiled twins (_speedups.c) give what its Python code gives, value for value.
 
 The twins are built by `pip install` where a C compiler is present (setup.py, optional); where they are
 not, the reader runs the Python code and these tests are skipped with that reason. Each test runs the
-same question twice: once as the package runs it, once with `compiled.GLYPHS` set to None (the Python
+same question twice: once as the package runs it, once with `compiled.SPEEDUPS` set to None (the Python
 code), and compares the answers by repr (so -0.0 and 0.0 differ, as they would in the output).
 """
 from __future__ import annotations
@@ -21,16 +21,17 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from planparse.ingest import compiled, pdf as pdf_reader, pdf_layout, pdf_tables
+from planparse import compiled
+from planparse.ingest import pdf as pdf_reader, pdf_layout, pdf_tables
 
-_NOT_BUILT = "planparse.ingest._glyphs was not built (no C compiler at install time, or PLANPARSE_PURE_PYTHON is set)"
-needs_twin = pytest.mark.skipif(compiled.GLYPHS is None, reason=_NOT_BUILT)
+_NOT_BUILT = "planparse._speedups was not built (no C compiler at install time, or PLANPARSE_PURE_PYTHON is set)"
+needs_twin = pytest.mark.skipif(compiled.SPEEDUPS is None, reason=_NOT_BUILT)
 
 
 @pytest.mark.skipif(not os.environ.get("CI") or os.environ.get(compiled.PURE_PYTHON_VARIABLE, "") not in ("", "0"),
                     reason="CI only: .ci/run installs a compiler, so the extension must be there")
 def test_ci_builds_the_extension():
-    assert compiled.GLYPHS is not None, _NOT_BUILT
+    assert compiled.SPEEDUPS is not None, _NOT_BUILT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # every PDF the tests keep: real ones as governments publish them, office exports, and one LibreOffice
@@ -49,7 +50,7 @@ def both(monkeypatch, question):
             return repr(e)
     twin = asked()
     with monkeypatch.context() as m:
-        m.setattr(compiled, "GLYPHS", None)
+        m.setattr(compiled, "SPEEDUPS", None)
         python = asked()
     return twin, python
 
@@ -178,7 +179,7 @@ def _glyph(draw):
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_glyph(), max_size=40))
 def test_made_up_glyphs_make_the_same_lines(glyphs):
-    twin = compiled.GLYPHS
+    twin = compiled.SPEEDUPS
     assert repr(twin.visual_lines(list(glyphs))) == repr(pdf_layout._visual_lines(list(glyphs)))
     assert repr(twin.widest_gap(list(glyphs))) == repr(pdf_layout._widest_gap_python(list(glyphs)))
     if glyphs:
@@ -193,9 +194,9 @@ def test_glyphs_the_twin_does_not_take_go_to_python():
     """Not plain floats and one character (ints, NaN, two characters): None, and the Python code answers."""
     for odd in ([(0, 1, 0, 1, "中")], [(0.0, 1.0, 0.0, 1.0, "中国")], [(math.nan, 1.0, 0.0, 1.0, "中")],
                 ((0.0, 1.0, 0.0, 1.0, "中"),)):
-        assert compiled.GLYPHS.visual_lines(odd) is None
-        assert compiled.GLYPHS.line_parts(odd) is None
-        assert compiled.GLYPHS.widest_gap(odd) is None
+        assert compiled.SPEEDUPS.visual_lines(odd) is None
+        assert compiled.SPEEDUPS.line_parts(odd) is None
+        assert compiled.SPEEDUPS.widest_gap(odd) is None
     lines = pdf_layout.lines_from_glyphs([(0, 10, 0, 10, "中"), (10, 20, 0, 10, "国")])
     assert [ln.text for ln in lines] == ["中国"] and lines[0].box.x1 == 20
 
@@ -203,7 +204,7 @@ def test_glyphs_the_twin_does_not_take_go_to_python():
 @needs_twin
 def test_pure_python_is_asked_for_by_the_environment():
     run = lambda value: subprocess.run(  # noqa: E731
-        [sys.executable, "-c", "from planparse.ingest import compiled; print(compiled.GLYPHS is None)"],
+        [sys.executable, "-c", "from planparse import compiled; print(compiled.SPEEDUPS is None)"],
         env={**os.environ, compiled.PURE_PYTHON_VARIABLE: value}, capture_output=True, text=True, check=True).stdout.strip()
     assert run("1") == "True"
     assert run("") == "False" and run("0") == "False"
@@ -221,3 +222,38 @@ def test_binding_takes_every_function_or_none():
     path = FIXTURES / "real" / "014_shanghai-low-carbon-demo-notice.pdf"
     assert "沪环气" in "".join(line for page in pdf_reader.read_pdf(path, path.read_bytes(), ocr="never").pages
                                 for line in page.lines)
+
+
+@needs_twin
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.text(alphabet="中国新能源汽车碳达峰a1 ", min_size=1, max_size=6), st.integers(1, 99), max_size=300),
+       st.lists(st.text(alphabet="中国新能源汽车碳达峰a1 ", max_size=7), max_size=40))
+def test_word_frequencies_are_looked_up_the_same(tmp_path_factory, freq, asked):
+    """words.MappedFrequencies finds a key by the compiled bisection as by its Python one: every key and
+    made-up others (prefixes, longer words, the empty string), with the sample narrowing before it."""
+    from planparse.words import MappedFrequencies
+
+    folder = tmp_path_factory.mktemp("freq")
+    MappedFrequencies.write(freq, folder / "k", folder / "i")
+    mapped = MappedFrequencies(folder / "k", folder / "i")
+    probes = list(freq) + asked + [""]
+    twin = [mapped._bisect(k) for k in probes]
+    compiled.SPEEDUPS, saved = None, compiled.SPEEDUPS
+    try:
+        python = [mapped._bisect(k) for k in probes]
+    finally:
+        compiled.SPEEDUPS = saved
+    assert twin == python
+    assert all(mapped.get(k) == v for k, v in freq.items())
+
+
+@needs_twin
+def test_find_key_refuses_bounds_outside_the_index():
+    from array import array
+
+    offsets = array("I", [0, 3, 6]).tobytes()
+    assert compiled.SPEEDUPS.find_key("中国".encode(), offsets, 0, 2, "国".encode()) == 1
+    with pytest.raises(ValueError):
+        compiled.SPEEDUPS.find_key("中国".encode(), offsets, 0, 3, "国".encode())
+    with pytest.raises(ValueError, match="outside"):
+        compiled.SPEEDUPS.find_key(b"ab", offsets, 0, 2, b"a")

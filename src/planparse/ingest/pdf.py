@@ -32,7 +32,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
 from .base import LineBox, OcrLine, OcrMode, RawDocument, RawTable, line_box
-from . import compiled
+from .. import compiled
 from .ocr import DocumentOcr, OcrJob, is_garbled
 from .page_text import (Item, clean_line, clean_lines as _clean_lines, count_visible as _count_visible,  # noqa: F401
                         is_line as _is_line, join_cell_lines, strip_page_numbers as _strip_page_numbers,

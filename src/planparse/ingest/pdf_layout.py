@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from . import compiled
+from .. import compiled
 from .base import LineBox
 
 __all__ = ["Glyph", "PageLine", "WRITTEN_SPACE", "lines_from_glyphs", "quadrant", "to_reading"]
@@ -71,7 +71,7 @@ def to_reading(q: int, left: float, right: float, bottom: float, top: float) -> 
 
 
 def _line(group: list[Glyph]) -> PageLine:
-    twin = compiled.GLYPHS
+    twin = compiled.SPEEDUPS
     parts = twin.line_parts(group) if twin is not None else None
     if parts is None:
         return _line_python(group)
@@ -130,7 +130,7 @@ _COLUMN_WIDTH_RATIO = 1.6
 
 def _widest_gap(group: list[Glyph]) -> tuple[float, float, int]:
     """(left, right, index of the first glyph after it) of the widest gap between neighbours."""
-    twin = compiled.GLYPHS
+    twin = compiled.SPEEDUPS
     found = twin.widest_gap(group) if twin is not None else None
     return found if found is not None else _widest_gap_python(group)
 
@@ -244,7 +244,7 @@ def lines_from_glyphs(glyphs: list[Glyph]) -> list[PageLine]:
     page set in two columns, down the left column first."""
     if not glyphs:
         return []
-    twin = compiled.GLYPHS
+    twin = compiled.SPEEDUPS
     groups = twin.visual_lines(glyphs) if twin is not None else None
     if groups is None:  # no compiled twin, or glyphs it does not take (not plain floats): the same in Python
         groups = _visual_lines(glyphs)

@@ -24,7 +24,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from . import compiled
+from .. import compiled
 
 __all__ = ["children", "ruled_tables"]
 

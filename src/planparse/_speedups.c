@@ -1,11 +1,12 @@
-/* Compiled twins of the PDF reader's per-character loops (ingest/pdf.py, ingest/pdf_layout.py).
+/* Compiled twins of planparse's hottest loops: the PDF reader's per-character work (ingest/pdf.py,
+ * ingest/pdf_layout.py, ingest/pdf_tables.py) and the word-frequency look-up (words.py).
  *
  * A real page has thousands of characters; in Python each costs two ctypes calls into pdfium and a
  * dozen bytecode steps when lines are built from them: about a third of the whole pipeline's time
  * after pdfium's own parsing. These functions do the same steps in C and give the same results, value
  * for value (the tests compare them with the Python code on real pages and on generated glyphs).
- * They are optional: the package builds and runs without them (pdf_layout.py and pdf.py keep the
- * Python code, used when this module is absent or PLANPARSE_PURE_PYTHON is set).
+ * They are optional: the package builds and runs without them (each caller keeps its Python code,
+ * used when this module is absent or PLANPARSE_PURE_PYTHON is set; compiled.py loads it).
  *
  * pdfium is not linked: bind() receives the addresses of its functions from pypdfium2's ctypes
  * binding, so this module calls the very library pypdfium2 loaded.
@@ -861,6 +862,58 @@ bind(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ----------------------------------------------------------------------- word frequencies */
+
+/* find_key(keys, offsets, lo, hi, target) -> index or -1: words.py's MappedFrequencies bisection.
+ * keys: every key's UTF-8 bytes end to end, in byte order; offsets: n + 1 uint32 (key i is
+ * keys[offsets[i]:offsets[i + 1]]); the key is looked for among indexes lo <= i < hi. */
+static PyObject *
+find_key(PyObject *self, PyObject *args)
+{
+    Py_buffer keys, offsets;
+    Py_ssize_t lo, hi;
+    const char *target;
+    Py_ssize_t target_len;
+    if (!PyArg_ParseTuple(args, "y*y*nny#", &keys, &offsets, &lo, &hi, &target, &target_len))
+        return NULL;
+    Py_ssize_t found = -1, n = offsets.len / (Py_ssize_t)sizeof(uint32_t) - 1;
+    const uint32_t *offs = offsets.buf;
+    const unsigned char *bytes = keys.buf;
+    if (lo < 0 || hi > n || offsets.len % (Py_ssize_t)sizeof(uint32_t)) {
+        PyBuffer_Release(&keys);
+        PyBuffer_Release(&offsets);
+        PyErr_SetString(PyExc_ValueError, "lo and hi must lie within the offsets");
+        return NULL;
+    }
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        uint32_t start = offs[mid], end = offs[mid + 1];
+        if (end < start || end > (uint64_t)keys.len) {
+            found = -2; /* an index that does not fit its keys */
+            break;
+        }
+        Py_ssize_t len = end - start, common = len < target_len ? len : target_len;
+        int cmp = memcmp(bytes + start, target, common);
+        if (cmp == 0)
+            cmp = len < target_len ? -1 : len > target_len;
+        if (cmp < 0)
+            lo = mid + 1;
+        else if (cmp > 0)
+            hi = mid;
+        else {
+            found = mid;
+            break;
+        }
+    }
+    PyBuffer_Release(&keys);
+    PyBuffer_Release(&offsets);
+    if (found == -2) {
+        PyErr_SetString(PyExc_ValueError, "an offset outside the keys");
+        return NULL;
+    }
+    return PyLong_FromSsize_t(found);
+}
+
 static PyObject *
 function_names(void)
 {
@@ -885,14 +938,15 @@ static PyMethodDef methods[] = {
     {"page_glyphs", page_glyphs, METH_VARARGS, "page_glyphs(textpage, boxes) -> {quadrant: [glyph]}"},
     {"visual_lines", visual_lines, METH_O, "visual_lines(glyphs) -> [[glyph]] (None: not plain glyphs)"},
     {"widest_gap", widest_gap, METH_O, "widest_gap(group) -> (left, right, index) (None: not plain glyphs)"},
+    {"find_key", find_key, METH_VARARGS, "find_key(keys, offsets, lo, hi, target) -> index or -1 (words.MappedFrequencies)"},
     {"line_parts", line_parts, METH_O, "line_parts(group) -> (text, x0, x1, top, bottom, size) (None: not plain glyphs)"},
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_glyphs", "Compiled twins of the PDF reader's per-character loops.", -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_speedups", "Compiled twins of planparse's hottest loops.", -1, methods};
 
 PyMODINIT_FUNC
-PyInit__glyphs(void)
+PyInit__speedups(void)
 {
     PyObject *m = PyModule_Create(&module);
     PyObject *names = m ? function_names() : NULL;

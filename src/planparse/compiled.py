@@ -1,17 +1,18 @@
-"""The reader's optional compiled part: `_glyphs`, C twins of the PDF reader's per-character loops
-(`_glyphs.c`; built by `pip install` where a C compiler and Python's headers are present).
+"""planparse's optional compiled part: `_speedups`, C twins of its hottest loops (the PDF reader's
+per-character work, the word-frequency look-up; `_speedups.c`, built by `pip install` where a C compiler
+and Python's headers are present).
 
-Without it (no compiler at install time, or PLANPARSE_PURE_PYTHON set to anything but "" or "0") the
-reader runs its Python code, which gives the same results more slowly: the tests compare the two.
-Callers look the module up when they run (`GLYPHS`, or `with_pdfium()` for the functions that call
-pdfium), so a test can set `GLYPHS` to None.
+Without it (no compiler at install time, or PLANPARSE_PURE_PYTHON set to anything but "" or "0") each
+caller runs its Python code, which gives the same results more slowly: the tests compare the two.
+Callers look the module up when they run (`SPEEDUPS`, or `with_pdfium()` for the functions that call
+pdfium), so a test can set `SPEEDUPS` to None.
 """
 from __future__ import annotations
 
 import os
 from types import ModuleType
 
-__all__ = ["GLYPHS", "PURE_PYTHON_VARIABLE", "with_pdfium"]
+__all__ = ["PURE_PYTHON_VARIABLE", "SPEEDUPS", "with_pdfium"]
 
 PURE_PYTHON_VARIABLE = "PLANPARSE_PURE_PYTHON"
 
@@ -20,22 +21,22 @@ def _load() -> ModuleType | None:
     if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
         return None
     try:
-        from . import _glyphs
+        from . import _speedups
     except ImportError:
         return None
-    return _glyphs
+    return _speedups
 
 
-GLYPHS: ModuleType | None = _load()
+SPEEDUPS: ModuleType | None = _load()
 
 
 _bound: set[int] = set()  # id() of the modules whose pdfium functions are bound
 
 
 def with_pdfium() -> ModuleType | None:
-    """GLYPHS with pdfium's functions bound (once: the addresses of the library pypdfium2 loaded; its
+    """SPEEDUPS with pdfium's functions bound (once: the addresses of the library pypdfium2 loaded; its
     import is left to the first PDF), or None."""
-    twin = GLYPHS
+    twin = SPEEDUPS
     if twin is not None and id(twin) not in _bound:
         import ctypes
 
