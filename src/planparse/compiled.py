@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from types import ModuleType
 
-__all__ = ["PURE_PYTHON_VARIABLE", "SPEEDUPS", "with_pdfium"]
+__all__ = ["PURE_PYTHON_VARIABLE", "SPEEDUPS", "address", "with_pdfium"]
 
 PURE_PYTHON_VARIABLE = "PLANPARSE_PURE_PYTHON"
 
@@ -33,17 +33,19 @@ SPEEDUPS: ModuleType | None = _load()
 _bound: set[int] = set()  # id() of the modules whose pdfium functions are bound
 
 
+def address(pointer) -> int:
+    """The address a ctypes pointer or function holds, as the compiled functions take it."""
+    import ctypes
+
+    return ctypes.cast(pointer, ctypes.c_void_p).value
+
+
 def with_pdfium() -> ModuleType | None:
     """SPEEDUPS with pdfium's functions bound (once: the addresses of the library pypdfium2 loaded; its
     import is left to the first PDF), or None."""
     twin = SPEEDUPS
     if twin is not None and id(twin) not in _bound:
-        import ctypes
-
         import pypdfium2.raw as pdfium_c
-
-        def address(function) -> int:
-            return ctypes.cast(function, ctypes.c_void_p).value
 
         twin.bind({name: address(getattr(pdfium_c, name)) for name in twin.PDFIUM_FUNCTIONS},
                   pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM)

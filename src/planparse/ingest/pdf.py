@@ -30,9 +30,9 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from .. import compiled
 from ..errors import CorruptFileError, EncryptedError, NoTextLayerError
 from .base import LineBox, OcrLine, OcrMode, RawDocument, RawTable, line_box
-from .. import compiled
 from .ocr import DocumentOcr, OcrJob, is_garbled
 from .page_text import (Item, clean_line, clean_lines as _clean_lines, count_visible as _count_visible,  # noqa: F401
                         is_line as _is_line, join_cell_lines, strip_page_numbers as _strip_page_numbers,
@@ -147,10 +147,6 @@ _path_segments = _unchecked(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
 _text_font = _unchecked(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)  # the font's address, an int (a key)
 
 
-def _address(function_or_handle) -> int:
-    return ctypes.cast(function_or_handle, ctypes.c_void_p).value
-
-
 def _font_at_loses_text(address: int) -> bool:
     return _font_loses_text(ctypes.cast(address, pdfium_c.FPDF_FONT))
 
@@ -201,9 +197,8 @@ def _scan_page(page: pdfium.PdfPage) -> _Scan:
     scan = _Scan()
     twin = compiled.with_pdfium()
     if twin is not None:
-        vertical_x, scan.horizontal, scan.grid_path, scan.lossy_text = twin.scan_page(
-            _address(page.raw), _font_at_loses_text, _ZERO_WIDTH)
-        scan.vertical_x = vertical_x
+        scan.vertical_x, scan.horizontal, scan.grid_path, scan.lossy_text = twin.scan_page(
+            compiled.address(page.raw), _font_at_loses_text, _ZERO_WIDTH)
         return scan
     floats = tuple(ctypes.c_float() for _ in range(4))
     bounds = (*floats, [ctypes.byref(f) for f in floats], {})
@@ -299,7 +294,7 @@ def _page_glyphs(textpage: pdfium.PdfTextPage, boxes: list[tuple[float, float, f
     boxes (the tables', widened) left out."""
     twin = compiled.with_pdfium()
     if twin is not None:
-        return twin.page_glyphs(_address(textpage.raw), boxes)
+        return twin.page_glyphs(compiled.address(textpage.raw), boxes)
     tp = textpage.raw
     handle = ctypes.cast(tp, ctypes.c_void_p)
     rect = pdfium_c.FS_RECTF()

@@ -200,7 +200,7 @@ def _chars(textpage: pdfium.PdfTextPage) -> list[dict]:
     land in the next one.)"""
     twin = compiled.with_pdfium()
     if twin is not None:
-        return twin.table_chars(ctypes.cast(textpage.raw, ctypes.c_void_p).value, _CHAR_KEYS)
+        return twin.table_chars(compiled.address(textpage.raw), _CHAR_KEYS)
     tp = textpage.raw
     x, y = ctypes.c_double(), ctypes.c_double()
     xref, yref = ctypes.byref(x), ctypes.byref(y)
@@ -239,8 +239,7 @@ def _inside(chars: list[dict], bbox: tuple[float, float, float, float]) -> list[
     """The characters whose middle is in bbox, tested as pdfplumber's `Table.extract` tests a row's box:
     every row lies inside its table's box, so the table's cells get the same characters, and extract
     looks for each row's among the table's characters instead of the whole page's."""
-    x0, top, x1, bottom = bbox
-    return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    return [c for c in chars if _in_box(c, bbox)]
 
 
 def _in_box(char: dict, bbox) -> bool:
