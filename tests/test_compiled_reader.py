@@ -257,3 +257,20 @@ def test_find_key_refuses_bounds_outside_the_index():
         compiled.SPEEDUPS.find_key("中国".encode(), offsets, 0, 3, "国".encode())
     with pytest.raises(ValueError, match="outside"):
         compiled.SPEEDUPS.find_key(b"ab", offsets, 0, 2, b"a")
+
+
+@needs_twin
+def test_a_pypdfium2_without_a_function_reads_pdfs_with_the_python_code(monkeypatch):
+    """A pypdfium2 that lacks one of the functions the extension calls: PDFs are read by the Python code,
+    with the same result, and no error reaches the user."""
+    import pypdfium2.raw as pdfium_c
+
+    path = FIXTURES / "real" / "014_shanghai-low-carbon-demo-notice.pdf"
+    expected = repr(pdf_reader.read_pdf(path, path.read_bytes(), ocr="never"))
+    monkeypatch.setattr(compiled, "_bound", set())
+    monkeypatch.setattr(compiled, "_unbindable", set())
+    monkeypatch.delattr(pdfium_c, "FPDFPath_CountSegments")
+    assert compiled.with_pdfium() is None
+    assert repr(pdf_reader.read_pdf(path, path.read_bytes(), ocr="never")) == expected
+    monkeypatch.undo()
+    assert compiled.with_pdfium() is compiled.SPEEDUPS

@@ -31,6 +31,7 @@ SPEEDUPS: ModuleType | None = _load()
 
 
 _bound: set[int] = set()  # id() of the modules whose pdfium functions are bound
+_unbindable: set[int] = set()  # ... and of those this pypdfium2 cannot bind
 
 
 def address(pointer) -> int:
@@ -44,10 +45,21 @@ def with_pdfium() -> ModuleType | None:
     """SPEEDUPS with pdfium's functions bound (once: the addresses of the library pypdfium2 loaded; its
     import is left to the first PDF), or None."""
     twin = SPEEDUPS
-    if twin is not None and id(twin) not in _bound:
-        import pypdfium2.raw as pdfium_c
+    if twin is None or id(twin) in _bound:
+        return twin
+    if id(twin) in _unbindable:
+        return None
+    import pypdfium2.raw as pdfium_c
 
+    try:
         twin.bind({name: address(getattr(pdfium_c, name)) for name in twin.PDFIUM_FUNCTIONS},
                   pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM)
-        _bound.add(id(twin))
+    except (AttributeError, KeyError, ValueError, TypeError) as e:
+        # a pypdfium2 without one of the functions: its PDFs are read by the Python code
+        import logging
+
+        logging.getLogger(__name__).debug("compiled PDF reader not bound (%s): the Python code reads PDFs", e)
+        _unbindable.add(id(twin))
+        return None
+    _bound.add(id(twin))
     return twin
