@@ -1,7 +1,7 @@
-"""The reader's compiled twins (_speedups.c) give what its Python code gives, value for value.
+"""The compiled twins (_speedups.c: the PDF reader's loops, the word look-up) give what the Python code gives, value for value.
 
 The twins are built by `pip install` where a C compiler is present (setup.py, optional); where they are
-not, the reader runs the Python code and these tests are skipped with that reason. Each test runs the
+not, planparse runs the Python code and these tests are skipped with that reason. Each test runs the
 same question twice: once as the package runs it, once with `compiled.SPEEDUPS` set to None (the Python
 code), and compares the answers by repr (so -0.0 and 0.0 differ, as they would in the output).
 """
