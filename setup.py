@@ -4,5 +4,4 @@ optional=True: where the compiler or Python's headers are missing the build goes
 planparse runs its Python code (compiled.py)."""
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("planparse._speedups", ["src/planparse/_speedups.c"], optional=True,
-                             extra_compile_args=["-O2"])])
+setup(ext_modules=[Extension("planparse._speedups", ["src/planparse/_speedups.c"], optional=True)])

@@ -267,8 +267,7 @@ def test_a_pypdfium2_without_a_function_reads_pdfs_with_the_python_code(monkeypa
 
     path = FIXTURES / "real" / "014_shanghai-low-carbon-demo-notice.pdf"
     expected = repr(pdf_reader.read_pdf(path, path.read_bytes(), ocr="never"))
-    monkeypatch.setattr(compiled, "_bound", set())
-    monkeypatch.setattr(compiled, "_unbindable", set())
+    monkeypatch.setattr(compiled, "_bound", None)
     monkeypatch.delattr(pdfium_c, "FPDFPath_CountSegments")
     assert compiled.with_pdfium() is None
     assert repr(pdf_reader.read_pdf(path, path.read_bytes(), ocr="never")) == expected

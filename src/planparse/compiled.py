@@ -30,8 +30,8 @@ def _load() -> ModuleType | None:
 SPEEDUPS: ModuleType | None = _load()
 
 
-_bound: set[int] = set()  # id() of the modules whose pdfium functions are bound
-_unbindable: set[int] = set()  # ... and of those this pypdfium2 cannot bind
+# whether pdfium's functions are bound: None not yet asked, True bound, False this pypdfium2 lacks one
+_bound: bool | None = None
 
 
 def address(pointer) -> int:
@@ -44,10 +44,11 @@ def address(pointer) -> int:
 def with_pdfium() -> ModuleType | None:
     """SPEEDUPS with pdfium's functions bound (once: the addresses of the library pypdfium2 loaded; its
     import is left to the first PDF), or None."""
+    global _bound
     twin = SPEEDUPS
-    if twin is None or id(twin) in _bound:
+    if twin is None or _bound:
         return twin
-    if id(twin) in _unbindable:
+    if _bound is False:
         return None
     import pypdfium2.raw as pdfium_c
 
@@ -59,7 +60,7 @@ def with_pdfium() -> ModuleType | None:
         import logging
 
         logging.getLogger(__name__).debug("compiled PDF reader not bound (%s): the Python code reads PDFs", e)
-        _unbindable.add(id(twin))
+        _bound = False
         return None
-    _bound.add(id(twin))
+    _bound = True
     return twin

@@ -235,13 +235,6 @@ def _chars(textpage: pdfium.PdfTextPage) -> list[dict]:
     return out
 
 
-def _inside(chars: list[dict], bbox: tuple[float, float, float, float]) -> list[dict]:
-    """The characters whose middle is in bbox, tested as pdfplumber's `Table.extract` tests a row's box:
-    every row lies inside its table's box, so the table's cells get the same characters, and extract
-    looks for each row's among the table's characters instead of the whole page's."""
-    return [c for c in chars if _in_box(c, bbox)]
-
-
 def _in_box(char: dict, bbox) -> bool:
     """pdfplumber's `Table.extract` test: the character's middle in the box, right and bottom edges out."""
     v_mid = (char["top"] + char["bottom"]) / 2
@@ -253,10 +246,12 @@ def _in_box(char: dict, bbox) -> bool:
 def table_text(table, chars: list[dict], **kwargs: Any) -> list[list[str | None]]:
     """What pdfplumber's `Table.extract(**kwargs)` gives for a table on a page of these characters:
     each cell's characters (in their order) by its text extraction. extract tests every character of the
-    page against every row; here a row's are looked up by bisection on the characters' middles first."""
+    page against every row; here only those in the table's box (every row lies inside it) are kept, and a
+    row's are looked up among them by bisection on their middles."""
     from pdfplumber import utils
 
-    by_middle = sorted((m, i) for i, c in enumerate(chars) if (m := (c["top"] + c["bottom"]) / 2) == m)  # NaN: in no box
+    table_box = table.bbox
+    by_middle = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars) if _in_box(c, table_box))
     middles = [m for m, _ in by_middle]
     out: list[list[str | None]] = []
     for row in table.rows:
@@ -296,7 +291,7 @@ def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
     chars = _chars(textpage) + spaces
     out = []
     for table in found:
-        rows = table_text(table, _inside(chars, table.bbox), x_tolerance=3, y_tolerance=3)
+        rows = table_text(table, chars, x_tolerance=3, y_tolerance=3)
         x0, top, x1, bottom = table.bbox
         out.append(((x0, -bottom, x1, -top), rows, [list(row.cells) for row in table.rows]))
     return out
