@@ -7,6 +7,8 @@ import re
 import zipfile
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from planparse.boxes import Locator, line_pieces
@@ -55,6 +57,22 @@ def test_a_fact_over_a_line_and_a_page_break_gets_one_box_per_line_with_its_page
     assert where.page == 1 and where.bbox_pages == [1, 2]
     assert [b[1] for b in where.bbox] == [700, 80]
     assert where.bbox[0][2] == 40 and where.bbox[1][0] == 0  # the first line to its end, the second from its start
+
+
+@given(st.lists(st.tuples(st.text(alphabet="中文字a1 ，。%", min_size=1, max_size=30),
+                          st.floats(0, 500), st.floats(0, 400), st.floats(0.5, 30)), min_size=1, max_size=6))
+def test_a_span_over_whole_lines_gets_each_lines_own_box(lines):
+    """A paragraph's inner lines are whole inside a long fact: each keeps its line box as read (what the
+    cut gives for all of a line's characters), and one character less is cut short of the line's end."""
+    source = [(t.strip() or "字", 1, LineBox(x0=x0, x1=x0 + w, top=10.0 * n, bottom=10.0 * n + size, size=size))
+              for n, (t, x0, w, size) in enumerate(lines)]
+    nt = _text([source])
+    where = Locator(nt).place((0, len(nt.text)))
+    assert where.bbox == [(round(b.x0, 1), round(b.top, 1), round(b.x1, 1), round(b.bottom, 1)) for _, _, b in source]
+    last_text, _, last = source[-1]
+    if len(last_text) > 1 and last.x1 - last.x0 > 1:
+        shorter = Locator(nt).place((0, len(nt.text) - 1)).bbox[-1]
+        assert shorter[2] <= round(last.x1, 1)
 
 
 def test_the_space_that_joined_two_latin_lines_is_stepped_over():

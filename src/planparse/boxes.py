@@ -87,6 +87,9 @@ def cut_box(piece: LinePiece, start: int, end: int) -> Box | None:
     if box is None:
         return None
     i, j = max(start, piece.start) - piece.start, min(end, piece.end) - piece.start
+    if i == 0 and j >= len(piece.text) and box.size > 0:
+        # the whole line (a long span's inner lines): its box, which the cut below gives too, clamped
+        return _rounded((box.x0, box.top, box.x1, box.bottom))
     whole = visual_width(piece.text)
     width = box.x1 - box.x0
     if whole <= 0 or width <= 0:

@@ -13,6 +13,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar, overload
+import re as stdlib_re
 
 import regex as re
 
@@ -42,8 +43,9 @@ _FIELD_GAP = re.compile(r"(?<=[:：][^:：\s]{1,40})[ \t\u00a0]+(?=\p{Han}{2,8}\
 
 
 # The characters fold_width changes: most lines have none, and looking for one costs a tenth of
-# translating the line character by character.
-_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "]")
+# translating the line character by character. (The standard library's engine: it tests a set of
+# characters as a table, `regex` member by member, ten times slower on this set of 95.)
+_FOLDABLE = stdlib_re.compile("[" + "".join(stdlib_re.escape(chr(cp)) for cp in sorted(_FOLD)) + "]")
 
 
 def fold_width(s: str) -> str:
@@ -440,14 +442,14 @@ def _in_header_zone(raw: RawDocument, g: Grammars) -> set[tuple[int, int]]:
     return set(filled[: sh.front_lines]) | set(filled[-sh.tail_lines:] if sh.tail_lines else [])
 
 
-def _typical_width(lines: list[Line], line_widths: list[float], g: Grammars) -> float:
-    """The width of a full printed line, estimated from lines that were visibly cut by wrapping."""
+def _typical_width(lines: list[Line], line_widths: list[float], opens: list[bool], g: Grammars) -> float:
+    """The width of a full printed line, estimated from lines that were visibly cut by wrapping.
+    opens: whether each line starts a block or a numbered item."""
     ends = tuple(g.layout.paragraph_end)
     # Headings, table rows and lines that end a sentence tell nothing about the printed width.
     widths = sorted(
-        w for ln, w in zip(lines, line_widths)
-        if ln.text and not ln.text.endswith(ends) and "\t" not in ln.text and w >= 10
-        and not _starts_block(ln.text, g) and not _starts_item(ln.text, g)
+        w for ln, w, opening in zip(lines, line_widths, opens)
+        if ln.text and not ln.text.endswith(ends) and "\t" not in ln.text and w >= 10 and not opening
     )
     if not widths:
         return 40.0
@@ -508,7 +510,13 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
         return []
     # each line's width, measured once: the estimates below and the joining loop all ask for it
     line_widths = [visual_width(ln.text) for ln in lines]
-    full = _typical_width(lines, line_widths, g)
+    # whether each line starts a block (a heading, a signature) or a numbered item, asked once a line:
+    # the width estimate and the joining loop below both ask
+    rules = g.built(layout_rules)
+    block_start, item_start = rules["block_start"].match, rules["item_start"].match
+    starts_block = [block_start(ln.text) for ln in lines]
+    starts_item = [item_start(ln.text) for ln in lines]
+    full = _typical_width(lines, line_widths, [b or i for b, i in zip(starts_block, starts_item)], g)
     paragraph_style, median = _paragraph_style(lines, line_widths, g)
     ends = tuple(g.layout.paragraph_end)
     soft_ends = tuple(g.layout.soft_end)
@@ -519,15 +527,14 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
     # The width of the paragraph being built, kept up to date: measuring a growing paragraph at
     # every line made thousands of short lines quadratic.
     width = line_widths[0]
-    for nxt, nxt_width in zip(lines[1:], line_widths[1:]):
+    for nxt, nxt_width, nxt_block, nxt_item in zip(lines[1:], line_widths[1:], starts_block[1:], starts_item[1:]):
         prev = out[-1].text
         short = _ends_short(out[-1], g.layout.geometry)
         if nxt.hard_break:
             brk = True  # the source's own paragraph structure is authoritative
         elif "\t" in prev or "\t" in nxt.text:
             brk = True  # tab-separated table rows are never prose
-        elif prev.endswith(ends) and _runs_on(out[-1], nxt, g.layout.geometry) and not _starts_block(nxt.text, g) \
-                and not _starts_item(nxt.text, g):
+        elif prev.endswith(ends) and _runs_on(out[-1], nxt, g.layout.geometry) and not nxt_block and not nxt_item:
             brk = False
         elif prev.endswith(ends) or _breaks_after(prev[-g.layout.break_after_window:], g):
             brk = True
@@ -535,9 +542,9 @@ def join_lines(lines: list[Line], g: Grammars) -> list[Line]:
             # A heading ends its line short; on a page whose geometry is known, a `一、…` line that runs
             # to the text block's right edge (indented, so narrower than the block) wraps its sentence.
             brk = True
-        elif _starts_block(nxt.text, g):
+        elif nxt_block:
             brk = True
-        elif _starts_item(nxt.text, g) and (prev.endswith(soft_ends) or short is not None):
+        elif nxt_item and (prev.endswith(soft_ends) or short is not None):
             brk = True  # on a PDF page, a numbered item starts a paragraph at any line width
         elif _next_numbered_item(prev, nxt.text):
             brk = True

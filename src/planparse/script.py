@@ -57,13 +57,15 @@ def _is_cjk(ch: str) -> bool:
 
 def fold_table(text: str) -> dict[int, str]:
     """str.translate table folding the traditional characters of `text` (empty when there are none)."""
-    counts = Counter(text)  # each distinct character once, not each of the text's characters
     folded = _folded()
-    table = {ord(ch): folded[ch] for ch in counts if ch in folded}
+    # each distinct character once, not each of the text's characters (a set: counting them all is
+    # needed only for a text that holds several characters to fold, which few do)
+    table = {ord(ch): folded[ch] for ch in set(text) if ch in folded}
     # A simplified text may hold a character OpenCC would still fold (著, 乾): only a text written
     # in traditional script, with several such characters, is folded.
     if len(table) < _MIN_DISTINCT:
         return {}
+    counts = Counter(text)
     cjk = sum(n for ch, n in counts.items() if _is_cjk(ch))
     folded = sum(n for ch, n in counts.items() if ord(ch) in table)
     return table if folded >= _MIN_SHARE * cjk else {}

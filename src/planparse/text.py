@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re as stdlib_re
 from array import array
 
 import regex as re
@@ -10,8 +11,9 @@ import regex as re
 _OPEN, _CLOSE = "（(〔[【《", "）)〕]】》"
 
 
-# A sentence: to its 。！？ or to the end of its line.
-SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+# A sentence: to its 。！？ or to the end of its line. (The standard library's engine: it walks a
+# negated set of characters twice as fast as `regex`, and targets and measures split every clause.)
+SENTENCE = stdlib_re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 @functools.lru_cache(maxsize=64)
