@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     first = results[trees[0]]
     labels = ["total"] + sorted((k for k in first if k != "total" and not any(k == lab for lab, _ in _INSIDE_PDFIUM)),
                                 key=lambda k: -first[k])
-    print(f"instructions of one warm pass over the real PDFs (millions; % of the pass)")
+    print("instructions of one warm pass over the real PDFs (millions; % of the pass)")
     print(f"{'':32}" + "".join(f"{Path(t).parent.name + '/' + Path(t).name:>28}" for t in trees))
     for label in labels + [lab for lab, _ in _INSIDE_PDFIUM]:
         indent = "    " if any(label == lab for lab, _ in _INSIDE_PDFIUM) else ""
