@@ -4,9 +4,10 @@ one or more source trees side by side, with each library's share.
     python bench/bench_instructions.py [--tree SRC ...] [--ocr never] [--keep DIR]
 
 Why: on this shared 2-core machine two timed runs of one tree differ by up to 5%, so a change worth 1%
-cannot be told from noise in seconds; the number of instructions a run executes is the same from one
-run to the next (to a few in 100,000). Instructions are not time (a cache miss costs more than an
-addition), but on the same input two trees' counts say which does less work, and by how much.
+cannot be told from noise in seconds; the number of instructions a run executes moves far less from
+one run to the next (PYTHONHASHSEED is fixed for it: see the README for the spread measured). Instructions
+are not time (a cache miss costs more than an addition), but on the same input two trees' counts say which
+does less work, and by how much.
 
 Each tree (a `src` directory; by default this checkout's) runs twice under callgrind: once with the
 imports and an untimed warm-up pass over every text-layer PDF of ../shared/corpus/real (what planparse
@@ -23,6 +24,7 @@ says so and exits with 2.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -66,8 +68,11 @@ _INSIDE_PDFIUM = [
 
 def _callgrind(src: str, passes: int, ocr: str, out: Path) -> None:
     code = _CHILD.format(bench=str(ROOT / "bench"), src=src, real=str(REAL), ocr=ocr, passes=passes)
+    # one hash seed for every run: with Python's random one, sets and dicts iterate and collide differently
+    # from run to run, and the count of the same tree moved by ~0.5%
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
     subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", code],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
 
 def _annotate(out: Path, inclusive: bool) -> list[tuple[int, str]]:
