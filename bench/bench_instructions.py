@@ -18,8 +18,8 @@ parse (`CPDF_Page::ParseContent`), the text page (`CPDF_TextPage`), and what bot
 boxes (`CPDF_CIDFont::GetCharBBox`: a glyph outline loaded through FreeType for every character of a
 CID font, uncached for codes of 256 and above, the whole of CJK text), inclusive of what they call.
 
-valgrind slows Python about 60 times: a tree takes about four minutes. Without valgrind the script
-says so and exits with 2.
+valgrind slows Python about 60 times: a tree takes about six minutes here (its two runs). Without
+valgrind the script says so and exits with 2.
 """
 from __future__ import annotations
 
