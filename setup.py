@@ -4,4 +4,7 @@ optional=True: where the compiler or Python's headers are missing the build goes
 planparse runs its Python code (compiled.py)."""
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("planparse._speedups", ["src/planparse/_speedups.c"], optional=True)])
+setup(ext_modules=[
+    Extension("planparse._speedups", ["src/planparse/_speedups.c"], optional=True),
+    Extension("planparse._glyph_cache", ["src/planparse/_glyph_cache.c"], optional=True),
+])

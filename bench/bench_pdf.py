@@ -1,15 +1,17 @@
 """Benchmark on real PDFs: planparse's whole pipeline against pdfplumber's extract_text, side by side.
 
-    python bench/bench_pdf.py [--reps 3] [--rss-pages 500] [--ocr never|auto] [--pure] [--json out.json]
+    python bench/bench_pdf.py [--reps 3] [--rss-pages 500] [--ocr never|auto] [--pure] [--uncached] [--json out.json]
 
 In one run, on the same files, the median of --reps runs (after one untimed warm-up) of
   * planparse's whole pipeline up to the validated Document (`extract_file(path, ocr=--ocr)`), each run
     without what an earlier run of the same file left in planparse's caches of read texts
   * pdfplumber.open(path) + extract_text()  -- every page
   * raw pypdfium2: open, then get_textpage() + get_text_range() of every page: no layout, no tables,
-    the floor of reading a text layer ("% raw" = raw time / planparse time)
+    the floor of reading a text layer ("% raw" = raw time / planparse time), pypdfium2 as it comes:
+    without planparse's glyph cache (_glyph_cache.c), which a process that has read a PDF has in place
   * with --pure, planparse's pipeline again with its reader's Python code instead of its compiled twins
-    (_speedups.c): "x pure" = pdfplumber time / that time
+    (_speedups.c) and without the glyph cache: "x pure" = pdfplumber time / that time
+  * with --uncached, planparse's pipeline again without the glyph cache only: "x uncached"
 over five groups:
   real        the text-layer PDFs of ../shared/corpus/real (files without a text layer are skipped)
   office      the samples as LibreOffice exports them (tests/fixtures/office), files without ruled tables
@@ -60,7 +62,26 @@ def _plumber(path: Path) -> None:
             page.close()
 
 
+def _without_glyph_cache(fn):
+    """fn() with pdfium as pypdfium2 loads it (the glyph cache taken out for the call, then put back)."""
+    from planparse import compiled
+
+    cache = compiled.GLYPH_CACHE
+    was_in = cache is not None and cache.stats()["installed"]
+    if was_in:
+        cache.uninstall()
+    try:
+        return fn()
+    finally:
+        if was_in:
+            cache.install(compiled.address(__import__("pypdfium2.raw").raw.FPDF_LoadPage))
+
+
 def _raw_pdfium(path: Path) -> None:
+    _without_glyph_cache(lambda: _raw_pdfium_pages(path))
+
+
+def _raw_pdfium_pages(path: Path) -> None:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
@@ -128,7 +149,8 @@ def _forget_texts() -> None:
         freq._found.clear()
 
 
-def _time_group(name: str, files: list[Path], reps: int, per_file: bool, ocr: str, pure: bool = False) -> dict:
+def _time_group(name: str, files: list[Path], reps: int, per_file: bool, ocr: str, pure: bool = False,
+                uncached: bool = False) -> dict:
     from planparse import compiled
     from planparse.pipeline import extract_file
 
@@ -148,24 +170,28 @@ def _time_group(name: str, files: list[Path], reps: int, per_file: bool, ocr: st
         pp = _median(lambda: extract(f), reps)
         pl = _median(lambda: _plumber(f), reps)
         raw = _median(lambda: _raw_pdfium(f), reps)
-        py = _median(lambda: extract(f, None), reps) if pure else None
+        py = _median(lambda: _without_glyph_cache(lambda: extract(f, None)), reps) if pure else None
+        nc = _median(lambda: _without_glyph_cache(lambda: extract(f)), reps) if uncached else None
         rows.append({"file": f.name, "pages": pages, "planparse_s": pp, "pdfplumber_s": pl, "raw_pdfium_s": raw,
-                     "planparse_pure_python_s": py})
+                     "planparse_pure_python_s": py, "planparse_uncached_s": nc})
         if per_file:
             print(f"    {f.name[:46]:<46} {pages:4d} p | planparse {pages / pp:7.1f} p/s | "
                   f"pdfplumber {pages / pl:6.1f} p/s | x {pl / pp:5.2f} | {100 * raw / pp:3.0f}% raw"
-                  + (f" | x pure {pl / py:5.2f}" if py else ""), flush=True)
+                  + (f" | x pure {pl / py:5.2f}" if py else "") + (f" | x uncached {pl / nc:5.2f}" if nc else ""),
+                  flush=True)
     pages = sum(r["pages"] for r in rows)
     pp = sum(r["planparse_s"] for r in rows)
     pl = sum(r["pdfplumber_s"] for r in rows)
     raw = sum(r["raw_pdfium_s"] for r in rows)
     py = sum(r["planparse_pure_python_s"] for r in rows) if pure else None
+    nc = sum(r["planparse_uncached_s"] for r in rows) if uncached else None
     print(f"  {name:<12} {len(rows):3d} files {pages:4d} pages | planparse {pages / pp:7.1f} p/s | "
           f"pdfplumber {pages / pl:6.1f} p/s | x {pl / pp:5.2f} | raw pdfium {pages / raw:6.1f} p/s, "
-          f"{100 * raw / pp:3.0f}% raw" + (f" | x pure {pl / py:5.2f}" if py else ""), flush=True)
+          f"{100 * raw / pp:3.0f}% raw" + (f" | x pure {pl / py:5.2f}" if py else "")
+          + (f" | x uncached {pl / nc:5.2f}" if nc else ""), flush=True)
     return {"group": name, "files": rows, "pages": pages, "planparse_s": pp, "pdfplumber_s": pl, "raw_pdfium_s": raw,
-            "planparse_pure_python_s": py, "ratio": pl / pp, "share_of_raw": raw / pp,
-            "compiled_reader": twin is not None}
+            "planparse_pure_python_s": py, "planparse_uncached_s": nc, "ratio": pl / pp, "share_of_raw": raw / pp,
+            "compiled_reader": twin is not None, "glyph_cache": compiled.GLYPH_CACHE is not None}
 
 
 def _peak_rss_mb(path: Path, ocr: str) -> float:
@@ -189,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ocr", choices=("never", "auto"), default="never")
     ap.add_argument("--pure", action="store_true",
                     help="also time planparse with its reader's Python code (no compiled twins)")
+    ap.add_argument("--uncached", action="store_true", help="also time planparse without its glyph cache")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     from tools.render_pdf import render_sample
@@ -206,13 +233,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"planparse (--ocr {args.ocr}) vs pdfplumber extract_text, median of {args.reps} runs "
               f"(x = pdfplumber time / planparse time)", flush=True)
         groups = [
-            _time_group("real", real, args.reps, per_file=True, ocr=args.ocr, pure=args.pure),
+            _time_group("real", real, args.reps, per_file=True, ocr=args.ocr, pure=args.pure,
+                        uncached=args.uncached),
             _time_group("office", [p for p in office if not table_pages[p]], args.reps, per_file=True, ocr=args.ocr,
-                        pure=args.pure),
+                        pure=args.pure, uncached=args.uncached),
             _time_group("reportlab", [p for p in reportlab if not table_pages[p]], args.reps, per_file=True,
-                        ocr=args.ocr, pure=args.pure),
-            _time_group("text pages", [text_only], args.reps, per_file=False, ocr=args.ocr, pure=args.pure),
-            _time_group("table pages", [tables], args.reps, per_file=False, ocr=args.ocr, pure=args.pure),
+                        ocr=args.ocr, pure=args.pure, uncached=args.uncached),
+            _time_group("text pages", [text_only], args.reps, per_file=False, ocr=args.ocr, pure=args.pure,
+                        uncached=args.uncached),
+            _time_group("table pages", [tables], args.reps, per_file=False, ocr=args.ocr, pure=args.pure,
+                        uncached=args.uncached),
         ]
         rss = []
         sources = [(p, list(range(_pages(p)))) for p in real]

@@ -1,20 +1,24 @@
 """planparse's optional compiled part: `_speedups`, C twins of its hottest loops (the PDF reader's
 per-character work, the word-frequency look-up; `_speedups.c`, built by `pip install` where a C compiler
-and Python's headers are present).
+and Python's headers are present), and `_glyph_cache`, a cache of glyph metrics inside pdfium
+(`_glyph_cache.c`: on Linux, the same characters' boxes at a fraction of pdfium's cost).
 
 Without it (no compiler at install time, or PLANPARSE_PURE_PYTHON set to anything but "" or "0") each
 caller runs its Python code, which gives the same results more slowly: the tests compare the two.
 Callers look the module up when they run (`SPEEDUPS`, or `with_pdfium()` for the functions that call
-pdfium), so a test can set `SPEEDUPS` to None.
+pdfium), so a test can set `SPEEDUPS` to None. The glyph cache is put in place by the PDF reader
+(`cache_glyph_metrics()`); PLANPARSE_GLYPH_CACHE=0 (or PLANPARSE_PURE_PYTHON) leaves pdfium as it is.
 """
 from __future__ import annotations
 
 import os
 from types import ModuleType
 
-__all__ = ["PURE_PYTHON_VARIABLE", "SPEEDUPS", "address", "with_pdfium"]
+__all__ = ["GLYPH_CACHE", "GLYPH_CACHE_VARIABLE", "PURE_PYTHON_VARIABLE", "SPEEDUPS", "address", "cache_glyph_metrics",
+           "with_pdfium"]
 
 PURE_PYTHON_VARIABLE = "PLANPARSE_PURE_PYTHON"
+GLYPH_CACHE_VARIABLE = "PLANPARSE_GLYPH_CACHE"
 
 
 def _load() -> ModuleType | None:
@@ -28,6 +32,20 @@ def _load() -> ModuleType | None:
 
 
 SPEEDUPS: ModuleType | None = _load()
+
+
+def _load_glyph_cache() -> ModuleType | None:
+    if SPEEDUPS is None or os.environ.get(GLYPH_CACHE_VARIABLE, "") == "0":
+        return None
+    try:
+        from . import _glyph_cache
+    except ImportError:
+        return None
+    return _glyph_cache
+
+
+GLYPH_CACHE: ModuleType | None = _load_glyph_cache()
+_glyph_cache_asked = False
 
 
 # whether pdfium's functions are bound: None not yet asked, True bound, False this pypdfium2 lacks one
@@ -64,3 +82,21 @@ def with_pdfium() -> ModuleType | None:
         return None
     _bound = True
     return twin
+
+
+def cache_glyph_metrics() -> bool:
+    """The glyph cache in front of pdfium's FreeType from now on (asked once a process; a test may take it
+    out and put it back with GLYPH_CACHE itself): True when it is in place."""
+    global _glyph_cache_asked
+    cache = GLYPH_CACHE
+    if cache is None:
+        return False
+    if not _glyph_cache_asked:
+        _glyph_cache_asked = True
+        import pypdfium2.raw as pdfium_c
+
+        if not cache.install(address(pdfium_c.FPDF_LoadPage)):
+            import logging
+
+            logging.getLogger(__name__).debug("glyph cache not installed: pdfium measures every glyph itself")
+    return bool(cache.stats()["installed"])

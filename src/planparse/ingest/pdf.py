@@ -590,6 +590,7 @@ def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
     """Text pages through pdfium/pdfplumber; pages without a usable text layer through OCR (ingest/ocr.py)."""
     spath = str(path)
     _check_structure(data, spath)
+    compiled.cache_glyph_metrics()  # each glyph's metrics loaded once, not at every character (_glyph_cache.c)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
