@@ -14,9 +14,10 @@ imports and an untimed warm-up pass over every text-layer PDF of ../shared/corpu
 keeps of read texts emptied before each file, as bench_pdf.py does), once with one more pass after it.
 The difference is the pass: what a warm process spends on the 21 documents. The table splits it by
 shared object (pdfium, the Python interpreter, `regex`, libc, ...) and, inside pdfium, gives the page
-parse (`CPDF_Page::ParseContent`), the text page (`CPDF_TextPage`), and what both spend on character
-boxes (`CPDF_CIDFont::GetCharBBox`: a glyph outline loaded through FreeType for every character of a
-CID font, uncached for codes of 256 and above, the whole of CJK text), inclusive of what they call.
+parse (`CPDF_Page::ParseContent`), the text page (`CPDF_TextPage`), what both spend on character boxes
+(`CPDF_CIDFont::GetCharBBox`: pdfium keeps the boxes of codes below 256 only, so each character of CJK
+text is measured afresh) and, of that, FreeType's glyph loads (`FT_Load_Glyph`: an outline loaded for
+every character, but where planparse's glyph cache, _glyph_cache.c, answers), inclusive of what they call.
 
 valgrind slows Python about 60 times: a tree takes about six minutes here (its two runs). Without
 valgrind the script says so and exits with 2.
@@ -63,6 +64,7 @@ _INSIDE_PDFIUM = [
     ("page parse (ParseContent)", "CPDF_Page::ParseContent()"),
     ("text page (CPDF_TextPage)", "CPDF_TextPage::CPDF_TextPage("),
     ("character boxes (GetCharBBox)", "CPDF_CIDFont::GetCharBBox("),
+    ("glyph loads (FT_Load_Glyph)", "FT_Load_Glyph"),
 ]
 
 
@@ -105,7 +107,8 @@ def _profile(out: Path) -> dict[str, int]:
 def _library(obj: str) -> str:
     for prefix, name in (("libpdfium", "pdfium"), ("libpython", "Python interpreter"), ("_regex", "regex"),
                          ("libc.so", "libc (malloc, memcpy)"), ("libcrypto", "OpenSSL (sha256)"),
-                         ("_speedups", "planparse._speedups"), ("_pydantic_core", "pydantic-core")):
+                         ("_speedups", "planparse._speedups"), ("_glyph_cache", "planparse._glyph_cache"),
+                         ("_pydantic_core", "pydantic-core")):
         if obj.startswith(prefix):
             return name
     return "other"

@@ -66,7 +66,7 @@ def _without_glyph_cache(fn):
     """fn() with pdfium as pypdfium2 loads it (the glyph cache taken out for the call, then put back)."""
     from planparse import compiled
 
-    cache = compiled.GLYPH_CACHE
+    cache = getattr(compiled, "GLYPH_CACHE", None)  # a tree from before the cache (bench_stages --tree)
     was_in = cache is not None and cache.stats()["installed"]
     if was_in:
         cache.uninstall()
@@ -191,7 +191,7 @@ def _time_group(name: str, files: list[Path], reps: int, per_file: bool, ocr: st
           + (f" | x uncached {pl / nc:5.2f}" if nc else ""), flush=True)
     return {"group": name, "files": rows, "pages": pages, "planparse_s": pp, "pdfplumber_s": pl, "raw_pdfium_s": raw,
             "planparse_pure_python_s": py, "planparse_uncached_s": nc, "ratio": pl / pp, "share_of_raw": raw / pp,
-            "compiled_reader": twin is not None, "glyph_cache": compiled.GLYPH_CACHE is not None}
+            "compiled_reader": twin is not None, "glyph_cache": getattr(compiled, "GLYPH_CACHE", None) is not None}
 
 
 def _peak_rss_mb(path: Path, ocr: str) -> float:

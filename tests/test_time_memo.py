@@ -30,19 +30,21 @@ SENTENCES = ["到2025年底前，完成改造任务；2027年6月30日前全面�
 
 
 def test_a_text_without_any_time_rule_match_is_answered_by_one_search(monkeypatch):
-    """The time rules joined into one pattern say "none here" for most sentences; where they say so, no
-    rule alone finds one either, and where they do not, each rule is asked as before."""
+    """The characters every time expression needs one of, then the time rules joined into one pattern,
+    say "none here" for most sentences; where they say so, no rule alone finds one either, and where they
+    do not, each rule is asked as before."""
     from planparse.extraction import deadlines
 
     g = load_grammars(None)
-    assert all(deadlines._any_time_rule(g).values())
+    assert all(needed and joined for needed, joined in deadlines._any_time_rule(g).values())
     for cell in (False, True):
         for s in SENTENCES:
-            joined = deadlines._any_time_rule(g)[cell]
+            needed, joined = deadlines._any_time_rule(g)[cell]
             each = any(r.compiled.search(s) for r in deadlines._time_rules(g, cell))
             assert (joined.search(s) is not None) == each, (cell, s)
+            assert needed.search(s) is not None or not each, (cell, s)  # no character it needs: no rule matches
     with_search = {(c, s): deadlines._time_expressions(s, g, 2024, cell=c, windows=None) for c in (False, True) for s in SENTENCES}
-    monkeypatch.setattr(deadlines, "_any_time_rule", lambda g: {False: None, True: None})
+    monkeypatch.setattr(deadlines, "_any_time_rule", lambda g: {False: (None, None), True: (None, None)})
     rule_by_rule = {(c, s): deadlines._time_expressions(s, g, 2024, cell=c, windows=None) for c in (False, True) for s in SENTENCES}
     assert with_search == rule_by_rule
     assert with_search[(False, "加强组织领导，压实各方责任。")] == []

@@ -79,7 +79,7 @@ typedef struct {
 #define FT_FACE_FLAG_TRICKY (1L << 13)
 
 typedef int (*load_glyph_fn)(FT_FaceRec *, unsigned int, int);
-#define N_ENTRIES 65536 /* direct-mapped; a page of CJK text uses a few hundred glyphs */
+#define N_ENTRIES 16384 /* direct-mapped (2 MB); a document uses a few thousand glyphs */
 typedef struct {
     const FT_FaceRec *face;
     unsigned long life; /* the face's (face_life) */
@@ -348,8 +348,10 @@ static Lookup target;
 static int write_entry(void **entry, void *value)
 {
     long page_size = sysconf(_SC_PAGESIZE);
-    void *page = (void *)((uintptr_t)entry & ~(uintptr_t)(page_size - 1));
-    int relro = target.relro_start <= (uintptr_t)entry && (uintptr_t)entry < target.relro_end;
+    uintptr_t mask = ~(uintptr_t)(page_size - 1);
+    void *page = (void *)((uintptr_t)entry & mask);
+    /* read-only after relocation: the whole pages of the range, as the loader protects them */
+    int relro = (target.relro_start & mask) <= (uintptr_t)page && (uintptr_t)page < (target.relro_end & mask);
     if (mprotect(page, (size_t)page_size, PROT_READ | PROT_WRITE) != 0)
         return -1;
     __atomic_store_n(entry, value, __ATOMIC_RELEASE);

@@ -34,6 +34,88 @@ def any_of(patterns: list["Pattern"]):
     return compile_pattern("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
+_MOST_REQUIRED = 64  # characters: a larger set would rule out few texts
+_FUZZY = re.compile(r"(?<!\\)\{[a-zA-Z]")
+
+
+def required_characters(patterns: list["Pattern"]):
+    """A compiled character class that every match of any of `patterns` contains one character of (`年`
+    for `到2025年`, `尽` for `尽快|尽早`), so that a text without any of them is known to match none
+    (searching for one character of a small set costs a fraction of trying every rule at every
+    position); None when that cannot be told: a pattern the standard library's parser does not read
+    (`regex`'s own syntax, `\\p{Han}`), a flag that folds case, or a branch that needs no particular
+    character (`\\d+`, `.`). The parse only reads which characters a match must hold; the rules
+    themselves stay `regex` patterns."""
+    import re as stdlib_re
+
+    try:
+        from re import _constants as sre, _parser as parser  # Python 3.11+
+    except ImportError:  # pragma: no cover - before 3.11
+        import sre_constants as sre  # type: ignore[no-redef]
+        import sre_parse as parser  # type: ignore[no-redef]
+
+    def of_sequence(items) -> frozenset[str] | None:
+        # one element the match cannot do without is enough: the smallest set of them
+        best = None
+        for op, av in items:
+            got = of_node(op, av)
+            if got is not None and (best is None or len(got) < len(best)):
+                best = got
+        return best
+
+    def of_node(op, av) -> frozenset[str] | None:
+        if op is sre.LITERAL:
+            return frozenset(chr(av))
+        if op is sre.IN:
+            chars: set[str] = set()
+            for member, value in av:
+                if member is sre.LITERAL:
+                    chars.add(chr(value))
+                elif member is sre.RANGE and value[1] - value[0] < _MOST_REQUIRED:
+                    chars.update(map(chr, range(value[0], value[1] + 1)))
+                else:  # negated, a category (\d, \s), a wide range
+                    return None
+            return frozenset(chars) if len(chars) <= _MOST_REQUIRED else None
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+            least, _, body = av
+            return of_sequence(body) if least >= 1 else None
+        if op is sre.SUBPATTERN:
+            _, added, _, body = av
+            return None if added & stdlib_re.IGNORECASE else of_sequence(body)
+        if op is getattr(sre, "ATOMIC_GROUP", None):
+            return of_sequence(av)
+        if op is sre.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                got = of_sequence(branch)
+                if got is None:
+                    return None
+                union |= got
+            return frozenset(union) if len(union) <= _MOST_REQUIRED else None
+        return None  # an assertion, an anchor, any character, a group reference: no character of the match
+
+    import warnings
+
+    union: set[str] = set()
+    for p in patterns:
+        if _FUZZY.search(p.pattern):
+            return None  # `(?:abc){e<=1}`: regex's fuzzy matching, which the parser would read as characters
+        try:
+            with warnings.catch_warnings():
+                # a nested set or a set operation (`[[:alpha:]]`, `[a--b]`): regex reads it otherwise
+                warnings.simplefilter("error", FutureWarning)
+                parsed = parser.parse(p.pattern)
+        except Exception:  # regex's own syntax (`\p{Han}`): not told
+            return None
+        got = None if parsed.state.flags & stdlib_re.IGNORECASE else of_sequence(parsed)
+        if got is None:
+            return None
+        union |= got
+    if not union or len(union) > _MOST_REQUIRED:
+        return None
+    return stdlib_re.compile("[" + "".join(stdlib_re.escape(c) for c in sorted(union)) + "]")
+
+
 def top_level_branches(pattern: str) -> list[str]:
     """The branches of a pattern's outermost alternation (`a|^b` -> `a`, `^b`); the pattern whole when
     it holds a construct this reading does not follow (a POSIX class inside a set)."""
