@@ -27,13 +27,15 @@ def test_what_every_match_holds():
     assert required(r"到(?:19|20)\d{2}年", "尽快|尽早") == "[到尽]"
     assert required(r"(?<![\d年])(?P<n>\d{1,2})\s*(?:年|个年度)(?:内|以内)(?!容)") == "[个年]"
     assert required("x(?=年)") == "[x]"  # what a look-ahead asks for is not in the match
+    assert required(r"[\p{Han}A-Z]{2}达标") == "[达]"  # a Unicode property needs no particular character
 
 
 def test_not_told():
     assert required(r"\d+") is None  # no particular character
     assert required("年", "a*") is None  # one rule that can match nothing holds the set up
     assert required("(?i)abc") is None  # case folded
-    assert required(r"\p{Han}年") is None  # regex's own syntax
+    assert required(r"\X年") is None  # regex's own syntax
+    assert required(r"\p{Han}") is None
     assert required("[[:alpha:]]x") is None  # a POSIX class: the standard library's parser reads a set and `]`
     assert required("(?:abc){e<=1}x") is None  # fuzzy matching
     assert required("[^年]") is None
@@ -41,7 +43,8 @@ def test_not_told():
 
 _ALPHABET = "年月尽快到至2025ab（）x \n"
 _atoms = st.sampled_from(["年", "月", "尽", "快", "到", "a", "b", "x", r"\d", r"\s", ".", "[年月]", "[ab]", "[^a]",
-                          r"\d{2}", "（", "^", "$", "(?<=到)", "(?<!a)", "(?=年)", "(?!b)"])
+                          r"\d{2}", "（", "^", "$", "(?<=到)", "(?<!a)", "(?=年)", "(?!b)", r"\p{Han}", r"[\p{Han}a]",
+                          r"\P{Han}"])
 
 
 def _patterns():

@@ -423,12 +423,17 @@ def is_web_chrome(s: str, g: Grammars) -> bool:
     return len(s) <= g.layout.web_chrome_max_chars and g.built(layout_rules)["web_chrome"].fullmatch(s)
 
 
+def _noise_rules(g: Grammars) -> list[tuple]:
+    # (compiled, replacement, name) once per grammar set: asked of every line
+    return [(rule.compiled, rule.replace, rule.name or rule.pattern) for rule in g.layout.noise]
+
+
 def remove_noise(line: str, g: Grammars, removed: Counter) -> str:
     """Injected junk (pinyin after characters, `???` runs) out of a line; `removed` counts it by rule."""
-    for rule in g.layout.noise:
-        line, n = rule.compiled.subn(rule.replace, line)
+    for compiled, replacement, name in g.built(_noise_rules):
+        line, n = compiled.subn(replacement, line)
         if n:
-            removed[rule.name or rule.pattern] += n
+            removed[name] += n
     return line
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import regex as re
 
-from ..grammar import Grammars, per_grammar_set
+from ..grammar import Grammars, per_grammar_set, required_characters
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
 from ..regions import leading_regions
@@ -663,6 +663,12 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
     return out
 
 
+def _qualitative_rules(g: Grammars) -> list[tuple]:
+    """(the characters every match holds one of, the compiled rule) of each qualitative goal rule, once per
+    grammar set: they are asked of every sentence."""
+    return [(required_characters([rule]), rule.compiled) for rule in g.targets.qualitative]
+
+
 def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None,
                            windows: Windows | None = None) -> list[Target]:
     """Goals without a number (`PM2.5浓度总体达标`): value null, `qualitative` true, kept apart from targets."""
@@ -670,8 +676,10 @@ def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset:
     for m in SENTENCE.finditer(text):
         sentence = m.group(0)
         times = [t for t in find_time_expressions(sentence, g, doc_year, windows=windows) if t.sets_target_year and t.year]
-        for rule in g.targets.qualitative:
-            for q in rule.compiled.finditer(sentence):
+        for needed, rule in g.built(_qualitative_rules):
+            if needed is not None and needed.search(sentence) is None:
+                continue  # not one character that every match of the rule holds (`达` of `…达标`)
+            for q in rule.finditer(sentence):
                 cstart = _clause_start(sentence, q.start(), g.targets.clause_max_chars)
                 metric = q.group("metric") if "metric" in q.groupdict() else None
                 metric = metric[max(0, metric.rfind("，") + 1):] if metric else None

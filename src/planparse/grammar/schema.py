@@ -36,6 +36,7 @@ def any_of(patterns: list["Pattern"]):
 
 _MOST_REQUIRED = 64  # characters: a larger set would rule out few texts
 _FUZZY = re.compile(r"(?<!\\)\{[a-zA-Z]")
+_PROPERTY = re.compile(r"(?<!\\)\\[pP]\{[^}]*\}")
 
 
 def required_characters(patterns: list["Pattern"]):
@@ -43,8 +44,8 @@ def required_characters(patterns: list["Pattern"]):
     for `到2025年`, `尽` for `尽快|尽早`), so that a text without any of them is known to match none
     (searching for one character of a small set costs a fraction of trying every rule at every
     position); None when that cannot be told: a pattern the standard library's parser does not read
-    (`regex`'s own syntax, `\\p{Han}`), a flag that folds case, or a branch that needs no particular
-    character (`\\d+`, `.`). The parse only reads which characters a match must hold; the rules
+    (`regex`'s own syntax), a flag that folds case, or a branch that needs no particular character
+    (`\\d+`, `.`, `\\p{Han}`). The parse only reads which characters a match must hold; the rules
     themselves stay `regex` patterns."""
     import re as stdlib_re
 
@@ -98,14 +99,17 @@ def required_characters(patterns: list["Pattern"]):
 
     union: set[str] = set()
     for p in patterns:
-        if _FUZZY.search(p.pattern):
+        # a Unicode property (`\p{Han}`) read as `\w`: a class of a category, which needs no particular
+        # character either way
+        pattern = _PROPERTY.sub(r"\\w", p.pattern)
+        if _FUZZY.search(pattern):
             return None  # `(?:abc){e<=1}`: regex's fuzzy matching, which the parser would read as characters
         try:
             with warnings.catch_warnings():
                 # a nested set or a set operation (`[[:alpha:]]`, `[a--b]`): regex reads it otherwise
                 warnings.simplefilter("error", FutureWarning)
-                parsed = parser.parse(p.pattern)
-        except Exception:  # regex's own syntax (`\p{Han}`): not told
+                parsed = parser.parse(pattern)
+        except Exception:  # regex's own syntax (`\X`, `(?|…)`): not told
             return None
         got = None if parsed.state.flags & stdlib_re.IGNORECASE else of_sequence(parsed)
         if got is None:
@@ -320,9 +324,9 @@ class ScrapeHeader(_Rule):
     def fields_of(self, line: str) -> list[tuple[str, str]] | None:
         """[(label, value)] when the whole line is field lines (`- 发布日期：2024-01-02 来源：x`), else None."""
         body = line.strip().lstrip("-*•·").strip()
+        if self.label.match(body) is None:
+            return None  # most lines: asked at the start only, not searched through
         starts = list(self.label.finditer(body))
-        if not starts or starts[0].start() != 0:
-            return None
         out = []
         for i, m in enumerate(starts):
             end = starts[i + 1].start() if i + 1 < len(starts) else len(body)
