@@ -54,3 +54,15 @@ def test_a_searched_rule_list_answers_as_its_patterns_do():
     assert rules.joined is not None
     for line in SEARCHED_LINES:
         assert rules.search(line) == any(p.compiled.search(line) is not None for p in SEARCHED), line
+
+
+def test_look_aheads_and_atomic_groups_join():
+    """A look-ahead or an atomic group is local to its branch: such rules join (the validity rules have
+    one), and the joined pattern answers as they do."""
+    rules = RULES + [Pattern(pattern=p) for p in (r"本(?=办法)\p{Han}{2}自\p{Han}+起施行", r"(?>第\s*\d+)章", r"年(?!度)")]
+    joined = any_of(rules)
+    assert joined is not None
+    for line in LINES + ["本办法自发布之日起施行", "本规定自发布之日起施行", "第 3 章", "第3节", "2025年", "年度计划"]:
+        for method in ("match", "fullmatch", "search"):
+            expected = any(getattr(r.compiled, method)(line) for r in rules)
+            assert (getattr(joined, method)(line) is not None) == expected, (method, line)

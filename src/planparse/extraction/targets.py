@@ -75,6 +75,9 @@ class _Compiled:
             [w for c in tr.comparator_before for w in c.words]) + r")?\s*$")
         self.metric_end = re.compile("(?:" + _words_alt(tr.metric_end_words) + ")")
         self.subject_split = re.compile(r"[、和及与]")
+        # the characters a Chinese numeral or percentage holds one of (most sentences hold none)
+        self.chinese_number_needed = required_characters([tr.chinese_number])
+        self.chinese_percent_needed = required_characters([tr.chinese_percent]) if tr.chinese_percent else None
 
 
 _compiled = per_grammar_set(_Compiled)
@@ -194,7 +197,8 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
             out.append(Candidate(m.start(), m.end(), val, None, "倍", "ratio", "=", direction="increase", doubling=True))
 
     found = SpanSet((c.start, c.end) for c in out)
-    for m in tr.chinese_number.compiled.finditer(sentence):
+    numerals = cc.chinese_number_needed is None or cc.chinese_number_needed.search(sentence) is not None
+    for m in tr.chinese_number.compiled.finditer(sentence) if numerals else ():
         # The shortest numeral before a unit (`一万辆` = 1 万辆, `百项` = 100 项); `一个`, `一批` are articles.
         if covered(*m.span()) or _paren_depth(sentence, m.start()) or _in_quotes(sentence, m.start()) or found.overlaps(*m.span()):
             continue
@@ -239,7 +243,8 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
         out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, unit, kind, comparator, counted=counted,
                              needs_goal_context=needs_context))
         found.add(out[-1].start, out[-1].end)
-    if tr.chinese_percent is not None:
+    if tr.chinese_percent is not None and (cc.chinese_percent_needed is None
+                                           or cc.chinese_percent_needed.search(sentence) is not None):
         for m in tr.chinese_percent.compiled.finditer(sentence):
             if covered(*m.span()) or _paren_depth(sentence, m.start()):
                 continue

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
-from ..grammar import Grammars, ValidityRule
+from ..grammar import Grammars, ValidityRule, any_of
 from ..grammar.check import example_runner
 from ..numerals import chinese_number
 
@@ -49,10 +49,17 @@ def _resolve(rule: ValidityRule, groups: dict, issue_date: str | None, start: st
     return _date(y, m, int(groups["d"]))
 
 
+def _any_validity_rule(g: Grammars):
+    return any_of(g.meta.validity)
+
+
 def read_validity(text: str, g: Grammars, issue_date: str | None) -> Validity:
     """The effective date and the end of validity the text states (the last statement of each wins: an
     attached 办法's own clause comes after its covering notice's)."""
     out = Validity()
+    anywhere = g.built(_any_validity_rule)
+    if anywhere is not None and anywhere.search(text) is None:
+        return out  # most documents state neither: one search of the text, not one per rule
     for wanted in ("effective_from", "valid_until"):
         found: list[tuple[int, str]] = []
         for rule in g.meta.validity:

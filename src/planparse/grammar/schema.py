@@ -21,8 +21,9 @@ def compile_pattern(pattern: str):
 
 
 # What a pattern may hold and still be one branch of an alternation that means "any of these matches":
-# no inline flag for the whole pattern, no reference to a group by number or name, no recursion.
-_NOT_A_BRANCH = re.compile(r"\(\?[aiLmsuxfbeprwV01-]*\)|\\[1-9]|\\g<|\(\?P?=|\(\?P?>|\(\?\(|\(\?[R&+\-\d]")
+# no inline flag for the whole pattern, no reference to a group by number or name, no recursion (a
+# look-ahead `(?=…)` and an atomic group `(?>…)` are fine: they are local to the branch).
+_NOT_A_BRANCH = re.compile(r"\(\?[aiLmsuxfbeprwV01-]*\)|\\[1-9]|\\g<|\(\?P=|\(\?P>|\(\?\(|\(\?[R&+\-\d]")
 
 
 def any_of(patterns: list["Pattern"]):
