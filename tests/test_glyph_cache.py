@@ -178,3 +178,26 @@ def test_switched_off_by_the_environment(tmp_path):
     off, installed, document = out.stdout.strip().split(" ", 2)
     assert (off, installed) == ("True", "False")
     assert document == extract_file(CJK[1], ocr="never").model_dump_json()
+
+
+@needs_cache
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this system")
+def test_a_forked_worker_reads_as_its_parent():
+    """A batch worker forked from a process that has the cache in place (its table copied, half of it
+    perhaps written) reads the same boxes: what the child inherits is forgotten, its lock is free."""
+    assert compiled.cache_glyph_metrics()
+    _boxes(CJK[0])  # the parent's table holds this document's glyphs
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer with its reading, then leave without pytest's teardown
+        try:
+            os.write(write, repr((CACHE.stats()["installed"], _boxes(CJK[0]), _boxes(CJK[1]))).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        answer = f.read().decode()
+    os.waitpid(pid, 0)
+    with uncached():
+        own = repr((False, _boxes(CJK[0]), _boxes(CJK[1])))
+    assert answer == own.replace("(False,", "(True,", 1)

@@ -32,6 +32,7 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -210,6 +211,14 @@ static void forget_all(void)
     take();
     memset(lives, 0, sizeof lives);
     give();
+}
+
+/* In a child process forked while another thread held the lock (or was storing an entry): only the
+ * forking thread goes on, so the lock is free, and what may be half written is forgotten. */
+static void after_fork_in_child(void)
+{
+    __atomic_clear(&lock, __ATOMIC_RELEASE);
+    memset(lives, 0, sizeof lives);
 }
 
 /* The calls that make or free a face: each begins a new life for it once it has run (a face made may
@@ -400,6 +409,7 @@ static PyObject *install(PyObject *self, PyObject *args)
         dlclose(handle); /* the object stays: pypdfium2 holds it */
         if (entries == NULL && (entries = PyMem_RawCalloc(N_ENTRIES, sizeof(Entry))) == NULL)
             return PyErr_NoMemory();
+        pthread_atfork(NULL, NULL, after_fork_in_child);
         target = look;
         load_slot = slot;
         real_load = (load_glyph_fn)load;
