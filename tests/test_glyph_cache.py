@@ -59,6 +59,14 @@ def uncached():
         assert CACHE.install(compiled.address(pdfium_c.FPDF_LoadPage))
 
 
+def both_ways(question):
+    """(what question() answers with the cache in place, what it answers without it)."""
+    assert compiled.cache_glyph_metrics()
+    cached = question()
+    with uncached():
+        return cached, question()
+
+
 def _boxes(path: Path) -> list:
     """Every box pdfium gives on every page: the page objects' bounds (forms opened), each character's
     tight box and loose box, and the glyphs the reader makes of them."""
@@ -85,11 +93,8 @@ def _boxes(path: Path) -> list:
 @needs_cache
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
 def test_every_box_is_the_same(path):
-    assert compiled.cache_glyph_metrics()
-    cached = _boxes(path)
-    with uncached():
-        own = _boxes(path)
-    assert repr(cached) == repr(own)
+    cached, own = both_ways(lambda: repr(_boxes(path)))
+    assert cached == own
 
 
 @needs_cache
@@ -101,9 +106,7 @@ def test_the_document_is_the_same(path):
         except Exception as e:  # a scan without a text layer: the same error both ways
             return repr(e)
 
-    cached = document()
-    with uncached():
-        own = document()
+    cached, own = both_ways(document)
     assert cached == own
 
 
@@ -144,10 +147,7 @@ def test_a_rendered_page_is_the_same():
             finally:
                 page.close()
 
-    assert compiled.cache_glyph_metrics()
-    cached = pixels()
-    with uncached():
-        own = pixels()
+    cached, own = both_ways(pixels)
     assert cached == own
 
 

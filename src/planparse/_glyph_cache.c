@@ -369,6 +369,14 @@ static int write_entry(void **entry, void *value)
     return 0;
 }
 
+/* FreeType's own face calls back in the table. */
+static void put_back_forgetting(void)
+{
+    for (size_t k = 0; k < N_FORGETTING; k++)
+        if (forgetting[k].slot != NULL)
+            write_entry(forgetting[k].slot, *forgetting[k].real);
+}
+
 static int installed(void) { return load_slot != NULL && *load_slot == (void *)cached_load; }
 
 /* install(address): put the cache in front of FreeType in the object that holds `address` (a pdfium
@@ -422,9 +430,7 @@ static PyObject *install(PyObject *self, PyObject *args)
         goto failed;
     Py_RETURN_TRUE;
 failed:
-    for (size_t k = 0; k < N_FORGETTING; k++)
-        if (forgetting[k].slot != NULL)
-            write_entry(forgetting[k].slot, *forgetting[k].real);
+    put_back_forgetting();
     Py_RETURN_FALSE;
 }
 
@@ -436,9 +442,7 @@ static PyObject *uninstall(PyObject *self, PyObject *noargs)
     if (load_slot == NULL)
         Py_RETURN_FALSE;
     write_entry(load_slot, (void *)real_load);
-    for (size_t k = 0; k < N_FORGETTING; k++)
-        if (forgetting[k].slot != NULL)
-            write_entry(forgetting[k].slot, *forgetting[k].real);
+    put_back_forgetting();
     Py_RETURN_TRUE;
 }
 
