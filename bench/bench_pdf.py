@@ -74,7 +74,7 @@ def _without_glyph_cache(fn):
         return fn()
     finally:
         if was_in:
-            cache.install(compiled.address(__import__("pypdfium2.raw").raw.FPDF_LoadPage))
+            compiled.put_glyph_cache_back()
 
 
 def _raw_pdfium(path: Path) -> None:

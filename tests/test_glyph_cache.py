@@ -56,7 +56,7 @@ def uncached():
         assert not CACHE.stats()["installed"]
         yield
     finally:
-        assert CACHE.install(compiled.address(pdfium_c.FPDF_LoadPage))
+        assert compiled.put_glyph_cache_back()
 
 
 def both_ways(question):

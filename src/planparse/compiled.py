@@ -15,7 +15,7 @@ import os
 from types import ModuleType
 
 __all__ = ["GLYPH_CACHE", "GLYPH_CACHE_VARIABLE", "PURE_PYTHON_VARIABLE", "SPEEDUPS", "address", "cache_glyph_metrics",
-           "with_pdfium"]
+           "put_glyph_cache_back", "with_pdfium"]
 
 PURE_PYTHON_VARIABLE = "PLANPARSE_PURE_PYTHON"
 GLYPH_CACHE_VARIABLE = "PLANPARSE_GLYPH_CACHE"
@@ -93,10 +93,18 @@ def cache_glyph_metrics() -> bool:
         return False
     if not _glyph_cache_asked:
         _glyph_cache_asked = True
-        import pypdfium2.raw as pdfium_c
-
-        if not cache.install(address(pdfium_c.FPDF_LoadPage)):
+        if not put_glyph_cache_back():
             import logging
 
             logging.getLogger(__name__).debug("glyph cache not installed: pdfium measures every glyph itself")
     return bool(cache.stats()["installed"])
+
+
+def put_glyph_cache_back() -> bool:
+    """The glyph cache in front of the FreeType of the pdfium pypdfium2 loaded (again, after
+    GLYPH_CACHE.uninstall(): a test or a benchmark of pdfium as it comes): True when it is in place."""
+    if GLYPH_CACHE is None:
+        return False
+    import pypdfium2.raw as pdfium_c
+
+    return bool(GLYPH_CACHE.install(address(pdfium_c.FPDF_LoadPage)))

@@ -153,7 +153,11 @@ def _any_time_rule(g: Grammars) -> dict:
     …: grammar.required_characters; more than half the sentences hold none), and the time rules joined
     into one pattern (grammar.any_of): most sentences hold no time expression, and one search says so
     for a third of what asking each rule costs."""
-    return {cell: (required_characters(_time_rules(g, cell)), any_of(_time_rules(g, cell))) for cell in (False, True)}
+    out = {}
+    for cell in (False, True):
+        rules = _time_rules(g, cell)
+        out[cell] = (required_characters(rules), any_of(rules))
+    return out
 
 
 def _time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell: bool, windows: Windows | None) -> list[TimeExpr]:

@@ -78,6 +78,8 @@ class _Compiled:
         # the characters a Chinese numeral or percentage holds one of (most sentences hold none)
         self.chinese_number_needed = required_characters([tr.chinese_number])
         self.chinese_percent_needed = required_characters([tr.chinese_percent]) if tr.chinese_percent else None
+        # each qualitative goal rule with the characters every match of it holds one of (`达` of `…达标`)
+        self.qualitative = [(required_characters([rule]), rule.compiled) for rule in tr.qualitative]
 
 
 _compiled = per_grammar_set(_Compiled)
@@ -668,20 +670,15 @@ def targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, cla
     return out
 
 
-def _qualitative_rules(g: Grammars) -> list[tuple]:
-    """(the characters every match holds one of, the compiled rule) of each qualitative goal rule, once per
-    grammar set: they are asked of every sentence."""
-    return [(required_characters([rule]), rule.compiled) for rule in g.targets.qualitative]
-
-
 def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, clause_id=None,
                            windows: Windows | None = None) -> list[Target]:
     """Goals without a number (`PM2.5浓度总体达标`): value null, `qualitative` true, kept apart from targets."""
     out = []
+    rules = _compiled(g).qualitative
     for m in SENTENCE.finditer(text):
         sentence = m.group(0)
         times = [t for t in find_time_expressions(sentence, g, doc_year, windows=windows) if t.sets_target_year and t.year]
-        for needed, rule in g.built(_qualitative_rules):
+        for needed, rule in rules:
             if needed is not None and needed.search(sentence) is None:
                 continue  # not one character that every match of the rule holds (`达` of `…达标`)
             for q in rule.finditer(sentence):
