@@ -239,3 +239,39 @@ def test_every_help_shows_an_example(command):
     assert r.exit_code == 0 and max(len(line) for line in r.stdout.splitlines()) <= 80
     example = r.stdout.split("Example", 1)[1].splitlines()
     assert any(line.strip().startswith(" ".join(["planparse", *command[:1]])) for line in example)
+
+
+def test_an_extraction_collects_rarely_and_puts_the_collector_back(monkeypatch):
+    """While a document is extracted the young generation is collected every lazy.YOUNG_THRESHOLD
+    objects (the stages make many and free them by reference counting); the caller's threshold is
+    put back after, also after a failure, and a process that collects more rarely keeps its own."""
+    import gc
+    import threading
+
+    from planparse import lazy, pipeline
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "000_1e3bdffa556e102e.txt"
+    seen: list[int] = []
+    segment = pipeline.segment
+    monkeypatch.setattr(pipeline, "segment", lambda *a: seen.append(gc.get_threshold()[0]) or segment(*a))
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, *before[1:])
+        pipeline.extract_file(sample)
+        assert seen == [lazy.YOUNG_THRESHOLD] and gc.get_threshold()[0] == 700
+        gc.set_threshold(50_000, *before[1:])
+        pipeline.extract_file(sample)
+        assert seen[-1] == 50_000 and gc.get_threshold()[0] == 50_000
+        gc.set_threshold(700, *before[1:])
+        with pytest.raises(Exception):
+            pipeline.extract_file(sample.with_name("no such file.txt"))
+        assert gc.get_threshold()[0] == 700
+        # documents in two threads at once: one change, put back when the last ends
+        with lazy.fewer_collections():
+            worker = threading.Thread(target=pipeline.extract_file, args=(sample,))
+            worker.start()
+            worker.join()
+            assert gc.get_threshold()[0] == lazy.YOUNG_THRESHOLD
+        assert gc.get_threshold()[0] == 700
+    finally:
+        gc.set_threshold(*before)

@@ -10,7 +10,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Optional
 
-from .lazy import defer_package_body, lazy
+from .lazy import YOUNG_THRESHOLD, defer_package_body, lazy
 
 # Before typer, which imports pydantic: pydantic_core imports asyncio.coroutines, and pydantic's plugin
 # loader importlib.metadata's entry_points, whose package bodies a command never uses (~45 ms of a short
@@ -575,9 +575,6 @@ def _inert_streams() -> None:
             pass
 
 
-_GC_YOUNG_THRESHOLD = 20_000
-
-
 def main() -> None:
     # pydantic looks for plugins (instrumentation) in the entry points of every installed distribution
     # when it builds its first model: ~20 ms of a short document's start-up. The command line does not
@@ -585,10 +582,10 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # Start-up makes a few hundred thousand objects that live as long as the process (modules, the
     # models' schemas, the grammars): at the default threshold (700) the collector walks them again and
-    # again, ~10% of a short document's CPU. Fewer young-generation collections cost a few MB at most.
+    # again, ~10% of a short document's CPU. The whole command collects as a document's extraction does.
     import gc
 
-    gc.set_threshold(_GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     _inert_streams()
     command = typer.main.get_command(app)
     _plain_metavars(command)

@@ -12,6 +12,7 @@ from .assemble import assemble
 from .extraction import extract_all
 from .grammar import Grammars, load_grammars
 from .ingest.base import OcrMode
+from .lazy import fewer_collections
 from .metrics import key_metrics
 from .models import Document
 from .normalise import NormalText, normalise
@@ -27,12 +28,13 @@ def extract_with_text(path: str | Path, *, grammars_dir: str | Path | None = Non
                       ocr: OcrMode = "auto") -> tuple[Document, str]:
     """The Document and the normalised text its spans point into (what `planparse report` shows)."""
     g = load_grammars(str(grammars_dir) if grammars_dir else None)
-    raw = ingest.read(path, ocr=ocr)
-    nt = normalise(raw, g)
-    # The document read here is ours alone: its lines live on in `nt`, and the memory they held is free
-    # for the stages after (a large text's lines take more than the text)
-    raw = _without_text(raw)
-    return _after_normalise(raw, nt, g)
+    with fewer_collections():
+        raw = ingest.read(path, ocr=ocr)
+        nt = normalise(raw, g)
+        # The document read here is ours alone: its lines live on in `nt`, and the memory they held is free
+        # for the stages after (a large text's lines take more than the text)
+        raw = _without_text(raw)
+        return _after_normalise(raw, nt, g)
 
 
 def extract_raw(raw: ingest.RawDocument, g: Grammars) -> Document:
@@ -41,7 +43,8 @@ def extract_raw(raw: ingest.RawDocument, g: Grammars) -> Document:
 
 
 def extract_raw_with_text(raw: ingest.RawDocument, g: Grammars) -> tuple[Document, str]:
-    return _after_normalise(raw, normalise(raw, g), g)
+    with fewer_collections():
+        return _after_normalise(raw, normalise(raw, g), g)
 
 
 def _without_text(raw: ingest.RawDocument) -> ingest.RawDocument:
