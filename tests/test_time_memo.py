@@ -49,3 +49,24 @@ def test_a_text_without_any_time_rule_match_is_answered_by_one_search(monkeypatc
     assert with_search == rule_by_rule
     assert with_search[(False, "加强组织领导，压实各方责任。")] == []
     assert with_search[(True, "2024年")] and not with_search[(False, "长期坚持")]
+
+
+def test_a_clauses_deadlines_are_read_sentence_by_sentence(monkeypatch):
+    """deadlines_in reads the times of each sentence of a clause (the texts targets reads them in, so the
+    second reader finds them read), with spans in the clause; a 完成时限 cell is read whole."""
+    from planparse.extraction import deadlines
+
+    g = load_grammars(None)
+    clause = "加强组织领导。到2025年底前，完成改造任务！\n2027年6月30日前全面建成《2019-2020年行动方案》"
+    asked: list[str] = []
+    read = deadlines._time_expressions
+    monkeypatch.setattr(deadlines, "_time_expressions", lambda text, *a, **kw: asked.append(text) or read(text, *a, **kw))
+    found = deadlines.deadlines_in(clause, g, 2024, 100)
+    assert [(d.text, d.date, clause[d.span[0] - 100:d.span[1] - 100]) for d in found] == [
+        ("到2025年底前", "2025-12-31", "到2025年底前"), ("2027年6月30日前", "2027-06-30", "2027年6月30日前")]
+    assert asked == ["加强组织领导。", "到2025年底前，完成改造任务！", clause.split("\n")[1]]
+    asked.clear()
+    deadlines.deadlines_in(clause, g, 2024, 100)
+    assert asked == []  # read once
+    cell = "2025年底前。2026年"
+    assert [d.text for d in deadlines.deadlines_in(cell, g, 2024, 0, cell=True)] == ["2025年底前", "2026年"]

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from typing import Iterator
 
 
 from ..grammar import Grammars, TimeRule, any_of, per_grammar_set, required_characters
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Deadline
-from ..text import SpanSet, cited_titles
+from ..text import SENTENCE, SpanSet, cited_titles
 from ..numerals import chinese_number
 
 
@@ -198,8 +199,9 @@ def deadlines_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, c
                  cell: bool = False, windows: Windows | None = None) -> list[Deadline]:
     out = []
     titles = cited_titles(text)
-    for t in find_time_expressions(text, g, doc_year, cell=cell, windows=windows):
-        if titles.overlaps(t.start, t.end):
+    for shift, t in _times_by_sentence(text, g, doc_year, cell, windows):
+        start, end = shift + t.start, shift + t.end
+        if titles.overlaps(start, end):
             continue  # 《…2019-2020年…行动方案》: a document's name, not a time limit
         # In a 完成时限 cell any time expression is the time limit (a bare `2025年` too).
         if not (t.is_deadline or (cell and (t.date or t.kind != "date"))):
@@ -207,8 +209,20 @@ def deadlines_in(text: str, g: Grammars, doc_year: int | None, offset: int, *, c
         if is_past(t, doc_year, g):
             continue  # a past period (`“十三五”时期，…`) is a review, not a time limit
         out.append(Deadline(text=t.text, kind=t.kind, date=t.date, start=t.period_start,
-                            span=(offset + t.start, offset + t.end), clause_id=clause_id, task_seq=task_seq))
+                            span=(offset + start, offset + end), clause_id=clause_id, task_seq=task_seq))
     return out
+
+
+def _times_by_sentence(text: str, g: Grammars, doc_year: int | None, cell: bool,
+                       windows: Windows | None) -> Iterator[tuple[int, TimeExpr]]:
+    """(where its sentence starts in `text`, a time expression of that sentence) for each time expression
+    of a text: a time is read inside its sentence, as targets reads it (and the sentences read there
+    once are not read again for a clause's deadlines); a cell's text whole."""
+    if cell:
+        yield from ((0, t) for t in find_time_expressions(text, g, doc_year, cell=True, windows=windows))
+        return
+    for m in SENTENCE.finditer(text):
+        yield from ((m.start(), t) for t in find_time_expressions(m.group(0), g, doc_year, windows=windows))
 
 
 @example_runner
