@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -245,6 +245,62 @@ def test_word_frequencies_are_looked_up_the_same(tmp_path_factory, freq, asked):
         compiled.SPEEDUPS = saved
     assert twin == python
     assert all(mapped.get(k) == v for k, v in freq.items())
+
+
+_WORD_CHARS = "中国新能源汽车碳达峰替代工作a1 "
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.text(alphabet=_WORD_CHARS, min_size=1, max_size=5), st.integers(0, 99), max_size=200),
+       st.lists(st.text(alphabet=_WORD_CHARS, max_size=14), max_size=20), st.integers(1, 10**7))
+@example({"碳": 2, "达": 2, "碳达": 1, "峰": 0}, ["碳达", "碳达峰", "达碳达"], 4)  # two cuts of equal weight: the longer first word
+def test_the_word_graph_and_route_are_jiebas(tmp_path_factory, freq, sentences, total):
+    """MappedFrequencies.word_graph and best_route (Python, and the route in C) give what jieba's own
+    Tokenizer.get_DAG and Tokenizer.calc give over the same table, value for value: the cut is jieba's.
+    Frequencies of 0 are prefixes only, as in jieba's table."""
+    import types
+
+    import jieba
+
+    from planparse.words import MappedFrequencies
+
+    folder = tmp_path_factory.mktemp("freq")
+    MappedFrequencies.write(freq, folder / "k", folder / "i")
+    mapped = MappedFrequencies(folder / "k", folder / "i")
+    jiebas = types.SimpleNamespace(FREQ=mapped, total=total, check_initialized=lambda: None)
+    for sentence in sentences:
+        graph = jieba.Tokenizer.get_DAG(jiebas, sentence)
+        assert mapped.word_graph(sentence) == graph
+        expected: dict = {}
+        jieba.Tokenizer.calc(jiebas, sentence, graph, expected)
+        for twin in {compiled.SPEEDUPS, None}:
+            compiled.SPEEDUPS, saved = twin, compiled.SPEEDUPS
+            try:
+                route: dict = {}
+                mapped.best_route(sentence, graph, route, total)
+            finally:
+                compiled.SPEEDUPS = saved
+            assert route == expected and [type(v[0]) for v in route.values()] == [type(v[0]) for v in expected.values()]
+
+
+def test_the_tokenizer_cuts_the_samples_as_jieba_does():
+    """The bundled grammars' tokenizer (its word graph and route put in jieba's place) cuts every line of
+    the samples as jieba's own methods do over the same dictionary, with and without the HMM."""
+    import jieba
+
+    from planparse import words
+
+    tok = words.tokenizer()
+    assert isinstance(tok.FREQ, words.MappedFrequencies) and tok.get_DAG == tok.FREQ.word_graph
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    lines = [ln for f in sorted(samples.glob("*.txt")) for ln in f.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    assert len(lines) > 500
+    ours = [(tok.lcut(ln, HMM=False), tok.lcut(ln)) for ln in lines]
+    del tok.get_DAG, tok.calc  # jieba's own methods again
+    try:
+        assert [(tok.lcut(ln, HMM=False), tok.lcut(ln)) for ln in lines] == ours
+    finally:
+        words._install_word_graph(tok)
 
 
 @needs_twin

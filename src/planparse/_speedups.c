@@ -1,5 +1,6 @@
 /* Compiled twins of planparse's hottest loops: the PDF reader's per-character work (ingest/pdf.py,
- * ingest/pdf_layout.py, ingest/pdf_tables.py) and the word-frequency look-up (words.py).
+ * ingest/pdf_layout.py, ingest/pdf_tables.py), the word-frequency look-up and jieba's best route over
+ * the frequencies (words.py).
  *
  * A real page has thousands of characters; in Python each costs two ctypes calls into pdfium and a
  * dozen bytecode steps when lines are built from them: about a third of the whole pipeline's time
@@ -914,6 +915,193 @@ find_key(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(found);
 }
 
+/* The frequency of the key target[0:target_len] (0: only a prefix of keys), -1 when it is no key,
+ * -2 when an offset does not fit the keys. */
+static long long
+key_frequency(const unsigned char *bytes, Py_ssize_t keys_len, const uint32_t *offs, const uint32_t *freqs,
+              Py_ssize_t n, const char *target, Py_ssize_t target_len)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        uint32_t start = offs[mid], end = offs[mid + 1];
+        if (end < start || end > (uint64_t)keys_len)
+            return -2;
+        Py_ssize_t len = end - start, common = len < target_len ? len : target_len;
+        int cmp = memcmp(bytes + start, target, common);
+        if (cmp == 0)
+            cmp = len < target_len ? -1 : len > target_len;
+        if (cmp < 0)
+            lo = mid + 1;
+        else if (cmp > 0)
+            hi = mid;
+        else
+            return freqs[mid];
+    }
+    return -1;
+}
+
+typedef struct {
+    Py_buffer keys, offsets, freqs;
+    Py_ssize_t n;          /* keys in the table */
+    const char *utf8;      /* the sentence's UTF-8 bytes */
+    Py_ssize_t chars;      /* the sentence's length in characters */
+    Py_ssize_t *at;        /* where each character's bytes start, chars + 1 of them */
+} word_table;
+
+static void
+release_table(word_table *t)
+{
+    PyBuffer_Release(&t->keys);
+    PyBuffer_Release(&t->offsets);
+    PyBuffer_Release(&t->freqs);
+    PyMem_Free(t->at);
+    t->at = NULL;
+}
+
+/* The table's buffers and the sentence's bytes by character; 0 with an exception set when they do
+ * not fit together. The buffers are taken by the caller's PyArg_ParseTuple. */
+static int
+open_table(word_table *t, PyObject *sentence)
+{
+    t->at = NULL;
+    if (t->offsets.len % (Py_ssize_t)sizeof(uint32_t) || t->freqs.len % (Py_ssize_t)sizeof(uint32_t)
+        || t->offsets.len < (Py_ssize_t)sizeof(uint32_t)
+        || t->freqs.len / (Py_ssize_t)sizeof(uint32_t) != t->offsets.len / (Py_ssize_t)sizeof(uint32_t) - 1) {
+        PyErr_SetString(PyExc_ValueError, "offsets and frequencies do not fit together");
+        return 0;
+    }
+    t->n = t->freqs.len / (Py_ssize_t)sizeof(uint32_t);
+    Py_ssize_t size;
+    t->utf8 = PyUnicode_AsUTF8AndSize(sentence, &size);
+    if (!t->utf8)
+        return 0;
+    t->chars = PyUnicode_GET_LENGTH(sentence);
+    t->at = PyMem_Malloc((t->chars + 1) * sizeof(Py_ssize_t));
+    if (!t->at) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    int kind = PyUnicode_KIND(sentence);
+    const void *data = PyUnicode_DATA(sentence);
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t i = 0; i < t->chars; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        t->at[i] = pos;
+        pos += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    }
+    t->at[t->chars] = pos;
+    return 1;
+}
+
+/* The frequency of sentence[first:last + 1] (characters), as key_frequency */
+static long long
+fragment_frequency(word_table *t, Py_ssize_t first, Py_ssize_t last)
+{
+    return key_frequency(t->keys.buf, t->keys.len, t->offsets.buf, t->freqs.buf, t->n,
+                         t->utf8 + t->at[first], t->at[last + 1] - t->at[first]);
+}
+
+/* best_route(keys, offsets, freqs, total, sentence, graph, route): words.MappedFrequencies.best_route,
+ * jieba's Tokenizer.calc: route[i] = max((log(FREQ.get(word) or 1) - log(total) + route[x + 1][0], x)
+ * for x in graph[i]), from the sentence's end; route[len] = (0, 0). The same floating-point steps in
+ * the same order as Python's, so the same values. */
+static PyObject *
+best_route(PyObject *self, PyObject *args)
+{
+    word_table t;
+    PyObject *sentence, *graph, *route;
+    double total;
+    double *score = NULL;
+    PyObject *result = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*y*dUO!O!", &t.keys, &t.offsets, &t.freqs, &total, &sentence,
+                          &PyDict_Type, &graph, &PyDict_Type, &route))
+        return NULL;
+    if (!open_table(&t, sentence))
+        goto done;
+    Py_ssize_t n = t.chars;
+    score = PyMem_Malloc((n + 1) * sizeof(double));
+    if (!score) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    score[n] = 0.0;
+    {
+        PyObject *end_key = PyLong_FromSsize_t(n), *zero = PyLong_FromLong(0), *last = NULL;
+        if (end_key && zero)
+            last = PyTuple_Pack(2, zero, zero);
+        int bad = !last || PyDict_SetItem(route, end_key, last) < 0;
+        Py_XDECREF(end_key);
+        Py_XDECREF(zero);
+        Py_XDECREF(last);
+        if (bad)
+            goto done;
+    }
+    double logtotal = log(total);
+    for (Py_ssize_t idx = n - 1; idx >= 0; idx--) {
+        PyObject *key = PyLong_FromSsize_t(idx);
+        if (!key)
+            goto done;
+        PyObject *ends = PyDict_GetItemWithError(graph, key); /* borrowed */
+        if (!ends) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, key);
+            Py_DECREF(key);
+            goto done;
+        }
+        PyObject *seq = PySequence_Fast(ends, "a word graph's ends must be a sequence");
+        if (!seq) {
+            Py_DECREF(key);
+            goto done;
+        }
+        double best = 0.0;
+        Py_ssize_t best_end = -1;
+        for (Py_ssize_t j = 0; j < PySequence_Fast_GET_SIZE(seq); j++) {
+            Py_ssize_t x = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, j));
+            if (x == -1 && PyErr_Occurred())
+                break;
+            if (x < idx || x >= n) {
+                PyErr_SetString(PyExc_ValueError, "a word graph's end outside the sentence");
+                break;
+            }
+            long long f = fragment_frequency(&t, idx, x);
+            if (f == -2) {
+                PyErr_SetString(PyExc_ValueError, "an offset outside the keys");
+                break;
+            }
+            double value = log((double)(f > 0 ? f : 1)) - logtotal + score[x + 1];
+            if (best_end < 0 || value > best || (value == best && x > best_end)) {
+                best = value;
+                best_end = x;
+            }
+        }
+        Py_DECREF(seq);
+        if (PyErr_Occurred() || best_end < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "max() arg is an empty sequence");
+            Py_DECREF(key);
+            goto done;
+        }
+        score[idx] = best;
+        PyObject *value = PyFloat_FromDouble(best), *end = PyLong_FromSsize_t(best_end), *pair = NULL;
+        if (value && end)
+            pair = PyTuple_Pack(2, value, end);
+        int bad = !pair || PyDict_SetItem(route, key, pair) < 0;
+        Py_XDECREF(value);
+        Py_XDECREF(end);
+        Py_XDECREF(pair);
+        Py_DECREF(key);
+        if (bad)
+            goto done;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_Free(score);
+    release_table(&t);
+    return result;
+}
+
 static PyObject *
 function_names(void)
 {
@@ -939,6 +1127,7 @@ static PyMethodDef methods[] = {
     {"visual_lines", visual_lines, METH_O, "visual_lines(glyphs) -> [[glyph]] (None: not plain glyphs)"},
     {"widest_gap", widest_gap, METH_O, "widest_gap(group) -> (left, right, index) (None: not plain glyphs)"},
     {"find_key", find_key, METH_VARARGS, "find_key(keys, offsets, lo, hi, target) -> index or -1 (words.MappedFrequencies)"},
+    {"best_route", best_route, METH_VARARGS, "best_route(keys, offsets, freqs, total, sentence, graph, route) (words.MappedFrequencies)"},
     {"line_parts", line_parts, METH_O, "line_parts(group) -> (text, x0, x1, top, bottom, size) (None: not plain glyphs)"},
     {NULL, NULL, 0, NULL},
 };
