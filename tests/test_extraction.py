@@ -223,3 +223,18 @@ def test_agencies_named_as_sentence_subjects(tmp_path):
     c = d.clauses[1]
     assert [(m.name, m.role) for m in c.agency_mentions] == [("地方各级政府", "responsible"), ("生态环境部", "responsible")]
     assert c.agencies == []  # annotations only: mentions are kept apart
+
+
+def test_agency_subjects_are_looked_for_only_in_clauses_that_can_hold_one():
+    """A clause without any character the subject rules must find after the name (`要`, `负责` …) is
+    not searched, and the rules' examples read through the parser as they read alone."""
+    from planparse.extraction.agencies import AgencyParser, _subject_rules
+
+    g = load_grammars(None)
+    assert all(needed is not None for needed, _ in _subject_rules(g))
+    parser = AgencyParser(g)
+    for rule in g.agencies.sentence_subject:
+        for ex in rule.examples:
+            assert bool(parser.mentions_in(ex.input, 0)) == ex.expect, ex.input
+    assert parser.mentions_in("生态环境部加强统筹协调。", 0) == []
+    assert [m.name for m in parser.mentions_in("加强统筹。生态环境部负责调度评估。", 7)] == ["生态环境部"]

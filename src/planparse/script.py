@@ -60,7 +60,7 @@ def fold_table(text: str) -> dict[int, str]:
     folded = _folded()
     # each distinct character once, not each of the text's characters (a set: counting them all is
     # needed only for a text that holds several characters to fold, which few do)
-    table = {ord(ch): folded[ch] for ch in set(text) if ch in folded}
+    table = {ord(ch): folded[ch] for ch in folded.keys() & set(text)}
     # A simplified text may hold a character OpenCC would still fold (著, 乾): only a text written
     # in traditional script, with several such characters, is folded.
     if len(table) < _MIN_DISTINCT:

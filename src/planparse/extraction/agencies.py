@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
-from ..grammar import Grammars
+from ..grammar import Grammars, per_grammar_set, required_characters
 from ..grammar.check import example_runner
 from ..models import Agencies, AgencyMention
 from ..text import split_top_level, to_simplified
@@ -335,8 +335,10 @@ class AgencyParser:
         """Agencies that are the subject of a sentence (`生态环境部要加强统筹协调`), outside annotations."""
         out: list[AgencyMention] = []
         seen: set[str] = set()
-        for rule in self.rules.sentence_subject:
-            for m in rule.compiled.finditer(text):
+        for needed, rule in _subject_rules(self.g):
+            if needed is not None and needed.search(text) is None:
+                continue
+            for m in rule.finditer(text):
                 name = self._clean(m.group("name"))
                 if not name or name in seen:
                     continue
@@ -346,6 +348,13 @@ class AgencyParser:
                                          text=text[m.start(): end + 1 if end >= 0 else len(text)].strip(),
                                          span=(offset + m.start(), offset + m.end())))
         return out
+
+
+@per_grammar_set
+def _subject_rules(g: Grammars) -> list[tuple]:
+    # (the characters a match holds one of, the rule): most clauses have no agency for a subject, and
+    # most of those lack what the rule must find after the name (`要`, `负责`)
+    return [(required_characters([rule]), rule.compiled) for rule in g.agencies.sentence_subject]
 
 
 def flat_names(ag: Agencies) -> list[str]:

@@ -59,6 +59,7 @@ class _Compiled:
         self.level_suffix = re.compile(r"^\s*(?:" + _words_alt(tr.level_suffix) + ")")
         self.doubling = [(re.compile(_words_alt(w.words)), float(w.value)) for w in tr.doubling]
         self.aspiration = re.compile(_words_alt(tr.aspiration))
+        self.opens_with_aspiration = re.compile(r"^\s*(?:" + self.aspiration.pattern + ")")
         self.distribute = re.compile(_words_alt(tr.distribute))
         self.joiner = re.compile(r"^\s*(?:" + _words_alt(tr.value_joiners) + r")\s*$")
         self.count_verbs = re.compile(_words_alt(tr.count_verbs))
@@ -473,7 +474,7 @@ def targets_in_sentence(sentence: str, g: Grammars, doc_year: int | None,
     # Target years by position, for a bisection per group (not a scan of every time expression).
     year_times = [t for t in times if t.sets_target_year and t.year is not None]
     year_starts = [t.start for t in year_times]
-    sentence_aspirational = bool(re.match(r"^\s*(?:" + cc.aspiration.pattern + ")", sentence))
+    sentence_aspirational = cc.opens_with_aspiration.match(sentence) is not None
     out: list[tuple[Target, int, int]] = []
     prev_last: Candidate | None = None
     list_heads: list[tuple[int, str]] = []  # (index in out, own words) of counts listed with their own verbs
