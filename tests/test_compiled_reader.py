@@ -304,6 +304,21 @@ def test_the_tokenizer_cuts_the_samples_as_jieba_does():
 
 
 @needs_twin
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x2FFF), st.sampled_from("\u2e7f\u2e80中文，。%％①\U00020000\ud800"))))
+def test_visual_width_is_the_same_in_c(text):
+    from planparse import normalise
+
+    twin = normalise.visual_width(text)
+    compiled.SPEEDUPS, saved = None, compiled.SPEEDUPS
+    try:
+        python = normalise.visual_width(text)
+    finally:
+        compiled.SPEEDUPS = saved
+    assert twin == python and type(twin) is float
+
+
+@needs_twin
 def test_find_key_refuses_bounds_outside_the_index():
     from array import array
 

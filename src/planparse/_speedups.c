@@ -1102,6 +1102,27 @@ done:
     return result;
 }
 
+/* visual_width(s) -> float: normalise.visual_width, a text's rendered width in CJK character units,
+ * every character before the CJK blocks (below U+2E80) counted half: len(s) - 0.5 * narrow. */
+static PyObject *
+visual_width(PyObject *self, PyObject *s)
+{
+    if (!PyUnicode_Check(s)) {
+        PyErr_SetString(PyExc_TypeError, "visual_width() takes a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s), narrow = 0;
+    int kind = PyUnicode_KIND(s);
+    if (kind == PyUnicode_1BYTE_KIND)
+        narrow = n; /* every character below U+0100 */
+    else {
+        const void *data = PyUnicode_DATA(s);
+        for (Py_ssize_t i = 0; i < n; i++)
+            narrow += PyUnicode_READ(kind, data, i) < 0x2E80;
+    }
+    return PyFloat_FromDouble((double)n - 0.5 * (double)narrow);
+}
+
 static PyObject *
 function_names(void)
 {
@@ -1127,6 +1148,7 @@ static PyMethodDef methods[] = {
     {"visual_lines", visual_lines, METH_O, "visual_lines(glyphs) -> [[glyph]] (None: not plain glyphs)"},
     {"widest_gap", widest_gap, METH_O, "widest_gap(group) -> (left, right, index) (None: not plain glyphs)"},
     {"find_key", find_key, METH_VARARGS, "find_key(keys, offsets, lo, hi, target) -> index or -1 (words.MappedFrequencies)"},
+    {"visual_width", visual_width, METH_O, "visual_width(s) -> float (normalise.visual_width)"},
     {"best_route", best_route, METH_VARARGS, "best_route(keys, offsets, freqs, total, sentence, graph, route) (words.MappedFrequencies)"},
     {"line_parts", line_parts, METH_O, "line_parts(group) -> (text, x0, x1, top, bottom, size) (None: not plain glyphs)"},
     {NULL, NULL, 0, NULL},
