@@ -865,63 +865,13 @@ bind(PyObject *self, PyObject *args)
 
 /* ----------------------------------------------------------------------- word frequencies */
 
-/* find_key(keys, offsets, lo, hi, target) -> index or -1: words.py's MappedFrequencies bisection.
- * keys: every key's UTF-8 bytes end to end, in byte order; offsets: n + 1 uint32 (key i is
- * keys[offsets[i]:offsets[i + 1]]); the key is looked for among indexes lo <= i < hi. */
-static PyObject *
-find_key(PyObject *self, PyObject *args)
+/* The index of the key target[0:target_len] among indexes lo <= i < hi of a table (keys: every key's
+ * UTF-8 bytes end to end, in byte order; offs: key i is bytes[offs[i]:offs[i + 1]]), -1 when it is no
+ * key, -2 when an offset does not fit the keys. */
+static Py_ssize_t
+key_index(const unsigned char *bytes, Py_ssize_t keys_len, const uint32_t *offs, Py_ssize_t lo, Py_ssize_t hi,
+          const char *target, Py_ssize_t target_len)
 {
-    Py_buffer keys, offsets;
-    Py_ssize_t lo, hi;
-    const char *target;
-    Py_ssize_t target_len;
-    if (!PyArg_ParseTuple(args, "y*y*nny#", &keys, &offsets, &lo, &hi, &target, &target_len))
-        return NULL;
-    Py_ssize_t found = -1, n = offsets.len / (Py_ssize_t)sizeof(uint32_t) - 1;
-    const uint32_t *offs = offsets.buf;
-    const unsigned char *bytes = keys.buf;
-    if (lo < 0 || hi > n || offsets.len % (Py_ssize_t)sizeof(uint32_t)) {
-        PyBuffer_Release(&keys);
-        PyBuffer_Release(&offsets);
-        PyErr_SetString(PyExc_ValueError, "lo and hi must lie within the offsets");
-        return NULL;
-    }
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        uint32_t start = offs[mid], end = offs[mid + 1];
-        if (end < start || end > (uint64_t)keys.len) {
-            found = -2; /* an index that does not fit its keys */
-            break;
-        }
-        Py_ssize_t len = end - start, common = len < target_len ? len : target_len;
-        int cmp = memcmp(bytes + start, target, common);
-        if (cmp == 0)
-            cmp = len < target_len ? -1 : len > target_len;
-        if (cmp < 0)
-            lo = mid + 1;
-        else if (cmp > 0)
-            hi = mid;
-        else {
-            found = mid;
-            break;
-        }
-    }
-    PyBuffer_Release(&keys);
-    PyBuffer_Release(&offsets);
-    if (found == -2) {
-        PyErr_SetString(PyExc_ValueError, "an offset outside the keys");
-        return NULL;
-    }
-    return PyLong_FromSsize_t(found);
-}
-
-/* The frequency of the key target[0:target_len] (0: only a prefix of keys), -1 when it is no key,
- * -2 when an offset does not fit the keys. */
-static long long
-key_frequency(const unsigned char *bytes, Py_ssize_t keys_len, const uint32_t *offs, const uint32_t *freqs,
-              Py_ssize_t n, const char *target, Py_ssize_t target_len)
-{
-    Py_ssize_t lo = 0, hi = n;
     while (lo < hi) {
         Py_ssize_t mid = lo + (hi - lo) / 2;
         uint32_t start = offs[mid], end = offs[mid + 1];
@@ -936,9 +886,38 @@ key_frequency(const unsigned char *bytes, Py_ssize_t keys_len, const uint32_t *o
         else if (cmp > 0)
             hi = mid;
         else
-            return freqs[mid];
+            return mid;
     }
     return -1;
+}
+
+/* find_key(keys, offsets, lo, hi, target) -> index or -1: words.py's MappedFrequencies bisection.
+ * keys: every key's UTF-8 bytes end to end, in byte order; offsets: n + 1 uint32 (key i is
+ * keys[offsets[i]:offsets[i + 1]]); the key is looked for among indexes lo <= i < hi. */
+static PyObject *
+find_key(PyObject *self, PyObject *args)
+{
+    Py_buffer keys, offsets;
+    Py_ssize_t lo, hi;
+    const char *target;
+    Py_ssize_t target_len;
+    if (!PyArg_ParseTuple(args, "y*y*nny#", &keys, &offsets, &lo, &hi, &target, &target_len))
+        return NULL;
+    Py_ssize_t n = offsets.len / (Py_ssize_t)sizeof(uint32_t) - 1;
+    if (lo < 0 || hi > n || offsets.len % (Py_ssize_t)sizeof(uint32_t)) {
+        PyBuffer_Release(&keys);
+        PyBuffer_Release(&offsets);
+        PyErr_SetString(PyExc_ValueError, "lo and hi must lie within the offsets");
+        return NULL;
+    }
+    Py_ssize_t found = key_index(keys.buf, keys.len, offsets.buf, lo, hi, target, target_len);
+    PyBuffer_Release(&keys);
+    PyBuffer_Release(&offsets);
+    if (found == -2) {
+        PyErr_SetString(PyExc_ValueError, "an offset outside the keys");
+        return NULL;
+    }
+    return PyLong_FromSsize_t(found);
 }
 
 typedef struct {
@@ -994,12 +973,28 @@ open_table(word_table *t, PyObject *sentence)
     return 1;
 }
 
-/* The frequency of sentence[first:last + 1] (characters), as key_frequency */
+/* The frequency of sentence[first:last + 1] (characters; 0: only a prefix of keys), -1 when it is no
+ * key, -2 when an offset does not fit the keys */
 static long long
 fragment_frequency(word_table *t, Py_ssize_t first, Py_ssize_t last)
 {
-    return key_frequency(t->keys.buf, t->keys.len, t->offsets.buf, t->freqs.buf, t->n,
-                         t->utf8 + t->at[first], t->at[last + 1] - t->at[first]);
+    Py_ssize_t i = key_index(t->keys.buf, t->keys.len, t->offsets.buf, 0, t->n,
+                             t->utf8 + t->at[first], t->at[last + 1] - t->at[first]);
+    return i >= 0 ? (long long)((const uint32_t *)t->freqs.buf)[i] : i;
+}
+
+/* dict[key] = (first, second), the three references taken over (any of them NULL: a failure already
+ * raised); 0 with an exception set when it fails */
+static int
+set_pair(PyObject *dict, PyObject *key, PyObject *first, PyObject *second)
+{
+    PyObject *pair = key && first && second ? PyTuple_Pack(2, first, second) : NULL;
+    int ok = pair && PyDict_SetItem(dict, key, pair) == 0;
+    Py_XDECREF(key);
+    Py_XDECREF(first);
+    Py_XDECREF(second);
+    Py_XDECREF(pair);
+    return ok;
 }
 
 /* best_route(keys, offsets, freqs, total, sentence, graph, route): words.MappedFrequencies.best_route,
@@ -1026,17 +1021,8 @@ best_route(PyObject *self, PyObject *args)
         goto done;
     }
     score[n] = 0.0;
-    {
-        PyObject *end_key = PyLong_FromSsize_t(n), *zero = PyLong_FromLong(0), *last = NULL;
-        if (end_key && zero)
-            last = PyTuple_Pack(2, zero, zero);
-        int bad = !last || PyDict_SetItem(route, end_key, last) < 0;
-        Py_XDECREF(end_key);
-        Py_XDECREF(zero);
-        Py_XDECREF(last);
-        if (bad)
-            goto done;
-    }
+    if (!set_pair(route, PyLong_FromSsize_t(n), PyLong_FromLong(0), PyLong_FromLong(0)))
+        goto done;
     double logtotal = log(total);
     for (Py_ssize_t idx = n - 1; idx >= 0; idx--) {
         PyObject *key = PyLong_FromSsize_t(idx);
@@ -1083,15 +1069,7 @@ best_route(PyObject *self, PyObject *args)
             goto done;
         }
         score[idx] = best;
-        PyObject *value = PyFloat_FromDouble(best), *end = PyLong_FromSsize_t(best_end), *pair = NULL;
-        if (value && end)
-            pair = PyTuple_Pack(2, value, end);
-        int bad = !pair || PyDict_SetItem(route, key, pair) < 0;
-        Py_XDECREF(value);
-        Py_XDECREF(end);
-        Py_XDECREF(pair);
-        Py_DECREF(key);
-        if (bad)
+        if (!set_pair(route, key, PyFloat_FromDouble(best), PyLong_FromSsize_t(best_end)))
             goto done;
     }
     result = Py_None;
