@@ -18,7 +18,7 @@ import re as stdlib_re
 import regex as re
 
 from . import compiled
-from .grammar import Grammars, required_characters
+from .grammar import Grammars, could_match, guarded
 from .grammar.schema import PageGeometry, layout_rules
 from .grammar.check import example_runner
 from .ingest.base import LineBox, RawDocument, RawTable
@@ -430,15 +430,15 @@ def is_web_chrome(s: str, g: Grammars) -> bool:
 def _noise_rules(g: Grammars) -> list[tuple]:
     # (the characters a match holds one of, compiled, replacement, name) once per grammar set: asked of
     # every line, and few lines hold a bracket or a question mark
-    return [(required_characters([rule]), rule.compiled, rule.replace, rule.name or rule.pattern) for rule in g.layout.noise]
+    return [(needed, rx, rule.replace, rule.name or rule.pattern) for (needed, rx), rule in zip(guarded(g.layout.noise), g.layout.noise)]
 
 
 def remove_noise(line: str, g: Grammars, removed: Counter) -> str:
     """Injected junk (pinyin after characters, `???` runs) out of a line; `removed` counts it by rule."""
-    for needed, compiled, replacement, name in g.built(_noise_rules):
-        if needed is not None and needed.search(line) is None:
+    for needed, rx, replacement, name in g.built(_noise_rules):
+        if not could_match(needed, line):
             continue
-        line, n = compiled.subn(replacement, line)
+        line, n = rx.subn(replacement, line)
         if n:
             removed[name] += n
     return line

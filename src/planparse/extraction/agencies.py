@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
-from ..grammar import Grammars, per_grammar_set, required_characters
+from ..grammar import Grammars, could_match, guarded, per_grammar_set
 from ..grammar.check import example_runner
 from ..models import Agencies, AgencyMention
 from ..text import split_top_level, to_simplified
@@ -336,7 +336,7 @@ class AgencyParser:
         out: list[AgencyMention] = []
         seen: set[str] = set()
         for needed, rule in _subject_rules(self.g):
-            if needed is not None and needed.search(text) is None:
+            if not could_match(needed, text):
                 continue
             for m in rule.finditer(text):
                 name = self._clean(m.group("name"))
@@ -354,7 +354,7 @@ class AgencyParser:
 def _subject_rules(g: Grammars) -> list[tuple]:
     # (the characters a match holds one of, the rule): most clauses have no agency for a subject, and
     # most of those lack what the rule must find after the name (`要`, `负责`)
-    return [(required_characters([rule]), rule.compiled) for rule in g.agencies.sentence_subject]
+    return guarded(g.agencies.sentence_subject)
 
 
 def flat_names(ag: Agencies) -> list[str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 
-from ..grammar import Grammars, TimeRule, any_of, per_grammar_set, required_characters
+from ..grammar import Grammars, TimeRule, any_of, could_match, per_grammar_set, required_characters
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Deadline
 from ..text import SENTENCE, SpanSet, cited_titles
@@ -164,7 +164,7 @@ def _any_time_rule(g: Grammars) -> dict:
 def _time_expressions(text: str, g: Grammars, doc_year: int | None, *, cell: bool, windows: Windows | None) -> list[TimeExpr]:
     rules = _time_rules(g, cell)
     needed, anywhere = _any_time_rule(g)[cell]
-    if needed is not None and needed.search(text) is None:
+    if not could_match(needed, text):
         return []
     if anywhere is not None and anywhere.search(text) is None:
         return []

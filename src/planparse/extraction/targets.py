@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import regex as re
 
-from ..grammar import Grammars, per_grammar_set, required_characters
+from ..grammar import Grammars, could_match, guarded, per_grammar_set, required_characters
 from ..grammar.check import EXAMPLE_DOC_YEAR, example_runner
 from ..models import Target
 from ..regions import leading_regions
@@ -80,7 +80,7 @@ class _Compiled:
         self.chinese_number_needed = required_characters([tr.chinese_number])
         self.chinese_percent_needed = required_characters([tr.chinese_percent]) if tr.chinese_percent else None
         # each qualitative goal rule with the characters every match of it holds one of (`达` of `…达标`)
-        self.qualitative = [(required_characters([rule]), rule.compiled) for rule in tr.qualitative]
+        self.qualitative = guarded(tr.qualitative)
 
 
 _compiled = per_grammar_set(_Compiled)
@@ -200,7 +200,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
             out.append(Candidate(m.start(), m.end(), val, None, "倍", "ratio", "=", direction="increase", doubling=True))
 
     found = SpanSet((c.start, c.end) for c in out)
-    numerals = cc.chinese_number_needed is None or cc.chinese_number_needed.search(sentence) is not None
+    numerals = could_match(cc.chinese_number_needed, sentence)
     for m in tr.chinese_number.compiled.finditer(sentence) if numerals else ():
         # The shortest numeral before a unit (`一万辆` = 1 万辆, `百项` = 100 项); `一个`, `一批` are articles.
         if covered(*m.span()) or _paren_depth(sentence, m.start()) or _in_quotes(sentence, m.start()) or found.overlaps(*m.span()):
@@ -246,8 +246,7 @@ def find_candidates(sentence: str, g: Grammars, times: list[TimeExpr], claimed: 
         out.append(Candidate(m.start(), len(sentence) - len(tail), n, None, unit, kind, comparator, counted=counted,
                              needs_goal_context=needs_context))
         found.add(out[-1].start, out[-1].end)
-    if tr.chinese_percent is not None and (cc.chinese_percent_needed is None
-                                           or cc.chinese_percent_needed.search(sentence) is not None):
+    if tr.chinese_percent is not None and could_match(cc.chinese_percent_needed, sentence):
         for m in tr.chinese_percent.compiled.finditer(sentence):
             if covered(*m.span()) or _paren_depth(sentence, m.start()):
                 continue
@@ -680,7 +679,7 @@ def qualitative_targets_in(text: str, g: Grammars, doc_year: int | None, offset:
         sentence = m.group(0)
         times = [t for t in find_time_expressions(sentence, g, doc_year, windows=windows) if t.sets_target_year and t.year]
         for needed, rule in rules:
-            if needed is not None and needed.search(sentence) is None:
+            if not could_match(needed, sentence):
                 continue  # not one character that every match of the rule holds (`达` of `…达标`)
             for q in rule.finditer(sentence):
                 cstart = _clause_start(sentence, q.start(), g.targets.clause_max_chars)

@@ -121,6 +121,18 @@ def required_characters(patterns: list["Pattern"]):
     return stdlib_re.compile("[" + "".join(stdlib_re.escape(c) for c in sorted(union)) + "]")
 
 
+def could_match(needed, text: str) -> bool:
+    """What required_characters told, asked of a text: False only where `text` holds none of the characters
+    (`needed` None: not told, so any text could)."""
+    return needed is None or needed.search(text) is not None
+
+
+def guarded(rules: list["Pattern"]) -> list[tuple[Any, Any]]:
+    """(required_characters of the rule, the compiled rule) for each rule of a list a stage asks of every
+    sentence or line: a text that could_match none is not searched."""
+    return [(required_characters([rule]), rule.compiled) for rule in rules]
+
+
 def top_level_branches(pattern: str) -> list[str]:
     """The branches of a pattern's outermost alternation (`a|^b` -> `a`, `^b`); the pattern whole when
     it holds a construct this reading does not follow (a POSIX class inside a set)."""
