@@ -301,3 +301,15 @@ def test_boxes_are_measured_on_the_page_as_displayed_whatever_its_rotate_and_med
             got = _inside(pdf, fact)
             want = _number_as_written(fact) if hasattr(fact, "value") else _numbers(fact.text)
             assert all(n in got for n in want), (fact.text, got)
+
+
+def test_a_pdf_lines_box_is_given_on_the_displayed_page():
+    """A line at user-space y 788-800, x 72-300 on a page whose MediaBox starts at (10, 20): on the page
+    as displayed (origin at its top-left corner) it stands 62 pt from the top; with /Rotate 90 the page
+    turns and the line runs down its right-hand side."""
+    from planparse.ingest.pdf import _displayed_box
+
+    reading = LineBox(x0=72.0, x1=300.0, top=-800.0, bottom=-788.0, size=12.0)
+    mediabox = (10.0, 20.0, 605.0, 862.0)
+    assert _displayed_box(reading, 0, mediabox, 0) == LineBox(x0=62.0, x1=290.0, top=62.0, bottom=74.0, size=12.0)
+    assert _displayed_box(reading, 0, mediabox, 90) == LineBox(x0=768.0, x1=780.0, top=62.0, bottom=290.0, size=12.0)

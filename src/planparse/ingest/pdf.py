@@ -510,6 +510,10 @@ def _displayed_box(box: LineBox, q: int, mediabox: tuple[float, float, float, fl
     displayed (origin at its top-left corner, /Rotate applied), as pdfplumber and the OCR measure
     theirs: the output's boxes are read against the page people see."""
     x0, x1, y0, y1 = box.x0, box.x1, -box.bottom, -box.top
+    if q == 0 and rotation == 0:  # most lines of most pages: the general steps below, without their calls
+        mx0, _, _, my1 = mediabox
+        ax, at, bx, bt = x0 - mx0, my1 - y1, x1 - mx0, my1 - y0
+        return LineBox(x0=min(ax, bx), x1=max(ax, bx), top=min(at, bt), bottom=max(at, bt), size=box.size)
     # back to user space (left, bottom, right, top): to_reading undone
     if q == 1:
         left, bottom, right, top = -y1, x0, -y0, x1
