@@ -300,6 +300,63 @@ def test_the_tokenizer_cuts_the_samples_as_jieba_does():
     assert [(tok.lcut(ln, HMM=False), tok.lcut(ln)) for ln in lines] == ours
 
 
+_HMM_STATES = [("B", "v"), ("E", "v"), ("S", "n"), ("M", "n"), ("S", "v")]
+
+
+@st.composite
+def _hmm_tables(draw):
+    """Made-up tagger tables of a few states, with few distinct probabilities (ties), states without
+    a transition, and characters the tables do not know."""
+    states = draw(st.lists(st.sampled_from(_HMM_STATES), min_size=1, max_size=5, unique=True))
+    value = st.sampled_from([-0.5, -1.0, -2.0, -1.5])
+    trans = {x: draw(st.dictionaries(st.sampled_from(states), value, max_size=len(states))) for x in states}
+    start = {y: draw(value) for y in states}
+    emit = {y: draw(st.dictionaries(st.sampled_from("甲乙丙"), value, max_size=3)) for y in states}
+    allowed = draw(st.dictionaries(st.sampled_from("甲乙丁"), st.lists(st.sampled_from(states), min_size=1, unique=True).map(tuple),
+                                   max_size=3))
+    obs = draw(st.text(alphabet="甲乙丙丁戊", min_size=1, max_size=8))
+    return allowed, start, trans, emit, obs
+
+
+@needs_twin
+@settings(max_examples=400, deadline=None)
+@given(_hmm_tables())
+def test_the_tagger_route_in_c_is_jiebas(tables):
+    """_speedups.pos_viterbi gives jieba.posseg.viterbi's route, ties and dead ends included (jieba's
+    ValueError where its max has nothing to choose from)."""
+    from planparse import words
+
+    allowed, start, trans, emit, obs = tables
+    viterbi = words._hmm_model()[0]
+    model = words._CompiledHmm(allowed, start, trans, emit)
+    try:
+        expected = viterbi(obs, allowed, start, trans, emit)[1]
+    except ValueError:
+        with pytest.raises(ValueError):
+            compiled.SPEEDUPS.pos_viterbi(model.start, model.trans, model.has_next, [model.step(ch) for ch in obs])
+        return
+    route = compiled.SPEEDUPS.pos_viterbi(model.start, model.trans, model.has_next, [model.step(ch) for ch in obs])
+    assert [model.order[i] for i in route] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("贯彻党的十九大和同一用气场所安装整合退出地炼产能鿕𠀀龘"), min_size=1, max_size=12))
+@example("贯彻党的十九大和")  # a run of characters that is no word: every state asked at each character
+def test_the_tagger_tags_as_jieba_does(text):
+    """words._pos_tags (jieba's own tables, in C where the extension is built, else jieba's viterbi)
+    tags a run of characters as jieba.posseg's viterbi does."""
+    from planparse import words
+
+    viterbi, states, start, trans, emit = words._hmm_model()
+    expected = viterbi(text, states, start, trans, emit)[1]
+    assert words._pos_tags(text) == expected
+    compiled.SPEEDUPS, saved = None, compiled.SPEEDUPS
+    try:
+        assert words._pos_tags(text) == expected
+    finally:
+        compiled.SPEEDUPS = saved
+
+
 @needs_twin
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x2FFF), st.sampled_from("\u2e7f\u2e80中文，。%％①\U00020000\ud800"))))

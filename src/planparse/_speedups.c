@@ -1080,6 +1080,215 @@ done:
     return result;
 }
 
+/* pos_viterbi(start, trans, has_next, steps) -> [state index of each character]: jieba.posseg.viterbi's
+ * route (words._pos_tags). States are numbered in the order of their (position, tag) tuples, so that a tie
+ * goes to the larger index as Python's max over (probability, state) tuples gives it to the larger tuple.
+ * start: n doubles; trans: n * n doubles (-inf: no transition); has_next: n bytes (the state has any
+ * transition); steps: one (allowed, emit_index, emit_value) per character: allowed None (every state) or n
+ * bytes, emit_index the states (uint16) whose emission of the character is known and emit_value their
+ * doubles (every other state: jieba's MIN_FLOAT). The same floating-point steps in the same order. */
+#define POS_MIN_FLOAT (-3.14e100)
+
+static int
+pos_emission(PyObject *step, Py_ssize_t n, double *row, const unsigned char **allowed, Py_buffer *views)
+{
+    if (!PyTuple_Check(step) || PyTuple_GET_SIZE(step) != 3) {
+        PyErr_SetString(PyExc_TypeError, "a step is (allowed, emit_index, emit_value)");
+        return 0;
+    }
+    PyObject *mask = PyTuple_GET_ITEM(step, 0);
+    *allowed = NULL;
+    if (mask != Py_None) {
+        if (PyObject_GetBuffer(mask, &views[0], PyBUF_SIMPLE) < 0)
+            return 0;
+        if (views[0].len != n) {
+            PyBuffer_Release(&views[0]);
+            PyErr_SetString(PyExc_ValueError, "a step's allowed states must be n bytes");
+            return 0;
+        }
+        *allowed = views[0].buf;
+    }
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(step, 1), &views[1], PyBUF_SIMPLE) < 0)
+        goto fail0;
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(step, 2), &views[2], PyBUF_SIMPLE) < 0)
+        goto fail1;
+    Py_ssize_t k = views[1].len / (Py_ssize_t)sizeof(uint16_t);
+    if (views[1].len % sizeof(uint16_t) || views[2].len != k * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "a step's emission index and values differ in length");
+        goto fail2;
+    }
+    for (Py_ssize_t y = 0; y < n; y++)
+        row[y] = POS_MIN_FLOAT;
+    const uint16_t *idx = views[1].buf;
+    const double *val = views[2].buf;
+    for (Py_ssize_t j = 0; j < k; j++) {
+        if (idx[j] >= n) {
+            PyErr_SetString(PyExc_ValueError, "an emission's state outside the states");
+            goto fail2;
+        }
+        row[idx[j]] = val[j];
+    }
+    PyBuffer_Release(&views[2]);
+    PyBuffer_Release(&views[1]);
+    return 1; /* views[0] stays held while `allowed` is read: the caller releases it */
+fail2:
+    PyBuffer_Release(&views[2]);
+fail1:
+    PyBuffer_Release(&views[1]);
+fail0:
+    if (mask != Py_None)
+        PyBuffer_Release(&views[0]);
+    return 0;
+}
+
+static PyObject *
+pos_viterbi(PyObject *self, PyObject *args)
+{
+    Py_buffer start, trans, has_next;
+    PyObject *steps;
+    if (!PyArg_ParseTuple(args, "y*y*y*O!", &start, &trans, &has_next, &PyList_Type, &steps))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = has_next.len, T = PyList_GET_SIZE(steps);
+    double *v_prev = NULL, *v_cur = NULL, *row = NULL;
+    unsigned char *in_prev = NULL, *in_cur = NULL, *expect = NULL;
+    int16_t *back = NULL;
+    Py_ssize_t *prev = NULL;
+    if (n <= 0 || n > 32767 || start.len != n * (Py_ssize_t)sizeof(double)
+            || trans.len != n * n * (Py_ssize_t)sizeof(double) || T == 0) {
+        PyErr_SetString(PyExc_ValueError, "pos_viterbi: n states, n * n transitions, one step or more");
+        goto done;
+    }
+    v_prev = PyMem_Malloc(n * sizeof(double));
+    v_cur = PyMem_Malloc(n * sizeof(double));
+    row = PyMem_Malloc(n * sizeof(double));
+    in_prev = PyMem_Calloc(n, 1);
+    in_cur = PyMem_Calloc(n, 1);
+    expect = PyMem_Calloc(n, 1);
+    back = PyMem_Malloc((size_t)T * n * sizeof(int16_t));
+    prev = PyMem_Malloc(n * sizeof(Py_ssize_t));
+    if (!v_prev || !v_cur || !row || !in_prev || !in_cur || !expect || !back || !prev) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const double *sp = start.buf, *tp = trans.buf;
+    const unsigned char *nx = has_next.buf;
+    for (Py_ssize_t t = 0; t < T; t++) {
+        Py_buffer views[3];
+        const unsigned char *allowed;
+        if (!pos_emission(PyList_GET_ITEM(steps, t), n, row, &allowed, views))
+            goto done;
+        int16_t *bt = back + (size_t)t * n;
+        if (t == 0) {
+            for (Py_ssize_t y = 0; y < n; y++) {
+                in_cur[y] = allowed ? allowed[y] != 0 : 1;
+                if (in_cur[y])
+                    v_cur[y] = sp[y] + row[y];
+            }
+        } else {
+            /* prev_states: the last step's states that lead anywhere; expect: where they lead */
+            int any_prev = 0, any_expect = 0, any_obs = 0;
+            memset(expect, 0, n);
+            for (Py_ssize_t x = 0; x < n; x++) {
+                if (!in_prev[x] || !nx[x]) {
+                    in_prev[x] = 0;
+                    continue;
+                }
+                any_prev = 1;
+                const double *tr = tp + x * n;
+                for (Py_ssize_t y = 0; y < n; y++)
+                    if (tr[y] != -INFINITY)
+                        expect[y] = 1;
+            }
+            for (Py_ssize_t y = 0; y < n; y++) {
+                any_expect |= expect[y];
+                in_cur[y] = expect[y] && (allowed ? allowed[y] != 0 : 1);
+                any_obs |= in_cur[y];
+            }
+            if (!any_obs)
+                for (Py_ssize_t y = 0; y < n; y++)
+                    in_cur[y] = any_expect ? expect[y] : 1;
+            if (!any_prev) {
+                int empty = 1;
+                for (Py_ssize_t y = 0; y < n; y++)
+                    empty &= !in_cur[y];
+                if (!empty) {
+                    if (allowed)
+                        PyBuffer_Release(&views[0]);
+                    PyErr_SetString(PyExc_ValueError, "max() arg is an empty sequence");
+                    goto done;
+                }
+            }
+            Py_ssize_t n_prev = 0;
+            for (Py_ssize_t x = 0; x < n; x++)
+                if (in_prev[x])
+                    prev[n_prev++] = x;
+            for (Py_ssize_t y = 0; y < n; y++) {
+                if (!in_cur[y])
+                    continue;
+                double best = 0.0;
+                Py_ssize_t best_x = -1;
+                for (Py_ssize_t j = 0; j < n_prev; j++) { /* ascending: a tie goes to the later, larger state */
+                    Py_ssize_t x = prev[j];
+                    double value = v_prev[x] + tp[x * n + y] + row[y];
+                    if (best_x < 0 || value >= best) {
+                        best = value;
+                        best_x = x;
+                    }
+                }
+                v_cur[y] = best;
+                bt[y] = (int16_t)best_x;
+            }
+        }
+        if (allowed)
+            PyBuffer_Release(&views[0]);
+        double *swap = v_prev;
+        v_prev = v_cur;
+        v_cur = swap;
+        unsigned char *swap_in = in_prev;
+        in_prev = in_cur;
+        in_cur = swap_in;
+    }
+    /* the last step's best state: max over (probability, state) */
+    Py_ssize_t state = -1;
+    double best = 0.0;
+    for (Py_ssize_t y = 0; y < n; y++)
+        if (in_prev[y] && (state < 0 || v_prev[y] >= best)) {
+            best = v_prev[y];
+            state = y;
+        }
+    if (state < 0) {
+        PyErr_SetString(PyExc_ValueError, "max() arg is an empty sequence");
+        goto done;
+    }
+    result = PyList_New(T);
+    if (!result)
+        goto done;
+    for (Py_ssize_t t = T - 1; t >= 0; t--) {
+        PyObject *k = PyLong_FromSsize_t(state);
+        if (!k) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, t, k);
+        if (t > 0)
+            state = back[(size_t)t * n + state];
+    }
+done:
+    PyMem_Free(v_prev);
+    PyMem_Free(v_cur);
+    PyMem_Free(row);
+    PyMem_Free(in_prev);
+    PyMem_Free(in_cur);
+    PyMem_Free(expect);
+    PyMem_Free(back);
+    PyMem_Free(prev);
+    PyBuffer_Release(&start);
+    PyBuffer_Release(&trans);
+    PyBuffer_Release(&has_next);
+    return result;
+}
+
 /* visual_width(s) -> float: normalise.visual_width, a text's rendered width in CJK character units,
  * every character before the CJK blocks (below U+2E80) counted half: len(s) - 0.5 * narrow. */
 static PyObject *
@@ -1128,6 +1337,7 @@ static PyMethodDef methods[] = {
     {"find_key", find_key, METH_VARARGS, "find_key(keys, offsets, lo, hi, target) -> index or -1 (words.MappedFrequencies)"},
     {"visual_width", visual_width, METH_O, "visual_width(s) -> float (normalise.visual_width)"},
     {"best_route", best_route, METH_VARARGS, "best_route(keys, offsets, freqs, total, sentence, graph, route) (words.MappedFrequencies)"},
+    {"pos_viterbi", pos_viterbi, METH_VARARGS, "pos_viterbi(start, trans, has_next, steps) -> [state index] (words._pos_tags)"},
     {"line_parts", line_parts, METH_O, "line_parts(group) -> (text, x0, x1, top, bottom, size) (None: not plain glyphs)"},
     {NULL, NULL, 0, NULL},
 };

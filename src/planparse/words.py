@@ -454,6 +454,73 @@ def _hmm_model():
         return model
 
 
+class _CompiledHmm:
+    """The tagger's HMM as _speedups.pos_viterbi reads it: states numbered in the order of their
+    (position, tag) tuples, transitions in one n x n table; a character's allowed states and known
+    emissions looked up once and kept (at most one entry per character jieba's tables know)."""
+
+    def __init__(self, states: dict, start: dict, trans: dict, emit: dict):
+        from array import array
+
+        order = sorted(trans)
+        self.order = order
+        index = {y: i for i, y in enumerate(order)}
+        n = len(order)
+        table = array("d", [float("-inf")]) * (n * n)
+        for x, row in trans.items():
+            for y, p in row.items():
+                table[index[x] * n + index[y]] = p
+        self.index = index
+        self.start = array("d", [start[y] for y in order]).tobytes()
+        self.trans = table.tobytes()
+        self.has_next = bytes(1 if trans[y] else 0 for y in order)
+        self._states, self._emit = states, [emit[y] for y in order]
+        self._steps: dict[str, tuple] = {}
+
+    @staticmethod
+    def usable(states: dict, start: dict, trans: dict, emit: dict) -> bool:
+        """The tables are what pos_viterbi assumes: one set of states, at most 32767 of them, no
+        transition of probability 0 (-inf: the table's mark of none)."""
+        keys = set(trans)
+        return (0 < len(keys) < 32768 and set(start) >= keys and set(emit) >= keys
+                and all(y in keys and p != float("-inf") for row in trans.values() for y, p in row.items()))
+
+    def step(self, ch: str) -> tuple:
+        found = self._steps.get(ch)
+        if found is None:
+            from array import array
+
+            allowed = self._states.get(ch)
+            if allowed is not None:
+                mask = bytearray(len(self.order))
+                for y in allowed:
+                    mask[self.index[y]] = 1  # a state jieba does not know: KeyError, as jieba's own
+                allowed = bytes(mask)
+            known = [(i, e[ch]) for i, e in enumerate(self._emit) if ch in e]
+            found = (allowed, array("H", [i for i, _ in known]).tobytes(), array("d", [v for _, v in known]).tobytes())
+            if allowed is not None or known:  # a character of jieba's tables: kept (a bounded set)
+                self._steps[ch] = found
+        return found
+
+
+def _pos_tags(blk: str) -> list:
+    """jieba.posseg's viterbi route for a run of Han characters: each character's (position, tag)."""
+    viterbi, states, start, trans, emit = _hmm_model()
+    twin = compiled.SPEEDUPS
+    if twin is not None:
+        model = _state.get("hmm_compiled")
+        if model is None:
+            with _lock:
+                model = _state.get("hmm_compiled")
+                if model is None:
+                    model = _state["hmm_compiled"] = (_CompiledHmm(states, start, trans, emit)
+                                                      if _CompiledHmm.usable(states, start, trans, emit) else False)
+        if model:
+            route = twin.pos_viterbi(model.start, model.trans, model.has_next, [model.step(ch) for ch in blk])
+            return [model.order[i] for i in route]
+    return viterbi(blk, states, start, trans, emit)[1]
+
+
 def preload(g=None) -> None:
     """Load now what the word stages load on first use (the dictionary, the tagger's HMM): for a process
     that forks a child per document, so that no child loads them again."""
@@ -465,8 +532,7 @@ def _hmm_words(run: str):
     """POSTokenizer.__cut_detail: a run of characters that is no dictionary word, cut and tagged by the HMM."""
     for blk in _HMM_BLOCK.split(run):
         if _HMM_BLOCK.match(blk):
-            viterbi, states, start, trans, emit = _hmm_model()
-            _, tags = viterbi(blk, states, start, trans, emit)
+            tags = _pos_tags(blk)
             begin = nexti = 0
             for i, ch in enumerate(blk):
                 pos = tags[i][0]
