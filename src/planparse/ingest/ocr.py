@@ -135,13 +135,14 @@ def is_garbled(text: str) -> bool:
     return odd >= GARBLED_MIN_CHARS and odd >= GARBLED_SHARE * visible
 
 
-def reason_to_ocr(text: str, mode: OcrMode) -> str | None:
-    """Why a page's text must come from OCR: "forced", "no_text_layer", "garbled", or None."""
+def reason_to_ocr(text: str, mode: OcrMode, garbled: bool | None = None) -> str | None:
+    """Why a page's text must come from OCR: "forced", "no_text_layer", "garbled", or None.
+    garbled: what is_garbled(text) gave, when the caller asked it already (None: asked here)."""
     if mode == "always":
         return "forced"
     if not any(not ch.isspace() for ch in text):
         return "no_text_layer"
-    if is_garbled(text):
+    if is_garbled(text) if garbled is None else garbled:
         return "garbled"
     return None
 
@@ -819,10 +820,11 @@ class DocumentOcr:
         self._pool: ThreadPoolExecutor | None = None
         self._running: set[Future] = set()
 
-    def start(self, page, number: int, text: str, own_items: list) -> OcrJob | None:
+    def start(self, page, number: int, text: str, own_items: list, garbled: bool | None = None) -> OcrJob | None:
         """Send a page that needs OCR to the engine (None: the page keeps its own text). The page is
-        rendered here; it is read here too when one page is read at a time, else on a free thread."""
-        reason = reason_to_ocr(text, self.mode)
+        rendered here; it is read here too when one page is read at a time, else on a free thread.
+        garbled: is_garbled(text), when the caller asked it already."""
+        reason = reason_to_ocr(text, self.mode, garbled)
         if reason is None:
             return None
         if self.engine is None:

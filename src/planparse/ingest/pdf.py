@@ -619,10 +619,14 @@ def read_pdf(path: Path, data: bytes, ocr: OcrMode = "auto") -> RawDocument:
             try:
                 items = _read_page(page, index, plumber)
                 page_text = _items_text(items)
-                if ocr != "always" and is_garbled(page_text):
-                    items, page_text = _other_decoder(plumber, index, items, page_text)
+                garbled = None  # asked again by OCR where pdfminer's text replaced pdfium's
+                if ocr != "always":
+                    garbled = is_garbled(page_text)
+                    if garbled:
+                        items, page_text = _other_decoder(plumber, index, items, page_text)
+                        garbled = None
                 # no usable text layer: OCR reads the page, maybe on another thread while the next pages are read
-                job = doc_ocr.start(page, index + 1, page_text, items)
+                job = doc_ocr.start(page, index + 1, page_text, items, garbled)
             except pdfium.PdfiumError:
                 raise CorruptFileError(f"corrupt PDF (page {index + 1} cannot be read)", path=spath) from None
             except (AssertionError, ValueError, OSError, IndexError) as e:  # damaged content streams
