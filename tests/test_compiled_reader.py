@@ -83,6 +83,9 @@ def test_pages_read_the_same(path, monkeypatch):
                 for q, gl in by_quadrant.items():
                     lines = both(monkeypatch, lambda: pdf_layout.lines_from_glyphs(list(gl)))
                     assert lines[0] == lines[1], (path.name, page, q)
+                for asked in ([], boxes):  # the lines built in C from pdfium's characters, without glyph tuples
+                    page_lines = both(monkeypatch, lambda: pdf_reader._page_lines(textpage, asked))
+                    assert page_lines[0] == page_lines[1], (path.name, page)
                 pages += 1
             finally:
                 textpage.close()
@@ -178,6 +181,9 @@ def _glyph(draw):
 @needs_twin
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_glyph(), max_size=40))
+# heights of 0.0 and -0.0 (a glyph from y 0.0 to -0.0): which the median is follows their order, as Python's stable sort
+@example([(0.0, 1.0, 0.0, 0.0, "中"), (1.0, 2.0, 0.0, -0.0, "国")])  # the median: -0.0, the second zero
+@example([(0.0, 1.0, 0.0, -0.0, "中"), (1.0, 2.0, 0.0, 0.0, "国"), (2.0, 3.0, 0.0, -0.0, "年")])  # the median: 0.0
 def test_made_up_glyphs_make_the_same_lines(glyphs):
     twin = compiled.SPEEDUPS
     assert repr(twin.visual_lines(list(glyphs))) == repr(pdf_layout._visual_lines(list(glyphs)))

@@ -79,159 +79,6 @@ glyph_tuple(double x0, double x1, double y0, double y1, unsigned long code)
     return t;
 }
 
-/* page_glyphs(textpage, boxes) -> {quadrant: [glyph, ...]}: pdf.py's _pdfium_items character loop.
- * boxes: (left, bottom, right, top) of each table, already widened; characters whose centre is in one
- * go to the table. The dict holds 0 first, then each other quadrant in the order it first appears. */
-static PyObject *
-page_glyphs(PyObject *self, PyObject *args)
-{
-    unsigned long long address;
-    PyObject *boxes_arg;
-    if (!PyArg_ParseTuple(args, "KO", &address, &boxes_arg))
-        return NULL;
-    if (!bound) {
-        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
-        return NULL;
-    }
-    void *tp = (void *)(uintptr_t)address;
-    PyObject *boxes_seq = PySequence_Fast(boxes_arg, "boxes must be a sequence");
-    if (!boxes_seq)
-        return NULL;
-    Py_ssize_t n_boxes = PySequence_Fast_GET_SIZE(boxes_seq);
-    double *boxes = NULL;
-    unsigned int *codes = NULL;
-    unsigned short *buf = NULL;
-    PyObject *by_quadrant = NULL, *lists[4] = {NULL, NULL, NULL, NULL};
-    if (n_boxes) {
-        boxes = PyMem_Malloc(sizeof(double) * 4 * n_boxes);
-        if (!boxes) {
-            PyErr_NoMemory();
-            goto fail;
-        }
-        for (Py_ssize_t b = 0; b < n_boxes; b++) {
-            PyObject *box = PySequence_Fast(PySequence_Fast_GET_ITEM(boxes_seq, b), "a box must be a sequence");
-            if (!box)
-                goto fail;
-            if (PySequence_Fast_GET_SIZE(box) != 4) {
-                Py_DECREF(box);
-                PyErr_SetString(PyExc_ValueError, "a box has four sides");
-                goto fail;
-            }
-            for (int k = 0; k < 4; k++)
-                boxes[4 * b + k] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(box, k));
-            Py_DECREF(box);
-            if (PyErr_Occurred())
-                goto fail;
-        }
-    }
-    by_quadrant = PyDict_New();
-    lists[0] = PyList_New(0);
-    if (!by_quadrant || !lists[0])
-        goto fail;
-    {
-        PyObject *zero = PyLong_FromLong(0);
-        if (!zero || PyDict_SetItem(by_quadrant, zero, lists[0]) < 0) {
-            Py_XDECREF(zero);
-            goto fail;
-        }
-        Py_DECREF(zero);
-    }
-    int count = count_chars(tp);
-    if (count <= 0)
-        goto done;
-    codes = PyMem_Malloc(sizeof(unsigned int) * count);
-    buf = PyMem_Calloc(2 * (size_t)count + 1, sizeof(unsigned short));
-    if (!codes || !buf) {
-        PyErr_NoMemory();
-        goto fail;
-    }
-    /* one UTF-16 unit per character index, as FPDFText_GetUnicode gives them; else one by one */
-    if (get_text(tp, 0, count, buf) == count + 1) {
-        for (int i = 0; i < count; i++)
-            codes[i] = buf[i];
-    } else {
-        for (int i = 0; i < count; i++)
-            codes[i] = get_unicode(tp, i);
-    }
-    int prev_digit = 0, low_half = -1;
-    for (int i = 0; i < count; i++) {
-        if (i == low_half)
-            continue;
-        unsigned long code = codes[i], low;
-        if (code >= 0xD800 && code < 0xDC00 && i + 1 < count && (low = codes[i + 1]) >= 0xDC00 && low < 0xE000) {
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-            low_half = i + 1;
-        }
-        rectf r;
-        if (code == 0x20 && prev_digit && !is_generated(tp, i) && loose_char_box(tp, i, &r)) {
-            code = WRITTEN_SPACE;
-        } else if (not_glyph(code) || code >= 0x110000 || !loose_char_box(tp, i, &r)) {
-            continue;
-        }
-        prev_digit = code >= 0x30 && code <= 0x39;
-        double left = r.left, right = r.right, bottom = r.bottom, top = r.top;
-        if (n_boxes) {
-            double cx = (left + right) / 2, cy = (bottom + top) / 2;
-            int inside = 0;
-            for (Py_ssize_t b = 0; b < n_boxes && !inside; b++) {
-                double *bx = boxes + 4 * b;
-                inside = bx[0] <= cx && cx <= bx[2] && bx[1] <= cy && cy <= bx[3];
-            }
-            if (inside)
-                continue;
-        }
-        double angle = char_angle(tp, i);
-        PyObject *glyph;
-        int q = 0;
-        if (angle < UPRIGHT || angle > 2 * M_PI - UPRIGHT) {
-            glyph = glyph_tuple(left, right, bottom, top, code);
-        } else {
-            q = quadrant_of(angle);
-            if (q == 0)
-                glyph = glyph_tuple(left, right, bottom, top, code);
-            else if (q == 1)
-                glyph = glyph_tuple(bottom, top, -right, -left, code);
-            else if (q == 2)
-                glyph = glyph_tuple(-right, -left, -top, -bottom, code);
-            else
-                glyph = glyph_tuple(-top, -bottom, left, right, code);
-            if (glyph && !lists[q]) {
-                lists[q] = PyList_New(0);
-                PyObject *key = PyLong_FromLong(q);
-                if (!lists[q] || !key || PyDict_SetItem(by_quadrant, key, lists[q]) < 0) {
-                    Py_XDECREF(key);
-                    Py_DECREF(glyph);
-                    goto fail;
-                }
-                Py_DECREF(key);
-            }
-        }
-        if (!glyph)
-            goto fail;
-        int failed = PyList_Append(lists[q], glyph);
-        Py_DECREF(glyph);
-        if (failed < 0)
-            goto fail;
-    }
-done:
-    PyMem_Free(boxes);
-    PyMem_Free(codes);
-    PyMem_Free(buf);
-    Py_DECREF(boxes_seq);
-    for (int k = 0; k < 4; k++)
-        Py_XDECREF(lists[k]);
-    return by_quadrant;
-fail:
-    PyMem_Free(boxes);
-    PyMem_Free(codes);
-    PyMem_Free(buf);
-    Py_DECREF(boxes_seq);
-    for (int k = 0; k < 4; k++)
-        Py_XDECREF(lists[k]);
-    Py_XDECREF(by_quadrant);
-    return NULL;
-}
-
 /* ---------------------------------------------------------------------- lines from glyphs */
 
 typedef struct {
@@ -328,6 +175,28 @@ append_group(PyObject *groups, glyph *gs, Py_ssize_t start, Py_ssize_t end)
     return failed;
 }
 
+/* The end of the visual line that starts at gs[start] (gs sorted by_height): the glyphs after it whose
+ * vertical centre is within half the line's height (the tallest glyph so far) of its first one's. */
+static Py_ssize_t
+line_end(const glyph *gs, Py_ssize_t n, Py_ssize_t start)
+{
+    double centre = (gs[start].y0 + gs[start].y1) / 2, height = gs[start].y1 - gs[start].y0;
+    if (height < 1e-3)
+        height = 1e-3;
+    Py_ssize_t i = start + 1;
+    for (; i < n; i++) {
+        double cy = (gs[i].y0 + gs[i].y1) / 2, h = gs[i].y1 - gs[i].y0;
+        if (h < 1e-3)
+            h = 1e-3;
+        double reach = SAME_LINE * (height > h ? height : h);
+        if (!(-reach < centre - cy && centre - cy < reach))
+            break;
+        if (h > height)
+            height = h;
+    }
+    return i;
+}
+
 /* visual_lines(glyphs) -> [[glyph, ...], ...] or None: pdf_layout._visual_lines */
 static PyObject *
 visual_lines(PyObject *self, PyObject *list)
@@ -343,28 +212,11 @@ visual_lines(PyObject *self, PyObject *list)
     PyObject *groups = PyList_New(0);
     if (!groups)
         goto fail;
-    Py_ssize_t start = 0;
-    double centre = 0.0, height = 0.0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        double cy = (gs[i].y0 + gs[i].y1) / 2, h = gs[i].y1 - gs[i].y0;
-        if (h < 1e-3)
-            h = 1e-3;
-        if (i > start) {
-            double reach = SAME_LINE * (height > h ? height : h);
-            if (-reach < centre - cy && centre - cy < reach) {
-                if (h > height)
-                    height = h;
-                continue;
-            }
-            if (append_group(groups, gs, start, i) < 0)
-                goto fail;
-            start = i;
-        }
-        centre = cy;
-        height = h;
+    for (Py_ssize_t start = 0, end; start < n; start = end) {
+        end = line_end(gs, n, start);
+        if (append_group(groups, gs, start, end) < 0)
+            goto fail;
     }
-    if (n > start && append_group(groups, gs, start, n) < 0)
-        goto fail;
     PyMem_Free(gs);
     return groups;
 fail:
@@ -373,8 +225,31 @@ fail:
     return NULL;
 }
 
-/* widest_gap(group) -> (left, right, index) or None: pdf_layout._widest_gap (the first of the widest
- * gaps between neighbours in the group's order; (0.0, 0.0, 0) when none is wider than nothing) */
+/* The first of the widest gaps between neighbours of gs in their order: pdf_layout._widest_gap_python
+ * ((0.0, 0.0, 0) when none is wider than nothing) */
+static void
+widest_of(const glyph *gs, Py_ssize_t n, double *left, double *right, Py_ssize_t *index)
+{
+    Py_ssize_t widest = -1;
+    double most = 0.0;
+    for (Py_ssize_t k = 0; k + 1 < n; k++) {
+        double gap = gs[k + 1].x0 - gs[k].x1;
+        if (widest < 0 || gap > most) {
+            widest = k;
+            most = gap;
+        }
+    }
+    if (widest < 0 || !(most > 0.0)) {
+        *left = *right = 0.0;
+        *index = 0;
+    } else {
+        *left = gs[widest].x1;
+        *right = gs[widest + 1].x0;
+        *index = widest + 1;
+    }
+}
+
+/* widest_gap(group) -> (left, right, index) or None: pdf_layout._widest_gap */
 static PyObject *
 widest_gap(PyObject *self, PyObject *list)
 {
@@ -385,51 +260,63 @@ widest_gap(PyObject *self, PyObject *list)
         return NULL;
     if (!ok)
         Py_RETURN_NONE;
-    Py_ssize_t widest = -1;
-    double most = 0.0;
-    for (Py_ssize_t k = 0; k + 1 < n; k++) {
-        double gap = gs[k + 1].x0 - gs[k].x1;
-        if (widest < 0 || gap > most) {
-            widest = k;
-            most = gap;
-        }
-    }
-    PyObject *result = widest < 0 || !(most > 0.0)
-                           ? Py_BuildValue("(ddn)", 0.0, 0.0, (Py_ssize_t)0)
-                           : Py_BuildValue("(ddn)", gs[widest].x1, gs[widest + 1].x0, widest + 1);
-    PyMem_Free(gs);
-    return result;
-}
-
-typedef struct {
-    double value;
+    double left, right;
     Py_ssize_t index;
-} ranked;
-
-static int
-by_value(const void *pa, const void *pb)
-{
-    const ranked *a = pa, *b = pb;
-    if (a->value != b->value)
-        return a->value < b->value ? -1 : 1;
-    return a->index < b->index ? -1 : (a->index > b->index);
+    widest_of(gs, n, &left, &right, &index);
+    PyMem_Free(gs);
+    return Py_BuildValue("(ddn)", left, right, index);
 }
 
-/* line_parts(group) -> (text, x0, x1, top, bottom, size) or None: pdf_layout._line_python's line */
-static PyObject *
-line_parts(PyObject *self, PyObject *list)
+
+/* sorted(values)[k] without sorting them all (Hoare's selection; the values hold no NaN); scratch: n
+ * doubles to work in. Equal values are the same double but for 0.0 and -0.0: which of those Python's
+ * stable sort puts at k follows their order in `values`, so a zero is looked up there. */
+static double
+sorted_kth(const double *values, double *scratch, Py_ssize_t n, Py_ssize_t k)
 {
-    glyph *gs;
-    Py_ssize_t n;
-    int ok = read_glyphs(list, &gs, &n);
-    if (ok < 0)
-        return NULL;
-    if (!ok || n == 0) {
-        if (ok)
-            PyMem_Free(gs);
-        Py_RETURN_NONE;
+    memcpy(scratch, values, sizeof(double) * n);
+    Py_ssize_t lo = 0, hi = n - 1;
+    double *v = scratch;
+    while (lo < hi) {
+        double pivot = v[lo + (hi - lo) / 2];
+        Py_ssize_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
     }
-    qsort(gs, n, sizeof(glyph), by_position);
+    double found = v[k];
+    if (found != 0.0)
+        return found;
+    Py_ssize_t below = 0;
+    for (Py_ssize_t j = 0; j < n; j++)
+        below += values[j] < 0.0;
+    for (Py_ssize_t j = 0, zeros = 0; j < n; j++)
+        if (values[j] == 0.0 && zeros++ == k - below)
+            return values[j];
+    return found;
+}
+
+/* The line of a group of glyphs sorted by position (pdf_layout._line_python): a new reference to
+ * (text, x0, x1, top, bottom, size), NULL on error. */
+static PyObject *
+line_of(glyph *gs, Py_ssize_t n)
+{
     Py_ssize_t first = 0, last = n - 1;
     /* a written space at either end of a line takes no room in it (unless the line is all spaces) */
     if (gs[first].ch == WRITTEN_SPACE || gs[last].ch == WRITTEN_SPACE) {
@@ -444,20 +331,16 @@ line_parts(PyObject *self, PyObject *list)
         }
     }
     Py_ssize_t m = last - first + 1;
-    ranked *heights = PyMem_Malloc(sizeof(ranked) * m);
+    double *heights = PyMem_Malloc(sizeof(double) * 2 * m);
     Py_UCS4 *text = PyMem_Malloc(sizeof(Py_UCS4) * 2 * m);
     if (!heights || !text) {
         PyMem_Free(heights);
         PyMem_Free(text);
-        PyMem_Free(gs);
         return PyErr_NoMemory();
     }
-    for (Py_ssize_t k = 0; k < m; k++) {
-        heights[k].value = gs[first + k].y1 - gs[first + k].y0;
-        heights[k].index = k;
-    }
-    qsort(heights, m, sizeof(ranked), by_value);
-    double size = heights[m / 2].value;
+    for (Py_ssize_t k = 0; k < m; k++)
+        heights[k] = gs[first + k].y1 - gs[first + k].y0;
+    double size = sorted_kth(heights, heights + m, m, m / 2);
     double min_gap = SPACE_GAP * size, digit_gap = DIGIT_GAP * size;
     double least_gap = min_gap < digit_gap ? min_gap : digit_gap;
     Py_ssize_t length = 0;
@@ -500,8 +383,336 @@ line_parts(PyObject *self, PyObject *list)
     PyObject *result = str ? Py_BuildValue("(Nddddd)", str, gs[first].x0, right, -top, -bottom, size) : NULL;
     PyMem_Free(heights);
     PyMem_Free(text);
+    return result;
+}
+
+/* line_parts(group) -> (text, x0, x1, top, bottom, size) or None: pdf_layout._line_python's line */
+static PyObject *
+line_parts(PyObject *self, PyObject *list)
+{
+    glyph *gs;
+    Py_ssize_t n;
+    int ok = read_glyphs(list, &gs, &n);
+    if (ok < 0)
+        return NULL;
+    if (!ok || n == 0) {
+        if (ok)
+            PyMem_Free(gs);
+        Py_RETURN_NONE;
+    }
+    qsort(gs, n, sizeof(glyph), by_position);
+    PyObject *result = line_of(gs, n);
     PyMem_Free(gs);
     return result;
+}
+
+/* ------------------------------------------------------------------- a page's characters */
+
+typedef struct {
+    glyph *gs;
+    Py_ssize_t n, cap;
+} glyph_run;
+
+/* a page's glyphs by quadrant: 0 first, then each other quadrant in the order it first appears */
+typedef struct {
+    glyph_run runs[4];
+    int order[4], n_order;
+    int has_nan;
+} page_chars;
+
+static void
+free_page_chars(page_chars *pc)
+{
+    for (int k = 0; k < 4; k++)
+        PyMem_Free(pc->runs[k].gs);
+}
+
+static int
+push_glyph(page_chars *pc, int q, double x0, double x1, double y0, double y1, unsigned long code)
+{
+    glyph_run *run = &pc->runs[q];
+    if (run->n == run->cap) {
+        Py_ssize_t cap = run->cap ? 2 * run->cap : 256;
+        glyph *grown = PyMem_Realloc(run->gs, sizeof(glyph) * cap);
+        if (!grown) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        run->gs = grown;
+        run->cap = cap;
+    }
+    if (q && !run->n) {
+        int seen = 0;
+        for (int k = 0; k < pc->n_order; k++)
+            seen |= pc->order[k] == q;
+        if (!seen)
+            pc->order[pc->n_order++] = q;
+    }
+    glyph *g = run->gs + run->n;
+    g->x0 = x0;
+    g->x1 = x1;
+    g->y0 = y0;
+    g->y1 = y1;
+    g->ch = (Py_UCS4)code;
+    g->index = run->n++;
+    g->glyph = NULL;
+    pc->has_nan |= isnan(x0) || isnan(x1) || isnan(y0) || isnan(y1);
+    return 0;
+}
+
+/* The table boxes asked to leave out: (left, bottom, right, top) each, already widened. */
+static int
+read_boxes(PyObject *boxes_arg, double **out, Py_ssize_t *n_out)
+{
+    PyObject *seq = PySequence_Fast(boxes_arg, "boxes must be a sequence");
+    if (!seq)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    double *boxes = PyMem_Malloc(sizeof(double) * 4 * (n ? n : 1));
+    if (!boxes) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t b = 0; b < n; b++) {
+        PyObject *box = PySequence_Fast(PySequence_Fast_GET_ITEM(seq, b), "a box must be a sequence");
+        if (!box)
+            goto fail;
+        if (PySequence_Fast_GET_SIZE(box) != 4) {
+            Py_DECREF(box);
+            PyErr_SetString(PyExc_ValueError, "a box has four sides");
+            goto fail;
+        }
+        for (int k = 0; k < 4; k++)
+            boxes[4 * b + k] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(box, k));
+        Py_DECREF(box);
+        if (PyErr_Occurred())
+            goto fail;
+    }
+    Py_DECREF(seq);
+    *out = boxes;
+    *n_out = n;
+    return 0;
+fail:
+    Py_DECREF(seq);
+    PyMem_Free(boxes);
+    return -1;
+}
+
+/* pdf.py's _page_glyphs character loop: every character of the page that is a glyph, in the reading
+ * coordinates of its text's quadrant; characters whose centre is in one of the boxes go to the table. */
+static int
+read_page_chars(void *tp, const double *boxes, Py_ssize_t n_boxes, page_chars *pc)
+{
+    memset(pc, 0, sizeof *pc);
+    pc->order[pc->n_order++] = 0;
+    int count = count_chars(tp);
+    if (count <= 0)
+        return 0;
+    unsigned int *codes = PyMem_Malloc(sizeof(unsigned int) * count);
+    unsigned short *buf = PyMem_Calloc(2 * (size_t)count + 1, sizeof(unsigned short));
+    int result = -1;
+    if (!codes || !buf) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* one UTF-16 unit per character index, as FPDFText_GetUnicode gives them; else one by one */
+    if (get_text(tp, 0, count, buf) == count + 1) {
+        for (int i = 0; i < count; i++)
+            codes[i] = buf[i];
+    } else {
+        for (int i = 0; i < count; i++)
+            codes[i] = get_unicode(tp, i);
+    }
+    int prev_digit = 0, low_half = -1;
+    for (int i = 0; i < count; i++) {
+        if (i == low_half)
+            continue;
+        unsigned long code = codes[i], low;
+        if (code >= 0xD800 && code < 0xDC00 && i + 1 < count && (low = codes[i + 1]) >= 0xDC00 && low < 0xE000) {
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+            low_half = i + 1;
+        }
+        rectf r;
+        if (code == 0x20 && prev_digit && !is_generated(tp, i) && loose_char_box(tp, i, &r)) {
+            code = WRITTEN_SPACE;
+        } else if (not_glyph(code) || code >= 0x110000 || !loose_char_box(tp, i, &r)) {
+            continue;
+        }
+        prev_digit = code >= 0x30 && code <= 0x39;
+        double left = r.left, right = r.right, bottom = r.bottom, top = r.top;
+        if (n_boxes) {
+            double cx = (left + right) / 2, cy = (bottom + top) / 2;
+            int inside = 0;
+            for (Py_ssize_t b = 0; b < n_boxes && !inside; b++) {
+                const double *bx = boxes + 4 * b;
+                inside = bx[0] <= cx && cx <= bx[2] && bx[1] <= cy && cy <= bx[3];
+            }
+            if (inside)
+                continue;
+        }
+        double angle = char_angle(tp, i);
+        int q = angle < UPRIGHT || angle > 2 * M_PI - UPRIGHT ? 0 : quadrant_of(angle), failed;
+        if (q == 0)
+            failed = push_glyph(pc, 0, left, right, bottom, top, code);
+        else if (q == 1)
+            failed = push_glyph(pc, 1, bottom, top, -right, -left, code);
+        else if (q == 2)
+            failed = push_glyph(pc, 2, -right, -left, -top, -bottom, code);
+        else
+            failed = push_glyph(pc, 3, -top, -bottom, left, right, code);
+        if (failed < 0)
+            goto done;
+    }
+    result = 0;
+done:
+    PyMem_Free(codes);
+    PyMem_Free(buf);
+    return result;
+}
+
+/* read_page_chars of the textpage at `address`, for page_glyphs and page_lines: -1 on error */
+static int
+read_page_arg(unsigned long long address, PyObject *boxes_arg, page_chars *pc)
+{
+    double *boxes = NULL;
+    Py_ssize_t n_boxes = 0;
+    if (!bound) {
+        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
+        return -1;
+    }
+    if (read_boxes(boxes_arg, &boxes, &n_boxes) < 0)
+        return -1;
+    int failed = read_page_chars((void *)(uintptr_t)address, boxes, n_boxes, pc);
+    PyMem_Free(boxes);
+    if (failed < 0)
+        free_page_chars(pc);
+    return failed;
+}
+
+/* page_glyphs(textpage, boxes) -> {quadrant: [glyph, ...]}: pdf.py's _page_glyphs, each glyph a tuple
+ * (x0, x1, y0, y1, character). */
+static PyObject *
+page_glyphs(PyObject *self, PyObject *args)
+{
+    page_chars pc;
+    unsigned long long address;
+    PyObject *boxes;
+    if (!PyArg_ParseTuple(args, "KO", &address, &boxes) || read_page_arg(address, boxes, &pc) < 0)
+        return NULL;
+    PyObject *by_quadrant = PyDict_New();
+    if (!by_quadrant)
+        goto fail;
+    for (int k = 0; k < pc.n_order; k++) {
+        glyph_run *run = &pc.runs[pc.order[k]];
+        PyObject *list = PyList_New(run->n), *key = PyLong_FromLong(pc.order[k]);
+        int failed = !list || !key;
+        for (Py_ssize_t i = 0; i < run->n && !failed; i++) {
+            glyph *g = run->gs + i;
+            PyObject *t = glyph_tuple(g->x0, g->x1, g->y0, g->y1, g->ch);
+            if (!t)
+                failed = 1;
+            else
+                PyList_SET_ITEM(list, i, t);
+        }
+        if (!failed)
+            failed = PyDict_SetItem(by_quadrant, key, list) < 0;
+        Py_XDECREF(list);
+        Py_XDECREF(key);
+        if (failed)
+            goto fail;
+    }
+    free_page_chars(&pc);
+    return by_quadrant;
+fail:
+    Py_XDECREF(by_quadrant);
+    free_page_chars(&pc);
+    return NULL;
+}
+
+/* one visual line's record: its line (line_of), its glyph count, the widest gap between its glyphs
+ * (widest_of), the median height of all its glyphs (0.0 on a line too short to hold two columns: not
+ * asked), its first glyph's x0 and its last one's x1: what pdf_layout._column_split asks of a line */
+static PyObject *
+line_record(glyph *gs, Py_ssize_t n, Py_ssize_t split_min)
+{
+    qsort(gs, n, sizeof(glyph), by_position);
+    PyObject *line = line_of(gs, n);
+    if (!line)
+        return NULL;
+    double left, right, size = 0.0;
+    Py_ssize_t index;
+    widest_of(gs, n, &left, &right, &index);
+    if (n >= split_min) { /* asked of a line long enough to hold two columns only */
+        double *heights = PyMem_Malloc(sizeof(double) * 2 * n);
+        if (!heights) {
+            Py_DECREF(line);
+            return PyErr_NoMemory();
+        }
+        for (Py_ssize_t k = 0; k < n; k++)
+            heights[k] = gs[k].y1 - gs[k].y0;
+        size = sorted_kth(heights, heights + n, n, n / 2);
+        PyMem_Free(heights);
+    }
+    PyObject *record = Py_BuildValue("(OOOOOOnddnddd)", PyTuple_GET_ITEM(line, 0), PyTuple_GET_ITEM(line, 1),
+                                     PyTuple_GET_ITEM(line, 2), PyTuple_GET_ITEM(line, 3), PyTuple_GET_ITEM(line, 4),
+                                     PyTuple_GET_ITEM(line, 5), n, left, right, index, size, gs[0].x0, gs[n - 1].x1);
+    Py_DECREF(line);
+    return record;
+}
+
+/* page_lines(textpage, boxes, split_min) -> {quadrant: (glyph count, [line record, ...])} or None:
+ * page_glyphs' glyphs grouped into visual lines (visual_lines) and each line built (line_parts) without
+ * a Python object per glyph; None when a glyph has a NaN coordinate (Python's sort of NaNs is its own).
+ * split_min: the fewest glyphs of a line that may hold two columns (the median height is asked of those). */
+static PyObject *
+page_lines(PyObject *self, PyObject *args)
+{
+    page_chars pc;
+    unsigned long long address;
+    PyObject *boxes;
+    Py_ssize_t split_min;
+    if (!PyArg_ParseTuple(args, "KOn", &address, &boxes, &split_min) || read_page_arg(address, boxes, &pc) < 0)
+        return NULL;
+    if (pc.has_nan) {
+        free_page_chars(&pc);
+        Py_RETURN_NONE;
+    }
+    PyObject *by_quadrant = PyDict_New();
+    if (!by_quadrant)
+        goto fail;
+    for (int k = 0; k < pc.n_order; k++) {
+        glyph_run *run = &pc.runs[pc.order[k]];
+        glyph *gs = run->gs;
+        Py_ssize_t n = run->n;
+        PyObject *lines = PyList_New(0);
+        if (!lines)
+            goto fail;
+        if (n)
+            qsort(gs, n, sizeof(glyph), by_height);
+        for (Py_ssize_t start = 0, end; start < n; start = end) {
+            end = line_end(gs, n, start);
+            PyObject *record = line_record(gs + start, end - start, split_min);
+            if (!record || PyList_Append(lines, record) < 0) {
+                Py_XDECREF(record);
+                Py_DECREF(lines);
+                goto fail;
+            }
+            Py_DECREF(record);
+        }
+        PyObject *entry = Py_BuildValue("(nN)", n, lines), *key = PyLong_FromLong(pc.order[k]);
+        int failed = !entry || !key || PyDict_SetItem(by_quadrant, key, entry) < 0;
+        Py_XDECREF(entry);
+        Py_XDECREF(key);
+        if (failed)
+            goto fail;
+    }
+    free_page_chars(&pc);
+    return by_quadrant;
+fail:
+    Py_XDECREF(by_quadrant);
+    free_page_chars(&pc);
+    return NULL;
 }
 
 /* ------------------------------------------------------------------------------ page scan */
@@ -1338,6 +1549,7 @@ static PyMethodDef methods[] = {
     {"visual_width", visual_width, METH_O, "visual_width(s) -> float (normalise.visual_width)"},
     {"best_route", best_route, METH_VARARGS, "best_route(keys, offsets, freqs, total, sentence, graph, route) (words.MappedFrequencies)"},
     {"pos_viterbi", pos_viterbi, METH_VARARGS, "pos_viterbi(start, trans, has_next, steps) -> [state index] (words._pos_tags)"},
+    {"page_lines", page_lines, METH_VARARGS, "page_lines(textpage, boxes, split_min) -> {quadrant: (glyph count, [line record])} or None (pdf._page_lines)"},
     {"line_parts", line_parts, METH_O, "line_parts(group) -> (text, x0, x1, top, bottom, size) (None: not plain glyphs)"},
     {NULL, NULL, 0, NULL},
 };

@@ -38,7 +38,7 @@ from .page_text import (Item, clean_line, clean_lines as _clean_lines, count_vis
                         is_line as _is_line, join_cell_lines, strip_page_numbers as _strip_page_numbers,
                         strip_running_lines as _strip_running_lines, to_raw_page as _to_raw_page)
 from .pdf_tables import ruled_tables
-from .pdf_layout import WRITTEN_SPACE, Glyph, PageLine, lines_from_glyphs, quadrant, to_reading
+from .pdf_layout import COLUMN_SPLIT_MIN, WRITTEN_SPACE, Glyph, PageLine, lines_from_glyphs, lines_of_records, quadrant, to_reading
 
 __all__ = ["read_pdf", "clean_line", "join_cell_lines", "TABLE_SETTINGS"]
 
@@ -335,16 +335,29 @@ def _page_glyphs(textpage: pdfium.PdfTextPage, boxes: list[tuple[float, float, f
     return by_quadrant
 
 
+def _page_lines(textpage: pdfium.PdfTextPage, boxes: list[tuple[float, float, float, float]]) -> dict[int, tuple[int, list[PageLine]]]:
+    """The page's visual lines by quadrant (as _page_glyphs orders them), each with its number of glyphs:
+    built in C without a Python object per glyph where the compiled reader is present and the page is
+    one column of text, else from _page_glyphs by lines_from_glyphs (the same lines)."""
+    twin = compiled.with_pdfium()
+    found = twin.page_lines(compiled.address(textpage.raw), boxes, COLUMN_SPLIT_MIN) if twin is not None else None
+    if found is not None:
+        lines = {q: (count, lines_of_records(records)) for q, (count, records) in found.items()}
+        if all(ls is not None for _, ls in lines.values()):
+            return lines  # type: ignore[return-value]
+    return {q: (len(glyphs), lines_from_glyphs(glyphs)) for q, glyphs in _page_glyphs(textpage, boxes).items()}
+
+
 def _pdfium_items(textpage: pdfium.PdfTextPage, tables: list[tuple[tuple, list]], number: int,
                   frame: tuple[tuple[float, float, float, float], int] | None = None) -> list[Item]:
     """The page's lines from pdfium's characters and their boxes, in reading order; the characters
     inside a table's box go to the table, which stands before the first line below its top.
     frame: the page's MediaBox and /Rotate, to give the lines' boxes on the displayed page."""
-    by_quadrant = _page_glyphs(textpage, [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, *_ in tables])
+    by_quadrant = _page_lines(textpage, [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b, *_ in tables])
     # The page's text direction is that of most of its characters; text in another direction
     # (a stamp, a rotated side note) follows it.
-    order = sorted((q for q in by_quadrant if by_quadrant[q]), key=lambda q: -len(by_quadrant[q]))
-    by_line = [(q, ln) for q in order for ln in _clean_lines(lines_from_glyphs(by_quadrant[q]))]
+    order = sorted((q for q in by_quadrant if by_quadrant[q][0]), key=lambda q: -by_quadrant[q][0])
+    by_line = [(q, ln) for q in order for ln in _clean_lines(by_quadrant[q][1])]
     lines = [ln for _, ln in by_line]
     main = order[0] if order else 0
     placed = []

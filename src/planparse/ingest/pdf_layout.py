@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .. import compiled
 from .base import LineBox
 
-__all__ = ["Glyph", "PageLine", "WRITTEN_SPACE", "lines_from_glyphs", "quadrant", "to_reading"]
+__all__ = ["COLUMN_SPLIT_MIN", "Glyph", "PageLine", "WRITTEN_SPACE", "lines_from_glyphs", "lines_of_records", "quadrant", "to_reading"]
 
 # A space character the producer wrote (not one a gap suggests): a glyph of its own, read as " ".
 WRITTEN_SPACE = " "
@@ -120,6 +120,7 @@ def _line_python(group: list[Glyph]) -> PageLine:
 _GUTTER_EM = 1.2
 _COLUMN_MIN_GLYPHS = 8
 _COLUMN_MIN_LINES = 6
+COLUMN_SPLIT_MIN = 2 * _COLUMN_MIN_GLYPHS  # the fewest glyphs of a line that may hold both columns
 # ... the left column's lines ending, the right one's starting and ending within this many em of one
 # another (justified text; the cells of a borderless table are ragged) ...
 _COLUMN_ALIGN_EM = 1.0
@@ -149,14 +150,26 @@ def _gutter(groups: list[list[Glyph]]) -> float | None:
     """The x of the gutter between two columns of prose on this page, or None (one column, a table)."""
     splits = []
     for grp in groups:
-        if len(grp) < 2 * _COLUMN_MIN_GLYPHS:
+        if len(grp) < COLUMN_SPLIT_MIN:
             continue  # too short to hold both columns
-        left, right, i = _widest_gap(grp)
-        if i < _COLUMN_MIN_GLYPHS or len(grp) - i < _COLUMN_MIN_GLYPHS:
-            continue
-        size = _line_size(grp)
-        if right - left >= _GUTTER_EM * size:
-            splits.append((left, right, size, grp[0][0], grp[-1][1]))
+        split = _column_split(len(grp), _widest_gap(grp), _line_size(grp), grp[0][0], grp[-1][1])
+        if split is not None:
+            splits.append(split)
+    return _gutter_of(splits)
+
+
+def _column_split(count: int, gap: tuple[float, float, int], size: float, start: float, end: float):
+    """(left, right, size, start, end) of a line of `count` glyphs whose widest gap (left, right, index of
+    the glyph after it) may part two columns, else None; size: the median height of its glyphs, start
+    and end: its first glyph's x0 and its last one's x1."""
+    left, right, i = gap
+    if i < _COLUMN_MIN_GLYPHS or count - i < _COLUMN_MIN_GLYPHS:
+        return None
+    return (left, right, size, start, end) if right - left >= _GUTTER_EM * size else None
+
+
+def _gutter_of(splits: list[tuple[float, float, float, float, float]]) -> float | None:
+    """The gutter the lines' splits agree on (_column_split of each line that has one), or None."""
     if len(splits) < _COLUMN_MIN_LINES:
         return None
     centres = sorted((sp[0] + sp[1]) / 2 for sp in splits)
@@ -237,6 +250,17 @@ def _visual_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
     for grp in groups:
         grp.sort()
     return groups
+
+
+def lines_of_records(records: list[tuple]) -> list[PageLine] | None:
+    """The lines _speedups.page_lines built from a quadrant's glyphs (each record: text, x0, x1, top,
+    bottom, size, then what _column_split asks of the line); None on a page set in two columns, whose
+    lines lines_from_glyphs rebuilds from the glyphs, column by column."""
+    splits = [split for r in records if r[6] >= COLUMN_SPLIT_MIN
+              and (split := _column_split(r[6], (r[7], r[8], r[9]), r[10], r[11], r[12])) is not None]
+    if _gutter_of(splits) is not None:
+        return None
+    return [PageLine(r[0], LineBox(x0=r[1], x1=r[2], top=r[3], bottom=r[4], size=r[5])) for r in records]
 
 
 def lines_from_glyphs(glyphs: list[Glyph]) -> list[PageLine]:
