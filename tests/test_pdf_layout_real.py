@@ -9,6 +9,7 @@ import subprocess
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
+from planparse import compiled
 from planparse.grammar import load_grammars
 from planparse.ingest import read
 from planparse.normalise import normalise
@@ -130,9 +131,8 @@ def test_white_boxes_behind_every_line_are_not_rulings(tmp_path):
     assert all(c.text.endswith("落到实处。") for c in doc.clauses)
 
 
-def test_two_column_page_reads_down_each_column(tmp_path):
-    """A page of one column, then a page set in two justified columns under a title across both: the
-    left column is read before the right one, and each column's wrapped lines join into paragraphs."""
+def _two_column_pdf(tmp_path):
+    """A page of one column, then a page set in two justified columns under a title across both."""
     w = Writer()
     w.centred("关于推进城乡建设绿色发展的实施意见")
     w.line(LEFT + 2 * SIZE, "一、总体要求")
@@ -157,7 +157,12 @@ def test_two_column_page_reads_down_each_column(tmp_path):
     right = ["（三）优化能源结构。" + SENTENCE * 2, "（四）加强组织领导。" + SENTENCE * 2]
     column(LEFT, left)
     column(LEFT + width + gap, right)
-    doc = extract_file(w.save(tmp_path / "columns.pdf"))
+    return w.save(tmp_path / "columns.pdf")
+
+
+def test_two_column_page_reads_down_each_column(tmp_path):
+    """The left column is read before the right one, and each column's wrapped lines join into paragraphs."""
+    doc = extract_file(_two_column_pdf(tmp_path))
     assert doc.tables == []
     assert [c.heading for c in doc.clauses] == ["总体要求", "指导思想", "工作原则", "重点任务和保障措施",
                                                   "推进城乡绿色发展", "建设绿色建筑", "优化能源结构", "加强组织领导"]
@@ -165,6 +170,30 @@ def test_two_column_page_reads_down_each_column(tmp_path):
     assert by_heading["推进城乡绿色发展"] == "推进城乡绿色发展。" + SENTENCE * 2
     assert by_heading["优化能源结构"] == "优化能源结构。" + SENTENCE * 2
     assert [t.value for t in doc.targets] == [100.0]
+
+
+@pytest.mark.skipif(compiled.with_pdfium() is None, reason="the compiled reader (_speedups) is not built")
+def test_two_column_page_is_read_from_its_glyphs(tmp_path, monkeypatch):
+    """The lines built in C (page_lines) tell a page set in two columns, which is then read from its
+    glyphs column by column, as the Python code reads it; the page of one column is not."""
+    import pypdfium2 as pdfium
+
+    from planparse.ingest import pdf as pdf_reader, pdf_layout
+
+    with pdfium.PdfDocument(str(_two_column_pdf(tmp_path))) as pdf:
+        told = []
+        for page in pdf:
+            textpage = page.get_textpage()
+            try:
+                found = compiled.with_pdfium().page_lines(compiled.address(textpage.raw), [], pdf_layout.COLUMN_SPLIT_MIN)
+                told.append(pdf_layout.lines_of_records(found[0][1]) is None)
+                twin = pdf_reader._page_lines(textpage, [])
+                with monkeypatch.context() as m:
+                    m.setattr(compiled, "SPEEDUPS", None)
+                    assert pdf_reader._page_lines(textpage, []) == twin
+            finally:
+                textpage.close()
+    assert told == [False, True]
 
 
 # ------------------------------------------------------------------------------ ruled target tables
