@@ -590,6 +590,39 @@ read_page_arg(unsigned long long address, PyObject *boxes_arg, page_chars *pc)
     return failed;
 }
 
+/* {quadrant: value_of(run, arg)} for each quadrant of the page in its order (0 first, then as first met);
+ * frees the page's glyphs; NULL on error */
+static PyObject *
+by_quadrant(page_chars *pc, PyObject *(*value_of)(glyph_run *, Py_ssize_t), Py_ssize_t arg)
+{
+    PyObject *dict = PyDict_New();
+    for (int k = 0; dict && k < pc->n_order; k++) {
+        PyObject *value = value_of(&pc->runs[pc->order[k]], arg), *key = value ? PyLong_FromLong(pc->order[k]) : NULL;
+        if (!key || PyDict_SetItem(dict, key, value) < 0)
+            Py_CLEAR(dict);
+        Py_XDECREF(value);
+        Py_XDECREF(key);
+    }
+    free_page_chars(pc);
+    return dict;
+}
+
+/* a run's glyphs as tuples (x0, x1, y0, y1, character) */
+static PyObject *
+glyph_list(glyph_run *run, Py_ssize_t unused)
+{
+    PyObject *list = PyList_New(run->n);
+    for (Py_ssize_t i = 0; list && i < run->n; i++) {
+        glyph *g = run->gs + i;
+        PyObject *t = glyph_tuple(g->x0, g->x1, g->y0, g->y1, g->ch);
+        if (!t)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, t);
+    }
+    return list;
+}
+
 /* page_glyphs(textpage, boxes) -> {quadrant: [glyph, ...]}: pdf.py's _page_glyphs, each glyph a tuple
  * (x0, x1, y0, y1, character). */
 static PyObject *
@@ -600,34 +633,7 @@ page_glyphs(PyObject *self, PyObject *args)
     PyObject *boxes;
     if (!PyArg_ParseTuple(args, "KO", &address, &boxes) || read_page_arg(address, boxes, &pc) < 0)
         return NULL;
-    PyObject *by_quadrant = PyDict_New();
-    if (!by_quadrant)
-        goto fail;
-    for (int k = 0; k < pc.n_order; k++) {
-        glyph_run *run = &pc.runs[pc.order[k]];
-        PyObject *list = PyList_New(run->n), *key = PyLong_FromLong(pc.order[k]);
-        int failed = !list || !key;
-        for (Py_ssize_t i = 0; i < run->n && !failed; i++) {
-            glyph *g = run->gs + i;
-            PyObject *t = glyph_tuple(g->x0, g->x1, g->y0, g->y1, g->ch);
-            if (!t)
-                failed = 1;
-            else
-                PyList_SET_ITEM(list, i, t);
-        }
-        if (!failed)
-            failed = PyDict_SetItem(by_quadrant, key, list) < 0;
-        Py_XDECREF(list);
-        Py_XDECREF(key);
-        if (failed)
-            goto fail;
-    }
-    free_page_chars(&pc);
-    return by_quadrant;
-fail:
-    Py_XDECREF(by_quadrant);
-    free_page_chars(&pc);
-    return NULL;
+    return by_quadrant(&pc, glyph_list, 0);
 }
 
 /* one visual line's record: its line (line_of), its glyph count, the widest gap between its glyphs
@@ -661,6 +667,30 @@ line_record(glyph *gs, Py_ssize_t n, Py_ssize_t split_min)
     return record;
 }
 
+/* a run's visual lines: (its glyph count, [line record, ...]) */
+static PyObject *
+run_lines(glyph_run *run, Py_ssize_t split_min)
+{
+    glyph *gs = run->gs;
+    Py_ssize_t n = run->n;
+    PyObject *lines = PyList_New(0);
+    if (!lines)
+        return NULL;
+    if (n)
+        qsort(gs, n, sizeof(glyph), by_height);
+    for (Py_ssize_t start = 0, end; start < n; start = end) {
+        end = line_end(gs, n, start);
+        PyObject *record = line_record(gs + start, end - start, split_min);
+        if (!record || PyList_Append(lines, record) < 0) {
+            Py_XDECREF(record);
+            Py_DECREF(lines);
+            return NULL;
+        }
+        Py_DECREF(record);
+    }
+    return Py_BuildValue("(nN)", n, lines);
+}
+
 /* page_lines(textpage, boxes, split_min) -> {quadrant: (glyph count, [line record, ...])} or None:
  * page_glyphs' glyphs grouped into visual lines (visual_lines) and each line built (line_parts) without
  * a Python object per glyph; None when a glyph has a NaN coordinate (Python's sort of NaNs is its own).
@@ -678,41 +708,7 @@ page_lines(PyObject *self, PyObject *args)
         free_page_chars(&pc);
         Py_RETURN_NONE;
     }
-    PyObject *by_quadrant = PyDict_New();
-    if (!by_quadrant)
-        goto fail;
-    for (int k = 0; k < pc.n_order; k++) {
-        glyph_run *run = &pc.runs[pc.order[k]];
-        glyph *gs = run->gs;
-        Py_ssize_t n = run->n;
-        PyObject *lines = PyList_New(0);
-        if (!lines)
-            goto fail;
-        if (n)
-            qsort(gs, n, sizeof(glyph), by_height);
-        for (Py_ssize_t start = 0, end; start < n; start = end) {
-            end = line_end(gs, n, start);
-            PyObject *record = line_record(gs + start, end - start, split_min);
-            if (!record || PyList_Append(lines, record) < 0) {
-                Py_XDECREF(record);
-                Py_DECREF(lines);
-                goto fail;
-            }
-            Py_DECREF(record);
-        }
-        PyObject *entry = Py_BuildValue("(nN)", n, lines), *key = PyLong_FromLong(pc.order[k]);
-        int failed = !entry || !key || PyDict_SetItem(by_quadrant, key, entry) < 0;
-        Py_XDECREF(entry);
-        Py_XDECREF(key);
-        if (failed)
-            goto fail;
-    }
-    free_page_chars(&pc);
-    return by_quadrant;
-fail:
-    Py_XDECREF(by_quadrant);
-    free_page_chars(&pc);
-    return NULL;
+    return by_quadrant(&pc, run_lines, split_min);
 }
 
 /* ------------------------------------------------------------------------------ page scan */
