@@ -19,7 +19,9 @@ over five groups:
   text pages  every page of all those files without table ruling, gathered into one PDF
   table pages every page of all those files whose ruling may form a table (the pages planparse sends
               to pdfplumber's table finder), gathered into one PDF
-x = pdfplumber time / planparse time (> 1: planparse is faster). Then the peak RSS of
+x = pdfplumber time / planparse time (> 1: planparse is faster); a group's x is its pages over its time,
+and a line under it gives the x file by file (median, lowest, highest; the files of at most 10 pages and
+the longer ones, each part's pages over its time). Then the peak RSS of
 `planparse extract --ocr MODE` (a fresh process) on PDFs of 100, 250 and --rss-pages pages made by
 concatenating the real PDFs (pypdfium2), to show that memory does not grow with the page count.
 --ocr is `never` by default: pdfplumber reads the text layer only, and so does planparse then
@@ -33,6 +35,7 @@ import json
 import os
 import subprocess
 import sys
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -189,9 +192,33 @@ def _time_group(name: str, files: list[Path], reps: int, per_file: bool, ocr: st
           f"pdfplumber {pages / pl:6.1f} p/s | x {pl / pp:5.2f} | raw pdfium {pages / raw:6.1f} p/s, "
           f"{100 * raw / pp:3.0f}% raw" + (f" | x pure {pl / py:5.2f}" if py else "")
           + (f" | x uncached {pl / nc:5.2f}" if nc else ""), flush=True)
+    by_file = _by_file(rows)
+    if len(rows) > 1:
+        print(f"  {'':<12} by file: median x {by_file['median']:5.2f}, {by_file['lowest'][1]:5.2f} to "
+              f"{by_file['highest'][1]:5.2f} ({by_file['lowest'][0][:14]} to {by_file['highest'][0][:14]}) | "
+              + " | ".join(f"{k} x {v:5.2f}" for k, v in by_file["by_length"].items()), flush=True)
     return {"group": name, "files": rows, "pages": pages, "planparse_s": pp, "pdfplumber_s": pl, "raw_pdfium_s": raw,
             "planparse_pure_python_s": py, "planparse_uncached_s": nc, "ratio": pl / pp, "share_of_raw": raw / pp,
+            "by_file": by_file,
             "compiled_reader": twin is not None, "glyph_cache": getattr(compiled, "GLYPH_CACHE", None) is not None}
+
+
+SHORT_FILE_PAGES = 10  # "short" in the by-file line: a notice or a plan of a few pages
+
+
+def _by_file(rows: list[dict]) -> dict:
+    """The ratio file by file: a group's ratio is its pages over its time, so its long files weigh most;
+    a short file pays what does not grow with its pages (its fonts loaded, the stages' set-up)."""
+    ratios = sorted((r["pdfplumber_s"] / r["planparse_s"], r["file"]) for r in rows)
+    by_length = {}
+    for label, keep in ((f"<= {SHORT_FILE_PAGES} pages", lambda r: r["pages"] <= SHORT_FILE_PAGES),
+                        (f"> {SHORT_FILE_PAGES} pages", lambda r: r["pages"] > SHORT_FILE_PAGES)):
+        part = [r for r in rows if keep(r)]
+        if part:
+            label = f"{len(part)} files {label}"
+            by_length[label] = sum(r["pdfplumber_s"] for r in part) / sum(r["planparse_s"] for r in part)
+    return {"median": statistics.median(x for x, _ in ratios), "lowest": (ratios[0][1], ratios[0][0]),
+            "highest": (ratios[-1][1], ratios[-1][0]), "by_length": by_length}
 
 
 def _peak_rss_mb(path: Path, ocr: str) -> float:
