@@ -197,9 +197,10 @@ line_end(const glyph *gs, Py_ssize_t n, Py_ssize_t start)
     return i;
 }
 
-/* visual_lines(glyphs) -> [[glyph, ...], ...] or None: pdf_layout._visual_lines */
+/* fn(gs, n) of a list of glyphs read into C (read_glyphs), then freed: None when the list is not
+ * plain glyphs (the Python code takes it, with the same results) or is empty and `empty_ok` is 0 */
 static PyObject *
-visual_lines(PyObject *self, PyObject *list)
+with_glyphs(PyObject *list, PyObject *(*fn)(glyph *, Py_ssize_t), int empty_ok)
 {
     glyph *gs;
     Py_ssize_t n;
@@ -208,21 +209,36 @@ visual_lines(PyObject *self, PyObject *list)
         return NULL;
     if (!ok)
         Py_RETURN_NONE;
-    qsort(gs, n, sizeof(glyph), by_height);
-    PyObject *groups = PyList_New(0);
-    if (!groups)
-        goto fail;
-    for (Py_ssize_t start = 0, end; start < n; start = end) {
-        end = line_end(gs, n, start);
-        if (append_group(groups, gs, start, end) < 0)
-            goto fail;
+    PyObject *result;
+    if (n == 0 && !empty_ok) {
+        result = Py_None;
+        Py_INCREF(result);
+    } else {
+        result = fn(gs, n);
     }
     PyMem_Free(gs);
+    return result;
+}
+
+/* the glyphs grouped into visual lines, each group sorted by position */
+static PyObject *
+groups_of(glyph *gs, Py_ssize_t n)
+{
+    qsort(gs, n, sizeof(glyph), by_height);
+    PyObject *groups = PyList_New(0);
+    for (Py_ssize_t start = 0, end; groups && start < n; start = end) {
+        end = line_end(gs, n, start);
+        if (append_group(groups, gs, start, end) < 0)
+            Py_CLEAR(groups);
+    }
     return groups;
-fail:
-    PyMem_Free(gs);
-    Py_XDECREF(groups);
-    return NULL;
+}
+
+/* visual_lines(glyphs) -> [[glyph, ...], ...] or None: pdf_layout._visual_lines */
+static PyObject *
+visual_lines(PyObject *self, PyObject *list)
+{
+    return with_glyphs(list, groups_of, 1);
 }
 
 /* The first of the widest gaps between neighbours of gs in their order: pdf_layout._widest_gap_python
@@ -249,24 +265,22 @@ widest_of(const glyph *gs, Py_ssize_t n, double *left, double *right, Py_ssize_t
     }
 }
 
+/* the widest gap as a tuple (left, right, index) */
+static PyObject *
+gap_of(glyph *gs, Py_ssize_t n)
+{
+    double left, right;
+    Py_ssize_t index;
+    widest_of(gs, n, &left, &right, &index);
+    return Py_BuildValue("(ddn)", left, right, index);
+}
+
 /* widest_gap(group) -> (left, right, index) or None: pdf_layout._widest_gap */
 static PyObject *
 widest_gap(PyObject *self, PyObject *list)
 {
-    glyph *gs;
-    Py_ssize_t n;
-    int ok = read_glyphs(list, &gs, &n);
-    if (ok < 0)
-        return NULL;
-    if (!ok)
-        Py_RETURN_NONE;
-    double left, right;
-    Py_ssize_t index;
-    widest_of(gs, n, &left, &right, &index);
-    PyMem_Free(gs);
-    return Py_BuildValue("(ddn)", left, right, index);
+    return with_glyphs(list, gap_of, 1);
 }
-
 
 /* sorted(values)[k] without sorting them all (Hoare's selection; the values hold no NaN); scratch: n
  * doubles to work in. Equal values are the same double but for 0.0 and -0.0: which of those Python's
@@ -386,24 +400,19 @@ line_of(glyph *gs, Py_ssize_t n)
     return result;
 }
 
+/* the line of glyphs in any order */
+static PyObject *
+sorted_line_of(glyph *gs, Py_ssize_t n)
+{
+    qsort(gs, n, sizeof(glyph), by_position);
+    return line_of(gs, n);
+}
+
 /* line_parts(group) -> (text, x0, x1, top, bottom, size) or None: pdf_layout._line_python's line */
 static PyObject *
 line_parts(PyObject *self, PyObject *list)
 {
-    glyph *gs;
-    Py_ssize_t n;
-    int ok = read_glyphs(list, &gs, &n);
-    if (ok < 0)
-        return NULL;
-    if (!ok || n == 0) {
-        if (ok)
-            PyMem_Free(gs);
-        Py_RETURN_NONE;
-    }
-    qsort(gs, n, sizeof(glyph), by_position);
-    PyObject *result = line_of(gs, n);
-    PyMem_Free(gs);
-    return result;
+    return with_glyphs(list, sorted_line_of, 0);
 }
 
 /* ------------------------------------------------------------------- a page's characters */

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from array import array
 import logging
 from math import log
 import re
@@ -138,8 +139,6 @@ class MappedFrequencies(Mapping):
 
     @staticmethod
     def write(freq: dict, keys_path: Path, index_path: Path) -> None:
-        from array import array
-
         items = sorted((k.encode("utf-8"), v) for k, v in freq.items())
         offsets, freqs, pos = array("I", [0]), array("I"), 0
         for k, v in items:
@@ -460,8 +459,6 @@ class _CompiledHmm:
     emissions looked up once and kept (at most one entry per character jieba's tables know)."""
 
     def __init__(self, states: dict, start: dict, trans: dict, emit: dict):
-        from array import array
-
         order = sorted(trans)
         self.order = order
         index = {y: i for i, y in enumerate(order)}
@@ -488,8 +485,6 @@ class _CompiledHmm:
     def step(self, ch: str) -> tuple:
         found = self._steps.get(ch)
         if found is None:
-            from array import array
-
             allowed = self._states.get(ch)
             if allowed is not None:
                 mask = bytearray(len(self.order))
@@ -503,29 +498,37 @@ class _CompiledHmm:
         return found
 
 
+def _compiled_hmm() -> _CompiledHmm | None:
+    """The tagger's HMM as _speedups.pos_viterbi reads it, built once a process; None where the twin is
+    absent or the tables are not what it assumes (jieba's own viterbi then)."""
+    if compiled.SPEEDUPS is None:
+        return None
+    model = _state.get("hmm_compiled")
+    if model is None:
+        tables = _hmm_model()[1:]
+        with _lock:
+            model = _state.get("hmm_compiled")
+            if model is None:
+                model = _state["hmm_compiled"] = _CompiledHmm(*tables) if _CompiledHmm.usable(*tables) else False
+    return model or None
+
+
 def _pos_tags(blk: str) -> list:
     """jieba.posseg's viterbi route for a run of Han characters: each character's (position, tag)."""
+    model = _compiled_hmm()
+    if model is not None:
+        route = compiled.SPEEDUPS.pos_viterbi(model.start, model.trans, model.has_next, [model.step(ch) for ch in blk])
+        return [model.order[i] for i in route]
     viterbi, states, start, trans, emit = _hmm_model()
-    twin = compiled.SPEEDUPS
-    if twin is not None:
-        model = _state.get("hmm_compiled")
-        if model is None:
-            with _lock:
-                model = _state.get("hmm_compiled")
-                if model is None:
-                    model = _state["hmm_compiled"] = (_CompiledHmm(states, start, trans, emit)
-                                                      if _CompiledHmm.usable(states, start, trans, emit) else False)
-        if model:
-            route = twin.pos_viterbi(model.start, model.trans, model.has_next, [model.step(ch) for ch in blk])
-            return [model.order[i] for i in route]
     return viterbi(blk, states, start, trans, emit)[1]
 
 
 def preload(g=None) -> None:
-    """Load now what the word stages load on first use (the dictionary, the tagger's HMM): for a process
-    that forks a child per document, so that no child loads them again."""
+    """Load now what the word stages load on first use (the dictionary, the tagger's HMM and its compiled
+    tables): for a process that forks a child per document, so that no child loads them again."""
     _jieba(g)
     _hmm_model()
+    _compiled_hmm()
 
 
 def _hmm_words(run: str):
