@@ -66,3 +66,25 @@ def test_look_aheads_and_atomic_groups_join():
         for method in ("match", "fullmatch", "search"):
             expected = any(getattr(r.compiled, method)(line) for r in rules)
             assert (getattr(joined, method)(line) is not None) == expected, (method, line)
+
+
+# Rule patterns a line is matched whole against, with branches that only ask the line to hold something
+# (`.*X.*`, as layout.toml's copyright line), one lazy, one with an escaped dot at its end (a run of dots,
+# not "anything"), one whose hold is anchored, and a branch asked as written.
+WHOLE = [Pattern(pattern=p) for p in (r".*(?:ICP备|版权所有\s*[:：©]).*", r"第\s*\d{1,4}\s*页|.*?公网安备.*",
+                                      r"目录.*\.*", r".*^首页.*", r".*(?<=\p{Han})版权$.*", r".*+x.*")]
+WHOLE_LINES = ["京ICP备05070218号", "ICP备", "版权所有：某某", "版权所有 x", "第 3 页", "第3页之后", "京公网安备1101", "目录……",
+               "目录...", "目录.", "见目录...", "首页 > 通知", "回首页", "本站版权", "版权所有", "版权s", "", "x", "ax",
+               "京ICP备\n05070218号", "第 3 页\n", "a\n版权所有：", "首页\n"]
+
+
+def test_a_rule_list_matched_whole_answers_as_its_patterns_do():
+    from planparse.grammar.schema import RuleList, _held_core
+
+    assert [_held_core(b) for b in (".*X.*", ".*?X.*", ".*+X.*", r"目录.*\.*", r".*X\.*", r".*X\\.*", ".*", "X")] == \
+        ["X", None, None, None, None, "X\\\\", None, None]
+    rules = RuleList(WHOLE)
+    assert rules.joined is not None
+    for line in WHOLE_LINES:
+        assert rules.fullmatch(line) == any(p.compiled.fullmatch(line) is not None for p in WHOLE), line
+    assert rules._fullmatch.held is not None and rules._fullmatch.rest is not None  # asked in two parts
