@@ -98,3 +98,21 @@ def test_table_cells_of_a_traditional_text_are_quoted_as_written(tmp_path):
     assert table.rows[0][1] == "萬元產值用水量（立方米）" and table.rows[1][3] == "預期性"
     assert [(t.metric, t.value, t.comparator) for t in doc.targets if t.table_index == 0] == [
         ("萬元產值用水量", 12, "<="), ("節水型單位覆蓋率", 60, ">=")]
+
+
+def test_the_characters_that_fold_are_found_alike_in_a_short_and_a_long_text(monkeypatch):
+    # A short text puts its characters in a set; a long one (or any once the class is built) is searched
+    # with one class of every character that folds: the same table either way.
+    from planparse import script
+
+    long_text = (TRADITIONAL + "顯示，乾淨。") * 40
+    monkeypatch.setattr(script, "_CLASS_FROM_CHARS", len(long_text))
+    script._foldable_class.cache_clear()
+    by_set = [script.fold_table(t) for t in (TRADITIONAL, TRADITIONAL[:40], "显著提高")]
+    assert script._foldable_class.cache_info().currsize == 0  # no short text built the class
+    by_set.append(script.fold_table(long_text))
+    assert script._foldable_class.cache_info().currsize == 1
+    by_class = [script.fold_table(t) for t in (TRADITIONAL, TRADITIONAL[:40], "显著提高", long_text)]
+    assert by_class == by_set
+    assert by_set[0][ord("範")] == "范" and by_set[0][ord("關")] == "关"
+    assert by_set[2] == {} and by_set[3] == by_set[0] | {ord("顯"): "显", ord("乾"): "干", ord("淨"): "净"}
