@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
-from .grammar import Grammars, MarkerLevel, compile_pattern
+from .grammar import Grammars, MarkerLevel, any_of, compile_pattern
 from .grammar.check import example_runner
 from .normalise import NormalText, visual_width
 from .numerals import chinese_number
@@ -78,8 +78,15 @@ def match_marker(para: str, g: Grammars) -> tuple[MarkerLevel, int, str, int] | 
     return hit[1:] if hit else None
 
 
+def _any_marker(g: Grammars):
+    return any_of(g.numbering.levels)
+
+
 def _match_marker_ranked(para: str, g: Grammars) -> tuple[int, MarkerLevel, int, str, int] | None:
     """(rank of the style, level rule, ordinal, marker as output, marker length) or None."""
+    anywhere = g.built(_any_marker)
+    if anywhere is not None and anywhere.match(para) is None:
+        return None  # nearly half the paragraphs open with no marker: one question, not one a level
     for rank, lvl in enumerate(g.numbering.levels):
         m = lvl.compiled.match(para)
         if not m:
