@@ -88,3 +88,24 @@ def test_a_rule_list_matched_whole_answers_as_its_patterns_do():
     for line in WHOLE_LINES:
         assert rules.fullmatch(line) == any(p.compiled.fullmatch(line) is not None for p in WHOLE), line
     assert rules._fullmatch.held is not None and rules._fullmatch.rest is not None  # asked in two parts
+
+
+# Patterns that open at a sentence's start, as agencies.toml's subject rule does: found after each of the
+# characters only, with what finditer gives (overlapping starts, a match that runs over the next mark, an
+# empty match, a look-behind inside, a flag that makes `^` match after a line break: asked as written).
+OPENING = [r"(?:^|(?<=[。；\n]))(?P<name>\p{Han}{0,4}?(?:局|委))(?:要|负责)", r"(?:^|(?<=[。]))[^。]*?。",
+           r"(?:^|(?<=[。]))a*", r"(?:^|(?<=[。\n]))(?<=。)b", r"(?m)(?:^|(?<=[。]))c", r"(?:^|(?<=[\]x]))d"]
+OPENING_TEXTS = ["市发改委要加强。市生态环境局负责；区科委负责\n县局要", "甲。乙。。丙", "aa。a。b", "。b。\nb", "c\nc。c", "]dxd d",
+                 "", "。", "局要"]
+
+
+def test_a_pattern_opening_at_a_sentence_start_finds_what_finditer_finds():
+    from planparse.grammar.schema import _StartsAfter, compile_pattern, finder
+
+    kinds = [type(finder(p)) is _StartsAfter for p in OPENING]
+    assert kinds == [True, True, True, True, False, True]
+    for pattern in OPENING:
+        found, whole = finder(pattern), compile_pattern(pattern)
+        for text in OPENING_TEXTS:
+            assert [(m.span(), m.groups()) for m in found.finditer(text)] == \
+                [(m.span(), m.groups()) for m in whole.finditer(text)], (pattern, text)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from ..grammar import Grammars, could_match, guarded, per_grammar_set
+from ..grammar.schema import finder
 from ..grammar.check import example_runner
 from ..models import Agencies, AgencyMention
 from ..text import split_top_level, to_simplified
@@ -354,7 +355,8 @@ class AgencyParser:
 def _subject_rules(g: Grammars) -> list[tuple]:
     # (the characters a match holds one of, the rule): most clauses have no agency for a subject, and
     # most of those lack what the rule must find after the name (`要`, `负责`)
-    return guarded(g.agencies.sentence_subject)
+    return [(needed, finder(rule.pattern)) for (needed, _), rule in zip(guarded(g.agencies.sentence_subject),
+                                                                       g.agencies.sentence_subject)]
 
 
 def flat_names(ag: Agencies) -> list[str]:

@@ -3,6 +3,7 @@ message that names the file and the entry, not later at match time."""
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import Any, Callable, Literal, Optional
 
 import regex as re
@@ -131,6 +132,48 @@ def guarded(rules: list["Pattern"]) -> list[tuple[Any, Any]]:
     """(required_characters of the rule, the compiled rule) for each rule of a list a stage asks of every
     sentence or line: a text that could_match none is not searched."""
     return [(required_characters([rule]), rule.compiled) for rule in rules]
+
+
+# A pattern that opens with `(?:^|(?<=[…]))`: a match starts at the text's start or right after one of
+# those characters (a sentence's start) and nowhere else
+_GLOBAL_FLAG = re.compile(r"\(\?[aiLmsuxfbeprwV01-]*\)")
+_OPENS_AFTER = re.compile(r"\(\?:\^\|\(\?<=\[((?:[^\]\\]|\\.)+)\]\)\)")
+
+
+class _StartsAfter:
+    """finditer of such a pattern: its remainder matched at the text's start and after each of the
+    characters, where the pattern as written tried its two alternatives at every position of the text
+    (the subject rule of agencies.toml: 14 ms over the real PDFs' texts, 5 so)."""
+
+    def __init__(self, whole, marks, rest):
+        self.whole, self.marks, self.rest = whole, marks, rest
+
+    def finditer(self, text: str):
+        found, last = [], 0
+        for start in itertools.chain((0,), (m.end() for m in self.marks.finditer(text))):
+            if start < last:
+                continue  # inside the match before: finditer goes on from its end
+            m = self.rest.match(text, start)
+            if m is None:
+                continue
+            if m.end() == start:
+                return self.whole.finditer(text)  # an empty match: finditer's own stepping past it
+            found.append(m)
+            last = m.end()
+        return iter(found)
+
+
+def finder(pattern: str):
+    """What finds a rule's matches (`finditer`): the compiled pattern, or a _StartsAfter for a pattern
+    that opens at a sentence's start (not with a flag that would let `^` match after a line break)."""
+    whole = compile_pattern(pattern)
+    m = _OPENS_AFTER.match(pattern)
+    if m is None or _GLOBAL_FLAG.search(pattern):
+        return whole
+    try:
+        return _StartsAfter(whole, compile_pattern(f"[{m.group(1)}]"), compile_pattern(pattern[m.end():]))
+    except re.error:
+        return whole
 
 
 def top_level_branches(pattern: str) -> list[str]:
