@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
-from .grammar import Grammars, MarkerLevel, any_of, compile_pattern
+from .grammar import Grammars, MarkerLevel, Pattern, any_of, compile_pattern
 from .grammar.check import example_runner
 from .normalise import NormalText, visual_width
 from .numerals import chinese_number
@@ -190,8 +190,19 @@ def lacks_line_structure(nt: NormalText, g: Grammars) -> bool:
     return total > 0 and (count == 1 or wide >= g.numbering.run_together_share * total)
 
 
+def _any_inline_marker(g: Grammars) -> dict[bool, object]:
+    """For each `anywhere_only`, the inline-capable levels' markers joined (unanchored) into one pattern, or None."""
+    def joined(anywhere_only: bool):
+        levels = [lvl for lvl in g.numbering.levels if lvl.inline and (lvl.inline_anywhere or not anywhere_only)]
+        return any_of([Pattern.model_construct(pattern=lvl.pattern.lstrip("^")) for lvl in levels])
+    return {False: joined(False), True: joined(True)}
+
+
 def _inline_starts(para: str, g: Grammars, anywhere_only: bool = False) -> list[int]:
     """Offsets inside `para` where an inline-capable marker could open a clause."""
+    anywhere = g.built(_any_inline_marker)[anywhere_only]
+    if anywhere is not None and anywhere.search(para) is None:
+        return []  # nearly half the paragraphs hold no marker at all: one search, not one a level
     starts: set[int] = set()
     for lvl in g.numbering.levels:
         if not lvl.inline or (anywhere_only and not lvl.inline_anywhere):
