@@ -1213,6 +1213,67 @@ set_pair(PyObject *dict, PyObject *key, PyObject *first, PyObject *second)
     return ok;
 }
 
+/* list.append(index); -1 with an exception set when it fails */
+static int
+append_index(PyObject *list, Py_ssize_t index)
+{
+    PyObject *v = PyLong_FromSsize_t(index);
+    int r = v ? PyList_Append(list, v) : -1;
+    Py_XDECREF(v);
+    return r;
+}
+
+/* word_graph(keys, offsets, freqs, sentence) -> {k: [ends]}: words.MappedFrequencies.word_graph, jieba's
+ * Tokenizer.get_DAG: for each position k, the ends i of the fragments sentence[k:i + 1] that are words
+ * (a frequency above 0), read on while a fragment is a key (a word, or with 0 only a prefix of words);
+ * [k] where none is. */
+static PyObject *
+word_graph(PyObject *self, PyObject *args)
+{
+    word_table t;
+    PyObject *sentence;
+    PyObject *graph = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*y*U", &t.keys, &t.offsets, &t.freqs, &sentence))
+        return NULL;
+    if (!open_table(&t, sentence) || !(graph = PyDict_New()))
+        goto fail;
+    for (Py_ssize_t k = 0; k < t.chars; k++) {
+        PyObject *ends = PyList_New(0);
+        if (!ends)
+            goto fail;
+        for (Py_ssize_t i = k; i < t.chars; i++) {
+            long long f = fragment_frequency(&t, k, i);
+            if (f == -2) {
+                PyErr_SetString(PyExc_ValueError, "an offset outside the keys");
+                Py_DECREF(ends);
+                goto fail;
+            }
+            if (f < 0)
+                break;
+            if (f > 0 && append_index(ends, i) < 0) {
+                Py_DECREF(ends);
+                goto fail;
+            }
+        }
+        if (PyList_GET_SIZE(ends) == 0 && append_index(ends, k) < 0) {
+            Py_DECREF(ends);
+            goto fail;
+        }
+        PyObject *key = PyLong_FromSsize_t(k);
+        int bad = !key || PyDict_SetItem(graph, key, ends) < 0;
+        Py_XDECREF(key);
+        Py_DECREF(ends);
+        if (bad)
+            goto fail;
+    }
+    release_table(&t);
+    return graph;
+fail:
+    Py_XDECREF(graph);
+    release_table(&t);
+    return NULL;
+}
+
 /* best_route(keys, offsets, freqs, total, sentence, graph, route): words.MappedFrequencies.best_route,
  * jieba's Tokenizer.calc: route[i] = max((log(FREQ.get(word) or 1) - log(total) + route[x + 1][0], x)
  * for x in graph[i]), from the sentence's end; route[len] = (0, 0). The same floating-point steps in
@@ -1552,6 +1613,7 @@ static PyMethodDef methods[] = {
     {"widest_gap", widest_gap, METH_O, "widest_gap(group) -> (left, right, index) (None: not plain glyphs)"},
     {"find_key", find_key, METH_VARARGS, "find_key(keys, offsets, lo, hi, target) -> index or -1 (words.MappedFrequencies)"},
     {"visual_width", visual_width, METH_O, "visual_width(s) -> float (normalise.visual_width)"},
+    {"word_graph", word_graph, METH_VARARGS, "word_graph(keys, offsets, freqs, sentence) -> {k: [ends]} (words.MappedFrequencies)"},
     {"best_route", best_route, METH_VARARGS, "best_route(keys, offsets, freqs, total, sentence, graph, route) (words.MappedFrequencies)"},
     {"pos_viterbi", pos_viterbi, METH_VARARGS, "pos_viterbi(start, trans, has_next, steps) -> [state index] (words._pos_tags)"},
     {"page_lines", page_lines, METH_VARARGS, "page_lines(textpage, boxes, split_min) -> {quadrant: (glyph count, [line record])} or None (pdf._page_lines)"},
