@@ -127,3 +127,70 @@ def test_table_text_is_pdfplumbers_extract(folder, prefix):
                     table.extract(x_tolerance=3, y_tolerance=3)
                 compared += 1
     assert compared >= 1
+
+
+def _shapes_pdf(tmp_path):
+    """A made-up page of what a ruling can be: a closed path with a Bézier curve, turned and shifted;
+    a rectangle; an open polyline; and the office fixture's table page placed on it as a form XObject,
+    scaled (its lines, rects and empty space objects then sit inside a form)."""
+    import pypdfium2.raw as c
+
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(600, 800)
+    path = c.FPDFPageObj_CreateNewPath(10, 10)
+    c.FPDFPath_LineTo(path, 110, 10)
+    c.FPDFPath_BezierTo(path, 130, 30, 130, 60, 110, 80)
+    c.FPDFPath_LineTo(path, 10, 80)
+    c.FPDFPath_Close(path)
+    c.FPDFPath_SetDrawMode(path, 0, 1)
+    c.FPDFPageObj_Transform(path, 0.8, 0.6, -0.6, 0.8, 200.5, 300.25)
+    c.FPDFPage_InsertObject(page.raw, path)
+    rect = c.FPDFPageObj_CreateNewRect(20, 400, 300, 18)
+    c.FPDFPath_SetDrawMode(rect, 0, 1)
+    c.FPDFPage_InsertObject(page.raw, rect)
+    line = c.FPDFPageObj_CreateNewPath(20, 700)
+    for x, y in ((320, 700), (320, 760), (20.125, 760)):
+        c.FPDFPath_LineTo(line, x, y)
+    c.FPDFPath_SetDrawMode(line, 0, 1)
+    c.FPDFPage_InsertObject(page.raw, line)
+    with pdfium.PdfDocument(str(OFFICE / "004_f8539a09ccbc65f7.pdf")) as office:
+        index = next(i for i in range(len(office)) if _scan_page(office[i]).may_have_table)
+        form = office.page_as_xobject(index, doc).as_pageobject()
+        form.transform(pdfium.PdfMatrix().scale(0.5, 0.5).translate(40, 20))
+        page.insert_obj(form)
+    page.gen_content()
+    out = tmp_path / "shapes.pdf"
+    doc.save(str(out))
+    doc.close()
+    return out
+
+
+def test_the_ruling_walked_in_c_is_the_python_walks(tmp_path):
+    """pdf_tables' page walk in C (table_objects) gives the lines, rects, curves and spaces its Python
+    walk gives, value for value, on a made-up page of every shape (a form XObject among them) and on
+    every page of the fixture PDFs."""
+    from planparse import compiled
+    from planparse.ingest.pdf_tables import _ruling_and_spaces
+
+    if compiled.with_pdfium() is None:
+        pytest.skip("the compiled reader is not built (PLANPARSE_PURE_PYTHON or no C compiler)")
+    shapes = _shapes_pdf(tmp_path)
+    kinds: dict[str, int] = {}
+    for path in [shapes, *sorted(FIXTURES.rglob("*.pdf"))]:
+        with pdfium.PdfDocument(str(path)) as doc:
+            for index in range(len(doc)):
+                page = doc[index]
+                ours = _ruling_and_spaces(page)
+                saved, compiled.SPEEDUPS = compiled.SPEEDUPS, None
+                try:
+                    python = _ruling_and_spaces(page)
+                finally:
+                    compiled.SPEEDUPS = saved
+                assert ours == python, (path.name, index + 1)
+                if path == shapes:
+                    for obj in ours[0]:
+                        kinds[obj["object_type"]] = kinds.get(obj["object_type"], 0) + 1
+                kinds["space"] = kinds.get("space", 0) + len(ours[1])
+    # the curved path and the open polyline are curves, the rectangle a rect, the form's cell borders lines;
+    # LibreOffice's lone spaces are empty text objects
+    assert kinds.get("curve", 0) >= 2 and kinds.get("rect", 0) >= 1 and kinds.get("line", 0) >= 1 and kinds["space"] >= 1

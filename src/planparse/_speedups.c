@@ -1015,6 +1015,199 @@ table_chars(PyObject *self, PyObject *args)
     return out;
 }
 
+/* ----------------------------------------------------------------- ruling and spaces of a table page */
+
+typedef struct { double a, b, c, d, e, f; } matrixd; /* pdf_tables.py's Matrix: floats read into doubles */
+
+static int (*object_matrix)(void *, matrixf *);
+static void *(*path_segment)(void *, int);
+static int (*segment_point)(void *, float *, float *);
+static int (*segment_type)(void *);
+static int (*segment_close)(void *);
+static int segment_moveto, segment_lineto, segment_bezierto;
+
+#define EMPTY_WIDTH 1e-3 /* pdf_tables.py's _EMPTY */
+
+/* pdf_tables.py's _compose: the matrix that applies `inner` and then `outer`, the same steps */
+static matrixd
+compose(matrixd in, matrixd out)
+{
+    matrixd r = {in.a * out.a + in.b * out.c, in.a * out.b + in.b * out.d, in.c * out.a + in.d * out.c,
+                 in.c * out.b + in.d * out.d, in.e * out.a + in.f * out.c + out.e, in.e * out.b + in.f * out.d + out.f};
+    return r;
+}
+
+/* pdf_tables.py's _object_matrix composed with `outer` */
+static matrixd
+placed(void *obj, matrixd outer)
+{
+    matrixf f;
+    matrixd own = {1.0, 0.0, 0.0, 1.0, 0.0, 0.0};
+    if (object_matrix(obj, &f)) {
+        matrixd read = {f.a, f.b, f.c, f.d, f.e, f.f};
+        own = read;
+    }
+    return compose(own, outer);
+}
+
+/* Python's min and max of two: the first wins a tie */
+static double
+least2(double x, double y)
+{
+    return y < x ? y : x;
+}
+
+static double
+most2(double x, double y)
+{
+    return y > x ? y : x;
+}
+
+/* ("m"|"l"|"c"|"h", x, y) appended to ops; -1 with an exception set when it fails */
+static int
+add_op(PyObject *ops, const char *op, double x, double y)
+{
+    PyObject *t = Py_BuildValue("(sdd)", op, x, y);
+    int r = t ? PyList_Append(ops, t) : -1;
+    Py_XDECREF(t);
+    return r;
+}
+
+/* pdf_tables.py's _path_ops, step for step: [(op, x, y)] in page space */
+static PyObject *
+path_ops(void *obj, matrixd m)
+{
+    PyObject *ops = PyList_New(0);
+    if (!ops)
+        return NULL;
+    double sx = 0.0, sy = 0.0;
+    int pending_curve = 0;
+    int count = path_segments(obj);
+    for (int i = 0; i < count; i++) {
+        void *seg = path_segment(obj, i);
+        float fx, fy;
+        if (!seg || !segment_point(seg, &fx, &fy))
+            continue;
+        int kind = segment_type(seg);
+        double x = fx, y = fy;
+        double px = m.a * x + m.c * y + m.e, py = m.b * x + m.d * y + m.f;
+        const char *op;
+        if (kind == segment_moveto) {
+            op = "m";
+            sx = px;
+            sy = py;
+        } else if (kind == segment_lineto) {
+            op = "l";
+        } else if (kind == segment_bezierto) {
+            if (++pending_curve < 3)
+                continue; /* control points: pdfminer keeps only the end point of a curve */
+            pending_curve = 0;
+            op = "c";
+        } else {
+            continue;
+        }
+        if (add_op(ops, op, px, py) < 0 || (segment_close(seg) && add_op(ops, "h", sx, sy) < 0)) {
+            Py_DECREF(ops);
+            return NULL;
+        }
+    }
+    return ops;
+}
+
+/* pdf_tables.py's _empty_text: the space a text object with an empty box is, as a pdfplumber char
+ * (keys: the seven of table_chars), or None; NULL with an exception set when it fails. The object's
+ * matrix is read only for an empty one (most text objects are not). */
+static PyObject *
+empty_text(void *obj, matrixd outer, PyObject *keys)
+{
+    float left, bottom, right, top, size, descent;
+    if (!object_bounds(obj, &left, &bottom, &right, &top) || (double)right - (double)left >= EMPTY_WIDTH)
+        Py_RETURN_NONE;
+    matrixd m = placed(obj, outer);
+    void *font = text_font(obj);
+    if (!font || !object_font_size(obj, &size))
+        Py_RETURN_NONE;
+    if (!font_descent(font, 1.0f, &descent))
+        descent = 0.0f;
+    double lo = (double)descent * (double)size, hi = ((double)descent + 1) * (double)size;
+    double x0 = m.e + m.c * lo, y0 = m.f + m.d * lo, x1 = m.e + m.c * hi, y1 = m.f + m.d * hi;
+    double box_top = -most2(y0, y1);
+    PyObject *dict = PyDict_New(), *text = PyUnicode_FromString(" ");
+    if (!dict || !text || PyDict_SetItem(dict, PyTuple_GET_ITEM(keys, 0), text) < 0
+        || set_float(dict, PyTuple_GET_ITEM(keys, 1), least2(x0, x1)) < 0
+        || set_float(dict, PyTuple_GET_ITEM(keys, 2), most2(x0, x1)) < 0
+        || set_float(dict, PyTuple_GET_ITEM(keys, 3), box_top) < 0
+        || set_float(dict, PyTuple_GET_ITEM(keys, 4), -least2(y0, y1)) < 0
+        || set_float(dict, PyTuple_GET_ITEM(keys, 5), box_top) < 0
+        || PyDict_SetItem(dict, PyTuple_GET_ITEM(keys, 6), m.a * m.d > 0 && m.b * m.c <= 0 ? Py_True : Py_False) < 0) {
+        Py_XDECREF(dict);
+        Py_XDECREF(text);
+        return NULL;
+    }
+    Py_DECREF(text);
+    return dict;
+}
+
+/* pdf_tables.py's _page_objects, step for step: each path's ops go to `paths`, each empty text
+ * object's space to `spaces`; 0, or -1 with an exception set */
+static int
+table_container(void *container, int form, matrixd m, PyObject *paths, PyObject *spaces, PyObject *keys, int depth)
+{
+    int count = form ? form_count_objects(container) : page_count_objects(container);
+    for (int i = 0; i < count; i++) {
+        void *obj = form ? form_get_object(container, (unsigned long)i) : page_get_object(container, i);
+        if (!obj)
+            continue;
+        int kind = object_type(obj);
+        if (kind == type_path) {
+            PyObject *ops = path_ops(obj, placed(obj, m));
+            int r = ops ? PyList_Append(paths, ops) : -1;
+            Py_XDECREF(ops);
+            if (r < 0)
+                return -1;
+        } else if (kind == type_text) {
+            PyObject *space = empty_text(obj, m, keys);
+            if (!space)
+                return -1;
+            int r = space == Py_None ? 0 : PyList_Append(spaces, space);
+            Py_DECREF(space);
+            if (r < 0)
+                return -1;
+        } else if (kind == type_form && depth < MAX_FORM_DEPTH) {
+            if (table_container(obj, 1, placed(obj, m), paths, spaces, keys, depth + 1) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* table_objects(page, keys, moveto, lineto, bezierto) -> ([path ops], [space]): pdf_tables.py's
+ * _page_objects before its shapes (_subpath_objects), for a page; keys as table_chars takes them */
+static PyObject *
+table_objects(PyObject *self, PyObject *args)
+{
+    unsigned long long address;
+    PyObject *keys;
+    if (!PyArg_ParseTuple(args, "KO!iii", &address, &PyTuple_Type, &keys, &segment_moveto, &segment_lineto,
+                          &segment_bezierto))
+        return NULL;
+    if (!bound) {
+        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
+        return NULL;
+    }
+    if (PyTuple_GET_SIZE(keys) != 7) {
+        PyErr_SetString(PyExc_ValueError, "seven keys");
+        return NULL;
+    }
+    PyObject *paths = PyList_New(0), *spaces = PyList_New(0), *result = NULL;
+    matrixd identity = {1.0, 0.0, 0.0, 1.0, 0.0, 0.0};
+    if (paths && spaces && table_container((void *)(uintptr_t)address, 0, identity, paths, spaces, keys, 0) == 0)
+        result = PyTuple_Pack(2, paths, spaces);
+    Py_XDECREF(paths);
+    Py_XDECREF(spaces);
+    return result;
+}
+
 /* ---------------------------------------------------------------------------------- binding */
 
 /* Every pdfium function called here, by its name in pypdfium2's binding, and where its address goes. */
@@ -1042,6 +1235,11 @@ static const struct {
     {"FPDFText_GetMatrix", &char_matrix},
     {"FPDFFont_GetDescent", &font_descent},
     {"FPDFFont_GetGlyphWidth", &glyph_width},
+    {"FPDFPageObj_GetMatrix", &object_matrix},
+    {"FPDFPath_GetPathSegment", &path_segment},
+    {"FPDFPathSegment_GetPoint", &segment_point},
+    {"FPDFPathSegment_GetType", &segment_type},
+    {"FPDFPathSegment_GetClose", &segment_close},
 };
 #define N_FUNCTIONS (sizeof functions / sizeof functions[0])
 
@@ -1614,6 +1812,7 @@ static PyMethodDef methods[] = {
     {"find_key", find_key, METH_VARARGS, "find_key(keys, offsets, lo, hi, target) -> index or -1 (words.MappedFrequencies)"},
     {"visual_width", visual_width, METH_O, "visual_width(s) -> float (normalise.visual_width)"},
     {"word_graph", word_graph, METH_VARARGS, "word_graph(keys, offsets, freqs, sentence) -> {k: [ends]} (words.MappedFrequencies)"},
+    {"table_objects", table_objects, METH_VARARGS, "table_objects(page, keys, moveto, lineto, bezierto) -> ([path ops], [space]) (pdf_tables._page_objects)"},
     {"best_route", best_route, METH_VARARGS, "best_route(keys, offsets, freqs, total, sentence, graph, route) (words.MappedFrequencies)"},
     {"pos_viterbi", pos_viterbi, METH_VARARGS, "pos_viterbi(start, trans, has_next, steps) -> [state index] (words._pos_tags)"},
     {"page_lines", page_lines, METH_VARARGS, "page_lines(textpage, boxes, split_min) -> {quadrant: (glyph count, [line record])} or None (pdf._page_lines)"},

@@ -177,6 +177,23 @@ def _page_objects(container, form: bool, m: Matrix, out: tuple[list[dict], list[
             _page_objects(obj, True, _compose(_object_matrix(obj, fs), m), out, scratch, depth + 1)
 
 
+def _ruling_and_spaces(page: pdfium.PdfPage) -> tuple[list[dict], list[dict]]:
+    """The page's lines, rects and curves, and its empty text objects' spaces (_page_objects): walked in
+    C where the compiled reader is present (a table page has thousands of text objects, few of them
+    empty, and a Python loop asked pdfium four things of each), the paths' shapes made here."""
+    twin = compiled.with_pdfium()
+    if twin is not None:
+        paths, spaces = twin.table_objects(compiled.address(page.raw), _CHAR_KEYS, _MOVETO, _LINETO, _BEZIERTO)
+        return [o for ops in paths for o in _subpath_objects([(op, (x, y)) for op, x, y in ops])], spaces
+    x, y = ctypes.c_float(), ctypes.c_float()
+    box = tuple(ctypes.c_float() for _ in range(4))
+    scratch = (pdfium_c.FS_MATRIX(), (x, y, ctypes.byref(x), ctypes.byref(y)), (*box, [ctypes.byref(v) for v in box]))
+    ruling: list[dict] = []
+    spaces = []
+    _page_objects(page.raw, False, _IDENTITY, (ruling, spaces), scratch)
+    return ruling, spaces
+
+
 def _edges(objects: list[dict]) -> list[dict]:
     """pdfplumber's `Page.edges` of these objects."""
     from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
@@ -281,12 +298,7 @@ def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
     the finder measured it: x, and y turned down (-y))]."""
     from pdfplumber.table import TableFinder
 
-    x, y = ctypes.c_float(), ctypes.c_float()
-    box = tuple(ctypes.c_float() for _ in range(4))
-    scratch = (pdfium_c.FS_MATRIX(), (x, y, ctypes.byref(x), ctypes.byref(y)), (*box, [ctypes.byref(v) for v in box]))
-    ruling: list[dict] = []
-    spaces: list[dict] = []
-    _page_objects(page.raw, False, _IDENTITY, (ruling, spaces), scratch)
+    ruling, spaces = _ruling_and_spaces(page)
     edges = _edges(ruling)
     if not edges:
         return []
