@@ -71,7 +71,7 @@ def _join(atoms: list[Atom]) -> str:
 
 def is_deadline_cell(text: str, g: Grammars, doc_year: int | None) -> bool:
     """A 完成时限 cell: short, no sentence punctuation, reads as a time limit."""
-    t = re.sub(r"\s+", "", text)
+    t = _SPACES.sub("", text)
     if not t or _CELL_PUNCT.search(t) or visual_width(t) > g.tables.deadline_cell_max_width:
         return False
     if any(p.compiled.fullmatch(t) for p in g.tables.deadline_cell_extra):
@@ -92,6 +92,7 @@ class _Judge:
         self._agency: dict[str, float] = {}
         self._cells: dict[tuple[str, int, str], float] = {}
         self._sim: dict[str, float] = {}
+        self._deadline: dict[str, bool] = {}
 
     def names_list(self, text: str) -> bool:
         body = text.rstrip("。；; ")
@@ -117,10 +118,15 @@ class _Judge:
                 self._agency[text] = NEG
         return self._agency[text]
 
+    def deadline(self, text: str) -> bool:
+        if text not in self._deadline:
+            self._deadline[text] = is_deadline_cell(text, self.g, self.year)
+        return self._deadline[text]
+
     def short_cell(self, text: str) -> bool:
         """A value, an attribute or a blank: what an indicator table's short columns hold."""
         tr = self.g.tables
-        t = re.sub(r"\s+", "", text)
+        t = _SPACES.sub("", text)
         return any(p is not None and p.compiled.match(t) for p in (tr.indicator_value, tr.indicator_attribute, tr.indicator_blank))
 
     def is_attribute(self, text: str) -> bool:
@@ -138,7 +144,7 @@ class _Judge:
 
     def _indicator_cell(self, role: str, atoms: list[Atom]) -> float:
         tr = self.g.tables
-        text = re.sub(r"\s+", "", _join(atoms))
+        text = _SPACES.sub("", _join(atoms))
         if role == "attribute":
             return 1.5 if len(atoms) <= 2 and tr.indicator_attribute and tr.indicator_attribute.compiled.match(text) else NEG
         if role == "unit":
@@ -216,7 +222,7 @@ class _RowSplitter:
                 return -1.0
             if len(cell) > 2 or len({a.line for a in cell}) > 1:
                 return NEG
-            return 2.0 if is_deadline_cell("".join(a.text for a in cell), self.judge.g, self.judge.year) else NEG
+            return 2.0 if self.judge.deadline("".join(a.text for a in cell)) else NEG
         if role in ("agencies", "lead", "support"):
             if not cell:
                 return -1.0 if role == "agencies" else -0.5
@@ -392,7 +398,9 @@ def _rebuild(block: list[SourceLine], words: list[str], g: Grammars, roles: Colu
 # when its last column is filled: a number before that is a cell (a target of 3 in row 2 is no row 3),
 # and the lines after the last whole row are the prose after the table, not part of it.
 
-_SPACES = re.compile(r"\s+")  # compiled here: asked of every line of every document
+# compiled once: `re.sub(pattern, …)` looks the pattern up in regex's cache at each call, and the lines of
+# every document and a table's cell search ask thousands of times
+_SPACES = re.compile(r"\s+")
 
 
 def _header_word(text: str, iroles: ColumnRoles, g: Grammars) -> bool:
@@ -458,7 +466,7 @@ class _IndicatorReader:
         self.seq_at = rs.index("seq")
         self.cols = [r or "unknown" for k, r in enumerate(rs) if k != self.seq_at]
         self.lead = self.seq_at  # columns written before the row number (a merged 类别 cell)
-        self.header_keys = {re.sub(r"\s+", "", w) for w in words}
+        self.header_keys = {_SPACES.sub("", w) for w in words}
         judge = _Judge(g, None, None, None)  # no agency column here
         self.splitter = _RowSplitter(self.cols, judge, narrow_max=g.tables.header_word_max_width, indicator=True)
         self.max_row_lines = 3 * len(self.cols) + 2
@@ -485,8 +493,8 @@ class _IndicatorReader:
 
     def is_header_repeat(self, li: int) -> bool:
         raw = self.lines[li].raw.strip()
-        return re.sub(r"\s+", "", raw) in self.header_keys or (
-            len(raw.split()) > 1 and all(re.sub(r"\s+", "", t) in self.header_keys for t in raw.split()))
+        return _SPACES.sub("", raw) in self.header_keys or (
+            len(raw.split()) > 1 and all(_SPACES.sub("", t) in self.header_keys for t in raw.split()))
 
     def starts_cell(self, li: int) -> bool:
         """The line reads as a short cell (value, attribute, blank): a number before it is a cell too."""
