@@ -101,18 +101,20 @@ def test_table_cells_of_a_traditional_text_are_quoted_as_written(tmp_path):
 
 
 def test_the_characters_that_fold_are_found_alike_in_a_short_and_a_long_text(monkeypatch):
-    # A short text puts its characters in a set; a long one (or any once the class is built) is searched
-    # with one class of every character that folds: the same table either way.
+    # A process's first text, when short, puts its characters in a set; a long one, or any after the first,
+    # is searched with one class of every character that folds: the same table either way.
     from planparse import script
 
     long_text = (TRADITIONAL + "顯示，乾淨。") * 40
     monkeypatch.setattr(script, "_CLASS_FROM_CHARS", len(long_text))
     script._foldable_class.cache_clear()
-    by_set = [script.fold_table(t) for t in (TRADITIONAL, TRADITIONAL[:40], "显著提高")]
-    assert script._foldable_class.cache_info().currsize == 0  # no short text built the class
-    by_set.append(script.fold_table(long_text))
-    assert script._foldable_class.cache_info().currsize == 1
+    by_set = []
+    for t in (TRADITIONAL, TRADITIONAL[:40], "显著提高", long_text):
+        monkeypatch.setattr(script, "_texts_seen", [0])  # each the process's first text
+        by_set.append(script.fold_table(t))
+        assert script._foldable_class.cache_info().currsize == (t is long_text)  # no short first text built the class
     by_class = [script.fold_table(t) for t in (TRADITIONAL, TRADITIONAL[:40], "显著提高", long_text)]
+    assert script._texts_seen[0] == 5 and script._foldable_class.cache_info().currsize == 1
     assert by_class == by_set
     assert by_set[0][ord("範")] == "范" and by_set[0][ord("關")] == "关"
     assert by_set[2] == {} and by_set[3] == by_set[0] | {ord("顯"): "显", ord("乾"): "干", ord("淨"): "净"}

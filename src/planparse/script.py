@@ -56,9 +56,11 @@ def _is_cjk(ch: str) -> bool:
     return any(lo <= ch <= hi for lo, hi in _CJK_RANGES)
 
 
-# A text this long is searched for the characters that fold with one compiled class (2.5 ns a character
-# against 33 for putting each in a set), built once a process (3 ms): a short text alone does not pay that.
+# A text is searched for the characters that fold with one compiled class (2.5 ns a character against 33
+# for putting each in a set), built once a process (3 ms): not for the first text of a process when it is
+# short (a CLI run on a notice), for a long one or any after it (a batch, a server).
 _CLASS_FROM_CHARS = 50_000
+_texts_seen = [0]
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,7 +76,8 @@ def _foldable_class() -> re.Pattern:
 
 def _foldable_in(text: str) -> set[str]:
     """The distinct characters of `text` that fold."""
-    if len(text) >= _CLASS_FROM_CHARS or _foldable_class.cache_info().currsize:
+    _texts_seen[0] += 1
+    if len(text) >= _CLASS_FROM_CHARS or _texts_seen[0] > 1:
         return set(_foldable_class().findall(text))
     return _folded().keys() & set(text)
 
