@@ -951,6 +951,22 @@ set_float(PyObject *dict, PyObject *key, double value)
     return failed;
 }
 
+/* 1 when bind() was called and `keys` holds seven key strings (a pdfplumber char's: "text", "x0", "x1",
+ * "top", "bottom", "doctop", "upright"), else 0 with an exception set */
+static int
+bound_with_keys(PyObject *keys)
+{
+    if (!bound) {
+        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
+        return 0;
+    }
+    if (PyTuple_GET_SIZE(keys) != 7) {
+        PyErr_SetString(PyExc_ValueError, "seven keys");
+        return 0;
+    }
+    return 1;
+}
+
 /* table_chars(textpage, keys) -> [dict]: pdf_tables.py's _chars; keys: the seven key strings
  * ("text", "x0", "x1", "top", "bottom", "doctop", "upright"), so each dict shares them */
 static PyObject *
@@ -960,14 +976,8 @@ table_chars(PyObject *self, PyObject *args)
     PyObject *keys;
     if (!PyArg_ParseTuple(args, "KO!", &address, &PyTuple_Type, &keys))
         return NULL;
-    if (!bound) {
-        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
+    if (!bound_with_keys(keys))
         return NULL;
-    }
-    if (PyTuple_GET_SIZE(keys) != 7) {
-        PyErr_SetString(PyExc_ValueError, "seven keys");
-        return NULL;
-    }
     void *tp = (void *)(uintptr_t)address;
     PyObject *out = PyList_New(0);
     if (!out)
@@ -1191,14 +1201,8 @@ table_objects(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "KO!iii", &address, &PyTuple_Type, &keys, &segment_moveto, &segment_lineto,
                           &segment_bezierto))
         return NULL;
-    if (!bound) {
-        PyErr_SetString(PyExc_RuntimeError, "bind() was not called");
+    if (!bound_with_keys(keys))
         return NULL;
-    }
-    if (PyTuple_GET_SIZE(keys) != 7) {
-        PyErr_SetString(PyExc_ValueError, "seven keys");
-        return NULL;
-    }
     PyObject *paths = PyList_New(0), *spaces = PyList_New(0), *result = NULL;
     matrixd identity = {1.0, 0.0, 0.0, 1.0, 0.0, 0.0};
     if (paths && spaces && table_container((void *)(uintptr_t)address, 0, identity, paths, spaces, keys, 0) == 0)

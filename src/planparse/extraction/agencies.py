@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
-from ..grammar import Grammars, could_match, guarded, per_grammar_set
-from ..grammar.schema import finder
+from ..grammar import Grammars, could_match, finder, guarded, per_grammar_set
 from ..grammar.check import example_runner
 from ..models import Agencies, AgencyMention
 from ..text import split_top_level, to_simplified
