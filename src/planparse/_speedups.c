@@ -422,6 +422,24 @@ typedef struct {
     Py_ssize_t n, cap;
 } glyph_run;
 
+/* Room for item n of an array of PyMem memory (`size` bytes an item): *cap doubled, from `first`, when
+ * the array is full; 0, or -1 with MemoryError set (the array then as it was) */
+static int
+make_room(void **items, Py_ssize_t n, Py_ssize_t *cap, size_t size, Py_ssize_t first)
+{
+    if (n < *cap)
+        return 0;
+    Py_ssize_t room = *cap ? 2 * *cap : first;
+    void *grown = PyMem_Realloc(*items, size * (size_t)room);
+    if (!grown) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *items = grown;
+    *cap = room;
+    return 0;
+}
+
 /* a page's glyphs by quadrant: 0 first, then each other quadrant in the order it first appears */
 typedef struct {
     glyph_run runs[4];
@@ -440,16 +458,10 @@ static int
 push_glyph(page_chars *pc, int q, double x0, double x1, double y0, double y1, unsigned long code)
 {
     glyph_run *run = &pc->runs[q];
-    if (run->n == run->cap) {
-        Py_ssize_t cap = run->cap ? 2 * run->cap : 256;
-        glyph *grown = PyMem_Realloc(run->gs, sizeof(glyph) * cap);
-        if (!grown) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        run->gs = grown;
-        run->cap = cap;
-    }
+    void *gs = run->gs;
+    if (make_room(&gs, run->n, &run->cap, sizeof(glyph), 256) < 0)
+        return -1;
+    run->gs = gs;
     if (q && !run->n) {
         int seen = 0;
         for (int k = 0; k < pc->n_order; k++)
@@ -753,16 +765,10 @@ add_vertical(scan_state *st, long x)
     for (Py_ssize_t k = 0; k < st->n_vertical; k++)
         if (st->vertical_x[k] == x)
             return 0;
-    if (st->n_vertical == st->room_vertical) {
-        Py_ssize_t room = st->room_vertical ? 2 * st->room_vertical : 16;
-        long *grown = PyMem_Realloc(st->vertical_x, sizeof(long) * room);
-        if (!grown) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        st->vertical_x = grown;
-        st->room_vertical = room;
-    }
+    void *xs = st->vertical_x;
+    if (make_room(&xs, st->n_vertical, &st->room_vertical, sizeof(long), 16) < 0)
+        return -1;
+    st->vertical_x = xs;
     st->vertical_x[st->n_vertical++] = x;
     return 0;
 }
@@ -791,22 +797,15 @@ font_risk(scan_state *st, void *font)
     Py_DECREF(answer);
     if (risk < 0)
         return -1;
-    if (st->n_fonts == st->room_fonts) {
-        Py_ssize_t room = st->room_fonts ? 2 * st->room_fonts : 8;
-        void **fonts = PyMem_Realloc(st->fonts, sizeof(void *) * room);
-        if (!fonts) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        st->fonts = fonts;
-        int *risks = PyMem_Realloc(st->risks, sizeof(int) * room);
-        if (!risks) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        st->risks = risks;
-        st->room_fonts = room;
-    }
+    /* two arrays of one length: each grown from the same room, which is kept once both are */
+    Py_ssize_t fonts_room = st->room_fonts, risks_room = st->room_fonts;
+    void *fonts = st->fonts, *risks = st->risks;
+    int failed = make_room(&fonts, st->n_fonts, &fonts_room, sizeof(void *), 8) < 0;
+    st->fonts = fonts;
+    if (failed || make_room(&risks, st->n_fonts, &risks_room, sizeof(int), 8) < 0)
+        return -1;
+    st->risks = risks;
+    st->room_fonts = fonts_room;
     st->fonts[st->n_fonts] = font;
     st->risks[st->n_fonts++] = risk;
     return risk;

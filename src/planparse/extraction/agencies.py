@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
-from ..grammar import Grammars, could_match, finder, guarded, per_grammar_set
+from ..grammar import Grammars, could_match, finder, per_grammar_set, required_characters
 from ..grammar.check import example_runner
 from ..models import Agencies, AgencyMention
 from ..text import split_top_level, to_simplified
@@ -354,8 +354,7 @@ class AgencyParser:
 def _subject_rules(g: Grammars) -> list[tuple]:
     # (the characters a match holds one of, the rule): most clauses have no agency for a subject, and
     # most of those lack what the rule must find after the name (`要`, `负责`)
-    return [(needed, finder(rule.pattern)) for (needed, _), rule in zip(guarded(g.agencies.sentence_subject),
-                                                                       g.agencies.sentence_subject)]
+    return [(required_characters([rule]), finder(rule.pattern)) for rule in g.agencies.sentence_subject]
 
 
 def flat_names(ag: Agencies) -> list[str]:
